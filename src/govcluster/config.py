@@ -1,0 +1,445 @@
+"""The validated configuration, as frozen dataclasses.
+
+The configuration file (``config/config.yaml``) is checked once against the JSON Schema in
+``workflow/schemas/config.schema.yaml`` (which also fills in defaults) and then turned into the
+dataclasses below. Workflow scripts and tests build from the same objects.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import jsonschema
+import yaml
+
+from govcluster.errors import ConfigError
+
+VariableKind = Literal["money", "count", "share", "amount", "score", "binary", "real"]
+Transform = Literal["none", "log", "log1p", "age"]
+IndexMethod = Literal["entropy", "pca", "zscore"]
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SCHEMA_PATH = PROJECT_ROOT / "workflow" / "schemas" / "config.schema.yaml"
+
+#: Default bounds implied by each kind of variable (lower, upper); None is unbounded.
+KIND_BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "money": (0.0, None),
+    "count": (0.0, None),
+    "share": (0.0, 100.0),
+    "amount": (0.0, None),
+    "score": (None, None),
+    "binary": (0.0, 1.0),
+    "real": (None, None),
+}
+
+
+@dataclass(frozen=True)
+class Label:
+    """A label in English and Chinese."""
+
+    en: str
+    zh: str
+
+    def get(self, language: str) -> str:
+        """Return the label in ``language`` ("en" or "zh")."""
+        return self.zh if language == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class VariableSpec:
+    """One numeric column of the raw data.
+
+    Attributes
+    ----------
+    name : str
+        Name used inside the pipeline.
+    column : str
+        Column name in the user's file (Chinese names allowed).
+    kind : VariableKind
+        money (totals in 万元, converted with the unit column), count, share (percent),
+        amount (non-negative level), score, binary (0/1) or real.
+    minimum, maximum : float or None
+        Allowed range; defaults come from the kind (see ``KIND_BOUNDS``).
+    label : Label
+    """
+
+    name: str
+    column: str
+    kind: VariableKind
+    minimum: float | None
+    maximum: float | None
+    label: Label
+
+
+@dataclass(frozen=True)
+class ConstructSpec:
+    """A latent construct measured by several indicators, each with a direction (+1/-1)."""
+
+    name: str
+    indicators: tuple[tuple[str, int], ...]
+    label: Label
+
+    @property
+    def indicator_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.indicators)
+
+    @property
+    def directions(self) -> dict[str, int]:
+        return dict(self.indicators)
+
+
+@dataclass(frozen=True)
+class ControlSpec:
+    """A control variable of the analysis panel, derived from one raw variable."""
+
+    name: str
+    variable: str
+    transform: Transform
+    label: Label
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Where the raw data are and which columns play which role."""
+
+    path: Path
+    format: Literal["auto", "csv", "xlsx", "dta", "parquet"]
+    encoding: str
+    sheet: str | int
+    entity: str
+    time: str
+    name: str | None
+    province: str | None
+    industry: str | None
+    region: str | None
+    money_unit: str | None
+    money_units: Mapping[str, float]
+
+    @property
+    def descriptive_columns(self) -> dict[str, str]:
+        """Role -> column for the optional descriptive columns that are configured."""
+        roles = {
+            "name": self.name,
+            "province": self.province,
+            "industry": self.industry,
+            "region": self.region,
+            "money_unit": self.money_unit,
+        }
+        return {role: column for role, column in roles.items() if column}
+
+
+@dataclass(frozen=True)
+class SimulateSpec:
+    enabled: bool
+    n_clusters: int
+    first_year: int
+    last_year: int
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ScaleTypoSpec:
+    enabled: bool
+    factor: float
+    tolerance: float
+    min_obs: int
+
+
+@dataclass(frozen=True)
+class InterpolateSpec:
+    max_gap: int
+    edges: Literal["nearest", "keep_missing"]
+
+
+@dataclass(frozen=True)
+class WinsorizeSpec:
+    enabled: bool
+    lower: float
+    upper: float
+
+
+@dataclass(frozen=True)
+class DeflateSpec:
+    enabled: bool
+    price_index: str | None
+    base: float
+
+
+@dataclass(frozen=True)
+class CleanSpec:
+    drop_exact_duplicates: bool
+    scale_typos: ScaleTypoSpec
+    interpolate: InterpolateSpec
+    winsorize: WinsorizeSpec
+    deflate: DeflateSpec
+    drop_incomplete: bool
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    method: IndexMethod
+    standardize: bool
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    treatment: str
+    mediators: tuple[str, ...]
+    outcome: str
+    instruments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """The whole validated configuration."""
+
+    seed: int
+    simulate: SimulateSpec
+    data: DataSpec
+    variables: Mapping[str, VariableSpec]
+    constructs: Mapping[str, ConstructSpec]
+    controls: Mapping[str, ControlSpec]
+    passthrough: tuple[str, ...]
+    roles: RoleSpec
+    clean: CleanSpec
+    indices: IndexSpec
+    language: Literal["en", "zh"]
+    raw: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+    @property
+    def indicator_names(self) -> tuple[str, ...]:
+        """All indicator variables of all constructs, in construct order."""
+        return tuple(n for c in self.constructs.values() for n in c.indicator_names)
+
+    @property
+    def money_variables(self) -> tuple[str, ...]:
+        return tuple(n for n, v in self.variables.items() if v.kind == "money")
+
+    def label(self, name: str) -> str:
+        """Label of a construct, control or variable in the configured language."""
+        for table in (self.constructs, self.controls, self.variables):
+            if name in table:
+                return table[name].label.get(self.language)
+        return name
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_schema() -> dict[str, Any]:
+    """Return the JSON Schema of the configuration."""
+    with open(SCHEMA_PATH, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _extend_with_defaults(validator_class):
+    """A jsonschema validator that fills in ``default`` values while validating."""
+    validate_properties = validator_class.VALIDATORS["properties"]
+
+    def set_defaults(validator, properties, instance, schema):
+        if isinstance(instance, dict):
+            for key, subschema in properties.items():
+                if "default" in subschema and key not in instance:
+                    instance[key] = _copy(subschema["default"])
+        yield from validate_properties(validator, properties, instance, schema)
+
+    return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
+
+
+def _copy(value):
+    return copy.deepcopy(value)
+
+
+def validate_config_dict(config: dict[str, Any]) -> dict[str, Any]:
+    """Validate ``config`` against the schema, filling defaults in place; return it.
+
+    Raises
+    ------
+    ConfigError
+        Naming the key path and what is wrong.
+    """
+    validator = _extend_with_defaults(jsonschema.Draft7Validator)(load_schema())
+    errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
+    if errors:
+        lines = []
+        for error in errors:
+            where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+            lines.append(f"  - {where}: {error.message}")
+        raise ConfigError(
+            "The configuration is invalid:\n" + "\n".join(lines) + "\n"
+            "See config/README.md for every key, its meaning and its default."
+        )
+    return config
+
+
+def _label(raw: Mapping[str, Any] | None, fallback: str) -> Label:
+    raw = raw or {}
+    en = raw.get("en", fallback)
+    return Label(en=en, zh=raw.get("zh", en))
+
+
+def build_config(config: Mapping[str, Any]) -> ProjectConfig:
+    """Turn a schema-validated configuration dict into a :class:`ProjectConfig`.
+
+    Cross-references (indicators, controls, roles naming known variables) are checked here,
+    since JSON Schema cannot express them.
+    """
+    config = validate_config_dict(_copy(dict(config)))
+    variables = {}
+    for name, raw in config["variables"].items():
+        low, high = KIND_BOUNDS[raw["kind"]]
+        variables[name] = VariableSpec(
+            name=name,
+            column=raw.get("column", name),
+            kind=raw["kind"],
+            minimum=raw.get("min", low),
+            maximum=raw.get("max", high),
+            label=_label(raw.get("label"), name),
+        )
+    constructs = {
+        name: ConstructSpec(
+            name=name,
+            indicators=tuple((ind, int(d)) for ind, d in raw["indicators"].items()),
+            label=_label(raw.get("label"), name),
+        )
+        for name, raw in config["constructs"].items()
+    }
+    controls = {
+        name: ControlSpec(
+            name=name,
+            variable=raw["variable"],
+            transform=raw.get("transform", "none"),
+            label=_label(raw.get("label"), name),
+        )
+        for name, raw in config["controls"].items()
+    }
+    d = config["data"]
+    data = DataSpec(
+        path=Path(d["path"]),
+        format=d["format"],
+        encoding=d["encoding"],
+        sheet=d["sheet"],
+        entity=d["entity"],
+        time=d["time"],
+        name=d.get("name"),
+        province=d.get("province"),
+        industry=d.get("industry"),
+        region=d.get("region"),
+        money_unit=d.get("money_unit"),
+        money_units=dict(d["money_units"]),
+    )
+    s = config["simulate"]
+    c = config["clean"]
+    r = config["roles"]
+    project = ProjectConfig(
+        seed=int(config["seed"]),
+        simulate=SimulateSpec(
+            enabled=s["enabled"],
+            n_clusters=s["n_clusters"],
+            first_year=s["first_year"],
+            last_year=s["last_year"],
+            params=dict(s["params"]),
+        ),
+        data=data,
+        variables=variables,
+        constructs=constructs,
+        controls=controls,
+        passthrough=tuple(config["passthrough"]),
+        roles=RoleSpec(
+            treatment=r["treatment"],
+            mediators=tuple(r["mediators"]),
+            outcome=r["outcome"],
+            instruments=tuple(r["instruments"]),
+        ),
+        clean=CleanSpec(
+            drop_exact_duplicates=c["drop_exact_duplicates"],
+            scale_typos=ScaleTypoSpec(**c["scale_typos"]),
+            interpolate=InterpolateSpec(**c["interpolate"]),
+            winsorize=WinsorizeSpec(**c["winsorize"]),
+            deflate=DeflateSpec(**c["deflate"]),
+            drop_incomplete=c["drop_incomplete"],
+        ),
+        indices=IndexSpec(**config["indices"]),
+        language=config["language"],
+        raw=config,
+    )
+    _check_references(project)
+    return project
+
+
+def _check_references(project: ProjectConfig) -> None:
+    problems = []
+    known = set(project.variables)
+    for construct in project.constructs.values():
+        for indicator, direction in construct.indicators:
+            if indicator not in known:
+                problems.append(
+                    f"constructs.{construct.name}.indicators names '{indicator}', "
+                    "which is not a key of `variables`"
+                )
+            if direction not in (1, -1):
+                problems.append(
+                    f"constructs.{construct.name}.indicators.{indicator}: direction must be "
+                    f"1 or -1, got {direction}"
+                )
+    for control in project.controls.values():
+        if control.variable not in known:
+            problems.append(
+                f"controls.{control.name}.variable names '{control.variable}', "
+                "which is not a key of `variables`"
+            )
+    for name in project.passthrough:
+        if name not in known:
+            problems.append(f"passthrough names '{name}', which is not a key of `variables`")
+    for name in project.roles.instruments:
+        if name not in known:
+            problems.append(f"roles.instruments names '{name}', which is not a key of `variables`")
+    for role, name in [("treatment", project.roles.treatment), ("outcome", project.roles.outcome)]:
+        if name not in project.constructs:
+            problems.append(f"roles.{role} names '{name}', which is not a key of `constructs`")
+    for name in project.roles.mediators:
+        if name not in project.constructs:
+            problems.append(f"roles.mediators names '{name}', which is not a key of `constructs`")
+    deflate = project.clean.deflate
+    if deflate.enabled and deflate.price_index not in known:
+        problems.append(
+            f"clean.deflate.price_index names '{deflate.price_index}', which is not a key of "
+            "`variables` (add it there, or set clean.deflate.enabled: false)"
+        )
+    if project.simulate.first_year > project.simulate.last_year:
+        problems.append("simulate.first_year is after simulate.last_year")
+    if problems:
+        raise ConfigError(
+            "The configuration refers to things it does not define:\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+def load_config(path: str | Path, overrides: Mapping[str, Any] | None = None) -> ProjectConfig:
+    """Read, validate and build the configuration in ``path``.
+
+    Parameters
+    ----------
+    path : str or Path
+        A YAML configuration file.
+    overrides : mapping, optional
+        Top-level keys that replace those of the file (used by tests).
+    """
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle) or {}
+    except FileNotFoundError as exc:
+        raise ConfigError(f"Configuration file not found: {path}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
+    if overrides:
+        raw.update(overrides)
+    try:
+        return build_config(raw)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None

@@ -1,0 +1,78 @@
+"""Parsing numbers as they appear in statistical-yearbook extracts.
+
+Yearbook tables and spreadsheets write numbers with thousands separators ("12,345.6"),
+full-width digits and separators ("１２，３４５"), surrounding spaces, a trailing percent sign,
+or placeholders for missing values ("-", "—", "…", "NA"). :func:`parse_numeric` turns such a
+column into floats and reports which non-empty cells it could not read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+#: Cell contents read as missing.
+MISSING_TOKENS = frozenset(
+    {"", "-", "--", "—", "——", "…", "...", "na", "n/a", "nan", "null", "none", ".", "无", "缺失"}
+)
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+def _parse_one(text: str) -> float | None:
+    """Parse one cell; None when it is not a number."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    if cleaned.lower() in MISSING_TOKENS:
+        return np.nan
+    if cleaned.endswith("%"):
+        cleaned = cleaned[:-1]
+    if _THOUSANDS.match(cleaned):
+        cleaned = cleaned.replace(",", "")
+    if _NUMBER.match(cleaned):
+        return float(cleaned)
+    return None
+
+
+def parse_numeric(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse a column into floats.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Strings, numbers or a mix of both.
+
+    Returns
+    -------
+    parsed : pandas.Series of float
+        The numbers; NaN where the cell is empty, a missing-value token or unreadable.
+    unreadable : pandas.Series of bool
+        True where the cell holds text that is not a number (so parsed is NaN because of an
+        error, not because the value is missing).
+    """
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        parsed = values.astype("float64")
+        return parsed, pd.Series(False, index=values.index)
+    parsed = np.full(len(values), np.nan)
+    unreadable = np.zeros(len(values), dtype=bool)
+    cache: dict[str, float | None] = {}
+    for position, value in enumerate(values.to_numpy(dtype=object)):
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            continue
+        if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+            parsed[position] = float(value)
+            continue
+        text = str(value)
+        if text not in cache:
+            cache[text] = _parse_one(text)
+        result = cache[text]
+        if result is None:
+            unreadable[position] = True
+        else:
+            parsed[position] = result
+    return (
+        pd.Series(parsed, index=values.index, name=values.name),
+        pd.Series(unreadable, index=values.index, name=values.name),
+    )
