@@ -23,6 +23,7 @@ Transform = Literal["none", "log", "log1p", "age"]
 IndexMethod = Literal["entropy", "pca", "zscore"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SIMULATED_DATA_PATH = Path("data/raw/clusters.csv")
 SCHEMA_PATH = PROJECT_ROOT / "workflow" / "schemas" / "config.schema.yaml"
 
 #: Default bounds implied by each kind of variable (lower, upper); None is unbounded.
@@ -262,7 +263,7 @@ def validate_config_dict(config: dict[str, Any]) -> dict[str, Any]:
     ConfigError
         Naming the key path and what is wrong.
     """
-    validator = _extend_with_defaults(jsonschema.Draft7Validator)(load_schema())
+    validator = _extend_with_defaults(jsonschema.Draft202012Validator)(load_schema())
     errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
     if errors:
         lines = []
@@ -409,6 +410,12 @@ def _check_references(project: ProjectConfig) -> None:
         problems.append(
             f"clean.deflate.price_index names '{deflate.price_index}', which is not a key of "
             "`variables` (add it there, or set clean.deflate.enabled: false)"
+        )
+    if project.simulate.enabled and project.data.path != SIMULATED_DATA_PATH:
+        problems.append(
+            f"simulate.enabled is true, so the data are simulated into {SIMULATED_DATA_PATH}, but "
+            f"data.path is {project.data.path}: to analyse your own file set simulate.enabled: "
+            "false"
         )
     if project.simulate.first_year > project.simulate.last_year:
         problems.append("simulate.first_year is after simulate.last_year")

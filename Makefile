@@ -1,0 +1,65 @@
+# govcluster: the two commands of the README, and a few more.
+#   make run     create the environment if missing, then run the whole pipeline
+#   make test    create the environment if missing, then run the test suite
+#
+# VENV=/path/to/env points every target at an existing environment (nothing is installed
+# into it; it must already have govcluster and its dependencies, e.g. from environment.yml).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+CORES ?= all
+UV_VERSION := 0.13.9
+
+ifeq ($(origin VENV),undefined)
+VENV := .venv
+MANAGED_VENV := 1
+endif
+
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.govcluster-installed
+TOOLS := .tools
+UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
+
+.PHONY: run test lint dag report clean-results env help
+
+help:
+	@echo "make run     run the whole pipeline on the configured data (default: simulated panel)"
+	@echo "make test    run the test suite"
+	@echo "make lint    snakemake --lint, snakefmt --check and ruff"
+	@echo "make dag     draw the rule graph to results/dag.txt"
+	@echo "make env     only create the environment"
+
+run: env
+	$(BIN)/snakemake --cores $(CORES)
+
+test: env
+	$(BIN)/pytest -n 2 --dist loadfile
+
+lint: env
+	$(BIN)/snakemake --lint
+	$(BIN)/snakefmt --check Snakefile workflow/rules
+	$(BIN)/ruff check src tests workflow benchmarks
+
+dag: env
+	mkdir -p results && $(BIN)/snakemake --rulegraph > results/dag.txt
+
+clean-results:
+	rm -rf results data/interim data/processed logs .snakemake/metadata
+
+ifdef MANAGED_VENV
+env: $(STAMP)
+
+$(STAMP): uv.lock pyproject.toml | $(UV)
+	UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+$(TOOLS)/bin/uv:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+else
+env:
+	@test -x $(BIN)/python || { echo "VENV=$(VENV) has no bin/python"; exit 1; }
+	@$(BIN)/python -c "import govcluster, snakemake, linearmodels" || { \
+	  echo "VENV=$(VENV) lacks govcluster or its dependencies: install them first,"; \
+	  echo "e.g. conda env update -p $(VENV) -f environment.yml"; exit 1; }
+endif

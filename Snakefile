@@ -1,0 +1,18 @@
+# govcluster: government intervention, cluster mechanisms and sustained competitive advantage.
+# No logic here: the configuration, the rule files (one per stage) and the final targets.
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/simulate.smk"
+include: "workflow/rules/data.smk"
+include: "workflow/rules/indices.smk"
+include: "workflow/rules/describe.smk"
+
+
+rule all:
+    input:
+        all_targets(),
+    default_target: True

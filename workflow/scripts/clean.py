@@ -1,0 +1,19 @@
+"""Rule clean: normalise, convert, correct, interpolate, winsorise; audit every change."""
+
+from govcluster import io
+from govcluster.clean import clean_panel
+from govcluster.config import build_config
+from govcluster.describe import to_markdown_table
+from govcluster.runner import run_step
+
+
+def main(smk):
+    project = build_config(smk.config)
+    result = clean_panel(io.read_parquet(smk.input.ingested), project)
+    io.write_parquet(result.panel, smk.output.panel)
+    io.write_csv(result.audit, smk.output.audit)
+    io.write_csv(result.sample, smk.output.sample)
+    io.write_text(to_markdown_table(result.sample), smk.output.sample_md)
+
+
+run_step("clean", snakemake.log[0], lambda: main(snakemake))  # noqa: F821

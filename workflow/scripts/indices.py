@@ -1,0 +1,20 @@
+"""Rule indices: build the composite indices and the analysis panel."""
+
+from govcluster import io
+from govcluster.config import build_config
+from govcluster.describe import to_markdown_table
+from govcluster.indices import build_analysis_panel
+from govcluster.runner import run_step
+
+
+def main(smk):
+    project = build_config(smk.config)
+    result = build_analysis_panel(io.read_parquet(smk.input.panel), project)
+    io.write_parquet(result.analysis, smk.output.analysis)
+    io.write_csv(result.weights, smk.output.weights)
+    io.write_text(to_markdown_table(result.weights), smk.output.weights_md)
+    io.write_csv(result.reliability, smk.output.reliability)
+    io.write_text(to_markdown_table(result.reliability), smk.output.reliability_md)
+
+
+run_step("indices", snakemake.log[0], lambda: main(snakemake))  # noqa: F821

@@ -1,0 +1,17 @@
+"""Rule ingest: read the raw file as it is and map its columns to the pipeline's names."""
+
+from govcluster import io
+from govcluster.config import build_config
+from govcluster.ingest import ingest_table
+from govcluster.runner import run_step
+
+
+def main(smk):
+    project = build_config(smk.config)
+    spec = project.data
+    raw = io.read_table(smk.input.raw, format=spec.format, encoding=spec.encoding, sheet=spec.sheet)
+    ingested = ingest_table(raw, project, source=str(smk.input.raw))
+    io.write_parquet(ingested, smk.output.ingested)
+
+
+run_step("ingest", snakemake.log[0], lambda: main(snakemake))  # noqa: F821

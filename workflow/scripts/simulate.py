@@ -1,0 +1,21 @@
+"""Rule simulate: draw the default simulated cluster panel and its truth."""
+
+from govcluster import io
+from govcluster.runner import run_step
+from govcluster.simulate import simulate_cluster_panel
+
+
+def main(smk):
+    settings = smk.params.simulate
+    raw, truth = simulate_cluster_panel(
+        n_clusters=settings["n_clusters"],
+        years=(settings["first_year"], settings["last_year"]),
+        seed=smk.params.seed,
+        **settings["params"],
+    )
+    io.write_csv(raw, smk.output.raw)
+    io.write_json(truth.to_json_dict(), smk.output.truth)
+    io.write_parquet(truth.latent, smk.output.latent)
+
+
+run_step("simulate", snakemake.log[0], lambda: main(snakemake))  # noqa: F821

@@ -1,0 +1,21 @@
+"""Rule validate: check the panel's rules and write the data-quality report."""
+
+from govcluster import io
+from govcluster.config import build_config
+from govcluster.quality import data_quality_report
+from govcluster.runner import run_step
+from govcluster.validate import validate_panel
+
+
+def main(smk):
+    project = build_config(smk.config)
+    ingested = io.read_parquet(smk.input.ingested)
+    quality = data_quality_report(ingested, project)
+    io.write_text(quality.to_markdown(), smk.output.quality)
+    io.write_csv(quality.missingness_by_year, smk.output.missingness)
+    io.write_csv(quality.panel_balance, smk.output.balance)
+    report = validate_panel(ingested, project, source=smk.params.source)
+    io.write_json(report.to_dict(), smk.output.report)
+
+
+run_step("validate", snakemake.log[0], lambda: main(snakemake))  # noqa: F821
