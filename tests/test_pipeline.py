@@ -1,6 +1,7 @@
 """The whole Snakemake DAG, run for real on a small configuration in a temporary directory."""
 
 import copy
+import json
 import os
 import subprocess
 import sys
@@ -137,3 +138,33 @@ def test_bad_gbk_file_stops_before_estimation_with_a_clear_error(tmp_path, defau
     assert "Traceback" not in output
     assert not (tmp_path / "results" / "data_quality" / "validation.json").exists()
     assert not (tmp_path / "data" / "processed").exists()
+
+
+def test_cleaning_corrects_exactly_the_planted_typos(small_run):
+    """Every x100 typo the simulator planted is corrected, and nothing else is touched."""
+    workdir, _ = small_run
+    truth = json.loads((workdir / "data/raw/clusters_truth.json").read_text(encoding="utf-8"))
+    planted = {
+        (t["cluster_id"], t["year"], t["variable"]): t["true_value"]
+        for t in truth["messiness"]["typos"]
+    }
+    audit = pd.read_csv(workdir / "results/data_quality/cleaning_audit.csv")
+    corrected = audit[audit["step"] == "fix_scale_typos"]
+    found = {
+        (row.cluster_id, int(row.year), row.variable): float(row.new_value)
+        for row in corrected.itertuples()
+    }
+    assert set(found) == set(planted)
+    for key, true_value in planted.items():
+        assert found[key] == pytest.approx(true_value, rel=1e-9)
+
+
+def test_truth_file_records_the_true_effects(small_run):
+    workdir, _ = small_run
+    truth = json.loads((workdir / "data/raw/clusters_truth.json").read_text(encoding="utf-8"))
+    effects = truth["effects"]
+    assert truth["parameters"]["n_clusters"] == 40
+    assert effects["total_effect"] == pytest.approx(
+        effects["c_prime"] + effects["total_indirect_effect"]
+    )
+    assert sorted(effects["zero_indirect_mechanisms"]) == ["BRAND", "INNOV"]

@@ -123,6 +123,20 @@ class IndexResult:
 # --------------------------------------------------------------------------- validation
 
 
+def _source_rows(panel: pd.DataFrame) -> np.ndarray | None:
+    """Raw-file row numbers of the panel rows, when the panel carries them."""
+    if SOURCE_ROW not in panel.columns:
+        return None
+    return panel[SOURCE_ROW].to_numpy()
+
+
+def _rows_where(rows: np.ndarray | None, mask: np.ndarray) -> list[int] | None:
+    """Sorted raw-file row numbers where ``mask`` is true (None when rows are unknown)."""
+    if rows is None:
+        return None
+    return sorted(int(r) for r in rows[mask])
+
+
 def _where(construct: str | None, indicator: str) -> str:
     """Describe an indicator for an error message."""
     if construct:
@@ -219,7 +233,7 @@ def validate_indicators(
                 f"{where} is missing in {int(missing.sum())} of {len(values)} rows after cleaning.",
                 file=file,
                 column=in_file,
-                rows=[int(r) for r in rows[missing]] if rows is not None else None,
+                rows=_rows_where(rows, missing),
                 fix="fill or drop these rows (clean.interpolate, clean.drop_incomplete in "
                 f"{_CONFIG_FILE}), or " + _drop_fix(construct, name),
             )
@@ -229,7 +243,7 @@ def validate_indicators(
                 f"{where} is infinite in {int(infinite.sum())} rows.",
                 file=file,
                 column=in_file,
-                rows=[int(r) for r in rows[infinite]] if rows is not None else None,
+                rows=_rows_where(rows, infinite),
                 fix="check the data",
             )
         value_range = values.max() - values.min()
@@ -656,19 +670,6 @@ def _first_component_share(standardized: pd.DataFrame) -> float:
 # --------------------------------------------------------------------------- analysis panel
 
 
-def _source_rows(panel: pd.DataFrame) -> np.ndarray | None:
-    """Raw-file row numbers of the panel rows, when the panel carries them."""
-    if SOURCE_ROW not in panel.columns:
-        return None
-    return panel[SOURCE_ROW].to_numpy()
-
-
-def _rows_where(rows: np.ndarray | None, mask: np.ndarray) -> list[int] | None:
-    if rows is None:
-        return None
-    return [int(r) for r in rows[mask]]
-
-
 def transform_control(
     panel: pd.DataFrame, control: ControlSpec, config: ProjectConfig | None = None
 ) -> pd.Series:
@@ -897,7 +898,7 @@ def build_analysis_panel(panel: pd.DataFrame, config: ProjectConfig) -> IndexRes
             built = construct_index(indicators, construct.directions, method)
         except DataValidationError as error:
             raise DataValidationError(
-                f"Construct {construct.name}: {error.problem}",
+                f"Construct {construct.name}: {error.problem[0].lower()}{error.problem[1:]}",
                 file=str(config.data.path),
                 column=error.column,
                 rows=error.rows or None,

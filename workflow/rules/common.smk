@@ -1,4 +1,6 @@
 # Shared by every rule: the validated configuration and the list of final targets.
+from pathlib import Path
+
 from snakemake.utils import min_version, validate
 
 from govcluster.config import build_config
@@ -10,6 +12,21 @@ validate(config, schema="../schemas/config.schema.yaml")
 PROJECT = build_config(config)
 
 ENV_FILE = "../../environment.yml"
+PACKAGE = Path(workflow.basedir) / "src" / "govcluster"
+
+
+def package_code(*modules):
+    """Source files of the package a rule depends on, so that changing them reruns it."""
+    shared = ("__init__", "config", "errors", "io", "runner", "columns")
+    files = []
+    for module in (*shared, *modules):
+        path = PACKAGE / f"{module}.py"
+        files.extend(
+            [path] if path.exists() else sorted((PACKAGE / module).glob("*.py"))
+        )
+    return [str(f) for f in files]
+
+
 RAW_DATA = str(PROJECT.data.path)
 
 

@@ -3,6 +3,7 @@
 
 rule indices:
     input:
+        code=package_code("indices", "describe"),
         panel="data/processed/panel.parquet",
     output:
         analysis="data/processed/analysis_panel.parquet",
@@ -10,14 +11,14 @@ rule indices:
         weights_md="results/tables/index_weights.md",
         reliability="results/tables/index_reliability.csv",
         reliability_md="results/tables/index_reliability.md",
+    log:
+        "logs/indices.log",
+    conda:
+        ENV_FILE
     params:
         indices=config["indices"],
         constructs=config["constructs"],
         controls=config["controls"],
         passthrough=config["passthrough"],
-    log:
-        "logs/indices.log",
-    conda:
-        ENV_FILE
     script:
         "../scripts/indices.py"

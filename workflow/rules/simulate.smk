@@ -2,16 +2,18 @@
 
 
 rule simulate:
+    input:
+        code=package_code("simulate", "regions"),
     output:
         raw="data/raw/clusters.csv",
         truth="data/raw/clusters_truth.json",
         latent="data/raw/clusters_latent.parquet",
-    params:
-        seed=PROJECT.seed,
-        simulate=config["simulate"],
     log:
         "logs/simulate.log",
     conda:
         ENV_FILE
+    params:
+        seed=PROJECT.seed,
+        simulate=config["simulate"],
     script:
         "../scripts/simulate.py"

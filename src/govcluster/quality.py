@@ -1,0 +1,378 @@
+"""A description of the ingested panel's quality: missing values, balance, duplicates.
+
+:func:`data_quality_report` describes the panel as read, before any cleaning: which share of
+each variable's cells is missing (overall and by year), how balanced the panel is (each
+entity's first and last year, the years it lacks inside its span), and which rows are exact
+copies of one another. It never raises on bad data (rows without a valid year or entity are
+counted, not described), so it can be written before validation stops the pipeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from govcluster.columns import ENTITY, SOURCE_ROW, TIME
+from govcluster.config import ProjectConfig
+from govcluster.parsing import parse_numeric
+from govcluster.validate import entity_keys, exact_duplicate_mask, parse_years
+
+_ROWS_SHOWN = 30
+
+MISSINGNESS_BY_VARIABLE_COLUMNS = (
+    "variable",
+    "column",
+    "n_cells",
+    "n_missing",
+    "n_unreadable",
+    "share_missing",
+)
+MISSINGNESS_BY_YEAR_COLUMNS = (
+    "year",
+    "variable",
+    "column",
+    "n_cells",
+    "n_missing",
+    "share_missing",
+)
+PANEL_BALANCE_COLUMNS = (
+    ENTITY,
+    "first_year",
+    "last_year",
+    "n_years_observed",
+    "n_years_in_span",
+    "n_years_expected",
+    "n_gaps",
+    "gaps",
+    "balanced",
+)
+EXACT_DUPLICATE_COLUMNS = (ENTITY, TIME, "n_rows", "source_rows")
+
+
+@dataclass(frozen=True)
+class DataQualityReport:
+    """Tables describing the quality of an ingested panel.
+
+    Attributes
+    ----------
+    missingness_by_variable : pandas.DataFrame
+        One row per variable: ``variable``, ``column`` (as named in the file), ``n_cells``,
+        ``n_missing`` (empty, placeholder or unreadable cells), ``n_unreadable`` (text that is
+        not a number) and ``share_missing``.
+    missingness_by_year : pandas.DataFrame
+        The same by year (long format): ``year``, ``variable``, ``column``, ``n_cells``,
+        ``n_missing``, ``share_missing``. Rows without a valid year are left out.
+    panel_balance : pandas.DataFrame
+        One row per entity: ``first_year``, ``last_year``, ``n_years_observed``,
+        ``n_years_in_span`` (last - first + 1), ``n_years_expected`` (years of the whole
+        panel), ``n_gaps`` and ``gaps`` (the years missing inside the entity's span, as text
+        such as ``"2012, 2013"``) and ``balanced`` (observed in every year of the panel).
+    balance_summary : pandas.DataFrame
+        ``measure`` and ``value``: rows, entities, years, entity-years, gaps, duplicates.
+    exact_duplicates : pandas.DataFrame
+        One row per group of rows identical in every ingested column: the entity, the year,
+        ``n_rows`` and ``source_rows`` (their file rows, as text).
+    """
+
+    missingness_by_variable: pd.DataFrame
+    missingness_by_year: pd.DataFrame
+    panel_balance: pd.DataFrame
+    balance_summary: pd.DataFrame
+    exact_duplicates: pd.DataFrame
+
+    def to_markdown(self) -> str:
+        """The report as a Markdown document."""
+        return render_markdown(self)
+
+
+def data_quality_report(ingested: pd.DataFrame, config: ProjectConfig) -> DataQualityReport:
+    """Describe the missing values, balance and exact duplicates of an ingested panel.
+
+    Parameters
+    ----------
+    ingested : pandas.DataFrame
+        The output of :func:`govcluster.ingest.ingest_table`.
+    config : ProjectConfig
+        The configuration (variables and their column names in the file).
+
+    Returns
+    -------
+    DataQualityReport
+    """
+    years, _ = parse_years(ingested[TIME])
+    entities = entity_keys(ingested[ENTITY])
+    missing, unreadable = _missing_cells(ingested, config)
+    balance = panel_balance(entities, years)
+    duplicates = exact_duplicates(ingested, entities, years)
+    return DataQualityReport(
+        missingness_by_variable=missingness_by_variable(missing, unreadable, config),
+        missingness_by_year=missingness_by_year(missing, years, config),
+        panel_balance=balance,
+        balance_summary=balance_summary(ingested, entities, years, balance, duplicates),
+        exact_duplicates=duplicates,
+    )
+
+
+def _missing_cells(
+    ingested: pd.DataFrame, config: ProjectConfig
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per variable: True where the parsed value is missing, and where the text is unreadable."""
+    missing = {}
+    unreadable = {}
+    for name in config.variables:
+        parsed, not_a_number = parse_numeric(ingested[name])
+        missing[name] = parsed.isna()
+        unreadable[name] = not_a_number
+    index = ingested.index
+    return pd.DataFrame(missing, index=index), pd.DataFrame(unreadable, index=index)
+
+
+def missingness_by_variable(
+    missing: pd.DataFrame, unreadable: pd.DataFrame, config: ProjectConfig
+) -> pd.DataFrame:
+    """Missing cells of each variable over the whole panel."""
+    n_cells = len(missing)
+    rows = [
+        {
+            "variable": name,
+            "column": config.variables[name].column,
+            "n_cells": n_cells,
+            "n_missing": int(missing[name].sum()),
+            "n_unreadable": int(unreadable[name].sum()),
+            "share_missing": _share(int(missing[name].sum()), n_cells),
+        }
+        for name in missing.columns
+    ]
+    return pd.DataFrame(rows, columns=list(MISSINGNESS_BY_VARIABLE_COLUMNS))
+
+
+def missingness_by_year(
+    missing: pd.DataFrame, years: pd.Series, config: ProjectConfig
+) -> pd.DataFrame:
+    """Missing cells of each variable in each year (rows without a valid year left out)."""
+    valid = years.notna().to_numpy()
+    if not valid.any() or missing.shape[1] == 0:
+        return pd.DataFrame(columns=list(MISSINGNESS_BY_YEAR_COLUMNS))
+    by_year = missing.loc[valid].groupby(years.loc[valid].astype("int64").to_numpy())
+    counts = by_year.sum().astype("int64")
+    sizes = by_year.size()
+    rows = [
+        {
+            "year": int(year),
+            "variable": name,
+            "column": config.variables[name].column,
+            "n_cells": int(sizes[year]),
+            "n_missing": int(counts.at[year, name]),
+            "share_missing": _share(int(counts.at[year, name]), int(sizes[year])),
+        }
+        for year in counts.index
+        for name in missing.columns
+    ]
+    return pd.DataFrame(rows, columns=list(MISSINGNESS_BY_YEAR_COLUMNS))
+
+
+def panel_balance(entities: pd.Series, years: pd.Series) -> pd.DataFrame:
+    """Each entity's years: span, count, gaps inside the span, balance over the whole panel.
+
+    Rows without an entity or a valid year are left out.
+    """
+    valid = (entities.notna() & years.notna()).to_numpy()
+    if not valid.any():
+        return pd.DataFrame(columns=list(PANEL_BALANCE_COLUMNS))
+    pairs = pd.DataFrame(
+        {"entity": entities.loc[valid].to_numpy(), "year": years.loc[valid].astype("int64")}
+    ).drop_duplicates()
+    n_years_expected = int(pairs["year"].max() - pairs["year"].min() + 1)
+    rows = []
+    for entity, group in pairs.groupby("entity", sort=True):
+        observed = sorted(int(year) for year in group["year"])
+        first, last = observed[0], observed[-1]
+        gaps = sorted(set(range(first, last + 1)) - set(observed))
+        rows.append(
+            {
+                ENTITY: str(entity),
+                "first_year": first,
+                "last_year": last,
+                "n_years_observed": len(observed),
+                "n_years_in_span": last - first + 1,
+                "n_years_expected": n_years_expected,
+                "n_gaps": len(gaps),
+                "gaps": ", ".join(str(year) for year in gaps),
+                "balanced": len(observed) == n_years_expected,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(PANEL_BALANCE_COLUMNS))
+
+
+def exact_duplicates(ingested: pd.DataFrame, entities: pd.Series, years: pd.Series) -> pd.DataFrame:
+    """Groups of rows identical in every ingested column except ``source_row``."""
+    copies = exact_duplicate_mask(ingested)
+    if not copies.any():
+        return pd.DataFrame(columns=list(EXACT_DUPLICATE_COLUMNS))
+    values = ingested.drop(columns=[SOURCE_ROW])
+    in_group = values.duplicated(keep=False).to_numpy()
+    group_ids = (
+        values.loc[in_group].groupby(list(values.columns), dropna=False, sort=False).ngroup()
+    )
+    members = pd.DataFrame(
+        {
+            "group": group_ids.to_numpy(),
+            ENTITY: entities.loc[in_group].to_numpy(),
+            TIME: years.loc[in_group].to_numpy(),
+            "row": ingested.loc[in_group, SOURCE_ROW].astype("int64").to_numpy(),
+        }
+    )
+    rows = []
+    for _, group in members.groupby("group", sort=False):
+        file_rows = sorted(int(row) for row in group["row"])
+        rows.append(
+            {
+                ENTITY: group[ENTITY].iloc[0],
+                TIME: group[TIME].iloc[0],
+                "n_rows": len(file_rows),
+                "source_rows": ", ".join(str(row) for row in file_rows),
+            }
+        )
+    table = pd.DataFrame(rows, columns=list(EXACT_DUPLICATE_COLUMNS))
+    table[TIME] = table[TIME].astype("Int64")
+    first_row = table["source_rows"].str.split(",").str[0].astype("int64")
+    return table.iloc[np.argsort(first_row.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def balance_summary(
+    ingested: pd.DataFrame,
+    entities: pd.Series,
+    years: pd.Series,
+    balance: pd.DataFrame,
+    duplicates: pd.DataFrame,
+) -> pd.DataFrame:
+    """Panel-wide counts: rows, entities, years, entity-years, balance, gaps, duplicates."""
+    n_entities = len(balance)
+    n_years = int(balance["n_years_expected"].iloc[0]) if n_entities else 0
+    n_entity_years = int(balance["n_years_observed"].sum()) if n_entities else 0
+    measures = [
+        ("rows", len(ingested)),
+        ("rows without a valid year", int(years.isna().sum())),
+        ("rows without an entity", int(entities.isna().sum())),
+        ("entities", n_entities),
+        ("first year", int(balance["first_year"].min()) if n_entities else None),
+        ("last year", int(balance["last_year"].max()) if n_entities else None),
+        ("years in the panel", n_years),
+        ("entity-years observed", n_entity_years),
+        ("share of the balanced panel observed", _share(n_entity_years, n_entities * n_years)),
+        ("balanced entities", int(balance["balanced"].sum()) if n_entities else 0),
+        ("entities with gaps", int((balance["n_gaps"] > 0).sum()) if n_entities else 0),
+        ("gap years", int(balance["n_gaps"].sum()) if n_entities else 0),
+        ("exact duplicate rows", int(exact_duplicate_mask(ingested).sum())),
+        ("groups of exact duplicates", len(duplicates)),
+    ]
+    return pd.DataFrame(
+        {
+            "measure": [name for name, _ in measures],
+            "value": pd.Series([value for _, value in measures], dtype=object),
+        }
+    )
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else float("nan")
+
+
+# --------------------------------------------------------------------------- markdown
+
+
+def render_markdown(report: DataQualityReport) -> str:
+    """The data-quality report as Markdown (long tables shortened)."""
+    sections = [
+        "# Data quality report",
+        "The panel as read from the file, before cleaning. File rows count the header as row 1.",
+        "## Overview",
+        _table(report.balance_summary.assign(value=report.balance_summary["value"].map(_cell))),
+        "## Missing values by variable",
+        "Missing cells are empty cells, placeholders such as '-' or 'NA', and text that is not "
+        "a number (`n_unreadable`).",
+        _table(_with_percent(report.missingness_by_variable, "share_missing")),
+        "## Missing values by year",
+        "Share of missing cells over all variables (each variable and year: "
+        "`missingness_by_year`).",
+        _table(_missing_share_by_year(report.missingness_by_year)),
+        "## Panel balance",
+        _balance_text(report.panel_balance),
+        "## Exact duplicate rows",
+        _duplicates_text(report.exact_duplicates),
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def _table(table: pd.DataFrame) -> str:
+    if table.empty:
+        return "(none)"
+    return table.to_markdown(index=False)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return "" if np.isnan(value) else f"{value:.1%}"
+    return str(value)
+
+
+def _with_percent(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    return table.assign(**{column: table[column].map(_cell)})
+
+
+def _missing_share_by_year(by_year: pd.DataFrame) -> pd.DataFrame:
+    if by_year.empty:
+        return pd.DataFrame()
+    totals = by_year.groupby("year", sort=True)[["n_cells", "n_missing"]].sum()
+    variables = by_year.loc[by_year["n_missing"] > 0].groupby("year")["variable"].nunique()
+    table = pd.DataFrame(
+        {
+            "year": totals.index.astype("int64"),
+            "cells": totals["n_cells"].to_numpy(),
+            "missing": totals["n_missing"].to_numpy(),
+            "share_missing": [
+                _cell(_share(int(m), int(c)))
+                for m, c in zip(totals["n_missing"], totals["n_cells"], strict=True)
+            ],
+            "variables with missing cells": variables.reindex(totals.index, fill_value=0)
+            .astype("int64")
+            .to_numpy(),
+        }
+    )
+    return table
+
+
+def _balance_text(balance: pd.DataFrame) -> str:
+    if balance.empty:
+        return "(no rows with both an entity and a valid year)"
+    unbalanced = balance.loc[~balance["balanced"].astype(bool)]
+    if unbalanced.empty:
+        return f"Balanced: all {len(balance)} entities are observed in every year."
+    with_gaps = balance.loc[balance["n_gaps"] > 0]
+    lines = [
+        f"Entities not observed in every year of the panel: {len(unbalanced)} of "
+        f"{len(balance)}; with gaps inside their own span: {len(with_gaps)}."
+    ]
+    if not with_gaps.empty:
+        shown = with_gaps.head(_ROWS_SHOWN)
+        lines.append(_table(shown))
+        if len(with_gaps) > _ROWS_SHOWN:
+            lines.append(f"... and {len(with_gaps) - _ROWS_SHOWN} more (see `panel_balance`).")
+    return "\n\n".join(lines)
+
+
+def _duplicates_text(duplicates: pd.DataFrame) -> str:
+    if duplicates.empty:
+        return "None."
+    n_extra = int(duplicates["n_rows"].sum() - len(duplicates))
+    lines = [
+        f"{len(duplicates)} group(s) of identical rows ({n_extra} extra copies):",
+        _table(duplicates.head(_ROWS_SHOWN).astype({TIME: "string"})),
+    ]
+    if len(duplicates) > _ROWS_SHOWN:
+        lines.append(f"... and {len(duplicates) - _ROWS_SHOWN} more.")
+    return "\n\n".join(lines)

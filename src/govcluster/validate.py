@@ -1,0 +1,545 @@
+"""The rules an ingested panel must follow before anything is cleaned or estimated.
+
+:func:`validate_panel` checks, in this order, and stops at the first kind of problem found,
+listing every offending row of that kind (as row numbers of the user's file):
+
+1. every year is a whole number, and every row has an entity identifier;
+2. (entity, year) is unique once exact duplicate rows are set aside (identifiers compared
+   without whitespace, years as numbers, so that "A 1" and "A1", or 2010 and "2010.0", are
+   the same key);
+3. every variable is numeric (as read by :func:`govcluster.parsing.parse_numeric`);
+4. every money unit is one of ``data.money_units`` (when ``data.money_unit`` is configured);
+5. every value is within the variable's allowed range (binary variables are 0 or 1);
+6. every province is one of the 31 provincial-level divisions (when the region is derived
+   from the province).
+
+Missing values are allowed: the ``clean`` step handles them. Problems that are not errors
+(missing cells, exact duplicates, blank rows) are recorded in the :class:`ValidationReport`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from govcluster.columns import ENTITY, MONEY_UNIT, PROVINCE, SOURCE_ROW, TIME
+from govcluster.config import ProjectConfig
+from govcluster.errors import DataValidationError
+from govcluster.parsing import parse_numeric
+from govcluster.regions import REGION_OF, normalise_province, strip_whitespace
+
+CONFIG_FILE = "config/config.yaml"
+
+#: The checks of :func:`validate_panel`, in the order they run.
+CHECKS: tuple[str, ...] = (
+    "years_are_integers",
+    "entities_present",
+    "keys_unique",
+    "variables_numeric",
+    "money_units_known",
+    "values_in_range",
+    "provinces_known",
+)
+
+_VALUES_SHOWN = 8
+_ROWS_PER_VALUE = 5
+_KEYS_SHOWN = 10
+
+
+# --------------------------------------------------------------------------- report
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What :func:`validate_panel` found in a panel that passed every check.
+
+    Attributes
+    ----------
+    source : str
+        The data file.
+    encoding : str or None
+        Text encoding of a CSV file, if known.
+    n_rows : int
+        Rows of the ingested panel (blank rows of the file excluded).
+    n_exact_duplicates : int
+        Rows identical to an earlier row in every ingested column.
+    n_entities : int
+        Distinct entities.
+    first_year, last_year : int or None
+        Year range.
+    n_years : int
+        Distinct years.
+    missing_cells : mapping of str to int
+        Missing (empty or placeholder) cells per variable.
+    dropped_empty_rows : tuple of int
+        File rows left out because every configured column was empty.
+    ignored_columns : tuple of str
+        Columns of the file that the configuration does not use.
+    notes : tuple of str
+        Problems found that are not errors.
+    checks : tuple of str
+        The checks that ran and passed (money units and provinces only when configured).
+    """
+
+    source: str
+    encoding: str | None
+    n_rows: int
+    n_exact_duplicates: int
+    n_entities: int
+    first_year: int | None
+    last_year: int | None
+    n_years: int
+    missing_cells: Mapping[str, int] = field(default_factory=dict)
+    dropped_empty_rows: tuple[int, ...] = ()
+    ignored_columns: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    checks: tuple[str, ...] = CHECKS
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON types, with ``"status": "passed"``."""
+        content = asdict(self)
+        content["missing_cells"] = dict(self.missing_cells)
+        for key in ("dropped_empty_rows", "ignored_columns", "notes", "checks"):
+            content[key] = list(content[key])
+        return {"status": "passed", **content}
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def parse_years(years: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse a year column.
+
+    Returns
+    -------
+    parsed : pandas.Series of Int64
+        The year; NA where it is missing or not a whole number.
+    invalid : pandas.Series of bool
+        True where the year is missing, unreadable ("2010年") or not whole (2010.5).
+    """
+    numbers, _ = parse_numeric(years)
+    whole = numbers.notna() & np.isfinite(numbers) & (numbers == np.round(numbers))
+    parsed = numbers.where(whole).astype("Int64")
+    return parsed, ~whole
+
+
+def compact_text(values: pd.Series) -> pd.Series:
+    """``values`` as text with every whitespace character removed; NA where nothing is left.
+
+    This is at least as coarse as every text normalisation of the ``clean`` step, so that two
+    values that clean would make equal are equal here too.
+    """
+    text = values.astype("string")
+    lookup = {value: strip_whitespace(value) for value in text.dropna().unique()}
+    compact = text.map(lookup).astype("string")
+    return compact.mask(compact.eq("").fillna(False).astype(bool))
+
+
+def entity_keys(entities: pd.Series) -> pd.Series:
+    """Entity identifiers as the checks compare them: whitespace removed, NA where empty."""
+    return compact_text(entities)
+
+
+def exact_duplicate_mask(ingested: pd.DataFrame) -> pd.Series:
+    """True for a row identical to an earlier row in every column but ``source_row``."""
+    values = ingested.drop(columns=[SOURCE_ROW], errors="ignore")
+    if values.shape[1] == 0:
+        return pd.Series(False, index=ingested.index)
+    return values.duplicated(keep="first")
+
+
+def describe_values(values: pd.Series, rows: pd.Series, *, limit: int = _VALUES_SHOWN) -> str:
+    """``'x' (rows 3, 5), '' (row 9)``: distinct offending values and their file rows."""
+    by_value: dict[str, list[int]] = {}
+    for value, row in zip(values.tolist(), rows.tolist(), strict=True):
+        shown = "(empty)" if _is_missing(value) else repr(str(value))
+        by_value.setdefault(shown, []).append(int(row))
+    parts = []
+    for shown, value_rows in list(by_value.items())[:limit]:
+        listed = ", ".join(str(r) for r in value_rows[:_ROWS_PER_VALUE])
+        if len(value_rows) > _ROWS_PER_VALUE:
+            listed += f", ... ({len(value_rows)} rows)"
+        parts.append(f"{shown} (row{'s' if len(value_rows) > 1 else ''} {listed})")
+    if len(by_value) > limit:
+        parts.append(f"... and {len(by_value) - limit} more distinct values")
+    return ", ".join(parts)
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
+def _rows(ingested: pd.DataFrame, mask: pd.Series | np.ndarray) -> list[int]:
+    return sorted(int(row) for row in ingested.loc[np.asarray(mask, bool), SOURCE_ROW])
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def validate_panel(
+    ingested: pd.DataFrame, config: ProjectConfig, *, source: str
+) -> ValidationReport:
+    """Check the rules of the panel; raise on the first kind of problem found.
+
+    Parameters
+    ----------
+    ingested : pandas.DataFrame
+        The output of :func:`govcluster.ingest.ingest_table` (canonical column names,
+        ``source_row``).
+    config : ProjectConfig
+        The configuration (column names in the user's file, units, bounds).
+    source : str
+        The data file, for error messages.
+
+    Returns
+    -------
+    ValidationReport
+
+    Raises
+    ------
+    DataValidationError
+        Naming the file, the column as named in the file, every offending row (file row
+        numbers) and the fix.
+    """
+    data = config.data
+    years = check_years(ingested, column=data.time, source=source)
+    entities = check_entities(ingested, column=data.entity, source=source)
+    exact = exact_duplicate_mask(ingested)
+    check_unique_keys(
+        ingested,
+        entities,
+        years,
+        exact,
+        dropped_by_clean=config.clean.drop_exact_duplicates,
+        columns=(data.entity, data.time),
+        source=source,
+    )
+    parsed = check_numeric(ingested, config, source=source)
+    skipped = set()
+    if data.money_unit:
+        check_money_units(ingested, config, source=source)
+    else:
+        skipped.add("money_units_known")
+    check_ranges(ingested, parsed, config, source=source)
+    if data.province and not data.region:
+        check_provinces(ingested, column=data.province, source=source)
+    else:
+        skipped.add("provinces_known")
+
+    missing_cells = {name: int(values.isna().sum()) for name, values in parsed.items()}
+    attrs = ingested.attrs
+    return ValidationReport(
+        source=str(source),
+        encoding=attrs.get("encoding"),
+        n_rows=len(ingested),
+        n_exact_duplicates=int(exact.sum()),
+        n_entities=int(entities.nunique()),
+        first_year=int(years.min()) if years.notna().any() else None,
+        last_year=int(years.max()) if years.notna().any() else None,
+        n_years=int(years.nunique()),
+        missing_cells=missing_cells,
+        dropped_empty_rows=tuple(int(r) for r in attrs.get("dropped_empty_rows", [])),
+        ignored_columns=tuple(str(c) for c in attrs.get("ignored_columns", [])),
+        notes=tuple(_notes(ingested, config, exact, missing_cells)),
+        checks=tuple(check for check in CHECKS if check not in skipped),
+    )
+
+
+def check_years(ingested: pd.DataFrame, *, column: str, source: str) -> pd.Series:
+    """The parsed years (Int64); raise when a year is missing or not a whole number."""
+    parsed, invalid = parse_years(ingested[TIME])
+    if invalid.any():
+        raise DataValidationError(
+            f"{int(invalid.sum())} row(s) have a year that is missing or not a whole number: "
+            + describe_values(ingested.loc[invalid, TIME], ingested.loc[invalid, SOURCE_ROW]),
+            file=source,
+            column=column,
+            rows=_rows(ingested, invalid),
+            fix=(
+                "write every year as a plain number such as 2010 (no 年, no date, no decimals; "
+                "a column formatted as a date in Excel must become a number), and delete rows "
+                "that are not data, such as notes or totals under the table."
+            ),
+        )
+    return parsed
+
+
+def check_entities(ingested: pd.DataFrame, *, column: str, source: str) -> pd.Series:
+    """The entity keys; raise when a row has no entity identifier."""
+    keys = entity_keys(ingested[ENTITY])
+    missing = keys.isna()
+    if missing.any():
+        raise DataValidationError(
+            f"{int(missing.sum())} row(s) have no entity (cluster) identifier.",
+            file=source,
+            column=column,
+            rows=_rows(ingested, missing),
+            fix=(
+                f"fill in the identifier in column '{column}', or delete rows that are not "
+                "data (notes, totals); if another column identifies the clusters, set "
+                f"data.entity in {CONFIG_FILE} to it."
+            ),
+        )
+    return keys
+
+
+def check_unique_keys(
+    ingested: pd.DataFrame,
+    entities: pd.Series,
+    years: pd.Series,
+    exact_copies: pd.Series,
+    *,
+    dropped_by_clean: bool,
+    columns: tuple[str, str],
+    source: str,
+) -> None:
+    """Raise when an (entity, year) pair occurs more than once among the rows kept.
+
+    ``exact_copies`` marks rows identical to an earlier row; they are not counted when
+    ``dropped_by_clean`` (``clean.drop_exact_duplicates``). The error lists every row of each
+    duplicated pair, exact copies included.
+    """
+    keys = pd.DataFrame({"entity": entities, "year": years})
+    kept = keys.loc[~exact_copies.to_numpy()] if dropped_by_clean else keys
+    duplicated_keys = kept.loc[kept.duplicated(keep=False)].drop_duplicates()
+    if duplicated_keys.empty:
+        return
+    offending = keys.merge(
+        duplicated_keys.assign(_offending=True), how="left", on=["entity", "year"]
+    )
+    mask = offending["_offending"].fillna(False).astype(bool).to_numpy()
+    rows = ingested.loc[mask, SOURCE_ROW].to_numpy()
+    groups = keys.loc[mask].assign(row=rows).groupby(["entity", "year"], sort=True)["row"]
+    lines = [
+        f"    {entity!r} in {year}: rows {', '.join(str(r) for r in sorted(group))}"
+        for (entity, year), group in list(groups)[:_KEYS_SHOWN]
+    ]
+    if len(duplicated_keys) > _KEYS_SHOWN:
+        lines.append(f"    ... and {len(duplicated_keys) - _KEYS_SHOWN} more pairs")
+    entity_column, time_column = columns
+    if dropped_by_clean:
+        copies_note = (
+            "Rows identical in every configured column are not counted, since the clean step "
+            "drops them."
+        )
+    else:
+        copies_note = (
+            "Rows identical in every configured column count too, since "
+            f"clean.drop_exact_duplicates is false in {CONFIG_FILE}."
+        )
+    raise DataValidationError(
+        f"{len(duplicated_keys)} ({entity_column}, {time_column}) pair(s) occur in more than "
+        f"one row; each cluster may have one row per year. {copies_note}\n" + "\n".join(lines),
+        file=source,
+        column=f"{entity_column}, {time_column}",
+        rows=sorted(int(r) for r in rows),
+        fix=(
+            "keep one row per cluster and year: delete or correct the extra rows, or, if they "
+            f"are different clusters, give them different identifiers in '{entity_column}'."
+        ),
+    )
+
+
+def check_numeric(
+    ingested: pd.DataFrame, config: ProjectConfig, *, source: str
+) -> dict[str, pd.Series]:
+    """Every variable parsed to float; raise when cells hold text that is not a number."""
+    parsed: dict[str, pd.Series] = {}
+    problems: list[tuple[str, str, pd.Series]] = []
+    for name, spec in config.variables.items():
+        values, unreadable = parse_numeric(ingested[name])
+        parsed[name] = values
+        if unreadable.any():
+            problems.append((name, spec.column, unreadable))
+    if problems:
+        lines = [
+            f"    '{column}': "
+            + describe_values(ingested.loc[mask, name], ingested.loc[mask, SOURCE_ROW])
+            for name, column, mask in problems
+        ]
+        any_bad = np.logical_or.reduce([mask.to_numpy() for _, _, mask in problems])
+        raise DataValidationError(
+            f"{len(problems)} numeric column(s) hold text that is not a number:\n"
+            + "\n".join(lines),
+            file=source,
+            column=", ".join(column for _, column, _ in problems),
+            rows=_rows(ingested, any_bad),
+            fix=(
+                "write plain numbers in these cells (thousands separators, full-width digits "
+                "and a trailing % are fine; no units or notes such as 万 or 约); leave a cell "
+                "empty, or write '-' or NA, when the value is missing."
+            ),
+        )
+    return parsed
+
+
+def check_money_units(ingested: pd.DataFrame, config: ProjectConfig, *, source: str) -> None:
+    """Raise when a row's money unit is missing or not a key of ``data.money_units``.
+
+    Whitespace around and inside a unit is ignored ("亿 元" is 亿元), as in the clean step.
+    """
+    column = config.data.money_unit
+    known = config.data.money_units
+    units = compact_text(ingested[MONEY_UNIT])
+    missing = units.isna()
+    unknown = units.notna() & ~units.isin(list(known))
+    if not (missing.any() or unknown.any()):
+        return
+    lines = []
+    if unknown.any():
+        lines.append(
+            "    unknown units: "
+            + describe_values(ingested.loc[unknown, MONEY_UNIT], ingested.loc[unknown, SOURCE_ROW])
+        )
+    if missing.any():
+        lines.append(
+            f"    missing unit in {int(missing.sum())} row(s): "
+            + ", ".join(str(r) for r in _rows(ingested, missing)[:_KEYS_SHOWN])
+        )
+    known_units = ", ".join(f"{unit} (= {factor:g} 万元)" for unit, factor in known.items())
+    raise DataValidationError(
+        f"The money unit of some rows is not one of the known units ({known_units}):\n"
+        + "\n".join(lines),
+        file=source,
+        column=column,
+        rows=_rows(ingested, missing | unknown),
+        fix=(
+            f"write one of the known units in column '{column}' of every row, or add the unit "
+            f"with its value in 万元 to data.money_units in {CONFIG_FILE} (for example "
+            "money_units: {元: 0.0001, 千元: 0.1, 万元: 1, 亿元: 10000, 十亿元: 100000}); if "
+            "all money is in 万元, set data.money_unit: null."
+        ),
+    )
+
+
+def check_ranges(
+    ingested: pd.DataFrame,
+    parsed: Mapping[str, pd.Series],
+    config: ProjectConfig,
+    *,
+    source: str,
+) -> None:
+    """Raise when a value lies outside its variable's bounds (binary: other than 0 and 1).
+
+    Money values are checked in the unit they are written in; their only default bound is 0.
+    """
+    lines = []
+    offending_columns = []
+    any_bad = np.zeros(len(ingested), dtype=bool)
+    for name, spec in config.variables.items():
+        values = parsed[name]
+        outside = _outside_bounds(values, spec.kind, spec.minimum, spec.maximum)
+        if not outside.any():
+            continue
+        offending_columns.append(spec.column)
+        any_bad |= outside.to_numpy()
+        lines.append(
+            f"    '{spec.column}' ({_bounds_text(spec.kind, spec.minimum, spec.maximum)}): "
+            + describe_values(ingested.loc[outside, name], ingested.loc[outside, SOURCE_ROW])
+        )
+    if offending_columns:
+        raise DataValidationError(
+            f"{len(offending_columns)} column(s) hold values outside their allowed range:\n"
+            + "\n".join(lines),
+            file=source,
+            column=", ".join(offending_columns),
+            rows=_rows(ingested, any_bad),
+            fix=(
+                "correct these values in the file (a share is a percentage between 0 and "
+                "100; counts and amounts cannot be negative); if the range itself is wrong, "
+                f"set min/max or the kind of the variable under variables in {CONFIG_FILE}."
+            ),
+        )
+
+
+def _outside_bounds(
+    values: pd.Series, kind: str, minimum: float | None, maximum: float | None
+) -> pd.Series:
+    present = values.notna()
+    outside = pd.Series(False, index=values.index)
+    if kind == "binary":
+        outside |= present & ~values.isin([0.0, 1.0])
+    if minimum is not None:
+        outside |= present & (values < minimum)
+    if maximum is not None:
+        outside |= present & (values > maximum)
+    return outside
+
+
+def _bounds_text(kind: str, minimum: float | None, maximum: float | None) -> str:
+    if kind == "binary":
+        return "must be 0 or 1"
+    low = "-inf" if minimum is None else f"{minimum:g}"
+    high = "inf" if maximum is None else f"{maximum:g}"
+    return f"allowed {low} to {high}"
+
+
+def check_provinces(ingested: pd.DataFrame, *, column: str, source: str) -> None:
+    """Raise when a province is not one of the 31 provincial-level divisions."""
+    provinces = ingested[PROVINCE]
+    normalised = provinces.map(normalise_province, na_action="ignore")
+    present = compact_text(provinces).notna()
+    unknown = present & ~normalised.isin(list(REGION_OF)).fillna(False).astype(bool)
+    if not unknown.any():
+        return
+    raise DataValidationError(
+        f"{int(unknown.sum())} row(s) name a province that is not one of the 31 provincial-"
+        "level divisions of mainland China: "
+        + describe_values(provinces.loc[unknown], ingested.loc[unknown, SOURCE_ROW]),
+        file=source,
+        column=column,
+        rows=_rows(ingested, unknown),
+        fix=(
+            "write the official or short name (浙江省 or 浙江) or the English name (Zhejiang); "
+            "for places outside the 31 divisions give the region as a column of the file and "
+            f"name it in data.region in {CONFIG_FILE}."
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- notes
+
+
+def _notes(
+    ingested: pd.DataFrame,
+    config: ProjectConfig,
+    exact: pd.Series,
+    missing_cells: Mapping[str, int],
+) -> list[str]:
+    notes = []
+    n_exact = int(exact.sum())
+    if n_exact:
+        action = "drops" if config.clean.drop_exact_duplicates else "keeps"
+        notes.append(
+            f"{n_exact} row(s) are exact copies of an earlier row (file rows "
+            f"{_short_list(_rows(ingested, exact))}); the clean step {action} them."
+        )
+    dropped = list(ingested.attrs.get("dropped_empty_rows", []))
+    if dropped:
+        notes.append(
+            f"{len(dropped)} blank row(s) of the file were skipped (file rows "
+            f"{_short_list(dropped)})."
+        )
+    total_missing = sum(missing_cells.values())
+    if total_missing:
+        worst = sorted(missing_cells.items(), key=lambda item: -item[1])[:3]
+        shares = ", ".join(
+            f"{config.variables[name].column} {count / max(len(ingested), 1):.1%}"
+            for name, count in worst
+            if count
+        )
+        notes.append(f"{total_missing} missing cell(s) in the variables; most missing: {shares}.")
+    if config.data.province and PROVINCE in ingested:
+        n_no_province = int(compact_text(ingested[PROVINCE]).isna().sum())
+        if n_no_province:
+            notes.append(f"{n_no_province} row(s) have no province ({config.data.province}).")
+    return notes
+
+
+def _short_list(rows: Sequence[int], limit: int = _KEYS_SHOWN) -> str:
+    shown = ", ".join(str(r) for r in rows[:limit])
+    return shown + (f", ... ({len(rows)} in all)" if len(rows) > limit else "")
