@@ -20,13 +20,14 @@ STAMP := $(VENV)/.govcluster-installed
 TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 
-.PHONY: run test lint dag report clean-results env help
+.PHONY: run test lint dag case clean-results env help
 
 help:
 	@echo "make run     run the whole pipeline on the configured data (default: simulated panel)"
 	@echo "make test    run the test suite"
 	@echo "make lint    snakemake --lint, snakefmt --check and ruff"
 	@echo "make dag     draw the rule graph to results/dag.txt"
+	@echo "make case CASE=jtrain   run a replication case of config/cases/"
 	@echo "make env     only create the environment"
 
 run: env
@@ -63,3 +64,8 @@ env:
 	  echo "VENV=$(VENV) lacks govcluster or its dependencies: install them first,"; \
 	  echo "e.g. conda env update -p $(VENV) -f environment.yml"; exit 1; }
 endif
+
+# A standalone case configuration of config/cases/, e.g. make case CASE=jtrain
+case: env
+	@test -n "$(CASE)" || { echo "usage: make case CASE=<name of config/cases/NAME.yaml>"; exit 1; }
+	$(BIN)/snakemake --cores $(CORES) --configfile config/cases/$(CASE).yaml --replace-workflow-config

@@ -10,6 +10,7 @@ include: "workflow/rules/simulate.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/indices.smk"
 include: "workflow/rules/describe.smk"
+include: "workflow/rules/panel.smk"
 
 
 rule all:

@@ -23,6 +23,7 @@ def _snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
         "--snakefile", str(ROOT / "Snakefile"),
         "--directory", str(workdir),
         "--configfile", str(workdir / "config.yaml"),
+        "--replace-workflow-config",
         *args,
     ]
     env = {**os.environ, "MPLBACKEND": "Agg"}

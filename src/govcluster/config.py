@@ -119,6 +119,7 @@ class DataSpec:
     region: str | None
     money_unit: str | None
     money_units: Mapping[str, float]
+    package: Mapping[str, str] | None = None
 
     @property
     def descriptive_columns(self) -> dict[str, str]:
@@ -209,6 +210,8 @@ class ProjectConfig:
     clean: CleanSpec
     indices: IndexSpec
     language: Literal["en", "zh"]
+    models: Mapping[str, Any] = field(default_factory=dict)
+    output_root: str = "."
     raw: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -332,6 +335,7 @@ def build_config(config: Mapping[str, Any]) -> ProjectConfig:
         region=d.get("region"),
         money_unit=d.get("money_unit"),
         money_units=dict(d["money_units"]),
+        package=dict(d["package"]) if d.get("package") else None,
     )
     s = config["simulate"]
     c = config["clean"]
@@ -366,6 +370,8 @@ def build_config(config: Mapping[str, Any]) -> ProjectConfig:
         ),
         indices=IndexSpec(**config["indices"]),
         language=config["language"],
+        models=config["models"],
+        output_root=config["output_root"],
         raw=config,
     )
     _check_references(project)
@@ -399,18 +405,27 @@ def _check_references(project: ProjectConfig) -> None:
     for name in project.roles.instruments:
         if name not in known:
             problems.append(f"roles.instruments names '{name}', which is not a key of `variables`")
+    analysis_columns = {*project.constructs, *project.controls, *project.passthrough}
     for role, name in [("treatment", project.roles.treatment), ("outcome", project.roles.outcome)]:
-        if name not in project.constructs:
-            problems.append(f"roles.{role} names '{name}', which is not a key of `constructs`")
+        if name not in analysis_columns:
+            problems.append(
+                f"roles.{role} names '{name}', which is not a construct, control or passthrough "
+                "variable"
+            )
     for name in project.roles.mediators:
-        if name not in project.constructs:
-            problems.append(f"roles.mediators names '{name}', which is not a key of `constructs`")
+        if name not in analysis_columns:
+            problems.append(
+                f"roles.mediators names '{name}', which is not a construct, control or "
+                "passthrough variable"
+            )
     deflate = project.clean.deflate
     if deflate.enabled and deflate.price_index not in known:
         problems.append(
             f"clean.deflate.price_index names '{deflate.price_index}', which is not a key of "
             "`variables` (add it there, or set clean.deflate.enabled: false)"
         )
+    if project.simulate.enabled and project.data.package is not None:
+        problems.append("simulate.enabled and data.package are both set; choose one data source")
     if project.simulate.enabled and project.data.path != SIMULATED_DATA_PATH:
         problems.append(
             f"simulate.enabled is true, so the data are simulated into {SIMULATED_DATA_PATH}, but "

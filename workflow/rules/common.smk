@@ -1,12 +1,21 @@
 # Shared by every rule: the validated configuration and the list of final targets.
 from pathlib import Path
 
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version, validate
 
 from govcluster.config import build_config
+from govcluster.panel.plan import project_panel_jobs
 
 min_version("8.0")
 
+
+if config.get("case") and not workflow.config_settings.replace_workflow_config:
+    raise WorkflowError(
+        f"config case '{config['case']}' is a standalone configuration: run it with "
+        "--replace-workflow-config (or: make case CASE=<name>), so that it is not merged "
+        "into config/config.yaml"
+    )
 
 validate(config, schema="../schemas/config.schema.yaml")
 PROJECT = build_config(config)
@@ -28,22 +37,30 @@ def package_code(*modules):
 
 
 RAW_DATA = str(PROJECT.data.path)
+OUTPUT_ROOT = PROJECT.output_root
+PANEL_JOBS = list(project_panel_jobs(PROJECT))
+
+
+def out(path):
+    """Where an output of the run goes: under config `output_root` (default: the project)."""
+    return path if OUTPUT_ROOT in ("", ".") else f"{OUTPUT_ROOT}/{path}"
 
 
 def all_targets():
     """Every final output of the pipeline for the current configuration."""
     targets = [
-        "results/data_quality/validation.json",
-        "results/data_quality/data_quality.md",
-        "results/data_quality/cleaning_audit.csv",
-        "results/data_quality/sample_construction.csv",
-        "data/processed/panel.parquet",
-        "data/processed/analysis_panel.parquet",
-        "results/tables/index_weights.csv",
-        "results/tables/index_reliability.csv",
-        "results/tables/summary_statistics.csv",
-        "results/tables/correlations.csv",
+        out("results/data_quality/validation.json"),
+        out("results/data_quality/data_quality.md"),
+        out("results/data_quality/cleaning_audit.csv"),
+        out("results/data_quality/sample_construction.csv"),
+        out("data/processed/panel.parquet"),
+        out("data/processed/analysis_panel.parquet"),
+        out("results/tables/index_weights.csv"),
+        out("results/tables/index_reliability.csv"),
+        out("results/tables/summary_statistics.csv"),
+        out("results/tables/correlations.csv"),
     ]
+    targets += [out(f"results/estimates/panel/{job}.json") for job in PANEL_JOBS]
     if PROJECT.simulate.enabled:
         targets.append("data/raw/clusters_truth.json")
     return targets

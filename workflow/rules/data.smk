@@ -6,9 +6,9 @@ rule ingest:
         code=package_code("ingest"),
         raw=RAW_DATA,
     output:
-        ingested="data/interim/ingested.parquet",
+        ingested=out("data/interim/ingested.parquet"),
     log:
-        "logs/ingest.log",
+        out("logs/ingest.log"),
     conda:
         ENV_FILE
     params:
@@ -20,14 +20,14 @@ rule ingest:
 rule validate:
     input:
         code=package_code("validate", "quality", "parsing", "regions"),
-        ingested="data/interim/ingested.parquet",
+        ingested=out("data/interim/ingested.parquet"),
     output:
-        report="results/data_quality/validation.json",
-        quality="results/data_quality/data_quality.md",
-        missingness="results/data_quality/missingness_by_year.csv",
-        balance="results/data_quality/panel_balance.csv",
+        report=out("results/data_quality/validation.json"),
+        quality=out("results/data_quality/data_quality.md"),
+        missingness=out("results/data_quality/missingness_by_year.csv"),
+        balance=out("results/data_quality/panel_balance.csv"),
     log:
-        "logs/validate.log",
+        out("logs/validate.log"),
     conda:
         ENV_FILE
     params:
@@ -41,15 +41,15 @@ rule validate:
 rule clean:
     input:
         code=package_code("clean", "parsing", "regions", "describe"),
-        ingested="data/interim/ingested.parquet",
-        validation="results/data_quality/validation.json",
+        ingested=out("data/interim/ingested.parquet"),
+        validation=out("results/data_quality/validation.json"),
     output:
-        panel="data/processed/panel.parquet",
-        audit="results/data_quality/cleaning_audit.csv",
-        sample="results/data_quality/sample_construction.csv",
-        sample_md="results/data_quality/sample_construction.md",
+        panel=out("data/processed/panel.parquet"),
+        audit=out("results/data_quality/cleaning_audit.csv"),
+        sample=out("results/data_quality/sample_construction.csv"),
+        sample_md=out("results/data_quality/sample_construction.md"),
     log:
-        "logs/clean.log",
+        out("logs/clean.log"),
     conda:
         ENV_FILE
     params:

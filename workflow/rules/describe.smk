@@ -4,18 +4,17 @@
 rule describe:
     input:
         code=package_code("describe"),
-        analysis="data/processed/analysis_panel.parquet",
+        analysis=out("data/processed/analysis_panel.parquet"),
     output:
-        summary="results/tables/summary_statistics.csv",
-        summary_md="results/tables/summary_statistics.md",
-        correlations="results/tables/correlations.csv",
-        correlations_md="results/tables/correlations.md",
+        summary=out("results/tables/summary_statistics.csv"),
+        summary_md=out("results/tables/summary_statistics.md"),
+        correlations=out("results/tables/correlations.csv"),
+        correlations_md=out("results/tables/correlations.md"),
     log:
-        "logs/describe.log",
+        out("logs/describe.log"),
     conda:
         ENV_FILE
     params:
-        constructs=list(config["constructs"]),
-        controls=list(config["controls"]),
+        variables=[*config["constructs"], *config["controls"], *config["passthrough"]],
     script:
         "../scripts/describe.py"

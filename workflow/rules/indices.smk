@@ -4,15 +4,15 @@
 rule indices:
     input:
         code=package_code("indices", "describe"),
-        panel="data/processed/panel.parquet",
+        panel=out("data/processed/panel.parquet"),
     output:
-        analysis="data/processed/analysis_panel.parquet",
-        weights="results/tables/index_weights.csv",
-        weights_md="results/tables/index_weights.md",
-        reliability="results/tables/index_reliability.csv",
-        reliability_md="results/tables/index_reliability.md",
+        analysis=out("data/processed/analysis_panel.parquet"),
+        weights=out("results/tables/index_weights.csv"),
+        weights_md=out("results/tables/index_weights.md"),
+        reliability=out("results/tables/index_reliability.csv"),
+        reliability_md=out("results/tables/index_reliability.md"),
     log:
-        "logs/indices.log",
+        out("logs/indices.log"),
     conda:
         ENV_FILE
     params:

@@ -8,7 +8,7 @@ from govcluster.runner import run_step
 
 def main(smk):
     analysis = io.read_parquet(smk.input.analysis)
-    variables = [*smk.params.constructs, *smk.params.controls]
+    variables = smk.params.variables
     summary = panel_summary_statistics(analysis, variables, entity=ENTITY, time=TIME)
     correlations = correlation_matrix(analysis, variables)
     io.write_csv(summary, smk.output.summary)

@@ -1,0 +1,672 @@
+r"""Panel instrumental variables: 2SLS after removing fixed effects or differencing.
+
+linearmodels has no fixed-effects IV estimator, so 2SLS is computed here with numpy after
+the transformation of the estimator:
+
+``entity_fe``
+    within transformation by entity, :math:`\ddot w_{it} = w_{it} - \bar w_i + \bar w`, of
+    every variable, with an intercept (as ``xtivreg, fe``);
+``twoway_fe``
+    the same plus year dummies (demeaned by entity) among the exogenous regressors, which is
+    exact in unbalanced panels;
+``first_difference``
+    first differences by calendar year with an intercept (Wooldridge 2010, sec. 15.8.2;
+    Stata ``ivregress 2sls D.y (D.x = D.z)``);
+``pooled``
+    levels with an intercept.
+
+The covariance (see :mod:`govcluster.panel.covariance`) is that of
+:math:`\hat X = P_Z X`; the absorbed entity effects (:math:`n-1` parameters) are counted in
+the degrees of freedom of ``unadjusted`` and ``robust`` (as ``xtivreg, fe``) and not when the
+clusters are the entities (as ``ivreghdfe``, where fixed effects nested in the clusters are
+not counted; ``xtivreg2, fe`` counts them).
+
+Diagnostics (all with the covariance of the specification):
+
+- first stage of each endogenous regressor: F test of the excluded instruments (robust when
+  the covariance is), the homoskedastic F and the partial :math:`R^2` of the excluded
+  instruments;
+- Kleibergen-Paap (2006) rk Wald statistic of underidentification and the rk Wald F
+  (statistic / L), computed as Stata's ``ranktest``: :math:`\Theta = F\hat\Pi G^{-1}` with
+  :math:`F'F = \tilde Z'\tilde Z`, :math:`G'G = \tilde Y'\tilde Y` (variables partialled of
+  the exogenous regressors), singular value decomposition, and the covariance of
+  :math:`\mathrm{vec}\,\hat\Pi` of the specification with its small-sample factor. With one
+  endogenous regressor the rk Wald F equals the robust first-stage F. ``ivreg2`` scales the
+  F by :math:`(N-L)/N \cdot (G-1)/G` instead of our factor, a difference of order 1/N;
+- Anderson-Rubin (1949) test of :math:`\beta = \beta_0` (robust to weak instruments): the
+  F test that the excluded instruments have zero coefficients in the regression of
+  :math:`y - X\beta_0` on all instruments; with one endogenous regressor its confidence set
+  is obtained by inverting the test on a grid, with boundaries refined by root finding.
+
+``PanelIVEstimate.to_dict()`` gives the record of :mod:`govcluster.panel.results` with
+``"kind": "panel_iv_estimate"``, without ``poolability``, and with::
+
+    "first_stages": [{"endogenous", "instruments": [{"name", "estimate", "std_error"}],
+                      "f_statistic", "f_df", "f_df_denom", "f_p_value",
+                      "f_homoskedastic", "partial_r2"}],
+    "kleibergen_paap_rk_wald_f": float,
+    "underidentification": test record,
+    "anderson_rubin": {"test": test record, "null_value": float, "level": float,
+                       "confidence_set": [[lower, upper]] | null,  # null if not computed
+                       "bounded": bool | null, "grid": [lower, upper, points] | null,
+                       "notes": [str]}
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from govcluster.errors import EstimationError
+from govcluster.panel.checks import (
+    Sample,
+    bandwidth,
+    check_clusters,
+    check_design,
+    group_demean,
+    prepare_sample,
+    time_dummies,
+)
+from govcluster.panel.covariance import DESCRIPTIONS, inference, sandwich
+from govcluster.panel.estimators import CONST, capture_warnings, undiff
+from govcluster.panel.results import (
+    CoefficientsMixin,
+    TestResult,
+    json_number,
+    readonly,
+    wald,
+)
+from govcluster.panel.spec import PanelIVSpec, diff_name
+
+
+@dataclass(frozen=True)
+class FirstStage:
+    """First-stage regression of one endogenous regressor on the instruments.
+
+    Attributes
+    ----------
+    endogenous : str
+    instruments : tuple of (str, float, float)
+        Excluded instrument, coefficient, standard error.
+    f_statistic, f_df, f_df_denom, f_p_value : float
+        F test (Wald / L) that the excluded instruments have zero coefficients, with the
+        covariance of the specification; ``f_df_denom`` None means chi2(L)/L.
+    f_homoskedastic : float
+        The classical F of the same hypothesis.
+    partial_r2 : float
+        Partial R-squared of the excluded instruments.
+    """
+
+    endogenous: str
+    instruments: tuple[tuple[str, float, float], ...]
+    f_statistic: float
+    f_df: int
+    f_df_denom: float | None
+    f_p_value: float
+    f_homoskedastic: float
+    partial_r2: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON record (see the module docstring)."""
+        return {
+            "endogenous": self.endogenous,
+            "instruments": [
+                {"name": n, "estimate": json_number(b), "std_error": json_number(s)}
+                for n, b, s in self.instruments
+            ],
+            "f_statistic": json_number(self.f_statistic),
+            "f_df": self.f_df,
+            "f_df_denom": json_number(self.f_df_denom),
+            "f_p_value": json_number(self.f_p_value),
+            "f_homoskedastic": json_number(self.f_homoskedastic),
+            "partial_r2": json_number(self.partial_r2),
+        }
+
+
+@dataclass(frozen=True)
+class AndersonRubin:
+    """Anderson-Rubin test and (one endogenous regressor) confidence set.
+
+    Attributes
+    ----------
+    test : TestResult
+        Test of ``beta = null_value``.
+    null_value : float
+    level : float
+    confidence_set : tuple of (float, float) or None
+        Disjoint intervals of the values not rejected at ``1 - level`` (``-inf``/``inf`` for
+        an unbounded side); None with several endogenous regressors.
+    bounded : bool or None
+        False if the set reaches the edge of the grid (it may be unbounded).
+    grid : (float, float, int) or None
+        Grid searched.
+    notes : tuple of str
+    """
+
+    test: TestResult
+    null_value: float
+    level: float
+    confidence_set: tuple[tuple[float, float], ...] | None
+    bounded: bool | None
+    grid: tuple[float, float, int] | None
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON record (see the module docstring); infinite bounds are null."""
+        return {
+            "test": self.test.to_dict(),
+            "null_value": self.null_value,
+            "level": self.level,
+            "confidence_set": None
+            if self.confidence_set is None
+            else [[json_number(lo), json_number(hi)] for lo, hi in self.confidence_set],
+            "bounded": self.bounded,
+            "grid": None if self.grid is None else list(self.grid),
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class PanelIVEstimate(CoefficientsMixin):
+    """Result of :func:`fit_panel_iv` (read-only); attributes as in
+    :class:`~govcluster.panel.results.PanelEstimate` plus the IV diagnostics."""
+
+    spec: PanelIVSpec
+    names: tuple[str, ...]
+    params_array: np.ndarray
+    cov_array: np.ndarray
+    dependent: str
+    df_inference: int | None
+    correction: str
+    n_obs: int
+    n_entities: int
+    n_periods: int
+    clusters: tuple[tuple[str, int], ...]
+    n_input_rows: int
+    dropped: tuple[tuple[str, int], ...]
+    first_year: int
+    last_year: int
+    r2: float
+    mean_dependent: float
+    fixed_effects: tuple[str, ...]
+    first_stages: tuple[FirstStage, ...]
+    kp_rk_wald_f: float
+    underidentification: TestResult
+    anderson_rubin: AndersonRubin
+    dk_bandwidth: int | None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def level(self) -> float:  # type: ignore[override]
+        """Confidence level of the specification."""
+        return self.spec.level
+
+    @property
+    def n_clusters(self) -> int | None:
+        """Smallest number of clusters (None if the covariance does not cluster)."""
+        if self.spec.cov_type not in ("cluster_entity", "cluster_twoway"):
+            return None
+        return min(c for _, c in self.clusters)
+
+    @property
+    def n_dropped(self) -> dict[str, int]:
+        """Rows dropped, by reason."""
+        return dict(self.dropped)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON record (see the module docstring)."""
+        return {
+            "kind": "panel_iv_estimate",
+            "name": self.spec.name,
+            "spec": self.spec.to_dict(),
+            "estimator": self.spec.estimator,
+            "cov_type": self.spec.cov_type,
+            "cov_description": DESCRIPTIONS[self.spec.cov_type],
+            "dependent": self.dependent,
+            "fixed_effects": list(self.fixed_effects),
+            "coefficients": self.coefficients_records(),
+            "covariance": {
+                "names": list(self.names),
+                "matrix": [[json_number(v) for v in row] for row in self.cov_array],
+            },
+            "inference": {
+                "distribution": "normal" if self.df_inference is None else "t",
+                "df": self.df_inference,
+                "correction": self.correction,
+                "level": self.spec.level,
+            },
+            "n_obs": self.n_obs,
+            "n_entities": self.n_entities,
+            "n_periods": self.n_periods,
+            "n_clusters": self.n_clusters,
+            "clusters": {k: v for k, v in self.clusters},
+            "n_input_rows": self.n_input_rows,
+            "n_dropped": self.n_dropped,
+            "first_year": self.first_year,
+            "last_year": self.last_year,
+            "r2": json_number(self.r2),
+            "mean_dependent": json_number(self.mean_dependent),
+            "dk_bandwidth": self.dk_bandwidth,
+            "first_stages": [fs.to_dict() for fs in self.first_stages],
+            "kleibergen_paap_rk_wald_f": json_number(self.kp_rk_wald_f),
+            "underidentification": self.underidentification.to_dict(),
+            "anderson_rubin": self.anderson_rubin.to_dict(),
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class _Design:
+    """Transformed arrays of an IV regression."""
+
+    y: np.ndarray
+    endog: np.ndarray
+    excluded: np.ndarray
+    exog: np.ndarray
+    exog_names: list[str]
+    n_absorbed: int
+
+
+def _build(data: pd.DataFrame, spec: PanelIVSpec) -> tuple[Sample, dict[str, list[str]], str]:
+    endog = list(spec.expanded(spec.endogenous))
+    instr = list(spec.expanded(spec.instruments))
+    ctrl = list(spec.expanded(spec.controls))
+    if CONST in (*endog, *instr, *ctrl, spec.outcome):
+        raise EstimationError(f"A variable may not be called {CONST!r}; rename the column.")
+    variables = [spec.outcome, *spec.endogenous, *spec.instruments, *spec.controls]
+    cols = [spec.outcome, *endog, *instr, *ctrl]
+    if spec.estimator == "first_difference":
+        sample = prepare_sample(
+            data,
+            entity=spec.entity,
+            time=spec.time,
+            variables=variables,
+            lags=spec.lag_map,
+            differences=cols,
+            required=[*cols, *(diff_name(c) for c in cols)],
+        )
+        roles = {
+            "endog": [diff_name(c) for c in endog],
+            "instr": [diff_name(c) for c in instr],
+            "ctrl": [diff_name(c) for c in ctrl],
+        }
+        return sample, roles, diff_name(spec.outcome)
+    sample = prepare_sample(
+        data,
+        entity=spec.entity,
+        time=spec.time,
+        variables=variables,
+        lags=spec.lag_map,
+        required=cols,
+    )
+    return sample, {"endog": endog, "instr": instr, "ctrl": ctrl}, spec.outcome
+
+
+def _transform(sample: Sample, roles: dict[str, list[str]], dep: str, estimator: str) -> _Design:
+    frame = sample.frame
+    arr = {k: frame[v].to_numpy(dtype=float).reshape(len(frame), -1) for k, v in roles.items()}
+    y = frame[dep].to_numpy(dtype=float)
+    n = len(frame)
+    exog_names = [*roles["ctrl"], CONST]
+    n_absorbed = 0
+    if estimator in ("entity_fe", "twoway_fe"):
+        codes = sample.entity_codes
+
+        def within(a: np.ndarray) -> np.ndarray:
+            return group_demean(a, codes) + a.mean(axis=0) if a.size else a
+
+        y = within(y[:, None])[:, 0]
+        arr = {k: within(v) for k, v in arr.items()}
+        n_absorbed = sample.n_entities - 1
+    exog = np.hstack([arr["ctrl"], np.ones((n, 1))])
+    if estimator == "twoway_fe":
+        years = sorted(frame[sample.time].unique())
+        d, dnames = time_dummies(sample.time_codes, years)
+        if d.shape[1]:
+            d = group_demean(d, sample.entity_codes) + d.mean(axis=0)
+            exog = np.hstack([exog, d])
+            exog_names += dnames
+    return _Design(y, arr["endog"], arr["instr"], exog, exog_names, n_absorbed)
+
+
+def fit_panel_iv(data: pd.DataFrame, spec: PanelIVSpec) -> PanelIVEstimate:
+    """Estimate a panel regression with endogenous regressors by 2SLS.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long panel.
+    spec : PanelIVSpec
+        Outcome, endogenous regressors, excluded instruments, controls, estimator
+        (``entity_fe``, ``twoway_fe``, ``first_difference``, ``pooled``) and covariance.
+
+    Returns
+    -------
+    PanelIVEstimate
+        2SLS coefficients of the endogenous regressors, controls and intercept, with the
+        first stages, the Kleibergen-Paap rk statistic and the Anderson-Rubin test and set.
+
+    Raises
+    ------
+    EstimationError
+        As :func:`govcluster.panel.fit_panel_model`; also if an instrument is a regressor or
+        the model is under-identified (raised by :class:`PanelIVSpec`).
+
+    Notes
+    -----
+    With :math:`\\ddot{}` the transformation of the estimator (within, first difference),
+    the structural and first-stage equations are
+
+    .. math::
+        \\ddot y_{it} = \\ddot x_{it}'\\beta + \\ddot c_{it}'\\gamma + \\ddot u_{it},\\qquad
+        \\ddot x_{it} = \\Pi'\\ddot z_{it} + \\Gamma'\\ddot c_{it} + \\ddot v_{it},
+
+    and :math:`\\hat\\beta_{2SLS} = (\\hat X'\\hat X)^{-1}\\hat X'\\ddot y` with
+    :math:`\\hat X = P_Z X`, :math:`X = [\\ddot x, \\ddot c, 1]`,
+    :math:`Z = [\\ddot z, \\ddot c, 1]`.
+    """
+    if not isinstance(spec, PanelIVSpec):
+        raise EstimationError("spec must be a PanelIVSpec.")
+    est, messages = capture_warnings(lambda: _fit_iv(data, spec))
+    values = {f: getattr(est, f) for f in est.__dataclass_fields__}
+    values["warnings"] = tuple(dict.fromkeys(messages))
+    return PanelIVEstimate(**values)
+
+
+def _ols(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    coef = np.linalg.lstsq(x, y, rcond=None)[0]
+    return coef, y - x @ coef
+
+
+def _fit_iv(data: pd.DataFrame, spec: PanelIVSpec) -> PanelIVEstimate:
+    sample, roles, dep = _build(data, spec)
+    labels: dict[str, str] = {}
+    if spec.estimator == "first_difference":
+        labels = {c: c[2:] for v in roles.values() for c in v}
+    for role in ("endog", "instr"):
+        check_design(
+            sample, [*roles[role], *roles["ctrl"]], estimator=spec.estimator, labels=labels
+        )
+    clusters = check_clusters(sample, spec.cov_type, dk_bandwidth=spec.dk_bandwidth)
+    d = _transform(sample, roles, dep, spec.estimator)
+    n = len(d.y)
+    x = np.hstack([d.endog, d.exog])
+    z = np.hstack([d.excluded, d.exog])
+    k, kz = x.shape[1], z.shape[1]
+    if kz >= n:
+        raise EstimationError(f"Not enough observations ({n}) for {kz} instruments.")
+    xhat = z @ np.linalg.lstsq(z, x, rcond=None)[0]
+    beta = np.linalg.solve(xhat.T @ x, xhat.T @ d.y)
+    resid = d.y - x @ beta
+    cov_kw: dict[str, Any] = {
+        "cov_type": spec.cov_type,
+        "small_sample": spec.small_sample,
+        "entity_codes": sample.entity_codes,
+        "time_codes": sample.time_codes,
+        "n_absorbed": d.n_absorbed,
+        "dk_bandwidth": spec.dk_bandwidth,
+    }
+    cov = sandwich(xhat, resid, **cov_kw)
+    inf = inference(
+        spec.cov_type,
+        small_sample=spec.small_sample,
+        n_obs=n,
+        n_params=k,
+        n_absorbed=d.n_absorbed,
+        clusters=clusters,
+    )
+    inf_z = inference(
+        spec.cov_type,
+        small_sample=spec.small_sample,
+        n_obs=n,
+        n_params=kz,
+        n_absorbed=d.n_absorbed,
+        clusters=clusters,
+    )
+    n_endog, n_instr = d.endog.shape[1], d.excluded.shape[1]
+    names = [*roles["endog"], *d.exog_names]
+    if spec.estimator == "first_difference":
+        # the coefficient of d_x is the effect of x: report it under the variable's name
+        names = [undiff(c) if c != CONST else c for c in names]
+    report = list(range(n_endog + len(roles["ctrl"]) + 1))  # year dummies come last
+
+    # first stages
+    first: list[FirstStage] = []
+    _, e_w = _ols(d.exog, d.endog)
+    dof_h = n - kz - d.n_absorbed
+    iv_names = roles["instr"]
+    if spec.estimator == "first_difference":
+        iv_names = [undiff(c) for c in iv_names]
+    for j in range(n_endog):
+        coef, v = _ols(z, d.endog[:, j])
+        vc = sandwich(z, v, **cov_kw)
+        r = np.zeros((n_instr, kz))
+        r[:, :n_instr] = np.eye(n_instr)
+        test = wald(coef, vc, r, np.zeros(n_instr), df_denom=inf_z.df, name="", null="")
+        rss_u = float(v @ v)
+        rss_r = float(e_w[:, j] @ e_w[:, j])
+        f_h = ((rss_r - rss_u) / n_instr) / (rss_u / dof_h) if rss_u > 0 else math.inf
+        se = np.sqrt(np.diag(vc))[:n_instr]
+        first.append(
+            FirstStage(
+                endogenous=names[j],
+                instruments=tuple(
+                    (iv_names[i], float(coef[i]), float(se[i])) for i in range(n_instr)
+                ),
+                f_statistic=test.statistic
+                if test.distribution == "F"
+                else test.statistic / n_instr,
+                f_df=n_instr,
+                f_df_denom=test.df_denom,
+                f_p_value=test.p_value,
+                f_homoskedastic=float(f_h),
+                partial_r2=float(1 - rss_u / rss_r) if rss_r > 0 else math.nan,
+            )
+        )
+
+    # Kleibergen-Paap rk statistic on variables partialled of the exogenous regressors
+    _, zt = _ols(d.exog, d.excluded)
+    pi, vres = _ols(zt, e_w)
+    vpi = sandwich(zt, vres, n_params=kz, **cov_kw)
+    rk = kp_rk_statistic(pi, vpi, zt, e_w)
+    rk_df = n_instr - n_endog + 1
+    under = TestResult(
+        name="Kleibergen-Paap rk Wald test of underidentification",
+        null_hypothesis="the equation is underidentified (rank of Pi is K1 - 1)",
+        statistic=rk,
+        df=float(rk_df),
+        p_value=float(stats.chi2.sf(rk, rk_df)),
+        distribution="chi2",
+        notes=(f"covariance: {DESCRIPTIONS[spec.cov_type]}",),
+    )
+
+    ar = _anderson_rubin(d, z, spec, cov_kw, inf_z.df, beta[:n_endog], cov[:n_endog, :n_endog])
+    years = sample.frame[sample.time]
+    fe = {"entity_fe": ("entity",), "twoway_fe": ("entity", "time")}.get(spec.estimator, ())
+    yc = d.y - d.y.mean()
+    r2 = 1 - float(resid @ resid) / float(yc @ yc) if float(yc @ yc) > 0 else math.nan
+    return PanelIVEstimate(
+        spec=spec,
+        names=tuple(names[i] for i in report),
+        params_array=readonly(beta[report]),
+        cov_array=readonly(cov[np.ix_(report, report)]),
+        dependent=dep,
+        df_inference=inf.df,
+        correction=inf.correction,
+        n_obs=n,
+        n_entities=sample.n_entities,
+        n_periods=sample.n_periods,
+        clusters=clusters,
+        n_input_rows=sample.n_input,
+        dropped=sample.dropped,
+        first_year=int(years.min()),
+        last_year=int(years.max()),
+        r2=r2,
+        mean_dependent=float(sample.frame[dep].mean()),
+        fixed_effects=fe,
+        first_stages=tuple(first),
+        kp_rk_wald_f=rk / n_instr,
+        underidentification=under,
+        anderson_rubin=ar,
+        dk_bandwidth=bandwidth(sample.n_periods, spec.dk_bandwidth)
+        if spec.cov_type == "driscoll_kraay"
+        else None,
+    )
+
+
+def _sqrtm_psd(a: np.ndarray) -> np.ndarray:
+    w, v = np.linalg.eigh((a + a.T) / 2)
+    return (v * np.sqrt(np.clip(w, 0, None))) @ v.T
+
+
+def kp_rk_statistic(
+    pi: np.ndarray,
+    cov_vec_pi: np.ndarray,
+    z: np.ndarray,
+    y: np.ndarray,
+    *,
+    g_matrix: np.ndarray | None = None,
+) -> float:
+    """Kleibergen-Paap (2006) rk Wald statistic that ``rank(pi) = K1 - 1``.
+
+    Parameters
+    ----------
+    pi : ndarray, shape (L, K1)
+        First-stage coefficients of the excluded instruments.
+    cov_vec_pi : ndarray, shape (L*K1, L*K1)
+        Covariance of ``vec(pi)`` (columns stacked: instruments within endogenous).
+    z, y : ndarray
+        Partialled instruments and endogenous regressors (for the standardisation).
+    g_matrix : ndarray, optional
+        Upper-triangular G with G'G the standardisation of the endogenous regressors; the
+        default is the Cholesky factor of ``y'y`` (Stata's ``ranktest``).
+
+    Returns
+    -------
+    float
+        The statistic, chi2((L - K1 + 1)) under the null.
+
+    Notes
+    -----
+    :math:`\\Theta = F\\Pi G^{-1}` with :math:`F'F = Z'Z`; with the SVD
+    :math:`\\Theta = USV'` and :math:`q = K1 - 1`,
+    :math:`A_\\perp = U_{\\cdot,2}U_{22}^{-1}(U_{22}U_{22}')^{1/2}`,
+    :math:`B_\\perp = (V_{22}V_{22}')^{1/2}V_{22}'^{-1}V_{\\cdot,2}'`,
+    :math:`\\lambda = (B_\\perp\\otimes A_\\perp')\\mathrm{vec}\\,\\Theta` and
+    :math:`rk = \\lambda'[(B_\\perp\\otimes A_\\perp')\\hat V_\\Theta(\\ldots)']^{-1}\\lambda`.
+    """
+    n_instr, k1 = pi.shape
+    f = np.linalg.cholesky(z.T @ z).T
+    g = np.linalg.cholesky(y.T @ y).T if g_matrix is None else g_matrix
+    g_inv = np.linalg.inv(g)
+    theta = f @ pi @ g_inv
+    # vec(F Pi G^-1) = (G^-T kron F) vec(Pi)
+    trans = np.kron(g_inv.T, f)
+    v_theta = trans @ cov_vec_pi @ trans.T
+    u, _, vt = np.linalg.svd(theta, full_matrices=True)
+    vv = vt.T
+    q = k1 - 1
+    u22 = u[q:, q:]
+    v22 = vv[q:, q:]
+    a_perp = u[:, q:] @ np.linalg.solve(u22, _sqrtm_psd(u22 @ u22.T))
+    b_perp = _sqrtm_psd(v22 @ v22.T) @ np.linalg.solve(v22.T, vv[:, q:].T)
+    kron = np.kron(b_perp, a_perp.T)
+    lam = kron @ theta.reshape(-1, order="F")
+    omega = kron @ v_theta @ kron.T
+    return float(lam @ np.linalg.solve(omega, lam))
+
+
+def _anderson_rubin(
+    d: _Design,
+    z: np.ndarray,
+    spec: PanelIVSpec,
+    cov_kw: dict[str, Any],
+    df_denom: int | None,
+    beta_endog: np.ndarray,
+    cov_endog: np.ndarray,
+) -> AndersonRubin:
+    n_endog, n_instr = d.endog.shape[1], d.excluded.shape[1]
+    kz = z.shape[1]
+    null = np.full(n_endog, spec.ar_null)
+    r = np.zeros((n_instr, kz))
+    r[:, :n_instr] = np.eye(n_instr)
+    coef, e = _ols(z, d.y - d.endog @ null)
+    vc = sandwich(z, e, **cov_kw)
+    test = wald(
+        coef, vc, r, np.zeros(n_instr), df_denom=df_denom,
+        name="Anderson-Rubin test",
+        null=f"coefficient(s) of the endogenous regressor(s) = {spec.ar_null:g}",
+        notes=("robust to weak instruments",),
+    )
+    alpha = 1 - spec.level
+    if n_endog != 1:
+        return AndersonRubin(test, spec.ar_null, spec.level, None, None, None,
+                             ("confidence set computed for one endogenous regressor only",))
+    # Reduced forms of y and x on all instruments: AR(b) uses g(b) = g_y - b g_x and a
+    # covariance quadratic in b.
+    coefs, resid = _ols(z, np.column_stack([d.y, d.endog[:, 0]]))
+    c = sandwich(z, resid, **cov_kw)
+    gy, gx = coefs[:n_instr, 0], coefs[:n_instr, 1]
+    sel_y = np.arange(n_instr)
+    sel_x = kz + np.arange(n_instr)
+    cyy = c[np.ix_(sel_y, sel_y)]
+    cxx = c[np.ix_(sel_x, sel_x)]
+    cyx = c[np.ix_(sel_y, sel_x)]
+
+    def pval(b: float) -> float:
+        g = gy - b * gx
+        v = cyy - b * (cyx + cyx.T) + b * b * cxx
+        w = float(g @ np.linalg.solve(v, g))
+        if df_denom is None:
+            return float(stats.chi2.sf(w, n_instr))
+        return float(stats.f.sf(w / n_instr, n_instr, df_denom))
+
+    centre = float(beta_endog[0])
+    se = float(np.sqrt(max(cov_endog[0, 0], 0.0)))
+    half = spec.ar_grid_width * (se if se > 0 else max(abs(centre), 1.0))
+    grid = np.linspace(centre - half, centre + half, spec.ar_grid_points)
+    p = np.array([pval(b) for b in grid])
+    accept = p >= alpha
+    intervals: list[tuple[float, float]] = []
+    notes: list[str] = []
+    i = 0
+    while i < len(grid):
+        if not accept[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(grid) and accept[j + 1]:
+            j += 1
+
+        def root(a: float, b: float) -> float:
+            return float(optimize.brentq(lambda t: pval(t) - alpha, a, b, xtol=1e-12))
+
+        lo = -math.inf if i == 0 else root(grid[i - 1], grid[i])
+        hi = math.inf if j == len(grid) - 1 else root(grid[j], grid[j + 1])
+        intervals.append((lo, hi))
+        i = j + 1
+    bounded = bool(intervals) and not (accept[0] or accept[-1])
+    if not intervals:
+        notes.append("no value of the grid is accepted: the set is empty on the grid")
+        bounded = True
+    if accept[0] or accept[-1]:
+        notes.append(
+            "the set reaches the edge of the grid and is reported as unbounded there "
+            "(weak instruments); widen ar_grid_width to explore"
+        )
+    if len(intervals) > 1:
+        notes.append("the set is a union of disjoint intervals")
+    return AndersonRubin(
+        test,
+        spec.ar_null,
+        spec.level,
+        tuple(intervals),
+        bounded,
+        (float(grid[0]), float(grid[-1]), int(spec.ar_grid_points)),
+        tuple(notes),
+    )

@@ -1,0 +1,20 @@
+# Stage 4: panel models of the outcome on the treatment, one job per specification.
+
+
+rule estimate_panel:
+    input:
+        code=package_code("panel"),
+        analysis=out("data/processed/analysis_panel.parquet"),
+    output:
+        estimate=out("results/estimates/panel/{job}.json"),
+    log:
+        out("logs/estimate_panel/{job}.log"),
+    wildcard_constraints:
+        job="|".join(PANEL_JOBS) or "no-panel-jobs",
+    conda:
+        ENV_FILE
+    params:
+        models=config["models"],
+        roles=config["roles"],
+    script:
+        "../scripts/estimate_panel.py"
