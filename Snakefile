@@ -11,6 +11,7 @@ include: "workflow/rules/data.smk"
 include: "workflow/rules/indices.smk"
 include: "workflow/rules/describe.smk"
 include: "workflow/rules/panel.smk"
+include: "workflow/rules/mediation.smk"
 
 
 rule all:

@@ -41,6 +41,7 @@ def small_run(tmp_path_factory, default_config_dict):
     workdir = tmp_path_factory.mktemp("pipeline")
     config = copy.deepcopy(default_config_dict)
     config["simulate"].update(n_clusters=40, first_year=2008, last_year=2019)
+    config["mediation"]["n_boot"] = 200
     _write_config(workdir, config)
     result = _snakemake(workdir, "--cores", "2")
     assert result.returncode == 0, result.stderr[-4000:]
@@ -62,6 +63,12 @@ def test_pipeline_writes_every_target(small_run):
         "results/tables/index_reliability.csv",
         "results/tables/summary_statistics.md",
         "results/tables/correlations.csv",
+        "results/estimates/panel/baseline_twoway_fe.json",
+        "results/estimates/panel/iv_twoway_fe.json",
+        "results/estimates/panel/local_projections.json",
+        "results/estimates/mediation.json",
+        "results/estimates/mediation_bootstrap.parquet",
+        "results/estimates/truth_comparison.csv",
     ]:
         path = workdir / relative
         assert path.is_file() and path.stat().st_size > 0, relative
@@ -169,3 +176,16 @@ def test_truth_file_records_the_true_effects(small_run):
         effects["c_prime"] + effects["total_indirect_effect"]
     )
     assert sorted(effects["zero_indirect_mechanisms"]) == ["BRAND", "INNOV"]
+
+
+def test_every_configured_panel_job_has_an_estimate(small_run):
+    workdir, config = small_run
+    from govcluster.config import build_config
+    from govcluster.panel.plan import project_panel_jobs
+
+    jobs = project_panel_jobs(build_config(config))
+    written = {p.stem for p in (workdir / "results/estimates/panel").glob("*.json")}
+    assert written == set(jobs)
+    record = json.loads((workdir / "results/estimates/panel/baseline_twoway_fe.json").read_text())
+    assert record["result"]["coefficients"][0]["name"] == "GOV"
+    assert record["result"]["n_clusters"] == 40

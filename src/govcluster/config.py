@@ -211,6 +211,7 @@ class ProjectConfig:
     indices: IndexSpec
     language: Literal["en", "zh"]
     models: Mapping[str, Any] = field(default_factory=dict)
+    mediation: Mapping[str, Any] = field(default_factory=dict)
     output_root: str = "."
     raw: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
@@ -371,6 +372,7 @@ def build_config(config: Mapping[str, Any]) -> ProjectConfig:
         indices=IndexSpec(**config["indices"]),
         language=config["language"],
         models=config["models"],
+        mediation=config["mediation"],
         output_root=config["output_root"],
         raw=config,
     )

@@ -61,6 +61,10 @@ def all_targets():
         out("results/tables/correlations.csv"),
     ]
     targets += [out(f"results/estimates/panel/{job}.json") for job in PANEL_JOBS]
+    if PROJECT.mediation["enabled"] and PROJECT.roles.mediators:
+        targets.append(out("results/estimates/mediation.json"))
     if PROJECT.simulate.enabled:
         targets.append("data/raw/clusters_truth.json")
+        if PROJECT.mediation["enabled"] and PROJECT.roles.mediators:
+            targets.append(out("results/estimates/truth_comparison.csv"))
     return targets

@@ -1,0 +1,533 @@
+"""The estimation sample, the within transformation and the per-entity cross-products.
+
+Every regression of the mediation analysis is a regression among the columns of one matrix
+
+.. math::
+
+    G = [\\underbrace{T,\\; M_1, \\dots, M_K,\\; Y}_{\\text{core}},\\;
+         \\underbrace{N}_{\\text{nuisance}}]
+
+after the fixed effects have been removed. The nuisance block ``N`` holds the regressors whose
+coefficients are not reported: the constant (``effects="none"``), the year dummies
+(``effects="twoway"``) and the controls. :func:`build_design` builds ``G`` once, on the
+estimation sample, and :func:`entity_crossproducts` stores :math:`G_i'G_i` for every entity
+``i``, from which any (re)weighted regression of the analysis is a matrix product.
+
+Within transformation and the cluster bootstrap
+-----------------------------------------------
+``effects="entity"``: every column is demeaned within its entity,
+:math:`\\tilde x_{it} = x_{it} - \\bar x_{i}`, with the entity mean over the entity's own rows
+of the estimation sample (so unbalanced panels are handled exactly).
+
+``effects="twoway"``: the year effects enter as dummies for every period but the first
+(the baseline), and the dummies are demeaned within entity like every other column. By the
+Frisch-Waugh-Lovell theorem, regressing the demeaned outcome on the demeaned regressors and
+demeaned dummies gives the least-squares-dummy-variable (two-way fixed-effects) estimate,
+balanced or not.
+
+A cluster-bootstrap sample draws entities with replacement and gives every copy of an entity a
+new identity (its own fixed effect). A copy has exactly the rows of the original entity, so its
+within transformation equals the original entity's. The resampled panel's two-way
+estimate is therefore the regression of the stacked, already demeaned rows of the copies on the
+already demeaned regressors and year dummies, that is
+:math:`(\\sum_i w_i G_i'G_i)` with :math:`w_i` the number of copies of entity ``i``: no
+re-demeaning is needed. A period that none of the drawn entities observes (possible in an
+unbalanced panel) leaves an all-zero dummy column; the solver treats the nuisance block with a
+pseudo-inverse, which leaves the reported coefficients exact (see
+:mod:`govcluster.mediation.crossprod`).
+
+Collinear nuisance columns
+--------------------------
+A control that the fixed effects absorb (for instance a cluster age that grows by one each year,
+under two-way effects) or that is collinear with earlier nuisance columns is omitted, as Stata
+omits it, and listed in :attr:`PanelDesign.omitted` with the reason. The columns are checked in
+the order constant, year dummies, controls. A core variable (treatment, mediator, outcome) with
+no variation left after the fixed effects and controls raises
+:class:`~govcluster.errors.EstimationError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+import numpy as np
+import pandas as pd
+
+from govcluster.errors import EstimationError
+
+Effects = Literal["twoway", "entity", "none"]
+
+#: A nuisance column whose variance left after the earlier nuisance columns is below this
+#: share of its own variance is omitted as collinear.
+COLLINEAR_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class PanelDesign:
+    """The transformed design matrix of a panel mediation analysis.
+
+    Attributes
+    ----------
+    matrix : numpy.ndarray
+        ``(n_obs, p)`` transformed columns: treatment, mediators, outcome, then nuisance.
+    columns : tuple of str
+        Names of the ``p`` columns (year dummies are named ``"year=<label>"``, the constant
+        ``"const"``).
+    treatment, outcome : str
+    mediators : tuple of str
+    controls : tuple of str
+        Controls kept in the design (those not omitted).
+    nuisance : tuple of str
+        Names of the nuisance columns kept, in order.
+    omitted : tuple of (str, str)
+        Nuisance columns dropped, with the reason.
+    effects : {"twoway", "entity", "none"}
+    entity_codes : numpy.ndarray
+        ``(n_obs,)`` entity of each row, ``0 .. n_entities - 1`` in sorted label order; rows are
+        sorted by entity and then time.
+    entity_labels : tuple
+        Entity label of each code.
+    time_labels : tuple
+        Sorted periods of the estimation sample.
+    row_entity, row_time : numpy.ndarray
+        Entity and time label of every row (in row order).
+    instruments : numpy.ndarray or None
+        ``(n_obs, L)`` transformed excluded instruments, or None.
+    instrument_names : tuple of str
+    n_dropped_missing : int
+        Rows of the input dropped because a used column is missing.
+    n_singletons : int
+        Entities with a single row (under entity effects they carry no information about the
+        slopes but are kept, and counted as clusters, as in Stata's ``xtreg, fe``).
+    balanced : bool
+    """
+
+    matrix: np.ndarray
+    columns: tuple[str, ...]
+    treatment: str
+    mediators: tuple[str, ...]
+    outcome: str
+    controls: tuple[str, ...]
+    nuisance: tuple[str, ...]
+    omitted: tuple[tuple[str, str], ...]
+    effects: Effects
+    entity_codes: np.ndarray
+    entity_labels: tuple
+    time_labels: tuple
+    row_entity: np.ndarray
+    row_time: np.ndarray
+    instruments: np.ndarray | None
+    instrument_names: tuple[str, ...]
+    n_dropped_missing: int
+    n_singletons: int
+    balanced: bool
+
+    @property
+    def n_obs(self) -> int:
+        return int(self.matrix.shape[0])
+
+    @property
+    def n_entities(self) -> int:
+        return len(self.entity_labels)
+
+    @property
+    def n_periods(self) -> int:
+        return len(self.time_labels)
+
+    @property
+    def n_mediators(self) -> int:
+        return len(self.mediators)
+
+    @property
+    def n_core(self) -> int:
+        """Number of core columns: treatment, mediators and outcome."""
+        return len(self.mediators) + 2
+
+    @property
+    def n_columns(self) -> int:
+        return int(self.matrix.shape[1])
+
+    @property
+    def absorbed_intercept(self) -> int:
+        """1 when an intercept is absorbed by entity effects (counted in the small-sample
+        correction as Stata's ``xtreg, fe`` counts ``_cons``), else 0."""
+        return 0 if self.effects == "none" else 1
+
+
+def check_literal(name: str, value: object, options: object) -> None:
+    """Raise EstimationError when ``value`` is not one of the values of a Literal type."""
+    allowed = get_args(options)
+    if value not in allowed:
+        choices = ", ".join(repr(a) for a in allowed)
+        raise EstimationError(f"{name}={value!r} is not supported; use one of {choices}.")
+
+
+def within_transform(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
+    """Demean the columns of ``values`` within the groups given by ``codes``.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        ``(n, m)`` array.
+    codes : numpy.ndarray
+        ``(n,)`` integer group codes in ``0 .. n_groups - 1``.
+    n_groups : int
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`x_{it} - \\bar x_i`, with :math:`\\bar x_i` the mean over the group's rows.
+    """
+    values = np.asarray(values, dtype=float)
+    counts = np.bincount(codes, minlength=n_groups).astype(float)
+    out = np.empty_like(values)
+    for j in range(values.shape[1]):
+        means = np.bincount(codes, weights=values[:, j], minlength=n_groups) / counts
+        out[:, j] = values[:, j] - means[codes]
+    return out
+
+
+def triu_pairs(p: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column indices of the upper triangle (diagonal included) of a ``p x p`` matrix."""
+    return np.triu_indices(p)
+
+
+def pack_symmetric(matrices: np.ndarray) -> np.ndarray:
+    """``(..., p, p)`` symmetric matrices -> ``(..., p(p+1)/2)`` upper triangles."""
+    iu, ju = triu_pairs(matrices.shape[-1])
+    return matrices[..., iu, ju]
+
+
+def unpack_symmetric(packed: np.ndarray, p: int) -> np.ndarray:
+    """``(b, p(p+1)/2)`` upper triangles -> ``(b, p, p)`` symmetric matrices."""
+    iu, ju = triu_pairs(p)
+    out = np.empty((packed.shape[0], p, p))
+    out[:, iu, ju] = packed
+    out[:, ju, iu] = packed
+    return out
+
+
+def entity_crossproducts(matrix: np.ndarray, codes: np.ndarray, n_entities: int) -> np.ndarray:
+    """Per-entity cross-product matrices :math:`G_i'G_i`, packed.
+
+    Parameters
+    ----------
+    matrix : numpy.ndarray
+        ``(n, p)`` design matrix ``G``.
+    codes : numpy.ndarray
+        ``(n,)`` entity codes.
+    n_entities : int
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n_entities, p(p+1)/2)``: row ``i`` is the upper triangle of :math:`G_i'G_i`. The
+        memory is that of the result plus one column of ``matrix``.
+    """
+    p = matrix.shape[1]
+    iu, ju = triu_pairs(p)
+    out = np.empty((n_entities, iu.size))
+    columns = [np.ascontiguousarray(matrix[:, j]) for j in range(p)]
+    for pos, (i, j) in enumerate(zip(iu, ju, strict=True)):
+        out[:, pos] = np.bincount(codes, weights=columns[i] * columns[j], minlength=n_entities)
+    return out
+
+
+def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, tuple]:
+    try:
+        codes, uniques = pd.factorize(values, sort=True)
+    except TypeError:
+        codes, uniques = pd.factorize(values.astype(str), sort=True)
+    return codes.astype(np.int64), tuple(uniques.tolist())
+
+
+def _centred_ss(values: np.ndarray) -> np.ndarray:
+    """Sum of squares of each column around its mean (the scale of its raw variation)."""
+    dev = values - values.mean(axis=0)
+    return np.einsum("ij,ij->j", dev, dev)
+
+
+def _collinear_nuisance(
+    nuisance: np.ndarray, reference: np.ndarray, names: Sequence[str], effects: str
+) -> tuple[list[int], list[tuple[str, str]]]:
+    """Indices of the nuisance columns to keep, and (name, reason) of those omitted.
+
+    ``reference`` is the raw scale of each column (centred sum of squares before the within
+    transformation; the number of rows for the constant).
+    """
+    keep: list[int] = []
+    omitted: list[tuple[str, str]] = []
+    if nuisance.shape[1] == 0:
+        return keep, omitted
+    gram = nuisance.T @ nuisance
+    for j in range(nuisance.shape[1]):
+        own = gram[j, j]
+        if not own > COLLINEAR_TOL * reference[j]:
+            reason = (
+                "no variation within entities (absorbed by the entity effects)"
+                if effects != "none"
+                else "no variation (collinear with the constant)"
+            )
+            omitted.append((names[j], reason))
+            continue
+        if keep:
+            sub = gram[np.ix_(keep, keep)]
+            cross = gram[keep, j]
+            scale = np.sqrt(np.diag(sub))
+            coef = np.linalg.lstsq(sub / np.outer(scale, scale), cross / scale, rcond=None)[0]
+            left = own - cross @ (coef / scale)
+        else:
+            left = own
+        if left <= COLLINEAR_TOL * own:
+            reason = (
+                "collinear with the fixed effects and earlier controls"
+                if effects != "none"
+                else "collinear with the constant and earlier controls"
+            )
+            omitted.append((names[j], reason))
+            continue
+        keep.append(j)
+    return keep, omitted
+
+
+def build_design(
+    data: pd.DataFrame,
+    *,
+    treatment: str,
+    mediators: Sequence[str],
+    outcome: str,
+    controls: Sequence[str] = (),
+    entity: str,
+    time: str,
+    effects: Effects = "twoway",
+    instruments: Sequence[str] = (),
+) -> PanelDesign:
+    """Build the transformed design of a panel mediation analysis.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Long panel with one row per entity and period.
+    treatment, outcome : str
+        Column names.
+    mediators : sequence of str
+        One or more mediator columns.
+    controls : sequence of str, optional
+    entity, time : str
+        Panel identifiers.
+    effects : {"twoway", "entity", "none"}
+    instruments : sequence of str, optional
+        Excluded instruments for the treatment, transformed like the regressors.
+
+    Returns
+    -------
+    PanelDesign
+
+    Raises
+    ------
+    EstimationError
+        A column is missing or not numeric, a name is used twice, an (entity, time) pair is
+        duplicated, fewer than two entities remain, or a core variable has no variation left
+        after the fixed effects and controls.
+
+    Notes
+    -----
+    Rows with a missing value in any used column are dropped (listwise deletion, so that all
+    equations use the same sample, which makes :math:`c = c' + \\sum_k a_k b_k` hold exactly);
+    their number is kept in ``n_dropped_missing``.
+    """
+    check_literal("effects", effects, Effects)
+    mediators = tuple(mediators)
+    controls = tuple(controls)
+    instruments = tuple(instruments)
+    if not isinstance(data, pd.DataFrame):
+        raise EstimationError(
+            f"data must be a pandas DataFrame, got {type(data).__name__}; "
+            "pass the analysis panel in long format."
+        )
+    if not mediators:
+        raise EstimationError("mediators is empty; name at least one mediator column.")
+    variables = (treatment, *mediators, outcome, *controls, *instruments)
+    repeated = sorted({v for v in variables if variables.count(v) > 1})
+    if repeated:
+        raise EstimationError(
+            f"column(s) {repeated} are given more than one role (treatment, mediator, outcome, "
+            "control, instrument); give each column one role."
+        )
+    if entity in variables or time in variables or entity == time:
+        raise EstimationError(
+            f"entity={entity!r} and time={time!r} must be two distinct identifier columns, "
+            "not variables of the model."
+        )
+    missing = [c for c in (entity, time, *variables) if c not in data.columns]
+    if missing:
+        raise EstimationError(
+            f"column(s) {missing} are not in the data (columns: {list(data.columns)}); "
+            "check the spelling or rename the columns."
+        )
+    frame = data[[entity, time, *variables]]
+    for name in variables:
+        if pd.api.types.is_bool_dtype(frame[name]):
+            continue
+        if not pd.api.types.is_numeric_dtype(frame[name]):
+            raise EstimationError(
+                f"column {name!r} has dtype {frame[name].dtype}, not numbers; convert it with "
+                "govcluster.parsing.parse_numeric or pandas.to_numeric first."
+            )
+    values = frame[list(variables)].astype("float64")
+    infinite = np.isinf(values.to_numpy()).any(axis=1)
+    if infinite.any():
+        rows = np.flatnonzero(infinite)[:10].tolist()
+        raise EstimationError(
+            f"{int(infinite.sum())} row(s) hold an infinite value (positions {rows}); "
+            "replace them by NaN or fix the transformation that produced them (log of 0?)."
+        )
+    complete = values.notna().all(axis=1) & frame[entity].notna() & frame[time].notna()
+    n_dropped = int((~complete).sum())
+    frame = frame.loc[complete]
+    values = values.loc[complete]
+    if frame.empty:
+        raise EstimationError(
+            "no row has all of the used columns non-missing; check the columns "
+            f"{list(variables)} for missing values."
+        )
+    entity_codes, entity_labels = _sorted_codes(frame[entity])
+    time_codes, time_labels = _sorted_codes(frame[time])
+    order = np.lexsort((time_codes, entity_codes))
+    entity_codes = entity_codes[order]
+    time_codes = time_codes[order]
+    raw = values.to_numpy()[order]
+    row_entity = frame[entity].to_numpy()[order]
+    row_time = frame[time].to_numpy()[order]
+    pair = entity_codes * len(time_labels) + time_codes
+    if np.unique(pair).size != pair.size:
+        dup = pd.Series(pair).duplicated(keep=False).to_numpy()
+        examples = list(zip(row_entity[dup][:6].tolist(), row_time[dup][:6].tolist(), strict=True))
+        raise EstimationError(
+            f"{int(dup.sum())} rows share an ({entity}, {time}) pair, e.g. {examples}; "
+            "the panel must have one row per entity and period: aggregate or deduplicate."
+        )
+    n_entities = len(entity_labels)
+    if n_entities < 2:
+        raise EstimationError(
+            f"only {n_entities} entity remains after dropping missing values; the cluster "
+            "bootstrap and cluster-robust standard errors need at least two entities."
+        )
+    counts = np.bincount(entity_codes, minlength=n_entities)
+    n_singletons = int((counts == 1).sum())
+    balanced = bool((counts == len(time_labels)).all())
+
+    n_core = len(mediators) + 2
+    n_instr = len(instruments)
+    core_raw = raw[:, :n_core]
+    control_raw = raw[:, n_core : n_core + len(controls)]
+    instr_raw = raw[:, n_core + len(controls) :]
+
+    nuisance_names: list[str] = []
+    blocks: list[np.ndarray] = []
+    if effects == "none":
+        nuisance_names.append("const")
+        blocks.append(np.ones((raw.shape[0], 1)))
+    if effects == "twoway":
+        dummies = np.zeros((raw.shape[0], len(time_labels) - 1))
+        rows = np.flatnonzero(time_codes > 0)
+        dummies[rows, time_codes[rows] - 1] = 1.0
+        blocks.append(dummies)
+        nuisance_names.extend(f"{time}={label}" for label in time_labels[1:])
+    blocks.append(control_raw)
+    nuisance_names.extend(controls)
+    nuisance_raw = np.hstack(blocks) if blocks else np.empty((raw.shape[0], 0))
+
+    if effects == "none":
+        core_t, nuisance_t, instr_t = core_raw, nuisance_raw, instr_raw
+    else:
+        core_t = within_transform(core_raw, entity_codes, n_entities)
+        nuisance_t = within_transform(nuisance_raw, entity_codes, n_entities)
+        instr_t = within_transform(instr_raw, entity_codes, n_entities)
+
+    reference = _centred_ss(nuisance_raw)
+    if effects == "none":
+        reference[0] = float(nuisance_raw.shape[0])
+    keep, omitted = _collinear_nuisance(nuisance_t, reference, nuisance_names, effects)
+    nuisance_t = nuisance_t[:, keep]
+    kept_names = tuple(nuisance_names[j] for j in keep)
+    matrix = np.hstack([core_t, nuisance_t])
+    core_names = (treatment, *mediators, outcome)
+    _check_core_variation(matrix, _centred_ss(core_raw), n_core, core_names, effects)
+    if n_instr:
+        _check_instruments(instr_t, _centred_ss(instr_raw), nuisance_t, instruments)
+    kept_controls = tuple(c for c in controls if c in kept_names)
+    return PanelDesign(
+        matrix=np.ascontiguousarray(matrix),
+        columns=(*core_names, *kept_names),
+        treatment=treatment,
+        mediators=mediators,
+        outcome=outcome,
+        controls=kept_controls,
+        nuisance=kept_names,
+        omitted=tuple(omitted),
+        effects=effects,
+        entity_codes=entity_codes,
+        entity_labels=entity_labels,
+        time_labels=time_labels,
+        row_entity=row_entity,
+        row_time=row_time,
+        instruments=np.ascontiguousarray(instr_t) if n_instr else None,
+        instrument_names=instruments,
+        n_dropped_missing=n_dropped,
+        n_singletons=n_singletons,
+        balanced=balanced,
+    )
+
+
+def _residual_ss(target: np.ndarray, basis: np.ndarray) -> np.ndarray:
+    """Sum of squares of each column of ``target`` left after projecting it on ``basis``."""
+    if basis.shape[1]:
+        coef = np.linalg.lstsq(basis, target, rcond=None)[0]
+        target = target - basis @ coef
+    return np.einsum("ij,ij->j", target, target)
+
+
+def _check_core_variation(
+    matrix: np.ndarray, reference: np.ndarray, n_core: int, names: Sequence[str], effects: str
+) -> None:
+    left = _residual_ss(matrix[:, :n_core], matrix[:, n_core:])
+    bad = [names[j] for j in range(n_core) if not left[j] > COLLINEAR_TOL * reference[j]]
+    bad += [names[j] for j in range(n_core) if reference[j] == 0.0 and names[j] not in bad]
+    if bad:
+        where = "after removing the fixed effects and controls" if effects != "none" else (
+            "after the constant and controls"
+        )
+        raise EstimationError(
+            f"variable(s) {bad} have no variation left {where}, so their coefficients are not "
+            "identified; drop them, use effects='entity' or 'none', or check that they vary "
+            "within entities over time."
+        )
+    # treatment and mediators must not be collinear among themselves
+    regressors = matrix[:, : n_core - 1]
+    rest = matrix[:, n_core:]
+    if rest.shape[1]:
+        coef = np.linalg.lstsq(rest, regressors, rcond=None)[0]
+        regressors = regressors - rest @ coef
+    scale = np.sqrt(np.einsum("ij,ij->j", regressors, regressors))
+    sv = np.linalg.svd(regressors / scale, compute_uv=False)
+    if sv[-1] ** 2 <= COLLINEAR_TOL * sv[0] ** 2:
+        raise EstimationError(
+            f"the treatment and mediators {list(names[: n_core - 1])} are collinear (after the "
+            "fixed effects and controls), so the parallel mediator model is not identified; "
+            "drop one of the collinear mediators."
+        )
+
+
+def _check_instruments(
+    instr: np.ndarray, reference: np.ndarray, nuisance: np.ndarray, names: Sequence[str]
+) -> None:
+    left = _residual_ss(instr, nuisance)
+    bad = [names[j] for j in range(instr.shape[1]) if not left[j] > COLLINEAR_TOL * reference[j]]
+    if bad:
+        raise EstimationError(
+            f"instrument(s) {bad} have no variation left after the fixed effects and controls; "
+            "an instrument must vary within entities over time to identify a within-2SLS."
+        )

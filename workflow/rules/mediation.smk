@@ -1,0 +1,37 @@
+# Stage 5: how the treatment works through the mechanisms (mediation).
+
+
+rule mediation:
+    input:
+        code=package_code("mediation"),
+        analysis=out("data/processed/analysis_panel.parquet"),
+    output:
+        estimate=out("results/estimates/mediation.json"),
+        boot=out("results/estimates/mediation_bootstrap.parquet"),
+    log:
+        out("logs/mediation.log"),
+    conda:
+        ENV_FILE
+    params:
+        mediation=config["mediation"],
+        roles=config["roles"],
+        controls=config["models"]["controls"],
+        seed=PROJECT.seed,
+    script:
+        "../scripts/mediation.py"
+
+
+rule compare_truth:
+    input:
+        code=package_code("truth", "describe"),
+        mediation=out("results/estimates/mediation.json"),
+        truth="data/raw/clusters_truth.json",
+    output:
+        csv=out("results/estimates/truth_comparison.csv"),
+        md=out("results/estimates/truth_comparison.md"),
+    log:
+        out("logs/compare_truth.log"),
+    conda:
+        ENV_FILE
+    script:
+        "../scripts/compare_truth.py"
