@@ -460,7 +460,7 @@ def write_parquet(table: pd.DataFrame, path: str | Path) -> Path:
     def write(temporary: Path) -> None:
         table.to_parquet(temporary, index=None if _has_meaningful_index(table) else False)
 
-    return _write_atomically(path, write)
+    return write_atomically(path, write)
 
 
 def write_csv(table: pd.DataFrame, path: str | Path, *, encoding: str = "utf-8") -> Path:
@@ -476,7 +476,7 @@ def write_csv(table: pd.DataFrame, path: str | Path, *, encoding: str = "utf-8")
             temporary, index=_has_meaningful_index(table), encoding=encoding, lineterminator="\n"
         )
 
-    return _write_atomically(path, write)
+    return write_atomically(path, write)
 
 
 def write_json(obj: Any, path: str | Path) -> Path:
@@ -496,7 +496,7 @@ def write_text(text: str, path: str | Path) -> Path:
         with open(temporary, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
 
-    return _write_atomically(path, write)
+    return write_atomically(path, write)
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -537,7 +537,7 @@ def _has_meaningful_index(table: pd.DataFrame) -> bool:
     return not pd.api.types.is_integer_dtype(index.dtype)
 
 
-def _write_atomically(path: str | Path, write: Callable[[Path], None]) -> Path:
+def write_atomically(path: str | Path, write: Callable[[Path], None]) -> Path:
     """Call ``write`` on a temporary file in the target's folder, then rename it to ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

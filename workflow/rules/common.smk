@@ -55,14 +55,15 @@ def all_targets():
         out("results/data_quality/sample_construction.csv"),
         out("data/processed/panel.parquet"),
         out("data/processed/analysis_panel.parquet"),
-        out("results/tables/index_weights.csv"),
-        out("results/tables/index_reliability.csv"),
-        out("results/tables/summary_statistics.csv"),
-        out("results/tables/correlations.csv"),
+        out("results/descriptives/index_weights.csv"),
+        out("results/descriptives/index_reliability.csv"),
+        out("results/descriptives/summary_statistics.csv"),
+        out("results/descriptives/correlations.csv"),
     ]
     targets += [out(f"results/estimates/panel/{job}.json") for job in PANEL_JOBS]
     if PROJECT.mediation["enabled"] and PROJECT.roles.mediators:
         targets.append(out("results/estimates/mediation.json"))
+    targets += render_targets()
     if PROJECT.simulate.enabled:
         targets.append("data/raw/clusters_truth.json")
         if PROJECT.mediation["enabled"] and PROJECT.roles.mediators:

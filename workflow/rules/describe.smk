@@ -6,10 +6,10 @@ rule describe:
         code=package_code("describe"),
         analysis=out("data/processed/analysis_panel.parquet"),
     output:
-        summary=out("results/tables/summary_statistics.csv"),
-        summary_md=out("results/tables/summary_statistics.md"),
-        correlations=out("results/tables/correlations.csv"),
-        correlations_md=out("results/tables/correlations.md"),
+        summary=out("results/descriptives/summary_statistics.csv"),
+        summary_md=out("results/descriptives/summary_statistics.md"),
+        correlations=out("results/descriptives/correlations.csv"),
+        correlations_md=out("results/descriptives/correlations.md"),
     log:
         out("logs/describe.log"),
     conda:

@@ -7,10 +7,10 @@ rule indices:
         panel=out("data/processed/panel.parquet"),
     output:
         analysis=out("data/processed/analysis_panel.parquet"),
-        weights=out("results/tables/index_weights.csv"),
-        weights_md=out("results/tables/index_weights.md"),
-        reliability=out("results/tables/index_reliability.csv"),
-        reliability_md=out("results/tables/index_reliability.md"),
+        weights=out("results/descriptives/index_weights.csv"),
+        weights_md=out("results/descriptives/index_weights.md"),
+        reliability=out("results/descriptives/index_reliability.csv"),
+        reliability_md=out("results/descriptives/index_reliability.md"),
     log:
         out("logs/indices.log"),
     conda:

@@ -1,0 +1,140 @@
+"""Numbers as they are printed in publication tables.
+
+Conventions: a fixed number of decimals, thousands separators, an empty cell for a missing
+value, never ``-0.000``; significance stars for *p* strictly below each threshold (with the
+default ``(0.10, 0.05, 0.01)``, *p* = 0.05 earns one star, not two); the standard error or the
+*t* statistic in parentheses under the coefficient.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Literal
+
+#: Default significance thresholds: one, two and three stars.
+DEFAULT_STARS: tuple[float, ...] = (0.10, 0.05, 0.01)
+
+BelowCoefficient = Literal["se", "t"]
+
+
+def _is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def format_number(value: object, digits: int = 3) -> str:
+    """Format a number with ``digits`` decimals and thousands separators.
+
+    Parameters
+    ----------
+    value : number or None
+        The value; None and NaN give an empty string.
+    digits : int, default 3
+        Decimals.
+
+    Returns
+    -------
+    str
+        E.g. ``format_number(1234.5678, 2) == "1,234.57"``; a result that would read
+        ``-0.00`` reads ``0.00``.
+    """
+    if _is_missing(value):
+        return ""
+    number = float(value)
+    if math.isinf(number):
+        return "inf" if number > 0 else "-inf"
+    text = f"{number:,.{digits}f}"
+    if text.startswith("-") and float(text[1:].replace(",", "")) == 0:
+        text = text[1:]
+    return text
+
+
+def format_count(value: object) -> str:
+    """Format a count (observations, clusters) as an integer with thousands separators."""
+    if _is_missing(value):
+        return ""
+    return f"{round(float(value)):,d}"
+
+
+def significance_stars(pvalue: object, stars: Sequence[float] = DEFAULT_STARS) -> str:
+    """Stars for a p-value: one for each threshold it is strictly below.
+
+    Parameters
+    ----------
+    pvalue : float or None
+        The p-value; missing gives no stars.
+    stars : sequence of float, default (0.10, 0.05, 0.01)
+        Thresholds, each in (0, 1), all different.
+
+    Returns
+    -------
+    str
+        ``"***"`` for p = 0.001 with the default thresholds, ``"*"`` for p = 0.05,
+        ``""`` for p = 0.10.
+
+    Raises
+    ------
+    ValueError
+        If a threshold is outside (0, 1) or repeated.
+    """
+    thresholds = _check_thresholds(stars)
+    if _is_missing(pvalue):
+        return ""
+    p = float(pvalue)
+    return "*" * sum(p < threshold for threshold in thresholds)
+
+
+def _check_thresholds(stars: Sequence[float]) -> tuple[float, ...]:
+    thresholds = tuple(float(s) for s in stars)
+    if any(not 0 < s < 1 for s in thresholds):
+        raise ValueError(f"significance thresholds must lie in (0, 1), got {thresholds}")
+    if len(set(thresholds)) != len(thresholds):
+        raise ValueError(f"significance thresholds must differ, got {thresholds}")
+    return tuple(sorted(thresholds, reverse=True))
+
+
+def format_coefficient(
+    est: object,
+    se: object,
+    pvalue: object,
+    *,
+    stars: Sequence[float] = DEFAULT_STARS,
+    digits: int = 3,
+    below: BelowCoefficient = "se",
+) -> tuple[str, str]:
+    """The two cells of a coefficient in a regression table.
+
+    Parameters
+    ----------
+    est, se, pvalue : float or None
+        Estimate, standard error and p-value.
+    stars : sequence of float, default (0.10, 0.05, 0.01)
+        Significance thresholds (see :func:`significance_stars`).
+    digits : int, default 3
+        Decimals of the estimate and of the number in parentheses.
+    below : {"se", "t"}, default "se"
+        Print the standard error or the t statistic (est / se) in parentheses.
+
+    Returns
+    -------
+    tuple of str
+        ``(estimate with stars, "(number)")``, e.g. ``("0.123***", "(0.045)")``. A missing
+        estimate gives two empty cells; a missing or zero standard error an empty second cell.
+    """
+    if below not in ("se", "t"):
+        raise ValueError(f"below must be 'se' or 't', got {below!r}")
+    if _is_missing(est):
+        return "", ""
+    first = format_number(est, digits) + significance_stars(pvalue, stars)
+    if _is_missing(se):
+        return first, ""
+    if below == "t":
+        if float(se) == 0:
+            return first, ""
+        return first, f"({format_number(float(est) / float(se), digits)})"
+    return first, f"({format_number(se, digits)})"
