@@ -13,6 +13,7 @@ include: "workflow/rules/describe.smk"
 include: "workflow/rules/panel.smk"
 include: "workflow/rules/mediation.smk"
 include: "workflow/rules/render.smk"
+include: "workflow/rules/provenance.smk"
 
 
 rule all:

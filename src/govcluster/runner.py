@@ -62,3 +62,45 @@ def run_step(name: str, log_path: str | Path | None, step: Callable[[], Any]) ->
         sys.exit(1)
     logger.info("step %s: finished in %.1f s", name, time.perf_counter() - started)
     return result
+
+
+def _job_name(smk: Any) -> str:
+    wildcards = dict(smk.wildcards.items())
+    return "__".join([smk.rule, *(str(v) for v in wildcards.values())])
+
+
+def provenance_path(config: dict[str, Any], job_name: str) -> Path:
+    """Where a job's provenance record goes: ``<output_root>/logs/provenance/<job>.json``."""
+    root = config.get("output_root", ".") or "."
+    return Path(root) / "logs" / "provenance" / f"{job_name}.json"
+
+
+def run_rule(smk: Any, main: Callable[[Any], Any]) -> Any:
+    """Run a workflow script's ``main(smk)`` as one logged step and record its provenance.
+
+    ``smk`` is the ``snakemake`` object of a script. On success the job's provenance record
+    (inputs and outputs with their SHA-256, parameters, seed, times; see
+    :mod:`govcluster.provenance`) is written next to the logs; on a user error the step exits
+    with a clear message (see :func:`run_step`).
+    """
+    from datetime import UTC, datetime
+
+    from govcluster.io import write_json
+    from govcluster.provenance import job_record
+
+    name = _job_name(smk)
+    started = datetime.now(UTC)
+    result = run_step(name, smk.log[0] if smk.log else None, lambda: main(smk))
+    params = {key: value for key, value in smk.params.items()}
+    record = job_record(
+        rule=smk.rule,
+        wildcards=dict(smk.wildcards.items()),
+        inputs=[str(p) for p in smk.input],
+        outputs=[str(p) for p in smk.output],
+        params=params,
+        seed=smk.config.get("seed"),
+        started=started,
+        finished=datetime.now(UTC),
+    )
+    write_json(record, provenance_path(smk.config, name))
+    return result

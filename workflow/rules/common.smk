@@ -46,8 +46,11 @@ def out(path):
     return path if OUTPUT_ROOT in ("", ".") else f"{OUTPUT_ROOT}/{path}"
 
 
-def all_targets():
-    """Every final output of the pipeline for the current configuration."""
+RUN_MEDIATION = bool(PROJECT.mediation["enabled"] and PROJECT.roles.mediators)
+
+
+def data_targets():
+    """Validated, cleaned and described data."""
     targets = [
         out("results/data_quality/validation.json"),
         out("results/data_quality/data_quality.md"),
@@ -60,12 +63,27 @@ def all_targets():
         out("results/descriptives/summary_statistics.csv"),
         out("results/descriptives/correlations.csv"),
     ]
-    targets += [out(f"results/estimates/panel/{job}.json") for job in PANEL_JOBS]
-    if PROJECT.mediation["enabled"] and PROJECT.roles.mediators:
-        targets.append(out("results/estimates/mediation.json"))
-    targets += render_targets()
     if PROJECT.simulate.enabled:
         targets.append("data/raw/clusters_truth.json")
-        if PROJECT.mediation["enabled"] and PROJECT.roles.mediators:
+    return targets
+
+
+def estimate_targets():
+    """Stored estimates (JSON and Parquet)."""
+    targets = [out(f"results/estimates/panel/{job}.json") for job in PANEL_JOBS]
+    if RUN_MEDIATION:
+        targets.append(out("results/estimates/mediation.json"))
+        if PROJECT.simulate.enabled:
             targets.append(out("results/estimates/truth_comparison.csv"))
     return targets
+
+
+def all_targets():
+    """Every final output of the pipeline for the current configuration."""
+    return [
+        *data_targets(),
+        *estimate_targets(),
+        out("results/metrics.json"),
+        *render_targets(),
+        out("results/provenance.json"),
+    ]

@@ -4,7 +4,7 @@ from govcluster import io
 from govcluster.clean import clean_panel
 from govcluster.config import build_config
 from govcluster.describe import to_markdown_table
-from govcluster.runner import run_step
+from govcluster.runner import run_rule
 
 
 def main(smk):
@@ -16,4 +16,4 @@ def main(smk):
     io.write_text(to_markdown_table(result.sample), smk.output.sample_md)
 
 
-run_step("clean", snakemake.log[0], lambda: main(snakemake))  # noqa: F821
+run_rule(snakemake, main)  # noqa: F821

@@ -2,7 +2,7 @@
 
 from govcluster import io
 from govcluster.describe import to_markdown_table
-from govcluster.runner import run_step
+from govcluster.runner import run_rule
 from govcluster.truth import compare_mediation_with_truth
 
 
@@ -14,4 +14,4 @@ def main(smk):
     io.write_text(to_markdown_table(comparison), smk.output.md)
 
 
-run_step("compare_truth", snakemake.log[0], lambda: main(snakemake))  # noqa: F821
+run_rule(snakemake, main)  # noqa: F821

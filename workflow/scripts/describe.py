@@ -3,7 +3,7 @@
 from govcluster import io
 from govcluster.columns import ENTITY, TIME
 from govcluster.describe import correlation_matrix, panel_summary_statistics, to_markdown_table
-from govcluster.runner import run_step
+from govcluster.runner import run_rule
 
 
 def main(smk):
@@ -17,4 +17,4 @@ def main(smk):
     io.write_text(to_markdown_table(correlations), smk.output.correlations_md)
 
 
-run_step("describe", snakemake.log[0], lambda: main(snakemake))  # noqa: F821
+run_rule(snakemake, main)  # noqa: F821

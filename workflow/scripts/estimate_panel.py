@@ -3,7 +3,7 @@
 from govcluster import io
 from govcluster.config import build_config
 from govcluster.panel.plan import project_panel_jobs, run_panel_job
-from govcluster.runner import run_step
+from govcluster.runner import run_rule
 
 
 def main(smk):
@@ -12,4 +12,4 @@ def main(smk):
     io.write_json(record, smk.output.estimate)
 
 
-run_step(f"estimate_panel {snakemake.wildcards.job}", snakemake.log[0], lambda: main(snakemake))  # noqa: F821
+run_rule(snakemake, main)  # noqa: F821

@@ -2,7 +2,7 @@
 
 from govcluster import io
 from govcluster.datasets import load_packaged_dataset
-from govcluster.runner import run_step
+from govcluster.runner import run_rule
 
 
 def main(smk):
@@ -11,4 +11,4 @@ def main(smk):
     io.write_parquet(frame, smk.output.raw)
 
 
-run_step("export_packaged_data", snakemake.log[0], lambda: main(snakemake))  # noqa: F821
+run_rule(snakemake, main)  # noqa: F821

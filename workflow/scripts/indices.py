@@ -4,7 +4,7 @@ from govcluster import io
 from govcluster.config import build_config
 from govcluster.describe import to_markdown_table
 from govcluster.indices import build_analysis_panel
-from govcluster.runner import run_step
+from govcluster.runner import run_rule
 
 
 def main(smk):
@@ -17,4 +17,4 @@ def main(smk):
     io.write_text(to_markdown_table(result.reliability), smk.output.reliability_md)
 
 
-run_step("indices", snakemake.log[0], lambda: main(snakemake))  # noqa: F821
+run_rule(snakemake, main)  # noqa: F821

@@ -3,7 +3,7 @@
 from govcluster import io
 from govcluster.config import build_config
 from govcluster.ingest import ingest_table
-from govcluster.runner import run_step
+from govcluster.runner import run_rule
 
 
 def main(smk):
@@ -14,4 +14,4 @@ def main(smk):
     io.write_parquet(ingested, smk.output.ingested)
 
 
-run_step("ingest", snakemake.log[0], lambda: main(snakemake))  # noqa: F821
+run_rule(snakemake, main)  # noqa: F821

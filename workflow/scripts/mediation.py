@@ -3,7 +3,7 @@
 from govcluster import io
 from govcluster.config import build_config
 from govcluster.mediation.plan import run_configured_mediation
-from govcluster.runner import run_step
+from govcluster.runner import run_rule
 
 
 def main(smk):
@@ -12,4 +12,4 @@ def main(smk):
     io.write_parquet(result.boot, smk.output.boot)
 
 
-run_step("mediation", snakemake.log[0], lambda: main(snakemake))  # noqa: F821
+run_rule(snakemake, main)  # noqa: F821

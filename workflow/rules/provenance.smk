@@ -1,0 +1,56 @@
+# Stage 7: key estimates (DVC metrics) and the provenance of every output.
+
+
+rule metrics:
+    input:
+        code=package_code("metrics"),
+        panel=[out(f"results/estimates/panel/{job}.json") for job in PANEL_JOBS],
+        mediation=[out("results/estimates/mediation.json")] if RUN_MEDIATION else [],
+    output:
+        metrics=out("results/metrics.json"),
+    log:
+        out("logs/metrics.log"),
+    conda:
+        ENV_FILE
+    params:
+        treatment=PROJECT.roles.treatment,
+    script:
+        "../scripts/metrics.py"
+
+
+rule provenance:
+    input:
+        code=package_code("provenance"),
+        outputs=[
+            *data_targets(),
+            *estimate_targets(),
+            out("results/metrics.json"),
+            *render_targets(),
+        ],
+    output:
+        provenance=out("results/provenance.json"),
+    log:
+        out("logs/provenance.log"),
+    conda:
+        ENV_FILE
+    params:
+        records=out("logs/provenance"),
+    script:
+        "../scripts/provenance.py"
+
+
+# Coarse targets, one per DVC stage (dvc.yaml), so that Snakemake stays the one fine-grained DAG.
+rule data_ready:
+    input:
+        data_targets(),
+
+
+rule estimates_ready:
+    input:
+        estimate_targets(),
+        out("results/metrics.json"),
+
+
+rule exhibits_ready:
+    input:
+        render_targets(),

@@ -1,0 +1,18 @@
+"""Rule metrics: the key estimates of the run, for DVC and the golden-file check."""
+
+from pathlib import Path
+
+from govcluster import io
+from govcluster.metrics import key_estimates
+from govcluster.runner import run_rule
+
+
+def main(smk):
+    panel = {Path(p).stem: io.read_json(p) for p in smk.input.panel}
+    mediation = io.read_json(smk.input.mediation[0]) if smk.input.mediation else None
+    io.write_json(
+        key_estimates(panel, mediation, treatment=smk.params.treatment), smk.output.metrics
+    )
+
+
+run_rule(snakemake, main)  # noqa: F821

@@ -1,0 +1,20 @@
+"""Rule provenance: combine the job records into results/provenance.json."""
+
+from pathlib import Path
+
+from govcluster import io
+from govcluster.provenance import build_provenance
+from govcluster.runner import run_step
+
+
+def main(smk):
+    records = [io.read_json(p) for p in sorted(Path(smk.params.records).glob("*.json"))]
+    wanted = {str(p) for p in smk.input.outputs}
+    provenance = build_provenance(records, code_directory=Path(smk.scriptdir))
+    provenance["outputs"] = {k: v for k, v in provenance["outputs"].items() if k in wanted}
+    missing = sorted(wanted - set(provenance["outputs"]))
+    provenance["outputs_without_record"] = missing
+    io.write_json(provenance, smk.output.provenance)
+
+
+run_step("provenance", snakemake.log[0], lambda: main(snakemake))  # noqa: F821
