@@ -97,3 +97,18 @@ def compare_with_golden(
                     f"(tolerance {atol:g} + {rtol:g} x |golden|)"
                 )
     return problems
+
+
+HORIZON_COLUMNS = ["horizon", "estimate", "ci_lower", "ci_upper", "n_obs"]
+
+
+def horizon_profile(panel_records: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows (horizon, estimate, interval, N) of the local projections, for ``dvc plots``.
+
+    Empty when the run has no local-projection job.
+    """
+    rows: list[dict[str, Any]] = []
+    for record in panel_records.values():
+        if record["kind"] == "local_projections":
+            rows = [{c: row[c] for c in HORIZON_COLUMNS} for row in record["result"]["table"]]
+    return rows

@@ -8,6 +8,7 @@ rule metrics:
         mediation=[out("results/estimates/mediation.json")] if RUN_MEDIATION else [],
     output:
         metrics=out("results/metrics.json"),
+        horizons=out("results/plots/horizon_profile.csv"),
     log:
         out("logs/metrics.log"),
     conda:

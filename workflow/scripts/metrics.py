@@ -2,8 +2,10 @@
 
 from pathlib import Path
 
+import pandas as pd
+
 from govcluster import io
-from govcluster.metrics import key_estimates
+from govcluster.metrics import HORIZON_COLUMNS, horizon_profile, key_estimates
 from govcluster.runner import run_rule
 
 
@@ -13,6 +15,8 @@ def main(smk):
     io.write_json(
         key_estimates(panel, mediation, treatment=smk.params.treatment), smk.output.metrics
     )
+    horizons = pd.DataFrame(horizon_profile(panel), columns=HORIZON_COLUMNS)
+    io.write_csv(horizons, smk.output.horizons)
 
 
 run_rule(snakemake, main)  # noqa: F821
