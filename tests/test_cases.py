@@ -32,14 +32,22 @@ def run_case(case: str, workdir: Path) -> Path:
     shutil.copy(ROOT / "config" / "cases" / f"{case}.yaml", workdir / "case.yaml")
     result = subprocess.run(
         [
-            sys.executable, "-m", "snakemake",
-            "--snakefile", str(ROOT / "Snakefile"),
-            "--directory", str(workdir),
-            "--configfile", str(workdir / "case.yaml"),
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--snakefile",
+            str(ROOT / "Snakefile"),
+            "--directory",
+            str(workdir),
+            "--configfile",
+            str(workdir / "case.yaml"),
             "--replace-workflow-config",
-            "--cores", "1",
+            "--cores",
+            "1",
         ],
-        capture_output=True, text=True, cwd=workdir,
+        capture_output=True,
+        text=True,
+        cwd=workdir,
     )
     assert result.returncode == 0, result.stderr[-4000:]
     return workdir / "runs" / case

@@ -11,7 +11,9 @@ BIN = Path(sys.executable).parent
 def test_snakefmt_leaves_the_workflow_unchanged():
     result = subprocess.run(
         [str(BIN / "snakefmt"), "--check", "Snakefile", "workflow/rules"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -19,6 +21,8 @@ def test_snakefmt_leaves_the_workflow_unchanged():
 def test_ruff_finds_nothing():
     result = subprocess.run(
         [str(BIN / "ruff"), "check", "src", "tests", "workflow", "benchmarks"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -20,9 +20,12 @@ SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 def _snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
     command = [
         *SNAKEMAKE,
-        "--snakefile", str(ROOT / "Snakefile"),
-        "--directory", str(workdir),
-        "--configfile", str(workdir / "config.yaml"),
+        "--snakefile",
+        str(ROOT / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(workdir / "config.yaml"),
         "--replace-workflow-config",
         *args,
     ]

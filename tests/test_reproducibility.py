@@ -1,0 +1,170 @@
+"""Results that CI checks: the golden key estimates, determinism, and the DVC round trip."""
+
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from govcluster.metrics import compare_with_golden
+
+pytestmark = pytest.mark.pipeline
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "reference" / "golden_default.json"
+BIN = Path(sys.executable).parent
+
+# The pipeline is deterministic: the same configuration and seed give the same numbers up to
+# floating-point summation order (BLAS kernels may differ between machines). A relative
+# tolerance of 1e-6 absorbs that and nothing else: any real change of data, code or
+# configuration moves the estimates by far more.
+RTOL = 1e-6
+ATOL = 1e-9
+
+
+def snakemake(workdir: Path, config: Path, *args: str) -> subprocess.CompletedProcess:
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(ROOT / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(config),
+        "--replace-workflow-config",
+        *args,
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=workdir)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return result
+
+
+def write_config(path: Path, config: dict) -> Path:
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
+
+
+def test_default_run_reproduces_the_golden_estimates(tmp_path, default_config_dict):
+    """The default configuration, run from scratch, gives the committed key estimates.
+
+    tests/reference/golden_default.json is changed only deliberately (README, "Changing the
+    golden estimates"); this test never rewrites it.
+    """
+    config = write_config(tmp_path / "config.yaml", default_config_dict)
+    snakemake(tmp_path, config, "--cores", "2", "estimates_ready")
+    metrics = json.loads((tmp_path / "results" / "metrics.json").read_text())
+    golden = json.loads(GOLDEN.read_text())
+    assert compare_with_golden(metrics, golden, rtol=RTOL, atol=ATOL) == []
+
+
+def test_a_drifted_estimate_is_caught():
+    """The comparison CI relies on fails when a golden value is deliberately altered."""
+    golden = json.loads(GOLDEN.read_text())
+    run = copy.deepcopy(golden)
+    assert compare_with_golden(run, golden, rtol=RTOL, atol=ATOL) == []
+    altered = copy.deepcopy(golden)
+    altered["indirect_TOTAL"]["estimate"] *= 1 + 10 * RTOL
+    problems = compare_with_golden(run, altered, rtol=RTOL, atol=ATOL)
+    assert len(problems) == 1 and problems[0].startswith("indirect_TOTAL.estimate")
+    del altered["iv_twoway_fe"]
+    assert any("iv_twoway_fe" in p for p in compare_with_golden(run, altered, rtol=RTOL, atol=ATOL))
+
+
+def test_estimates_do_not_depend_on_the_number_of_cores(tmp_path, default_config_dict):
+    """The DAG with 1 core and with 2 cores writes byte-identical estimates."""
+    config = copy.deepcopy(default_config_dict)
+    config["simulate"].update(n_clusters=30, first_year=2010, last_year=2018)
+    config["mediation"]["n_boot"] = 300
+    written = {}
+    for cores in ("1", "2"):
+        workdir = tmp_path / f"cores{cores}"
+        workdir.mkdir()
+        snakemake(
+            workdir,
+            write_config(workdir / "config.yaml", config),
+            "--cores",
+            cores,
+            "estimates_ready",
+        )
+        files = sorted((workdir / "results" / "estimates").rglob("*.*"))
+        files.append(workdir / "results" / "metrics.json")
+        written[cores] = {f.relative_to(workdir): f.read_bytes() for f in files}
+    assert written["1"].keys() == written["2"].keys()
+    for name in written["1"]:
+        assert written["1"][name] == written["2"][name], name
+
+
+def _project_copy(destination: Path) -> None:
+    """The project's files (tracked and new, not ignored) copied into ``destination``."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    for relative in listed:
+        source = ROOT / relative
+        if source.is_file():
+            target = destination / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+
+
+def _run(command: list[str], cwd: Path, env: dict) -> str:
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, (
+        f"{' '.join(command)}\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+    )
+    return result.stdout + result.stderr
+
+
+def test_dvc_round_trip_with_a_local_remote(tmp_path):
+    """A user's raw data: dvc add, push, lose data and cache, pull, dvc repro, dvc status."""
+    from govcluster.simulate import simulate_cluster_panel
+
+    repo, remote = tmp_path / "repo", tmp_path / "remote"
+    repo.mkdir()
+    _project_copy(repo)
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid"]
+
+    # The user's own data (here a small simulated panel saved as their file).
+    raw, _ = simulate_cluster_panel(n_clusters=25, years=(2012, 2019), seed=7)
+    user_file = repo / "data" / "raw" / "my_clusters.csv"
+    raw.to_csv(user_file, index=False)
+    config = yaml.safe_load((repo / "config" / "config.yaml").read_text("utf-8"))
+    config["simulate"]["enabled"] = False
+    config["data"]["path"] = "data/raw/my_clusters.csv"
+    config["mediation"]["n_boot"] = 200
+    config["simulate"].update(n_clusters=25, first_year=2012, last_year=2019)
+    write_config(repo / "config" / "config.yaml", config)
+
+    _run(["git", "init", "-q"], repo, env)
+    _run(["dvc", "init", "-q"], repo, env)
+    _run(["dvc", "add", "data/raw/my_clusters.csv"], repo, env)  # dvc add before git add
+    _run(["dvc", "remote", "add", "-d", "local", str(remote)], repo, env)
+    _run(["git", "add", "-A"], repo, env)
+    _run([*git, "commit", "-qm", "data and code"], repo, env)
+    _run(["dvc", "push"], repo, env)
+    original = user_file.read_bytes()
+
+    user_file.unlink()
+    shutil.rmtree(repo / ".dvc" / "cache")
+    _run(["dvc", "pull"], repo, env)
+    assert user_file.read_bytes() == original
+
+    _run(["dvc", "repro"], repo, env)
+    assert (repo / "results" / "metrics.json").is_file()
+    analysis = pd.read_parquet(repo / "data" / "processed" / "analysis_panel.parquet")
+    assert analysis["cluster_id"].nunique() == 25
+    status = _run(["dvc", "status"], repo, env)
+    assert "Data and pipelines are up to date" in status, status
