@@ -20,7 +20,7 @@ STAMP := $(VENV)/.govcluster-installed
 TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 
-.PHONY: run test lint dag case clean-results env help
+.PHONY: run test lint dag case repro report clean-results env help
 
 help:
 	@echo "make run     run the whole pipeline on the configured data (default: simulated panel)"
@@ -69,3 +69,11 @@ endif
 case: env
 	@test -n "$(CASE)" || { echo "usage: make case CASE=<name of config/cases/NAME.yaml>"; exit 1; }
 	$(BIN)/snakemake --cores $(CORES) --configfile config/cases/$(CASE).yaml --replace-workflow-config
+
+# Reproduce with DVC (dvc.yaml drives the Snakemake DAG); dvc and snakemake from the environment
+repro: env
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dvc repro
+
+# Snakemake's report: every table and figure with its caption, grouped by stage
+report: run
+	$(BIN)/snakemake --report results/report.html

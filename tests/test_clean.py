@@ -622,6 +622,79 @@ def test_drop_incomplete_drops_rows_missing_what_the_analysis_needs():
     assert result.audit["variable"].isna().all()
 
 
+@pytest.mark.parametrize(
+    ("step", "frame", "expected"),
+    [
+        (
+            "parse_numbers",
+            raw_frame([{"cluster_id": "A", "year": "2010", "subsidy": "12元"}]).reindex(
+                columns=[
+                    "cluster_id",
+                    "year",
+                    "source_row",
+                    "subsidy",
+                    "firms",
+                    "share",
+                    "cpi",
+                    "demo",
+                ]
+            ),
+            "not numbers",
+        ),
+        ("convert_units", None, "Unknown money units"),
+        ("deflate", None, "price index must be positive"),
+    ],
+)
+def test_cleaning_errors_name_the_users_file(step, frame, expected):
+    config = make_config(
+        {"path": "data/raw/用户面板.csv"}, deflate={"enabled": True, "price_index": "cpi"}
+    )
+    if step == "convert_units":
+        frame = unit_frame(["万元", "美元", "万元", "万元"])
+    elif step == "deflate":
+        frame = unit_frame(["万元"] * 4).assign(cpi=[100.0, 0.0, 101.0, 102.0])
+    function = {"parse_numbers": parse_numbers, "convert_units": convert_units, "deflate": deflate}
+    with pytest.raises(DataValidationError, match=expected) as caught:
+        function[step](frame, config)
+    assert caught.value.file == "data/raw/用户面板.csv"
+    assert "data/raw/用户面板.csv" in str(caught.value)
+
+
+def test_drop_incomplete_that_would_empty_the_panel_names_the_missing_columns():
+    frame = numeric_frame(
+        ["A", "A", "B", "B"],
+        [2010, 2011, 2010, 2011],
+        subsidy=[NAN, NAN, NAN, 1.0],
+        share=[1.0, 2.0, 3.0, 4.0],
+        firms=[1.0, 1.0, 1.0, NAN],
+        demo=[0.0, 0.0, 0.0, 0.0],
+    )
+    config = make_config({"path": "data/raw/用户面板.csv"})
+    with pytest.raises(DataValidationError) as caught:
+        drop_incomplete(frame, config)
+    error = caught.value
+    assert "dropping them would leave 0 row(s)" in str(error)
+    assert "'补贴' (3 rows), 'firms' (1 rows)" in str(error)
+    assert error.column == "补贴, firms" and error.rows == [2, 3, 4, 5]
+    assert error.file == "data/raw/用户面板.csv" and "constructs, controls" in error.fix
+
+
+def test_drop_incomplete_warns_when_it_drops_most_rows(caplog):
+    frame = numeric_frame(
+        ["A", "A", "A", "B", "B", "B"],
+        [2010, 2011, 2012, 2010, 2011, 2012],
+        subsidy=[NAN, NAN, 1.0, NAN, NAN, 1.0],
+        share=[1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        firms=[1.0, 1.0, 1.0, NAN, 1.0, 1.0],
+        demo=[0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    )
+    with caplog.at_level("WARNING", logger="govcluster.clean"):
+        result = drop_incomplete(frame, make_config())
+    assert result.frame["source_row"].tolist() == [4, 7]
+    assert len(result.audit) == 4
+    assert "drops 4 of 6 rows (67%)" in caplog.text and "'补贴' (4 rows)" in caplog.text
+
+
 def test_drop_incomplete_disabled_keeps_every_row():
     frame = numeric_frame(["A"], [2010], subsidy=[NAN], share=[1.0], firms=[1.0], demo=[0.0])
     result = drop_incomplete(frame, make_config(drop_incomplete=False))

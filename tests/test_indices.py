@@ -419,3 +419,29 @@ def test_pca_contrast_error_names_the_construct():
     with pytest.raises(DataValidationError, match="Construct GOV") as caught:
         build_analysis_panel(panel, small_config("pca"))
     assert "constructs.GOV.indicators" in str(caught.value)
+
+
+def test_too_few_rows_point_to_the_cleaning_report():
+    config = small_config(simulate={"enabled": False}, data={"path": "data/raw/用户面板.xlsx"})
+    with pytest.raises(DataValidationError) as caught:
+        build_analysis_panel(small_panel().iloc[:1], config)
+    error = caught.value
+    assert "1 row(s)" in str(error) and error.file == "data/raw/用户面板.xlsx"
+    assert "sample_construction.csv" in error.fix and "cleaning_audit.csv" in error.fix
+
+
+def test_an_index_whose_indicators_cancel_names_the_file():
+    panel = small_panel()
+    panel["g2"] = 100.0 - panel["g1"]  # z(g1) + z(g2) = 0 in every row
+    for standardize in (True, False):
+        config = small_config(
+            "zscore",
+            standardize,
+            simulate={"enabled": False},
+            data={"path": "data/raw/用户面板.xlsx"},
+        )
+        with pytest.raises(DataValidationError, match="construct GOV is constant") as caught:
+            build_analysis_panel(panel, config)
+        assert caught.value.file == "data/raw/用户面板.xlsx"
+        assert "data/raw/用户面板.xlsx" in str(caught.value)
+        assert "opposite directions" in caught.value.fix

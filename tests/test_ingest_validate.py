@@ -407,3 +407,182 @@ def test_gbk_file_end_to_end_error_names_the_file_and_chinese_column(tmp_path):
     message = str(caught.value)
     assert "用户面板.csv" in message and "集群编码" in message
     assert caught.value.rows == [2, 3]
+
+
+# --------------------------------------------------------------------------- layouts and values
+# Realistic ways in which a user's own file goes wrong; each must stop with a message naming
+# the file, the column, the rows and the fix, or be reported as a note.
+
+
+def test_column_names_below_a_title_row_are_pointed_out(tmp_path):
+    path = tmp_path / "年鉴.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["表3-2 产业集群主要指标（2010-2011）"])
+    sheet.append(["集群编码", "年份", "省份", "单位", "补贴", "出口占比", "示范", "信任"])
+    sheet.append(["A1", 2010, "浙江", "万元", 0.1, 3, 0, 5])
+    workbook.save(path)
+    with pytest.raises(DataValidationError) as caught:
+        ingest(io.read_table(path))
+    message = str(caught.value)
+    assert "are in row 2 of the file" in message and "delete the rows above row 2" in message
+    assert "Did you mean" not in message
+
+
+def test_a_wide_table_is_recognised():
+    raw = pd.DataFrame({"集群编码": ["A1"], "2010": ["1"], "2011": ["2"], "2012年": ["3"]})
+    with pytest.raises(DataValidationError) as caught:
+        ingest(raw)
+    message = str(caught.value)
+    assert "the file looks wide" in message and "one row per cluster and year" in message
+
+
+def test_missing_columns_name_the_other_sheets_of_the_workbook(tmp_path):
+    path = tmp_path / "panel.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"说明": ["数据来源：统计年鉴"]}).to_excel(
+            writer, sheet_name="说明", index=False
+        )
+        good_raw().to_excel(writer, sheet_name="面板数据", index=False)
+    with pytest.raises(DataValidationError) as caught:
+        ingest(io.read_table(path))
+    message = str(caught.value)
+    assert "Sheet '说明' of the workbook was read" in message
+    assert "'面板数据'" in message and "data.sheet" in message
+    assert ingest(io.read_table(path, sheet="面板数据"))[ENTITY].tolist()[0] == "A1"
+
+
+def test_a_file_with_only_blank_rows_is_an_error(tmp_path):
+    path = tmp_path / "panel.csv"
+    path.write_text("集群编码,年份,省份,单位,补贴,出口占比,示范,信任\n,,,,,,,\n,,,,,,,\n")
+    with pytest.raises(DataValidationError) as caught:
+        ingest(io.read_table(path))
+    error = caught.value
+    assert "every configured column is empty" in str(error)
+    assert error.rows == [2, 3] and error.file == SOURCE and "data.path" in error.fix
+
+
+def test_identifiers_that_lost_their_leading_zeros_are_an_error():
+    raw = with_cells("集群编码", {2: "000123", 3: "123", 4: "123", 5: "0045", 6: "45.0", 7: "B"})
+    error = validation_error(raw)
+    message = str(error)
+    assert error.column == "集群编码" and error.file == SOURCE
+    assert error.rows == [2, 3, 4, 5, 6]
+    assert "'000123' (row 2), '123' (rows 3, 4)" in message and "'45.0' (row 6)" in message
+    assert "leading zeros" in error.fix and "TEXT(" in error.fix
+
+
+@pytest.mark.parametrize(("year", "shown"), [("10", "'10' (row 3)"), ("2105", "'2105' (row 3)")])
+def test_implausible_years_are_an_error(year, shown):
+    error = validation_error(with_cells("年份", {3: year}))
+    assert error.column == "年份" and error.rows == [3]
+    assert "outside 1800-2100" in str(error) and shown in str(error)
+    assert "four digits" in error.fix
+
+
+def test_a_single_year_is_an_error():
+    error = validation_error(good_raw().iloc[[0, 3, 5]])  # file rows 2, 5 and 7, all in 2010
+    assert error.column == "年份" and "single year (2010)" in str(error)
+    assert "at least two years" in str(error) and SOURCE in str(error)
+
+
+def test_a_single_cluster_is_an_error():
+    raw = with_cells("集群编码", {5: "A1", 6: "A1", 7: "A1"}).iloc[[0, 1]]
+    error = validation_error(raw)
+    assert error.column == "集群编码" and "single cluster ('A1')" in str(error)
+
+
+def test_an_empty_column_the_analysis_needs_is_an_error_and_an_unused_one_a_note():
+    error = validation_error(good_raw().assign(补贴=pd.NA))
+    assert error.column == "补贴" and "empty in every row" in str(error)
+    assert "indicator of GOV" in str(error) and "constructs" in error.fix
+    report = validate_panel(ingest(good_raw().assign(信任=pd.NA)), make_config(), source=SOURCE)
+    assert any("'信任' (trust) is empty in every row" in note for note in report.notes)
+
+
+def transform_config(**clean):
+    raw = copy.deepcopy(BASE_CONFIG)
+    raw["variables"]["founded"] = {"column": "成立年份", "kind": "real"}
+    raw["variables"]["cpi"] = {"column": "价格指数", "kind": "amount"}
+    raw["controls"] = {
+        "ln_trust": {"variable": "trust", "transform": "log"},
+        "age": {"variable": "founded", "transform": "age"},
+    }
+    raw["clean"] = clean
+    return build_config(raw)
+
+
+def transform_raw() -> pd.DataFrame:
+    return good_raw().assign(成立年份="2000", 价格指数="100")
+
+
+def test_values_that_cannot_be_logged_stop_validation():
+    config = transform_config()
+    error = validation_error(transform_raw(), config)  # 信任 is 0 in row 6
+    assert error.column == "信任" and error.rows == [6]
+    assert "'信任' (control ln_trust: log needs > 0): '0' (row 6)" in str(error)
+    assert "transform: log1p" in error.fix
+
+
+def test_a_founding_year_after_the_year_stops_validation():
+    raw = transform_raw().assign(信任="5")
+    raw.loc[3, "成立年份"] = "2012"  # file row 5 is in 2010
+    error = validation_error(raw, transform_config())
+    assert error.column == "成立年份" and error.rows == [5]
+    assert "control age" in str(error) and "founding year" in error.fix
+
+
+def test_a_zero_price_index_stops_validation():
+    raw = transform_raw().assign(信任="5")
+    raw.loc[3, "价格指数"] = "0"
+    config = transform_config(deflate={"enabled": True, "price_index": "cpi"})
+    error = validation_error(raw, config)
+    assert error.column == "价格指数" and error.rows == [5]
+    assert "price index of clean.deflate" in str(error)
+    assert "clean.deflate.enabled: false" in error.fix
+
+
+def test_decimal_commas_are_explained():
+    error = validation_error(with_cells("信任", {2: "7,5", 5: "8,25"}))
+    assert error.column == "信任" and error.rows == [2, 5]
+    assert "decimal comma" in error.fix and "4.74" in error.fix
+
+
+def test_suspicious_data_are_noted_and_logged(caplog):
+    raw = good_raw()
+    raw["出口占比"] = ["0.12", "0.3", "0.3", "0.5", pd.NA, "1"]  # fractions, not percent
+    for column in ["补贴", "出口占比", "示范", "信任"]:
+        raw.loc[raw["年份"].eq("2011") | raw["年份"].eq("2011.0"), column] = pd.NA
+    with caplog.at_level("WARNING", logger="govcluster.validate"):
+        report = validate_panel(ingest(raw), make_config(), source=SOURCE)
+    notes = " ".join(report.notes)
+    assert "'出口占比' (export_share) is a share in percent" in notes and "by 100" in notes
+    assert "Every variable is missing in every row of 2011" in notes
+    assert "1 cluster(s) appear in a single year (A3)" in notes
+    assert "is a share in percent" in caplog.text and "single year" in caplog.text
+
+
+def test_unknown_indicator_in_the_configuration_says_how_to_fix_it():
+    raw = copy.deepcopy(BASE_CONFIG)
+    raw["constructs"]["GOV"]["indicators"]["loans"] = 1
+    with pytest.raises(ConfigError) as caught:
+        build_config(raw)
+    message = str(caught.value)
+    assert "constructs.GOV.indicators names 'loans'" in message
+    assert "fix: define each name that is not a key of `variables` there" in message
+
+
+def test_a_constant_indicator_stops_validation_and_a_constant_passthrough_is_noted():
+    raw = copy.deepcopy(BASE_CONFIG)
+    raw["constructs"]["SCA"] = {"indicators": {"trust": 1, "export_share": 1}}
+    raw["passthrough"] = ["demo"]
+    config = build_config(raw)
+    error = validation_error(good_raw().assign(信任="7"), config)
+    assert error.column == "信任" and error.file == SOURCE
+    assert "'信任' (trust) of construct SCA: 7 in every row" in str(error)
+    assert "'trust' from constructs.SCA.indicators" in error.fix
+    report = validate_panel(ingest(good_raw().assign(示范="0"), config), config, source=SOURCE)
+    assert any(
+        "'示范' (demo) has the same value (0) in every row; as passthrough" in note
+        for note in report.notes
+    )

@@ -1,6 +1,7 @@
 """govcluster.io: reading every supported format, its errors, and atomic writes."""
 
 import json
+import logging
 
 import numpy as np
 import openpyxl
@@ -240,6 +241,117 @@ def test_ragged_rows_are_a_read_error(tmp_path):
     with pytest.raises(DataReadError, match="line 3") as caught:
         io.read_table(path)
     assert "panel.csv" in str(caught.value)
+
+
+def test_a_title_line_above_the_column_names_is_pointed_out(tmp_path):
+    content = "表3-2 产业集群主要指标\n集群编码;年份;补贴\nA1;2010;1\n".encode()
+    path = _write_bytes(tmp_path / "panel.csv", content)
+    with pytest.raises(DataReadError) as caught:
+        io.read_table(path)
+    message = str(caught.value)
+    assert "delimiter ';'" in message  # found on the line below the title
+    assert "('表3-2 产业集群主要指标') has a single field" in message
+    assert "looks like a title" in message and "delete title or note lines" in message
+
+
+def test_workbook_sheets_are_recorded_and_an_empty_sheet_names_the_others(tmp_path):
+    path = tmp_path / "panel.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "封面"
+    data = workbook.create_sheet("数据")
+    data.append(["集群编码", "年份"])
+    data.append(["A1", 2010])
+    workbook.save(path)
+    table = io.read_table(path, sheet="数据")
+    assert table.attrs["sheet"] == "数据" and table.attrs["sheets"] == ["封面", "数据"]
+    with pytest.raises(DataReadError) as caught:
+        io.read_table(path)
+    message = str(caught.value)
+    assert "panel.xlsx (sheet '封面') is empty" in message
+    assert "also has the sheet(s) '数据'" in message and "data.sheet" in message
+
+
+def _old_stata_file(path, replacements: dict[bytes, str], encoding: str = "gbk"):
+    """A Stata 13 (format 117) file whose text is in ``encoding``, as Stata 13 writes it.
+
+    pandas writes format 117 only in Latin-1, so the file is written with ASCII placeholders
+    of the same byte length, which are then replaced by the encoded text.
+    """
+    content = path.read_bytes()
+    for placeholder, text in replacements.items():
+        encoded = text.encode(encoding)
+        assert len(encoded) == len(placeholder) and content.count(placeholder) >= 1
+        content = content.replace(placeholder, encoded)
+    path.write_bytes(content)
+    return path
+
+
+def test_old_stata_file_with_gbk_text_is_read_as_chinese(tmp_path):
+    path = tmp_path / "panel.dta"
+    frame = pd.DataFrame(
+        {
+            "sfxx": ["ZJxx", "JSxx"],  # 省份 / 浙江, 江苏
+            "year": [2010, 2011],
+            "unit": pd.Categorical(["WY", "YY"]),  # value labels 万 and 亿
+        }
+    )
+    frame.to_stata(path, write_index=False, version=117)
+    _old_stata_file(
+        path, {b"sfxx": "省份", b"ZJxx": "浙江", b"JSxx": "江苏", b"WY": "万", b"YY": "亿"}
+    )
+    assert "省份" not in pd.read_stata(path).columns  # what pandas alone gives: mojibake
+    table = io.read_table(path)
+    assert list(table.columns) == ["省份", "year", "unit"]
+    assert table["省份"].tolist() == ["浙江", "江苏"]
+    assert [str(unit) for unit in table["unit"]] == ["万", "亿"]
+    assert table.attrs["encoding"] == "gb18030"
+
+
+def test_old_stata_file_with_latin1_text_is_left_alone(tmp_path):
+    path = tmp_path / "panel.dta"
+    pd.DataFrame({"city": ["Zürich", "Genève"], "year": [2010, 2011]}).to_stata(
+        path, write_index=False, version=117
+    )
+    table = io.read_table(path)
+    assert table["city"].tolist() == ["Zürich", "Genève"]
+    assert table.attrs["encoding"] is None
+
+
+def test_old_stata_text_follows_an_explicit_encoding(tmp_path):
+    path = tmp_path / "panel.dta"
+    pd.DataFrame({"name": ["TWxx"], "year": [2010]}).to_stata(path, write_index=False, version=117)
+    _old_stata_file(path, {b"TWxx": "臺灣"}, encoding="big5")
+    assert io.read_table(path, encoding="big5")["name"].tolist() == ["臺灣"]
+    with pytest.raises(DataReadError, match="cannot be decoded as ascii"):
+        io.read_table(path, encoding="ascii")
+
+
+def test_a_stopped_step_prints_its_message_once(tmp_path, capsys):
+    from govcluster.errors import DataValidationError
+    from govcluster.runner import run_step
+
+    def step():
+        raise DataValidationError("Bad rows.", file="data/raw/x.csv", column="年份", rows=[3])
+
+    log = tmp_path / "step.log"
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        with pytest.raises(SystemExit) as caught:
+            run_step("validate", log, step)
+    finally:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+            handler.close()
+        for handler in handlers:
+            root.addHandler(handler)
+        root.setLevel(level)
+        logging.captureWarnings(False)
+    assert caught.value.code == 1
+    terminal = capsys.readouterr().err
+    assert terminal.count("Bad rows.") == 1 and "column: 年份" in terminal
+    assert "Traceback" not in terminal
+    assert log.read_text(encoding="utf-8").count("Bad rows.") == 1
 
 
 # --------------------------------------------------------------------------- writing

@@ -25,6 +25,7 @@ by one summary row per variable instead of one row per cell (see :func:`deflate`
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -47,6 +48,8 @@ from govcluster.config import ProjectConfig
 from govcluster.errors import DataValidationError
 from govcluster.parsing import parse_numeric
 from govcluster.regions import REGIONS, normalise_province, region_of, strip_whitespace
+
+logger = logging.getLogger(__name__)
 
 #: The unit of every money variable after cleaning.
 BASE_MONEY_UNIT = "万元"
@@ -292,6 +295,11 @@ def _file_column(config: ProjectConfig, name: str) -> str:
     return file_columns.get(name) or name
 
 
+def _source(config: ProjectConfig) -> str:
+    """The user's data file, for error messages."""
+    return str(config.data.path)
+
+
 def _text_changed(old: pd.Series, new: pd.Series) -> np.ndarray:
     """Where two text columns differ (both missing counts as equal)."""
     old_text = old.astype("string")
@@ -334,7 +342,9 @@ def _map_text(values: pd.Series, function: Callable[[object], object]) -> pd.Ser
     return text.map(lookup).astype("string")
 
 
-def parse_years(years: pd.Series, source_rows: pd.Series, column: str) -> pd.Series:
+def parse_years(
+    years: pd.Series, source_rows: pd.Series, column: str, *, file: str | None = None
+) -> pd.Series:
     """Read years written as text into int64.
 
     Raises
@@ -348,6 +358,7 @@ def parse_years(years: pd.Series, source_rows: pd.Series, column: str) -> pd.Ser
     if bad.any():
         raise DataValidationError(
             "Some years are missing or are not whole numbers.",
+            file=file,
             column=column,
             rows=source_rows.to_numpy()[bad].astype(int).tolist(),
             fix="Write every year as a whole number such as 2015.",
@@ -358,7 +369,7 @@ def parse_years(years: pd.Series, source_rows: pd.Series, column: str) -> pd.Ser
 def _normalise_years(frame: pd.DataFrame, config: ProjectConfig) -> tuple[pd.Series, np.ndarray]:
     """The years as int64 and where their text was not already a plain integer."""
     raw = frame[TIME]
-    years = parse_years(raw, frame[SOURCE_ROW], _file_column(config, TIME))
+    years = parse_years(raw, frame[SOURCE_ROW], _file_column(config, TIME), file=_source(config))
     if pd.api.types.is_numeric_dtype(raw):
         return years, np.zeros(len(frame), dtype=bool)
     plain = raw.astype("string").str.fullmatch(_PLAIN_INTEGER).fillna(False)
@@ -371,6 +382,7 @@ def _check_entities(frame: pd.DataFrame, config: ProjectConfig) -> None:
     if missing.any():
         raise DataValidationError(
             "Some rows have no cluster identifier.",
+            file=_source(config),
             column=_file_column(config, ENTITY),
             rows=_rows_of(frame, missing),
             fix="Fill in the cluster identifier of every row, or delete the empty rows.",
@@ -514,6 +526,7 @@ def check_unique_keys(frame: pd.DataFrame, config: ProjectConfig) -> None:
     if shared.any():
         raise DataValidationError(
             "Several rows describe the same cluster and year but differ in some column.",
+            file=_source(config),
             column=_file_column(config, ENTITY),
             rows=sorted(_rows_of(frame, shared)),
             fix="Keep one row per cluster and year (exact duplicates are dropped automatically "
@@ -569,6 +582,7 @@ def parse_numbers(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
         if unreadable.any():
             raise DataValidationError(
                 "Some cells are not numbers.",
+                file=_source(config),
                 column=_file_column(config, name),
                 rows=_rows_of(frame, unreadable.to_numpy()),
                 fix="Correct the cells, or leave them empty if the value is missing.",
@@ -607,6 +621,7 @@ def _money_factors(frame: pd.DataFrame, config: ProjectConfig, money: list[str])
         names = sorted(set(units[unknown].astype(str)))
         raise DataValidationError(
             f"Unknown money units: {', '.join(names)}.",
+            file=_source(config),
             column=_file_column(config, MONEY_UNIT),
             rows=_rows_of(frame, unknown),
             fix="Add each unit with its value in 万元 under data.money_units, "
@@ -617,6 +632,7 @@ def _money_factors(frame: pd.DataFrame, config: ProjectConfig, money: list[str])
     if missing.any():
         raise DataValidationError(
             "Some rows report money but do not say in which unit.",
+            file=_source(config),
             column=_file_column(config, MONEY_UNIT),
             rows=_rows_of(frame, missing),
             fix=f"Fill in the money unit of these rows (e.g. {BASE_MONEY_UNIT}).",
@@ -707,6 +723,7 @@ def deflate(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
         raise DataValidationError(
             f"The price index '{index_name}' named by clean.deflate.price_index is not in the "
             "data.",
+            file=_source(config),
             fix="Add the price index to `variables`, or set clean.deflate.enabled: false.",
         )
     price = frame[index_name].to_numpy(dtype=float)
@@ -714,6 +731,7 @@ def deflate(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
     if not_positive.any():
         raise DataValidationError(
             "The price index must be positive to deflate.",
+            file=_source(config),
             column=_file_column(config, index_name),
             rows=_rows_of(frame, not_positive),
             fix="Correct the price index, or set clean.deflate.enabled: false.",
@@ -1078,17 +1096,74 @@ def drop_incomplete(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
     if absent:
         raise DataValidationError(
             f"The data lack the variables {', '.join(absent)} that the analysis needs.",
+            file=_source(config),
             fix="Map these variables to columns of your file under `variables`.",
         )
     missing = frame[required].isna().to_numpy()
     incomplete = missing.any(axis=1)
     names = np.array(required, dtype=object)
+    _check_rows_left(frame, config, missing, incomplete, required)
     reasons = [
         "missing after interpolation: " + ", ".join(names[row]) for row in missing[incomplete]
     ]
     audit = audit_dropped_rows(step, frame.loc[incomplete], reasons)
     description = "Rows still missing an indicator, a control or a passthrough variable dropped"
     return StepResult(frame.loc[~incomplete], audit, description, 0)
+
+
+def _most_often_missing(
+    config: ProjectConfig, missing: np.ndarray, required: Sequence[str], limit: int = 5
+) -> list[tuple[str, int]]:
+    """(column in the file, rows missing it) of the variables missing most often."""
+    counts = missing.sum(axis=0)
+    order = np.argsort(-counts, kind="stable")
+    return [
+        (_file_column(config, required[position]), int(counts[position]))
+        for position in order[:limit]
+        if counts[position] > 0
+    ]
+
+
+def _check_rows_left(
+    frame: pd.DataFrame,
+    config: ProjectConfig,
+    missing: np.ndarray,
+    incomplete: np.ndarray,
+    required: Sequence[str],
+) -> None:
+    """Stop when dropping incomplete rows leaves fewer than two; warn when it drops most.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the variables missing most often, when fewer than two rows would be left.
+    """
+    n_rows, n_dropped = len(frame), int(incomplete.sum())
+    if n_dropped == 0:
+        return
+    worst = _most_often_missing(config, missing, required)
+    listed = ", ".join(f"'{column}' ({count} rows)" for column, count in worst)
+    kept = n_rows - n_dropped
+    if kept < 2:
+        raise DataValidationError(
+            f"After interpolation {n_dropped} of {n_rows} rows still miss a variable the analysis "
+            f"needs, so dropping them would leave {kept} row(s). Missing most often: {listed}.",
+            file=_source(config),
+            column=", ".join(column for column, _ in worst),
+            rows=_rows_of(frame, incomplete),
+            fix="fill in these columns, or remove variables that are rarely observed from "
+            "constructs, controls and passthrough in config/config.yaml; "
+            "clean.interpolate.max_gap fills longer gaps within a cluster.",
+        )
+    if n_dropped > n_rows / 2:
+        logger.warning(
+            "drop_incomplete drops %d of %d rows (%.0f%%) still missing a needed variable; "
+            "missing most often: %s. Every dropped row is in the cleaning audit.",
+            n_dropped,
+            n_rows,
+            100 * n_dropped / n_rows,
+            listed,
+        )
 
 
 # --------------------------------------------------------------------------- the whole

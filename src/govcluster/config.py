@@ -437,9 +437,19 @@ def _check_references(project: ProjectConfig) -> None:
     if project.simulate.first_year > project.simulate.last_year:
         problems.append("simulate.first_year is after simulate.last_year")
     if problems:
+        undefined = any("which is not a" in problem for problem in problems)
+        fix = (
+            "  fix: define each name that is not a key of `variables` there (with its `column` "
+            "in the data file and its `kind`), or remove the reference; config/README.md "
+            "explains every key.\n"
+            if undefined
+            else ""
+        )
         raise ConfigError(
             "The configuration refers to things it does not define:\n"
             + "\n".join(f"  - {p}" for p in problems)
+            + "\n"
+            + fix
         )
 
 

@@ -196,7 +196,9 @@ def validate_indicators(
         raise DataValidationError(
             f"The panel has {len(indicators)} row(s); an index needs at least two cluster-years.",
             file=file,
-            fix="check the data and the cleaning report",
+            fix="check the data and the cleaning report (results/data_quality/"
+            "sample_construction.csv counts the rows each cleaning step dropped, "
+            "cleaning_audit.csv lists them with the reason)",
         )
     for name in indicators.columns:
         if name not in directions:
@@ -824,17 +826,31 @@ def _construct_indicators(
     )
 
 
-def _pooled_zscore(index: pd.Series, construct: str) -> pd.Series:
-    """Z-score an index over the pooled panel (sample standard deviation)."""
+def _check_not_constant(index: pd.Series, construct: str, file: str | None = None) -> None:
+    """Raise when an index does not vary over the pooled panel.
+
+    Every method combines normalised indicators (min-max in [0, 1] or z-scores), so an index
+    has a scale of about one; a spread that is rounding noise on that scale (indicators that
+    offset each other exactly, such as a share and 100 minus that share with the same
+    direction) means the index is constant.
+    """
     spread = index.std(ddof=1)
-    if not np.isfinite(spread) or spread <= _RELATIVE_CONSTANT_TOLERANCE * index.abs().max():
+    scale = max(float(index.abs().max()), 1.0)
+    if not np.isfinite(spread) or spread <= _RELATIVE_CONSTANT_TOLERANCE * scale:
         raise DataValidationError(
-            f"The index of construct {construct} is constant over the pooled panel, so it "
-            "cannot be standardised (its indicators offset each other exactly).",
+            f"The index of construct {construct} is constant over the pooled panel (its "
+            "indicators offset each other exactly), so it carries no information.",
+            file=file,
             fix=f"check constructs.{construct}.indicators and their directions in "
-            f"{_CONFIG_FILE}, or check the data",
+            f"{_CONFIG_FILE} (an indicator and its complement, such as a share and 100 minus "
+            "that share, need opposite directions, or keep only one of them), or check the data",
         )
-    return (index - index.mean()) / spread
+
+
+def _pooled_zscore(index: pd.Series, construct: str, file: str | None = None) -> pd.Series:
+    """Z-score an index over the pooled panel (sample standard deviation)."""
+    _check_not_constant(index, construct, file)
+    return (index - index.mean()) / index.std(ddof=1)
 
 
 def build_analysis_panel(panel: pd.DataFrame, config: ProjectConfig) -> IndexResult:
@@ -905,8 +921,9 @@ def build_analysis_panel(panel: pd.DataFrame, config: ProjectConfig) -> IndexRes
                 fix=(error.fix or "").replace("<NAME>", construct.name) or None,
             ) from None
         index = built.index
+        _check_not_constant(index, construct.name, str(config.data.path))
         if config.indices.standardize:
-            index = _pooled_zscore(index, construct.name)
+            index = _pooled_zscore(index, construct.name, str(config.data.path))
         analysis[construct.name] = index.astype("float64")
         for indicator, direction in construct.indicators:
             weight_rows.append(

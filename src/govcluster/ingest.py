@@ -10,6 +10,7 @@ later (:mod:`govcluster.validate`, the ``clean`` step); nothing here changes a v
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +32,12 @@ FIRST_DATA_ROW = 2
 RESERVED_NAMES = frozenset({ENTITY, TIME, SOURCE_ROW, *DESCRIPTIVE_ROLES.values()})
 
 _COLUMNS_LISTED = 30
+
+#: Rows below the header searched for the column names when they are not in the header.
+_HEADER_ROWS_SEARCHED = 10
+
+#: A column name that is a year ("2015", "2015年"), a sign of a wide table.
+_YEAR_NAME = re.compile(r"(1[89]|20)\d{2}(\.0)?年?")
 
 
 @dataclass(frozen=True)
@@ -124,7 +131,7 @@ def ingest_table(raw: pd.DataFrame, config: ProjectConfig, *, source: str) -> pd
     found = _locate_columns(raw.columns, roles)
     missing = [role for role in roles if role.canonical not in found]
     if missing:
-        raise _missing_columns_error(missing, raw.columns, source)
+        raise _missing_columns_error(missing, raw, source)
     _check_unique_header(roles, read_attrs.get("duplicate_columns", []), source)
 
     ingested = pd.DataFrame({SOURCE_ROW: np.arange(len(raw), dtype=np.int64) + FIRST_DATA_ROW})
@@ -132,6 +139,18 @@ def ingest_table(raw: pd.DataFrame, config: ProjectConfig, *, source: str) -> pd
         ingested[role.canonical] = as_text(raw[found[role.canonical]])
     empty = blank_rows(ingested.drop(columns=SOURCE_ROW))
     dropped = [int(row) for row in ingested.loc[empty, SOURCE_ROW]]
+    if empty.all():
+        raise DataValidationError(
+            f"The data file has {len(raw)} row(s) below the header, but every configured column "
+            "is empty in all of them, so there are no data.",
+            file=source,
+            column=_shorten(", ".join(role.column for role in roles)),
+            rows=dropped,
+            fix=(
+                f"check that data.path in {CONFIG_FILE} names the right file (and data.sheet "
+                "the right sheet of a workbook) and that the file was saved with its data."
+            ),
+        )
     ingested = ingested.loc[~empty].reset_index(drop=True)
 
     used = set(found.values())
@@ -209,8 +228,9 @@ def _locate_columns(available: pd.Index, roles: Sequence[ColumnRole]) -> dict[st
 
 
 def _missing_columns_error(
-    missing: Sequence[ColumnRole], available: pd.Index, source: str
+    missing: Sequence[ColumnRole], raw: pd.DataFrame, source: str
 ) -> DataValidationError:
+    available = raw.columns
     names = [str(column) for column in available]
     listed = ", ".join(f"'{name}'" for name in names[:_COLUMNS_LISTED])
     if len(names) > _COLUMNS_LISTED:
@@ -220,15 +240,18 @@ def _missing_columns_error(
         *(f"    '{role.column}' (named by {role.config_key})" for role in missing),
         f"  The file has {len(names)} column(s): {listed}.",
     ]
-    for role in missing:
-        close = difflib.get_close_matches(role.column, names, n=3, cutoff=0.5)
-        if close:
-            suggestions = " or ".join(f"'{name}'" for name in close)
-            lines.append(f"  Did you mean {suggestions} for '{role.column}'?")
+    hints = _layout_hints(missing, raw)
+    lines.extend(f"  {hint}" for hint in hints)
+    if not hints:
+        for role in missing:
+            close = difflib.get_close_matches(role.column, names, n=3, cutoff=0.5)
+            if close:
+                suggestions = " or ".join(f"'{name}'" for name in close)
+                lines.append(f"  Did you mean {suggestions} for '{role.column}'?")
     return DataValidationError(
         "\n".join(lines),
         file=source,
-        column=", ".join(role.column for role in missing),
+        column=_shorten(", ".join(role.column for role in missing)),
         fix=(
             "rename the columns in the file, or change the mapping in "
             f"{CONFIG_FILE}: data.entity, data.time and data.name/province/industry/region/"
@@ -237,6 +260,50 @@ def _missing_columns_error(
             "column to null if the file does not have it)."
         ),
     )
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(", ", 1)[0] + ", ..."
+
+
+def _layout_hints(missing: Sequence[ColumnRole], raw: pd.DataFrame) -> list[str]:
+    """Why the configured columns may not be found: header row, wide layout, another sheet."""
+    hints = []
+    wanted = {_normalised_name(role.column) for role in missing}
+    for position in range(min(len(raw), _HEADER_ROWS_SEARCHED)):
+        cells = {_normalised_name(value) for value in raw.iloc[position] if not _blank(value)}
+        found = len(wanted & cells)
+        if found >= min(2, len(wanted)):
+            hints.append(
+                f"{found} of the missing column names are in row {position + FIRST_DATA_ROW} "
+                "of the file: the column names must be in the first row, so delete the rows "
+                f"above row {position + FIRST_DATA_ROW} (titles, notes, units)."
+            )
+            break
+    years = [str(column) for column in raw.columns if _YEAR_NAME.fullmatch(str(column).strip())]
+    if len(years) >= 3:
+        hints.append(
+            f"{len(years)} column names are years ({', '.join(years[:4])}, ...): the file looks "
+            "wide (one column per year). Reshape it to long form: one row per cluster and year, "
+            "one column per variable, and a year column."
+        )
+    sheet, sheets = raw.attrs.get("sheet"), list(raw.attrs.get("sheets") or [])
+    others = [name for name in sheets if name != sheet]
+    if sheet is not None and others:
+        hints.append(
+            f"Sheet '{sheet}' of the workbook was read; it also has the sheet(s) "
+            f"{', '.join(repr(name) for name in others)}. If the data are on another sheet, "
+            f"set data.sheet in {CONFIG_FILE} to its name."
+        )
+    return hints
+
+
+def _blank(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    if isinstance(value, float) and np.isnan(value):
+        return True
+    return not str(value).strip()
 
 
 def _check_unique_header(

@@ -18,6 +18,7 @@ import json
 import math
 import os
 import uuid
+import warnings
 from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -48,6 +49,7 @@ FORMATS: tuple[str, ...] = ("csv", "xlsx", "dta", "parquet")
 AUTO_ENCODINGS: tuple[str, ...] = ("utf-8", "gb18030")
 _UTF8_BOM = b"\xef\xbb\xbf"
 _DELIMITERS = (",", "\t", ";", "|")
+_DELIMITER_LINES = 10
 _CONTROL_CHARACTERS = frozenset(chr(code) for code in range(32)) - {"\t", "\n", "\r"}
 _FILE_SIGNATURES = {b"PK\x03\x04": "an Excel workbook (.xlsx)", b"PAR1": "a Parquet file"}
 
@@ -84,8 +86,10 @@ def read_table(
         column as pandas ``"string"``, so no value is altered; other formats keep their stored
         types. Empty cells are missing (``NA``). ``attrs`` holds ``"source"`` (the path),
         ``"format"``, ``"encoding"`` (the detected or given text encoding of a CSV file,
-        otherwise None) and ``"duplicate_columns"`` (header names that occur more than once;
-        repeats are renamed ``name.1``, ``name.2``, ...).
+        otherwise None), ``"duplicate_columns"`` (header names that occur more than once;
+        repeats are renamed ``name.1``, ``name.2``, ...), ``"sheet"`` (the sheet read from a
+        workbook, otherwise None) and ``"sheets"`` (every sheet of a workbook, otherwise
+        empty).
 
     Raises
     ------
@@ -98,21 +102,24 @@ def read_table(
         raise DataReadError(_missing_file_message(path))
     resolved_format = resolve_format(path, format)
     detected_encoding = None
+    sheet_read, sheet_names = None, []
     if resolved_format == "csv":
         table, detected_encoding = _read_csv(path, encoding=encoding)
     elif resolved_format == "xlsx":
-        table = _read_xlsx(path, sheet=sheet)
+        table, sheet_read, sheet_names = _read_xlsx(path, sheet=sheet)
     elif resolved_format == "dta":
-        table = _read_dta(path)
+        table, detected_encoding = _read_dta(path, encoding=encoding)
     else:
         table = _read_parquet(path)
     if table.shape[1] == 0 or len(table) == 0:
-        raise DataReadError(_no_data_message(path, table))
+        raise DataReadError(_no_data_message(path, table, sheet_read, sheet_names))
     table.attrs = {
         "source": str(path),
         "format": resolved_format,
         "encoding": detected_encoding,
         "duplicate_columns": table.attrs.get("duplicate_columns", []),
+        "sheet": sheet_read,
+        "sheets": list(sheet_names),
     }
     return table
 
@@ -154,14 +161,23 @@ def resolve_format(path: str | Path, format: str = "auto") -> str:
     )
 
 
-def _no_data_message(path: Path, table: pd.DataFrame) -> str:
+def _no_data_message(
+    path: Path, table: pd.DataFrame, sheet: str | None = None, sheets: list[str] | None = None
+) -> str:
+    where = f"The data file {path}" + (f" (sheet '{sheet}')" if sheet is not None else "")
     if table.shape[1] == 0:
         what = "is empty"
     else:
         header = ", ".join(str(column) for column in table.columns[:10])
         what = f"has column names ({header}) but no data rows"
+    others = [name for name in sheets or [] if name != sheet]
+    also = (
+        f"\n  The workbook also has the sheet(s) {', '.join(repr(name) for name in others)}."
+        if others
+        else ""
+    )
     return (
-        f"The data file {path} {what}.\n  fix: check that data.path in {CONFIG_FILE} names "
+        f"{where} {what}.{also}\n  fix: check that data.path in {CONFIG_FILE} names "
         "the right file (and data.sheet the right sheet of a workbook) and that the file was "
         "saved with its data."
     )
@@ -198,14 +214,15 @@ def _read_csv(path: Path, *, encoding: str) -> tuple[pd.DataFrame, str]:
     except (pd.errors.ParserError, csv.Error, ValueError) as error:
         raise DataReadError(
             f"The data file {path} (encoding {detected}, delimiter {delimiter!r}) is not a "
-            f"well-formed table: {str(error).strip()}.\n"
+            f"well-formed table: {str(error).strip()}.{_title_line_hint(text, delimiter)}\n"
             "  fix: every row must have as many fields as the header; put quotes around cells "
-            "that contain the delimiter, or save the file again from Excel as CSV."
+            "that contain the delimiter, delete title or note lines above the column names, "
+            "or save the file again from Excel as CSV."
         ) from None
     return promote_header(rows.astype("string")), detected
 
 
-def _read_xlsx(path: Path, *, sheet: str | int) -> pd.DataFrame:
+def _read_xlsx(path: Path, *, sheet: str | int) -> tuple[pd.DataFrame, str, list[str]]:
     try:
         workbook = pd.ExcelFile(path, engine="openpyxl")
     except Exception as error:  # openpyxl raises many types for a damaged workbook
@@ -215,6 +232,7 @@ def _read_xlsx(path: Path, *, sheet: str | int) -> pd.DataFrame:
             "  fix: open it in Excel or WPS and save it again as .xlsx, or export it as CSV."
         ) from None
     with workbook:
+        sheet_names = [str(name) for name in workbook.sheet_names]
         sheet_name = _resolve_sheet(path, workbook.sheet_names, sheet)
         try:
             rows = pd.read_excel(
@@ -226,7 +244,7 @@ def _read_xlsx(path: Path, *, sheet: str | int) -> pd.DataFrame:
                 f"{error}).\n  fix: open the workbook and save it again, or export the sheet "
                 "as CSV."
             ) from None
-    return promote_header(rows)
+    return promote_header(rows), str(sheet_name), sheet_names
 
 
 def _resolve_sheet(path: Path, sheet_names: list[str], sheet: str | int) -> str:
@@ -246,14 +264,16 @@ def _resolve_sheet(path: Path, sheet_names: list[str], sheet: str | int) -> str:
     )
 
 
-def _read_dta(path: Path) -> pd.DataFrame:
+def _read_dta(path: Path, *, encoding: str = "auto") -> tuple[pd.DataFrame, str | None]:
     try:
-        try:
-            table = pd.read_stata(path, convert_categoricals=True)
-        except ValueError as error:
-            if "label" not in str(error).lower():
-                raise
-            table = pd.read_stata(path, convert_categoricals=False)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UnicodeWarning)
+            try:
+                table = pd.read_stata(path, convert_categoricals=True)
+            except ValueError as error:
+                if "label" not in str(error).lower():
+                    raise
+                table = pd.read_stata(path, convert_categoricals=False)
     except Exception as error:  # pandas raises several types for unreadable Stata files
         raise DataReadError(
             f"The data file {path} cannot be read as a Stata .dta file "
@@ -261,7 +281,112 @@ def _read_dta(path: Path) -> pd.DataFrame:
             "  fix: save it again from Stata (saveold for an old version, or export delimited "
             "to write a CSV)."
         ) from None
-    return _empty_strings_as_missing(table)
+    for warning in caught:
+        if not issubclass(warning.category, UnicodeWarning):
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    table, detected = recode_stata_text(table, encoding=encoding, source=str(path))
+    return _empty_strings_as_missing(table), detected
+
+
+def recode_stata_text(
+    table: pd.DataFrame, *, encoding: str = "auto", source: str = ""
+) -> tuple[pd.DataFrame, str | None]:
+    """Repair the text of a Stata file whose strings are not in the encoding pandas assumed.
+
+    Stata 13 and older (format 117 and below) store text in the encoding of the computer that
+    wrote it, GBK on a Chinese Windows system, and pandas reads it as Latin-1; files converted
+    badly to the Unicode format 118 fall back to Latin-1 too. Such text arrives as mojibake
+    ("Ê¡·Ý" for 省份). Every column name and text value made only of Latin-1 characters is
+    turned back into its bytes and decoded with ``encoding``; with ``"auto"``, as UTF-8 if
+    every such string is valid UTF-8, else as GB18030 if every one is valid GB18030 and nearly
+    all of its characters are common Chinese characters (GB2312), else left as it is.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        The table with its names and text repaired (a copy when anything changed).
+    encoding : str or None
+        The encoding used, or None when nothing was recoded.
+
+    Raises
+    ------
+    DataReadError
+        When an explicit ``encoding`` cannot decode the text.
+    """
+    text_columns = [
+        column
+        for column in table.columns
+        if _is_text(table[column]) or isinstance(table[column].dtype, pd.CategoricalDtype)
+    ]
+    candidates = {str(column) for column in table.columns if _latin1_mojibake(str(column))}
+    for column in text_columns:
+        values = table[column]
+        distinct = (
+            values.cat.categories if isinstance(values.dtype, pd.CategoricalDtype) else values
+        )
+        candidates.update(v for v in pd.unique(distinct) if isinstance(v, str))
+    candidates = {text for text in candidates if _latin1_mojibake(text)}
+    if not candidates:
+        return table, None
+    chosen = _stata_text_encoding(candidates, encoding, source)
+    if chosen is None:
+        return table, None
+    lookup = {text: text.encode("latin-1").decode(chosen) for text in candidates}
+
+    def fix(value: object) -> object:
+        return lookup.get(value, value) if isinstance(value, str) else value
+
+    table = table.rename(columns=lambda column: fix(str(column)))
+    for column in table.columns:
+        values = table[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            table[column] = values.cat.rename_categories(fix)
+        elif _is_text(values):
+            table[column] = values.map(fix)
+    return table, chosen
+
+
+def _is_text(values: pd.Series) -> bool:
+    return values.dtype == object or pd.api.types.is_string_dtype(values.dtype)
+
+
+def _latin1_mojibake(text: str) -> bool:
+    """True when ``text`` has a non-ASCII character and every character is Latin-1."""
+    return any(ord(c) > 127 for c in text) and all(ord(c) < 256 for c in text)
+
+
+def _stata_text_encoding(candidates: set[str], encoding: str, source: str) -> str | None:
+    """The encoding the candidate strings were written in (None: keep them as read)."""
+    raw = [text.encode("latin-1") for text in sorted(candidates)]
+    if encoding != "auto":
+        for content in raw:
+            _decode_with(content, encoding, source)
+        return encoding
+    for codec in ("utf-8", "gb18030"):
+        try:
+            decoded = [content.decode(codec) for content in raw]
+        except UnicodeDecodeError:
+            continue
+        if codec == "utf-8" or _mostly_common_chinese("".join(decoded)):
+            return codec
+    return None
+
+
+def _mostly_common_chinese(text: str, share: float = 0.9) -> bool:
+    """True when nearly all non-ASCII characters of ``text`` are in GB2312 (common Chinese)."""
+    wide = [character for character in text if ord(character) > 127]
+    if not wide:
+        return False
+    common = 0
+    for character in wide:
+        try:
+            character.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        common += 1
+    return common >= share * len(wide)
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -381,11 +506,31 @@ def _first_invalid_utf8_byte(content: bytes) -> int:
 
 
 def detect_delimiter(text: str) -> str:
-    """The most frequent of ``, \\t ; |`` in the first non-blank line (``,`` if none)."""
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {delimiter: first_line.count(delimiter) for delimiter in _DELIMITERS}
-    best = max(counts, key=lambda delimiter: counts[delimiter])
-    return best if counts[best] > 0 else ","
+    """The most frequent of ``, \\t ; |`` in the first non-blank line that has one.
+
+    A first line without any delimiter (a title above the column names) is skipped; among
+    the first few non-blank lines the first one holding a delimiter decides (``,`` if none).
+    """
+    lines = [line for line in text.splitlines()[:_DELIMITER_LINES] if line.strip()]
+    for line in lines:
+        counts = {delimiter: line.count(delimiter) for delimiter in _DELIMITERS}
+        best = max(counts, key=lambda delimiter: counts[delimiter])
+        if counts[best] > 0:
+            return best
+    return ","
+
+
+def _title_line_hint(text: str, delimiter: str) -> str:
+    """A sentence pointing at a title line above the column names, if the file starts with one."""
+    lines = [line for line in text.splitlines()[:_DELIMITER_LINES] if line.strip()]
+    if len(lines) < 2 or delimiter in lines[0] or delimiter not in lines[1]:
+        return ""
+    title = lines[0].strip()
+    shown = title if len(title) <= 40 else title[:40] + "..."
+    return (
+        f"\n  The first line ('{shown}') has a single field while the next has several: it "
+        "looks like a title, not the column names."
+    )
 
 
 def promote_header(rows: pd.DataFrame) -> pd.DataFrame:

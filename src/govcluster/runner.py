@@ -27,7 +27,9 @@ def configure_logging(log_path: str | Path | None) -> logging.Logger:
     for handler in list(root.handlers):
         root.removeHandler(handler)
     formatter = logging.Formatter(LOG_FORMAT)
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    terminal = logging.StreamHandler(sys.stderr)
+    terminal.addFilter(_not_file_only)
+    handlers: list[logging.Handler] = [terminal]
     if log_path is not None:
         Path(log_path).parent.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.FileHandler(log_path, mode="w", encoding="utf-8"))
@@ -36,6 +38,11 @@ def configure_logging(log_path: str | Path | None) -> logging.Logger:
         root.addHandler(handler)
     logging.captureWarnings(True)
     return logging.getLogger("govcluster")
+
+
+def _not_file_only(record: logging.LogRecord) -> bool:
+    """Keep records meant for the log file only (``extra={"file_only": True}``) off the terminal."""
+    return not getattr(record, "file_only", False)
 
 
 def run_step(name: str, log_path: str | Path | None, step: Callable[[], Any]) -> Any:
@@ -57,7 +64,7 @@ def run_step(name: str, log_path: str | Path | None, step: Callable[[], Any]) ->
         result = step()
     except GovclusterError as error:
         message = f"govcluster: step '{name}' stopped.\n{error}"
-        logger.error(message)
+        logger.error(message, extra={"file_only": True})
         print(f"\n{message}\n", file=sys.stderr)
         sys.exit(1)
     logger.info("step %s: finished in %.1f s", name, time.perf_counter() - started)

@@ -3,22 +3,35 @@
 :func:`validate_panel` checks, in this order, and stops at the first kind of problem found,
 listing every offending row of that kind (as row numbers of the user's file):
 
-1. every year is a whole number, and every row has an entity identifier;
-2. (entity, year) is unique once exact duplicate rows are set aside (identifiers compared
+1. every year is a whole number between 1800 and 2100, and every row has an entity
+   identifier;
+2. no identifier is written in two ways that denote the same number ("000123" and "123",
+   "1001" and "1001.0": leading zeros lost by Excel), which would split a cluster in two;
+3. (entity, year) is unique once exact duplicate rows are set aside (identifiers compared
    without whitespace, years as numbers, so that "A 1" and "A1", or 2010 and "2010.0", are
    the same key);
-3. every variable is numeric (as read by :func:`govcluster.parsing.parse_numeric`);
-4. every money unit is one of ``data.money_units`` (when ``data.money_unit`` is configured);
-5. every value is within the variable's allowed range (binary variables are 0 or 1);
-6. every province is one of the 31 provincial-level divisions (when the region is derived
+4. the panel has at least two entities and two years;
+5. every variable is numeric (as read by :func:`govcluster.parsing.parse_numeric`), and every
+   variable the analysis needs (indicators, controls, passthrough, the price index) has at
+   least one value; no indicator other than money has the same value in every row;
+6. every money unit is one of ``data.money_units`` (when ``data.money_unit`` is configured);
+7. every value is within the variable's allowed range (binary variables are 0 or 1);
+8. every value can be transformed as configured: the source of a ``log`` control is positive,
+   of a ``log1p`` control above -1, a founding year (``age``) not after the row's year, and
+   the price index used for deflation positive;
+9. every province is one of the 31 provincial-level divisions (when the region is derived
    from the province).
 
 Missing values are allowed: the ``clean`` step handles them. Problems that are not errors
-(missing cells, exact duplicates, blank rows) are recorded in the :class:`ValidationReport`.
+(missing cells, exact duplicates, blank rows, shares that look like fractions, years in which
+every variable is missing, clusters seen in a single year) are recorded in the
+:class:`ValidationReport` and logged as warnings.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -38,12 +51,39 @@ CONFIG_FILE = "config/config.yaml"
 CHECKS: tuple[str, ...] = (
     "years_are_integers",
     "entities_present",
+    "entities_spelled_consistently",
     "keys_unique",
+    "panel_has_two_entities_and_years",
     "variables_numeric",
+    "needed_variables_observed",
+    "indicators_vary",
     "money_units_known",
     "values_in_range",
+    "values_transformable",
     "provinces_known",
 )
+
+#: Years accepted as plausible (inclusive); others are typos such as 12 for 2012 or 2105.
+YEAR_RANGE: tuple[int, int] = (1800, 2100)
+
+#: A share (percent) variable whose values never exceed this looks like it holds fractions.
+_FRACTION_LIMIT = 1.0
+
+#: An identifier that is a whole number, possibly with leading zeros or a trailing ".0".
+_NUMERIC_IDENTIFIER = re.compile(r"[+-]?0*(\d+)(?:\.0*)?")
+
+#: A number written with a decimal comma ("4,74", "1.234,5").
+_DECIMAL_COMMA = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+")
+
+#: Advice for each kind of value that cannot be transformed.
+_TRANSFORM_ADVICE = {
+    "log": f"when zeros are genuine, use transform: log1p instead of log in {CONFIG_FILE}",
+    "log1p": f"log1p needs values above -1: choose another transform in {CONFIG_FILE} if not",
+    "age": "a founding year after the year of its row is a typo",
+    "price_index": "a price index is positive (or set clean.deflate.enabled: false)",
+}
+
+logger = logging.getLogger(__name__)
 
 _VALUES_SHOWN = 8
 _ROWS_PER_VALUE = 5
@@ -208,6 +248,7 @@ def validate_panel(
     data = config.data
     years = check_years(ingested, column=data.time, source=source)
     entities = check_entities(ingested, column=data.entity, source=source)
+    check_entity_spellings(ingested, entities, column=data.entity, source=source)
     exact = exact_duplicate_mask(ingested)
     check_unique_keys(
         ingested,
@@ -218,19 +259,33 @@ def validate_panel(
         columns=(data.entity, data.time),
         source=source,
     )
+    check_panel_size(entities, years, columns=(data.entity, data.time), source=source)
     parsed = check_numeric(ingested, config, source=source)
+    check_needed_variables(parsed, config, source=source)
+    check_indicators_vary(parsed, config, source=source)
     skipped = set()
     if data.money_unit:
         check_money_units(ingested, config, source=source)
     else:
         skipped.add("money_units_known")
     check_ranges(ingested, parsed, config, source=source)
+    check_transformable(ingested, parsed, years, config, source=source)
     if data.province and not data.region:
         check_provinces(ingested, column=data.province, source=source)
     else:
         skipped.add("provinces_known")
 
     missing_cells = {name: int(values.isna().sum()) for name, values in parsed.items()}
+    warnings = [
+        *_suspicious_values_notes(config, parsed, years),
+        *_single_year_notes(entities, years),
+    ]
+    for note in warnings:
+        logger.warning("data note: %s", note)
+    ordinary = _notes(ingested, config, exact, missing_cells)
+    for note in ordinary:
+        logger.info("data note: %s", note)
+    notes = [*warnings, *ordinary]
     attrs = ingested.attrs
     return ValidationReport(
         source=str(source),
@@ -244,14 +299,33 @@ def validate_panel(
         missing_cells=missing_cells,
         dropped_empty_rows=tuple(int(r) for r in attrs.get("dropped_empty_rows", [])),
         ignored_columns=tuple(str(c) for c in attrs.get("ignored_columns", [])),
-        notes=tuple(_notes(ingested, config, exact, missing_cells)),
+        notes=tuple(notes),
         checks=tuple(check for check in CHECKS if check not in skipped),
     )
 
 
 def check_years(ingested: pd.DataFrame, *, column: str, source: str) -> pd.Series:
-    """The parsed years (Int64); raise when a year is missing or not a whole number."""
+    """The parsed years (Int64); raise when a year is missing, not whole or implausible.
+
+    A plausible year lies in :data:`YEAR_RANGE`; "12" for 2012 or "2105" for 2015 do not.
+    """
     parsed, invalid = parse_years(ingested[TIME])
+    low, high = YEAR_RANGE
+    implausible = ~invalid & ((parsed < low) | (parsed > high)).fillna(False).astype(bool)
+    if implausible.any() and not invalid.any():
+        raise DataValidationError(
+            f"{int(implausible.sum())} row(s) have a year outside {low}-{high}: "
+            + describe_values(
+                ingested.loc[implausible, TIME], ingested.loc[implausible, SOURCE_ROW]
+            ),
+            file=source,
+            column=column,
+            rows=_rows(ingested, implausible),
+            fix=(
+                "write every year with four digits (2012, not 12) and correct typos such as "
+                "2105 for 2015."
+            ),
+        )
     if invalid.any():
         raise DataValidationError(
             f"{int(invalid.sum())} row(s) have a year that is missing or not a whole number: "
@@ -285,6 +359,81 @@ def check_entities(ingested: pd.DataFrame, *, column: str, source: str) -> pd.Se
             ),
         )
     return keys
+
+
+def check_entity_spellings(
+    ingested: pd.DataFrame, entities: pd.Series, *, column: str, source: str
+) -> None:
+    """Raise when identifiers differ only in how a number is written ("000123" and "123").
+
+    Excel drops the leading zeros of an identifier stored as a number, and a float column
+    writes "1001.0"; left alone, such rows would become a second cluster.
+    """
+    spellings: dict[str, set[str]] = {}
+    for key in entities.dropna().unique():
+        match = _NUMERIC_IDENTIFIER.fullmatch(str(key))
+        if match:
+            spellings.setdefault(match.group(1), set()).add(str(key))
+    clashes = {number: names for number, names in spellings.items() if len(names) > 1}
+    if not clashes:
+        return
+    offending = entities.isin({name for names in clashes.values() for name in names})
+    offending = offending.fillna(False).astype(bool)
+    lines = []
+    for number in sorted(clashes, key=lambda n: int(n))[:_KEYS_SHOWN]:
+        mask = entities.isin(clashes[number]).fillna(False).astype(bool)
+        lines.append(
+            f"    {number}: "
+            + describe_values(ingested.loc[mask, ENTITY], ingested.loc[mask, SOURCE_ROW])
+        )
+    if len(clashes) > _KEYS_SHOWN:
+        lines.append(f"    ... and {len(clashes) - _KEYS_SHOWN} more identifiers")
+    raise DataValidationError(
+        f"{len(clashes)} identifier(s) are written in more than one way in '{column}' (with and "
+        "without leading zeros, or with a decimal part), so one cluster would be split in two:\n"
+        + "\n".join(lines),
+        file=source,
+        column=column,
+        rows=_rows(ingested, offending),
+        fix=(
+            "write each identifier the same way in every row. Excel drops leading zeros when "
+            "it stores an identifier as a number: format the column as text and write the "
+            'zeros back (for example with =TEXT(A2,"000000")), or remove the leading zeros '
+            "everywhere."
+        ),
+    )
+
+
+def check_panel_size(
+    entities: pd.Series, years: pd.Series, *, columns: tuple[str, str], source: str
+) -> None:
+    """Raise when the data hold fewer than two entities or fewer than two years."""
+    entity_column, time_column = columns
+    distinct_years = sorted(int(year) for year in years.dropna().unique())
+    if len(distinct_years) < 2:
+        shown = distinct_years[0] if distinct_years else "none"
+        raise DataValidationError(
+            f"The data cover a single year ({shown}); a panel needs at least two years of "
+            "each cluster to separate changes over time from differences between clusters.",
+            file=source,
+            column=time_column,
+            fix=(
+                "add the other years to the file (one row per cluster and year), or check that "
+                f"data.time in {CONFIG_FILE} names the year column."
+            ),
+        )
+    n_entities = int(entities.nunique())
+    if n_entities < 2:
+        raise DataValidationError(
+            f"The data hold a single cluster ({entities.dropna().iloc[0]!r}); a panel needs at "
+            "least two clusters.",
+            file=source,
+            column=entity_column,
+            fix=(
+                "add the other clusters to the file, or check that data.entity in "
+                f"{CONFIG_FILE} names the column that identifies the clusters."
+            ),
+        )
 
 
 def check_unique_keys(
@@ -362,6 +511,14 @@ def check_numeric(
             for name, column, mask in problems
         ]
         any_bad = np.logical_or.reduce([mask.to_numpy() for _, _, mask in problems])
+        bad_text = pd.concat([ingested.loc[mask, name] for name, _, mask in problems])
+        decimal_comma = bad_text.astype("string").str.strip().str.fullmatch(_DECIMAL_COMMA)
+        comma_advice = (
+            " Numbers such as '4,74' use a decimal comma: write a decimal point (4.74), for "
+            "example by saving the file with English (United States) number settings."
+            if decimal_comma.fillna(False).astype(bool).any()
+            else ""
+        )
         raise DataValidationError(
             f"{len(problems)} numeric column(s) hold text that is not a number:\n"
             + "\n".join(lines),
@@ -371,10 +528,91 @@ def check_numeric(
             fix=(
                 "write plain numbers in these cells (thousands separators, full-width digits "
                 "and a trailing % are fine; no units or notes such as 万 or 约); leave a cell "
-                "empty, or write '-' or NA, when the value is missing."
+                "empty, or write '-' or NA, when the value is missing." + comma_advice
             ),
         )
     return parsed
+
+
+def needed_variables(config: ProjectConfig) -> dict[str, str]:
+    """Variables the analysis reads -> what it uses them for (indicator, control, ...)."""
+    uses: dict[str, list[str]] = {}
+    for construct in config.constructs.values():
+        for name in construct.indicator_names:
+            uses.setdefault(name, []).append(f"indicator of {construct.name}")
+    for control in config.controls.values():
+        uses.setdefault(control.variable, []).append(f"source of control {control.name}")
+    for name in config.passthrough:
+        uses.setdefault(name, []).append("passthrough")
+    deflate = config.clean.deflate
+    if deflate.enabled and deflate.price_index:
+        uses.setdefault(deflate.price_index, []).append("price index of clean.deflate")
+    return {name: ", ".join(used) for name, used in uses.items() if name in config.variables}
+
+
+def check_needed_variables(
+    parsed: Mapping[str, pd.Series], config: ProjectConfig, *, source: str
+) -> None:
+    """Raise when a variable the analysis needs has no value in any row.
+
+    Such a column (a wrong mapping, or a series the source does not report) would otherwise
+    make the clean step drop every row as incomplete.
+    """
+    empty = [
+        (name, use)
+        for name, use in needed_variables(config).items()
+        if name in parsed and parsed[name].isna().all()
+    ]
+    if not empty:
+        return
+    lines = [f"    {_described(config.variables[name].column, name)}: {use}" for name, use in empty]
+    raise DataValidationError(
+        f"{len(empty)} column(s) that the analysis needs are empty in every row:\n"
+        + "\n".join(lines),
+        file=source,
+        column=", ".join(config.variables[name].column for name, _ in empty),
+        fix=(
+            "fill in these columns, or check that variables.<name>.column in "
+            f"{CONFIG_FILE} names the right column; if the data do not have the variable, "
+            "remove it from constructs, controls and passthrough (and set "
+            "clean.deflate.enabled: false for a missing price index)."
+        ),
+    )
+
+
+def check_indicators_vary(
+    parsed: Mapping[str, pd.Series], config: ProjectConfig, *, source: str
+) -> None:
+    """Raise when an indicator has the same value in every row where it is observed.
+
+    Such an indicator stays constant through cleaning and carries no information for its
+    construct's index. Money indicators are left to the indices step, since rows reported in
+    different units or deflated by a varying price index make equal numbers differ.
+    """
+    constant = []
+    for construct in config.constructs.values():
+        for name in construct.indicator_names:
+            values = parsed[name].dropna() if name in parsed else pd.Series(dtype=float)
+            kind = config.variables[name].kind
+            if kind != "money" and len(values) > 1 and values.nunique() == 1:
+                constant.append((construct.name, name, values.iloc[0]))
+    if not constant:
+        return
+    lines = [
+        f"    {_described(config.variables[name].column, name)} of construct {construct}: "
+        f"{value:g} in every row"
+        for construct, name, value in constant
+    ]
+    owners = ", ".join(
+        f"'{name}' from constructs.{construct}.indicators" for construct, name, _ in constant
+    )
+    raise DataValidationError(
+        f"{len(constant)} indicator(s) have the same value in every row, so they carry no "
+        "information for their index:\n" + "\n".join(lines),
+        file=source,
+        column=", ".join(config.variables[name].column for _, name, _ in constant),
+        fix=f"check the data, or remove {owners} in {CONFIG_FILE}.",
+    )
 
 
 def check_money_units(ingested: pd.DataFrame, config: ProjectConfig, *, source: str) -> None:
@@ -478,6 +716,91 @@ def _bounds_text(kind: str, minimum: float | None, maximum: float | None) -> str
     return f"allowed {low} to {high}"
 
 
+def check_transformable(
+    ingested: pd.DataFrame,
+    parsed: Mapping[str, pd.Series],
+    years: pd.Series,
+    config: ProjectConfig,
+    *,
+    source: str,
+) -> None:
+    """Raise when a value cannot be transformed as the configuration asks.
+
+    The source of a ``log`` control must be positive and of a ``log1p`` control above -1; a
+    founding year (``age`` control) cannot be after the row's year; the price index of
+    ``clean.deflate`` must be positive. Cleaning keeps the sign of every value (units and
+    deflation multiply by positive factors), so these checks on the values as written hold
+    after cleaning too.
+    """
+    year_values = years.astype("float64")
+    rules: list[tuple[str, str, str, pd.Series]] = []
+    for control in config.controls.values():
+        if control.variable not in parsed:
+            continue
+        values = parsed[control.variable]
+        if control.transform == "log":
+            rules.append(
+                (control.variable, "log", f"control {control.name}: log needs > 0", values <= 0)
+            )
+        elif control.transform == "log1p":
+            rules.append(
+                (
+                    control.variable,
+                    "log1p",
+                    f"control {control.name}: log1p needs > -1",
+                    values <= -1,
+                )
+            )
+        elif control.transform == "age":
+            rules.append(
+                (
+                    control.variable,
+                    "age",
+                    f"control {control.name}: age = year - value needs a value not after the year",
+                    values > year_values,
+                )
+            )
+    deflate = config.clean.deflate
+    if deflate.enabled and deflate.price_index in parsed:
+        values = parsed[deflate.price_index]
+        rules.append(
+            (
+                deflate.price_index,
+                "price_index",
+                "price index of clean.deflate: needs > 0",
+                values <= 0,
+            )
+        )
+    lines = []
+    columns = []
+    kinds = []
+    any_bad = np.zeros(len(ingested), dtype=bool)
+    for name, kind, rule, bad in rules:
+        bad = bad.fillna(False).astype(bool)
+        if not bad.any():
+            continue
+        kinds.append(kind)
+        column = config.variables[name].column
+        columns.append(column)
+        any_bad |= bad.to_numpy()
+        lines.append(
+            f"    '{column}' ({rule}): "
+            + describe_values(ingested.loc[bad, name], ingested.loc[bad, SOURCE_ROW])
+        )
+    if not lines:
+        return
+    raise DataValidationError(
+        f"{len(lines)} column(s) hold values that cannot be transformed as configured:\n"
+        + "\n".join(lines),
+        file=source,
+        column=", ".join(dict.fromkeys(columns)),
+        rows=_rows(ingested, any_bad),
+        fix="correct these values in the file; "
+        + "; ".join(dict.fromkeys(_TRANSFORM_ADVICE[kind] for kind in kinds))
+        + ".",
+    )
+
+
 def check_provinces(ingested: pd.DataFrame, *, column: str, source: str) -> None:
     """Raise when a province is not one of the 31 provincial-level divisions."""
     provinces = ingested[PROVINCE]
@@ -540,6 +863,68 @@ def _notes(
     return notes
 
 
-def _short_list(rows: Sequence[int], limit: int = _KEYS_SHOWN) -> str:
+def _suspicious_values_notes(
+    config: ProjectConfig, parsed: Mapping[str, pd.Series], years: pd.Series | None
+) -> list[str]:
+    """Shares that look like fractions, empty or constant columns, years without any value."""
+    notes = []
+    indicators = set(config.indicator_names)
+    needed = {name: use for name, use in needed_variables(config).items() if name not in indicators}
+    for name, spec in config.variables.items():
+        values = parsed[name].dropna()
+        if values.empty:
+            notes.append(
+                f"{_described(spec.column, name)} is empty in every row; the analysis does not "
+                "use it."
+            )
+            continue
+        if values.nunique() == 1 and len(values) > 1 and name in needed:
+            notes.append(
+                f"{_described(spec.column, name)} has the same value ({values.iloc[0]:g}) in "
+                f"every row; as {needed[name]} it carries no information."
+            )
+        upper = spec.maximum if spec.maximum is not None else np.inf
+        if spec.kind == "share" and upper > _FRACTION_LIMIT and values.abs().max() <= 1:
+            notes.append(
+                f"{_described(spec.column, name)} is a share in percent (0-100) but never exceeds "
+                f"{_FRACTION_LIMIT:g}: if it holds fractions (0.35 for 35%, as Excel stores a "
+                "cell formatted as a percentage), multiply it by 100 in the file."
+            )
+    if years is not None and parsed:
+        observed = pd.DataFrame({name: values.notna() for name, values in parsed.items()})
+        any_value = observed.any(axis=1).groupby(years.to_numpy()).any()
+        empty_years = [int(year) for year, seen in any_value.items() if not seen]
+        if empty_years:
+            notes.append(
+                f"Every variable is missing in every row of {', '.join(map(str, empty_years))}; "
+                "the clean step may fill these years by interpolation (clean.interpolate) or drop "
+                "the rows (clean.drop_incomplete), and the audit lists every cell."
+            )
+    return notes
+
+
+def _described(column: str, name: str) -> str:
+    """A column of the file, with the variable's name in the pipeline when it differs."""
+    return f"'{column}'" if column == name else f"'{column}' ({name})"
+
+
+def _single_year_notes(entities: pd.Series, years: pd.Series) -> list[str]:
+    """Clusters observed in a single year carry no variation over time."""
+    n_years = (
+        pd.DataFrame({"entity": entities, "year": years})
+        .dropna()
+        .groupby("entity")["year"]
+        .nunique()
+    )
+    single = sorted(str(entity) for entity in n_years.index[n_years == 1])
+    if not single:
+        return []
+    return [
+        f"{len(single)} cluster(s) appear in a single year ({_short_list(single)}); fixed-effects "
+        "models learn nothing from them."
+    ]
+
+
+def _short_list(rows: Sequence[int] | Sequence[str], limit: int = _KEYS_SHOWN) -> str:
     shown = ", ".join(str(r) for r in rows[:limit])
     return shown + (f", ... ({len(rows)} in all)" if len(rows) > limit else "")

@@ -3,7 +3,7 @@
 
 rule ingest:
     input:
-        code=package_code("ingest"),
+        code=package_code("ingest", "regions", "parsing"),
         raw=RAW_DATA,
     output:
         ingested=out("data/interim/ingested.parquet"),
