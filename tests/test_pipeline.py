@@ -72,6 +72,12 @@ def test_pipeline_writes_every_target(small_run):
         "results/estimates/mediation.json",
         "results/estimates/mediation_bootstrap.parquet",
         "results/estimates/truth_comparison.csv",
+        "results/metrics.json",
+        "results/provenance.json",
+        "results/tables/panel_baseline.docx",
+        "results/tables/mediation_indirect.tex",
+        "results/figures/mediation_path_diagram.png",
+        "results/numbers/mediation.tex",
     ]:
         path = workdir / relative
         assert path.is_file() and path.stat().st_size > 0, relative

@@ -138,3 +138,10 @@ def build_provenance(
         "packages": package_versions(),
         "outputs": dict(sorted(outputs.items())),
     }
+
+
+def resolved_config_yaml(config: Mapping[str, Any]) -> str:
+    """The configuration the run used, with every default filled in, as YAML."""
+    import yaml
+
+    return yaml.safe_dump(dict(config), allow_unicode=True, sort_keys=False)

@@ -1,4 +1,5 @@
-"""Fixtures of the rendering tests: configurations in both languages and a small table."""
+"""Fixtures of the rendering tests: configurations in both languages, a small table, and the
+estimates of a small run of the real estimators."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from render_estimates import SmallRun, run_small
 
 from govcluster.config import ProjectConfig, load_config
 from govcluster.render.tables import HeaderCell, Panel, Row, Table, make_header
@@ -51,3 +53,9 @@ def sample_table() -> Table:
         stub_header="Variable",
         numbers=numbers,
     )
+
+
+@pytest.fixture(scope="session")
+def small_run(tmp_path_factory) -> SmallRun:
+    """Estimates of a small simulated run, in the layout the rendering rules read."""
+    return run_small(tmp_path_factory.mktemp("small_run"))

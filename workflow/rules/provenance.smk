@@ -29,7 +29,16 @@ rule provenance:
             *render_targets(),
         ],
     output:
-        provenance=out("results/provenance.json"),
+        provenance=report(
+            out("results/provenance.json"),
+            caption="../report/provenance.rst",
+            category="Provenance",
+        ),
+        config=report(
+            out("results/config_resolved.yaml"),
+            caption="../report/config_resolved.rst",
+            category="Provenance",
+        ),
     log:
         out("logs/provenance.log"),
     conda:

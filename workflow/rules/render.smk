@@ -1,6 +1,70 @@
-# Stage 6: publication tables and figures, rendered from the stored estimates.
+# Stage 6: publication tables, figures and numbers in the text, rendered from the stored
+# estimates. One rule per exhibit of the configuration (govcluster.render.catalog plans them);
+# rendering reads only results files, so it never reruns a model.
+from govcluster.render.plan import planned_exhibits
+from govcluster.render.labels import display_labels
+
+EXHIBITS = planned_exhibits(PROJECT)
+
+RENDER_SOURCES = {
+    "summary_statistics": out("results/descriptives/summary_statistics.csv"),
+    "correlations": out("results/descriptives/correlations.csv"),
+    "index_weights": out("results/descriptives/index_weights.csv"),
+    "index_reliability": out("results/descriptives/index_reliability.csv"),
+    "analysis": out("data/processed/analysis_panel.parquet"),
+    "mediation": out("results/estimates/mediation.json"),
+    "bootstrap": out("results/estimates/mediation_bootstrap.parquet"),
+}
 
 
 def render_targets():
-    """Rendered exhibits (tables and figures) of the current configuration."""
-    return []
+    """Rendered exhibits (tables, figures, numbers) of the current configuration."""
+    return [out(path) for exhibit in EXHIBITS for path in exhibit.outputs.values()]
+
+
+def exhibit_inputs(exhibit):
+    """The stored results an exhibit reads, and the rendering code."""
+    files = {"code": package_code("render")}
+    files.update({source: RENDER_SOURCES[source] for source in exhibit.sources})
+    if exhibit.panel_jobs:
+        files["panel"] = [
+            out(f"results/estimates/panel/{job}.json") for job in exhibit.panel_jobs
+        ]
+    return files
+
+
+def exhibit_outputs(exhibit):
+    """Every file of an exhibit, marked for the report with the exhibit's caption."""
+    return {
+        extension: report(
+            out(path),
+            caption=f"../report/{exhibit.name}.rst",
+            category=exhibit.category,
+            subcategory=exhibit.subcategory,
+            labels={"exhibit": exhibit.name, "format": extension},
+        )
+        for extension, path in exhibit.outputs.items()
+    }
+
+
+for exhibit in EXHIBITS:
+
+    rule:
+        name:
+            f"render_{exhibit.name}"
+        input:
+            **exhibit_inputs(exhibit),
+        output:
+            **exhibit_outputs(exhibit),
+        log:
+            out(f"logs/render/{exhibit.name}.log"),
+        conda:
+            ENV_FILE
+        params:
+            exhibit=exhibit.name,
+            kind=exhibit.kind,
+            language=config["language"],
+            render=config.get("render", {}),
+            labels=display_labels(PROJECT),
+        script:
+            "../scripts/render_exhibit.py"

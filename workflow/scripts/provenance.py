@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from govcluster import io
-from govcluster.provenance import build_provenance
+from govcluster.provenance import build_provenance, resolved_config_yaml
 from govcluster.runner import run_step
 
 
@@ -15,6 +15,7 @@ def main(smk):
     missing = sorted(wanted - set(provenance["outputs"]))
     provenance["outputs_without_record"] = missing
     io.write_json(provenance, smk.output.provenance)
+    io.write_text(resolved_config_yaml(smk.config), smk.output.config)
 
 
 run_step("provenance", snakemake.log[0], lambda: main(snakemake))  # noqa: F821

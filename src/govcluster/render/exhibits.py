@@ -68,7 +68,7 @@ def summary_statistics_table(
     Parameters
     ----------
     summary : pandas.DataFrame
-        ``results/tables/summary_statistics.csv`` (the output of
+        ``results/descriptives/summary_statistics.csv`` (the output of
         :func:`govcluster.describe.panel_summary_statistics`), indexed by ``variable`` or with
         a ``variable`` column.
     config : ProjectConfig
@@ -194,7 +194,7 @@ def correlation_table(
     Parameters
     ----------
     correlations : pandas.DataFrame
-        ``results/tables/correlations.csv`` read with its first column as index.
+        ``results/descriptives/correlations.csv`` read with its first column as index.
     config : ProjectConfig
         Labels and language.
     digits : int, default 2
@@ -265,7 +265,7 @@ def index_weights_table(weights: pd.DataFrame, config: ProjectConfig, *, digits:
     Parameters
     ----------
     weights : pandas.DataFrame
-        ``results/tables/index_weights.csv``: construct, indicator, direction, weight, method.
+        ``results/descriptives/index_weights.csv``: construct, indicator, direction, weight, method.
     config : ProjectConfig
         Labels and language.
     digits : int, default 3
@@ -313,7 +313,7 @@ def index_reliability_table(
     Parameters
     ----------
     reliability : pandas.DataFrame
-        ``results/tables/index_reliability.csv``: construct, n_indicators, cronbach_alpha,
+        ``results/descriptives/index_reliability.csv``: construct, n_indicators, cronbach_alpha,
         first_component_share (a proportion), method.
     config : ProjectConfig
         Labels and language.

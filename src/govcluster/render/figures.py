@@ -38,7 +38,7 @@ def _label(labels: Mapping[str, str], name: str) -> str:
     return labels.get(name, name)
 
 
-def _wrapped(text: str, width: int) -> str:
+def wrap_label(text: str, width: int) -> str:
     """Wrap Latin text at spaces; text without spaces (Chinese) is left on one line."""
     return textwrap.fill(text, width) if " " in text else text
 
@@ -100,7 +100,7 @@ def index_trends_figure(
             )
             if zero_line:
                 ax.axhline(0.0, color="0.55", linewidth=0.7, linestyle=":", zorder=0)
-            ax.set_title(_wrapped(_label(labels, construct), 24))
+            ax.set_title(wrap_label(_label(labels, construct), 24))
             ax.set_xlabel("")
             ax.set_ylabel("")
             ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))

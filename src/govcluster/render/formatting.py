@@ -82,14 +82,15 @@ def significance_stars(pvalue: object, stars: Sequence[float] = DEFAULT_STARS) -
     ValueError
         If a threshold is outside (0, 1) or repeated.
     """
-    thresholds = _check_thresholds(stars)
+    thresholds = check_thresholds(stars)
     if _is_missing(pvalue):
         return ""
     p = float(pvalue)
     return "*" * sum(p < threshold for threshold in thresholds)
 
 
-def _check_thresholds(stars: Sequence[float]) -> tuple[float, ...]:
+def check_thresholds(stars: Sequence[float]) -> tuple[float, ...]:
+    """Significance thresholds checked (each in (0, 1), all different), largest first."""
     thresholds = tuple(float(s) for s in stars)
     if any(not 0 < s < 1 for s in thresholds):
         raise ValueError(f"significance thresholds must lie in (0, 1), got {thresholds}")

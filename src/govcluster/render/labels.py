@@ -7,6 +7,7 @@ row names of regression statistics, notes, region names and axis titles.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Literal
 
@@ -97,6 +98,250 @@ VOCABULARY: Mapping[str, Label] = {
     "index_mean": Label("Mean index", "指数均值"),
     "index_trends_title": Label("Composite indices by region and year", "分地区综合指数的年度均值"),
     "correlation": Label("Correlation", "相关系数"),
+    # shared words of the estimation exhibits
+    "panel_title": Label("Panel {letter}: {title}", "{letter}组：{title}"),
+    "none": Label("none", "无"),
+    "constant": Label("Constant", "常数项"),
+    "lag_label": Label("{label}, t−{lag}", "{label}（滞后{lag}期）"),
+    "controls_note": Label("Controls: {controls}.", "控制变量：{controls}。"),
+    "controls": Label("Controls", "控制变量"),
+    "standard_errors": Label("Standard errors", "标准误"),
+    "estimate": Label("Estimate", "估计值"),
+    "se_short": Label("SE", "标准误"),
+    "t_short": Label("t", "t值"),
+    "ci": Label("{level}% CI", "{level}%置信区间"),
+    "statistic": Label("Statistic", "统计量"),
+    "df": Label("df", "自由度"),
+    "p_value": Label("p-value", "p值"),
+    "group": Label("Group", "组别"),
+    "less_developed": Label("Less developed", "欠发达地区"),
+    "estimator_pooled": Label("Pooled OLS", "混合OLS"),
+    "estimator_entity_fe": Label("FE", "固定效应"),
+    "estimator_random": Label("RE", "随机效应"),
+    "estimator_between": Label("Between", "组间估计"),
+    "estimator_first_difference": Label("FD", "一阶差分"),
+    "estimator_twoway_fe": Label("Two-way FE", "双向固定效应"),
+    "se_cluster_entity": Label("Cluster", "集群聚类"),
+    "se_cluster_twoway": Label("Cluster and year", "集群与年份双向聚类"),
+    "se_driscoll_kraay": Label("Driscoll–Kraay", "Driscoll-Kraay"),
+    "se_robust": Label("Robust", "异方差稳健"),
+    "se_unadjusted": Label("Conventional", "普通"),
+    "se_text_cluster_entity": Label("clustered by cluster", "按集群聚类标准误"),
+    "se_text_cluster_twoway": Label(
+        "two-way clustered by cluster and year", "按集群与年份双向聚类标准误"
+    ),
+    "se_text_driscoll_kraay": Label("Driscoll–Kraay", "Driscoll-Kraay标准误"),
+    "se_text_robust": Label("heteroskedasticity-robust", "异方差稳健标准误"),
+    "se_text_unadjusted": Label("conventional", "普通标准误"),
+    # baseline, specification tests and robustness
+    "baseline_title": Label("Baseline panel regressions", "基准回归结果"),
+    "baseline_panel": Label("Estimates", "回归估计"),
+    "constants_note": Label("Constants are not reported.", "未报告常数项。"),
+    "within_note": Label(
+        "Within R² is not shown for the between and first-difference estimators, which fit "
+        "other variation.",
+        "组间估计与一阶差分估计拟合的不是组内变异，故不报告其组内R²。",
+    ),
+    "tests_panel": Label("Specification tests", "模型设定检验"),
+    "test_poolability": Label("Poolability F test", "混合回归F检验"),
+    "test_breusch_pagan": Label("Breusch–Pagan LM test", "Breusch-Pagan LM检验"),
+    "test_hausman": Label("Hausman test", "Hausman检验"),
+    "test_mundlak": Label("Mundlak test", "Mundlak检验"),
+    "tests_note": Label(
+        "Panel B: tests on the {estimator} specification with controls {controls}: poolability "
+        "(null: all cluster effects are equal), Breusch–Pagan LM (null: no random effects), "
+        "Hausman (fixed against random effects) and Mundlak (cluster means of the regressors "
+        "added to the random-effects model, cluster-robust).",
+        "B组基于{estimator}设定（控制变量：{controls}）：混合回归F检验（原假设为各集群效应相等）、"
+        "Breusch-Pagan LM检验（原假设为不存在随机效应）、Hausman检验（固定效应对随机效应）与"
+        "Mundlak检验（在随机效应模型中加入回归元的集群均值，聚类稳健）。",
+    ),
+    "tests_brackets_note": Label("p-values of the tests in brackets.", "检验的p值在方括号内。"),
+    "hausman_note": Label(
+        "The Hausman statistic is unreliable in this sample: the difference of the two "
+        "covariance matrices is not positive definite (a generalized inverse was used); the "
+        "Mundlak test does not have this problem.",
+        "本样本中Hausman检验不可靠：两个协方差矩阵之差非正定（使用了广义逆），Mundlak检验不受此影响。",
+    ),
+    "robustness_title": Label(
+        "Robustness: alternative standard errors", "稳健性检验：不同的标准误估计"
+    ),
+    "robustness_note": Label(
+        "Columns under one heading estimate the same specification and differ only in the "
+        "standard errors: clustered by cluster, two-way clustered by cluster and year "
+        "(Cameron, Gelbach and Miller 2011), Driscoll–Kraay (robust to cross-sectional and "
+        "serial correlation) or heteroskedasticity-robust.",
+        "同一标题下各列为同一设定，仅标准误不同：按集群聚类、按集群与年份双向聚类（Cameron、Gelbach和"
+        "Miller，2011）、Driscoll-Kraay标准误（对截面相关与序列相关稳健）或异方差稳健标准误。",
+    ),
+    # local projections
+    "horizons_title": Label(
+        "Sustained effects of {treatment} by horizon", "{treatment}的持续效应：分期局部投影"
+    ),
+    "horizon": Label("Horizon (years)", "期数（年）"),
+    "horizon_row": Label("h = {h}", "h = {h}"),
+    "horizons_note": Label(
+        "Local projections: {outcome} h years later regressed on {treatment} ({estimator}; "
+        "controls: {controls}; standard errors: {se}).",
+        "局部投影：h年后的{outcome}对{treatment}回归（{estimator}；控制变量：{controls}；{se}）。",
+    ),
+    # heterogeneity
+    "heterogeneity_title": Label("Heterogeneous effects of {treatment}", "{treatment}效应的异质性"),
+    "split_samples": Label("Split samples", "分样本回归"),
+    "interaction_model": Label("Interaction model", "交互项模型"),
+    "treatment_by_group": Label("{treatment} × group", "{treatment} × 组别"),
+    "equal_effects": Label("Wald test of equal effects", "组间效应相等的Wald检验"),
+    "heterogeneity_note": Label(
+        "Split samples: {outcome} on {treatment} within each group ({estimator}; controls: "
+        "{controls}). Interaction model: the same regression on the whole sample with "
+        "{treatment} interacted with the group dummies; the Wald test's null is that the "
+        "effects of all groups are equal.",
+        "分样本回归：在各组内以{outcome}对{treatment}回归（{estimator}；控制变量：{controls}）。"
+        "交互项模型：在全样本中以{treatment}与组别虚拟变量的交互项回归；Wald检验的原假设为各组效应相等。",
+    ),
+    # instrumental variables
+    "iv_title": Label("Instrumental-variable estimates", "工具变量估计"),
+    "ols_panel": Label("OLS", "OLS估计"),
+    "iv_panel": Label("2SLS", "两阶段最小二乘（2SLS）"),
+    "first_stage_panel": Label(
+        "First stage and weak-instrument diagnostics", "第一阶段与弱工具变量检验"
+    ),
+    "first_stage_f": Label("First-stage F", "第一阶段F值"),
+    "partial_r2": Label("Partial R² of the instruments", "工具变量的偏R²"),
+    "kp_f": Label("Kleibergen–Paap rk Wald F", "Kleibergen-Paap rk Wald F"),
+    "ar_statistic": Label("Anderson–Rubin test", "Anderson-Rubin检验"),
+    "ar_p_value": Label("Anderson–Rubin p-value", "Anderson-Rubin检验p值"),
+    "ar_set": Label("Anderson–Rubin {level}% confidence set", "Anderson-Rubin {level}%置信集"),
+    "empty_set": Label("empty", "空集"),
+    "iv_note": Label(
+        "Excluded instruments: {instruments}. The first-stage F and the Kleibergen–Paap rk "
+        "Wald F use the covariance estimator of the second stage; the Anderson–Rubin test "
+        "(null: coefficient zero) and its {level}% confidence set are robust to weak "
+        "instruments.",
+        "排他性工具变量：{instruments}。第一阶段F值与Kleibergen-Paap rk Wald F采用与第二阶段相同的"
+        "协方差估计；Anderson-Rubin检验（原假设为系数为零）及其{level}%置信集对弱工具变量稳健。",
+    ),
+    "iv_ols_note": Label(
+        "Panel A: the OLS regression with the same estimator, controls and standard errors, "
+        "where the baseline models have one.",
+        "A组为估计方法、控制变量和标准误相同的OLS回归（若基准回归中有）。",
+    ),
+    # mediation
+    "mediation_paths_title": Label("Mediation: path coefficients", "中介效应检验：路径系数"),
+    "paths_note": Label(
+        "Column (1): total effect c of {treatment} on {outcome}; {a_columns}: effect a of "
+        "{treatment} on each mechanism; column ({last}): direct effect c′ and the effects b "
+        "of the mechanisms, all mechanisms together (parallel mediation). Controls: {controls}.",
+        "第(1)列为{treatment}对{outcome}的总效应c；{a_columns}为{treatment}对各机制变量的效应a；"
+        "第({last})列为同时加入全部机制变量后的直接效应c′与各机制变量的效应b（并行中介）。"
+        "控制变量：{controls}。",
+    ),
+    "column_single": Label("column ({first})", "第({first})列"),
+    "column_range": Label("columns ({first}) to ({last})", "第({first})至({last})列"),
+    "identification_panel": Label(
+        "Identification-first: effect of {treatment} by {design}",
+        "识别优先：{design}估计的{treatment}效应",
+    ),
+    "fe_estimates": Label("Paths", "路径系数"),
+    "mechanism": Label("Mechanism", "作用机制"),
+    "indirect_title": Label(
+        "Indirect effects: Sobel tests, bootstrap intervals and stepwise verdicts",
+        "间接效应：Sobel检验、Bootstrap置信区间与逐步检验结论",
+    ),
+    "parallel_model": Label("All mechanisms together (parallel mediation)", "并行中介模型"),
+    "single_model": Label("One mechanism at a time", "单一中介模型"),
+    "indirect_effect": Label("Indirect effect", "间接效应"),
+    "sobel_z": Label("Sobel z", "Sobel z值"),
+    "sobel_p": Label("Sobel p", "Sobel p值"),
+    "ci_percentile": Label("Percentile {level}% CI", "百分位{level}%置信区间"),
+    "ci_bca": Label("BCa {level}% CI", "BCa {level}%置信区间"),
+    "verdict": Label("Stepwise verdict", "逐步检验结论"),
+    "verdict_partial_mediation": Label("Partial mediation", "部分中介"),
+    "verdict_full_mediation": Label("Full mediation", "完全中介"),
+    "verdict_no_mediation": Label("No mediation", "中介效应不显著"),
+    "verdict_suppression": Label("Suppression", "遮掩效应"),
+    "total_indirect": Label("Total indirect effect", "总间接效应"),
+    "bootstrap_replications": Label("Bootstrap replications", "Bootstrap抽样次数"),
+    "indirect_note": Label(
+        "Indirect effects a×b; stars from the {method} bootstrap p-value ({n} replications "
+        "resampling clusters, each copy with its own fixed effect). Sobel z for specific "
+        "indirect effects. Verdicts by the stepwise procedure of Wen and Ye (2014), with the "
+        "bootstrap interval where a or b is not significant.",
+        "间接效应为a×b；星号依据{method}Bootstrap的p值（按集群重复抽样{n}次，"
+        "每个抽中的集群保留自身的固定效应）。Sobel z值仅针对特定间接效应。"
+        "结论依据温忠麟和叶宝娟（2014）的逐步检验程序，a或b不显著时采用Bootstrap置信区间。",
+    ),
+    "method_percentile": Label("percentile", "百分位"),
+    "method_bca": Label("BCa", "BCa"),
+    "parallel_title": Label(
+        "Parallel mediation: specific indirect effects, contrasts and proportion mediated",
+        "并行中介：特定间接效应、两两比较与中介效应占比",
+    ),
+    "specific_panel": Label("Specific indirect effects", "特定间接效应"),
+    "proportion_panel": Label("Proportion of the total effect mediated", "中介效应占总效应的比例"),
+    "contrast_panel": Label("Pairwise contrasts of indirect effects", "间接效应的两两比较"),
+    "bootstrap_se": Label("Bootstrap SE", "Bootstrap标准误"),
+    "ci_method": Label("{level}% CI ({method})", "{level}%置信区间（{method}）"),
+    "parallel_note": Label(
+        "All mechanisms enter the outcome equation together. Standard errors are the standard "
+        "deviations of {n} cluster-bootstrap replications; intervals and p-values from the "
+        "{method} bootstrap. Proportion mediated: indirect effect divided by the total effect c. "
+        "A contrast is the difference between two specific indirect effects.",
+        "全部机制变量同时进入结果方程。标准误为{n}次集群Bootstrap估计值的标准差；置信区间与p值来自{method}"
+        "Bootstrap。中介效应占比为间接效应除以总效应c。两两比较为两个特定间接效应之差。",
+    ),
+    "causal_title": Label(
+        "Causal mediation and sensitivity to sequential ignorability",
+        "因果中介分析及其对序贯可忽略假设的敏感性",
+    ),
+    "acme": Label("ACME", "ACME"),
+    "ade": Label("ADE", "ADE"),
+    "total_effect": Label("Total effect", "总效应"),
+    "proportion_mediated": Label("Prop. mediated", "中介比例"),
+    "rho_at_zero": Label("ρ at ACME = 0", "ACME为零时的ρ"),
+    "r2_residual": Label("Residual R² product", "残差R²乘积"),
+    "r2_total": Label("Total R² product", "总R²乘积"),
+    "causal_note": Label(
+        "Imai, Keele and Yamamoto (2010), one mechanism at a time: average causal mediation "
+        "effect (ACME) and average direct effect (ADE), with {level}% cluster-bootstrap "
+        "intervals in brackets. Sensitivity: the correlation ρ of the errors of the mechanism "
+        "and outcome equations at which the ACME would be zero, and the product of the shares "
+        "of the residual (or total) variance of the mechanism and of the outcome that an "
+        "unobserved confounder would have to explain for that.",
+        "Imai、Keele和Yamamoto（2010）的因果中介分析，逐一分析各机制：平均因果中介效应（ACME）与平均直接效应"
+        "（ADE），方括号内为{level}%集群Bootstrap置信区间。敏感性分析：使ACME为零的机制方程与结果方程误差相关"
+        "系数ρ，以及遗漏的混杂因素需解释的机制变量与结果变量残差（或总）方差比例之乘积。",
+    ),
+    # figures
+    "coefficient_axis": Label(
+        "Coefficient of {treatment} ({level}% CI)", "{treatment}的系数（{level}%置信区间）"
+    ),
+    "horizon_axis": Label("Years after the change in {treatment}", "{treatment}变动后的年数"),
+    "effect_axis": Label(
+        "Effect on {outcome} ({level}% CI)", "对{outcome}的效应（{level}%置信区间）"
+    ),
+    "split_sample": Label("Split sample", "分样本回归"),
+    "equal_effects_short": Label("equal effects: p = {p}", "效应相等检验：p = {p}"),
+    "point_estimate": Label("Point estimate", "点估计"),
+    "bootstrap_draws": Label("Bootstrap replications", "Bootstrap抽样次数"),
+    "rho_axis": Label(
+        "ρ (correlation of the errors of the mechanism and outcome equations)",
+        "ρ（机制方程与结果方程误差的相关系数）",
+    ),
+    "acme_axis": Label("ACME", "平均因果中介效应ACME"),
+    "acme_zero": Label("ACME = 0 at ρ = {rho}", "ρ = {rho}时ACME为零"),
+    "direct_effect": Label("direct effect", "直接效应"),
+    "total_effect_short": Label("total effect", "总效应"),
+    "with_lags": Label("with lags", "含滞后项"),
+    "se_variant": Label("SE: {se}", "{se}标准误"),
+    "baseline_specifications": Label("Baseline specifications", "基准设定"),
+    "other_standard_errors": Label("Other standard errors", "其他标准误"),
+    "significant_path": Label("{level}% interval excludes zero", "{level}%置信区间不含零"),
+    "insignificant_path": Label("{level}% interval includes zero", "{level}%置信区间含零"),
+    "diagram_note": Label(
+        "Total effect c = {c}; total indirect effect = {indirect}.",
+        "总效应 c = {c}；总间接效应 = {indirect}。",
+    ),
 }
 
 
@@ -141,3 +386,29 @@ def display_labels(config: ProjectConfig) -> dict[str, str]:
     for key in (*REGIONS, "year", "region", "index_mean", "correlation"):
         labels[key] = word(key, language)
     return labels
+
+
+_LAG = re.compile(r"^(?P<base>.+)_lag(?P<lag>\d+)$")
+_INTERACTION = re.compile(r"^(?P<base>.+?)_x_(?P<group>.+)$")
+
+
+def term_label(name: str, config: ProjectConfig) -> str:
+    """Display label of a coefficient name, in the configured language.
+
+    ``const`` is "Constant"; ``GOV_lag2`` is the label of GOV followed by ", t−2" (Chinese:
+    "（滞后2期）"); ``GOV_x_east`` is the label of GOV "× East"; any other name is
+    :meth:`ProjectConfig.label` of it.
+    """
+    language = config.language
+    if name == "const":
+        return word("constant", language)
+    lag = _LAG.match(name)
+    if lag:
+        base = term_label(lag["base"], config)
+        return word("lag_label", language).format(label=base, lag=int(lag["lag"]))
+    interaction = _INTERACTION.match(name)
+    if interaction and interaction["base"] != name:
+        group = interaction["group"]
+        group_text = word(group, language) if group in VOCABULARY else group.replace("_", " ")
+        return f"{term_label(interaction['base'], config)} × {group_text}"
+    return config.label(name)

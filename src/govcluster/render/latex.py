@@ -7,8 +7,8 @@ The output is a ``table`` float meant to be ``\input`` into a paper; it needs, i
 
 Chinese text is written as it is, in UTF-8: compile with XeLaTeX or LuaLaTeX and load
 ``\usepackage{xeCJK}`` (or use the ``ctex`` document classes / ``\usepackage{ctex}``), which
-also provide the fonts. ``α``, ``²`` and the minus sign ``−`` are turned into commands that
-every engine understands.
+also provide the fonts. ``α``, ``χ``, ``ρ``, ``²``, ``×``, ``′``, ``∪`` and the minus sign ``−``
+are turned into commands that every engine understands.
 """
 
 from __future__ import annotations
@@ -31,6 +31,11 @@ _SPECIAL_CHARACTERS = {
     "α": r"$\alpha$",
     "²": r"\textsuperscript{2}",
     "−": r"$-$",
+    "χ": r"$\chi$",
+    "ρ": r"$\rho$",
+    "×": r"$\times$",
+    "′": r"$'$",
+    "∪": r"$\cup$",
 }
 _SPECIAL_PATTERN = re.compile("|".join(re.escape(c) for c in _SPECIAL_CHARACTERS))
 #: A hyphen that is a minus sign: at the start of a cell or after "(", before a digit.

@@ -1,0 +1,168 @@
+"""Mediation tables rendered from the results of a small run: numbers, stars, verdicts, N."""
+
+from __future__ import annotations
+
+import pytest
+
+from govcluster.render.markdown import to_markdown
+from govcluster.render.mediation_tables import (
+    causal_table,
+    indirect_table,
+    inference_row,
+    mediation_path,
+    parallel_table,
+    paths_table,
+    stepwise_decision,
+)
+
+MECHANISMS = ["OPEN", "COOP", "ABSORB", "INNOV", "BRAND", "SOCAP"]
+
+
+def stars(p: float) -> str:
+    return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.1 else ""
+
+
+def number(value: float, digits: int = 3) -> str:
+    text = f"{value:,.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text[1:].replace(",", "")) == 0 else text
+
+
+def interval(lower: float, upper: float) -> str:
+    return f"[{number(lower)}, {number(upper)}]"
+
+
+@pytest.fixture(scope="module")
+def results(small_run):
+    return small_run.mediation
+
+
+def test_paths_table_is_a_regression_table_of_c_a_and_c_prime_b(results, small_run):
+    table = paths_table(results, small_run.project())
+    assert table.n_columns == len(MECHANISMS) + 2
+    assert [c.text for c in table.columns[0]] == ["SCA", *MECHANISMS, "SCA"]
+    gov = table.panels[0].rows[0]
+    assert gov.label == "Government intervention (GOV)"
+    expected = [mediation_path(results, "c")]
+    expected += [mediation_path(results, "a", m) for m in MECHANISMS]
+    expected += [mediation_path(results, "c_prime")]
+    assert gov.cells == tuple(number(e["estimate"]) + stars(e["pvalue"]) for e in expected)
+    assert table.panels[0].rows[1].cells == tuple(f"({number(e['se'])})" for e in expected)
+    labels = [row.label for row in table.panels[0].rows]
+    b_open = mediation_path(results, "b", "OPEN")
+    row = table.panels[0].rows[labels.index("Cluster openness (OPEN)")]
+    assert row.cells == ("",) * 7 + (number(b_open["estimate"]) + stars(b_open["pvalue"]),)
+    statistics = {row.label: row.cells for row in table.panels[1].rows}
+    n_obs = results["sample"]["n_obs"]
+    assert statistics["Observations"] == (f"{n_obs:,}",) * 8
+    assert statistics["Number of clusters"] == ("60",) * 8
+    assert statistics["Year fixed effects"] == ("Yes",) * 8
+
+
+def test_paths_table_panel_b_has_the_fe_iv_effects(results, small_run):
+    table = paths_table(results, small_run.project())
+    assert table.panels[2].title.startswith("Panel B: Identification-first")
+    effects = {e["variable"]: e for e in results["identification"]["effects"]}
+    cells = table.panels[2].rows[0].cells
+    for position, variable in enumerate(["SCA", *MECHANISMS]):
+        effect = effects[variable]
+        assert cells[position] == number(effect["iv_estimate"]) + stars(effect["iv_pvalue"])
+    assert cells[-1] == ""
+    assert "Jiang 2022" in " ".join(table.notes)
+
+
+def test_indirect_table_has_sobel_bootstrap_and_verdicts(results, small_run):
+    table = indirect_table(results, small_run.project())
+    parallel = {row.label: row.cells for row in table.panels[0].rows}
+    for mechanism, label in [
+        ("OPEN", "Cluster openness (OPEN)"),
+        ("INNOV", "Innovation system (INNOV)"),
+    ]:
+        sobel = inference_row(results, "sobel", mechanism)
+        percentile = inference_row(results, "percentile", mechanism)
+        bca = inference_row(results, "bca", mechanism)
+        decision = stepwise_decision(results, mechanism, "parallel")
+        verdict = {
+            "partial_mediation": "Partial mediation",
+            "full_mediation": "Full mediation",
+            "no_mediation": "No mediation",
+            "suppression": "Suppression",
+        }[decision["verdict"]]
+        assert parallel[label] == (
+            number(percentile["estimate"]) + stars(percentile["pvalue"]),
+            number(sobel["statistic"]),
+            number(sobel["pvalue"]),
+            interval(percentile["ci_lower"], percentile["ci_upper"]),
+            interval(bca["ci_lower"], bca["ci_upper"]),
+            verdict,
+        )
+    total = next(e for e in results["indirect"] if e["mediator"] == "TOTAL")
+    assert parallel["Total indirect effect"][0] == number(total["estimate"]) + stars(
+        total["pvalue"]
+    )
+    assert parallel["Total indirect effect"][1:3] == ("", "")
+    single = {row.label: row.cells for row in table.panels[1].rows}
+    assert "Total indirect effect" not in single
+    single_open = next(e for e in results["single"] if e["mediator"] == "OPEN")
+    assert single["Cluster openness (OPEN)"][0].startswith(number(single_open["indirect"]))
+    sample = {row.label: row.cells for row in table.panels[2].rows}
+    assert sample["Bootstrap replications"][0] == f"{results['bootstrap']['n_valid']:,}"
+    assert sample["Observations"][0] == f"{results['sample']['n_obs']:,}"
+
+
+def test_indirect_table_in_chinese_has_the_chinese_verdicts(results, small_run):
+    table = indirect_table(results, small_run.project("zh"))
+    verdicts = {row.cells[-1] for row in table.panels[0].rows if row.cells[-1]}
+    expected = {
+        d["verdict_zh"] for d in results["stepwise"]["decisions"] if d["model"] == "parallel"
+    }
+    assert verdicts == expected
+    text = to_markdown(table)
+    assert "集群开放性（OPEN）" in text and "A组：并行中介模型" in text and "逐步检验结论" in text
+
+
+def test_parallel_table_has_contrasts_and_proportions(results, small_run):
+    table = parallel_table(results, small_run.project())
+    titles = [panel.title for panel in table.panels]
+    assert titles[:3] == [
+        "Panel A: Specific indirect effects",
+        "Panel B: Proportion of the total effect mediated",
+        "Panel C: Pairwise contrasts of indirect effects",
+    ]
+    contrasts = table.panels[2].rows
+    assert len(contrasts) == len(MECHANISMS) * (len(MECHANISMS) - 1) // 2
+    first = results["contrasts"][0]
+    assert contrasts[0].label == first["contrast"].replace("-", " − ")
+    assert contrasts[0].cells == (
+        number(first["estimate"]) + stars(first["pvalue"]),
+        number(first["se"]),
+        interval(first["ci_lower"], first["ci_upper"]),
+        number(first["pvalue"]),
+    )
+    proportion = {row.label: row.cells for row in table.panels[1].rows}
+    total = next(e for e in results["proportion_mediated"] if e["mediator"] == "TOTAL")
+    assert proportion["Total indirect effect"][0] == number(total["estimate"])
+    assert table.columns[0][2].text == "95% CI (percentile)"
+
+
+def test_causal_table_has_acme_ade_and_sensitivity(results, small_run):
+    table = causal_table(results, small_run.project())
+    rows = table.panels[0].rows
+    assert len(rows) == 2 * len(MECHANISMS)
+    entry = results["causal"]["mediators"][0]
+    assert rows[0].label == "Cluster openness (OPEN)"
+    assert rows[0].cells == tuple(
+        number(entry[key])
+        for key in (
+            "acme",
+            "ade",
+            "total",
+            "proportion_mediated",
+            "rho_at_zero",
+            "r2_product_residual",
+            "r2_product_total",
+        )
+    )
+    assert rows[1].cells[0] == interval(*entry["acme_ci"])
+    assert rows[1].cells[4] == interval(*entry["rho_at_zero_ci"])
+    assert table.columns[0][4].text == "ρ at ACME = 0"
+    assert set(table.numbers["mediator"]) == set(MECHANISMS)

@@ -1,0 +1,266 @@
+"""Panel tables rendered from the records of a small run: numbers, stars, N and labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from govcluster.render.latex import to_latex
+from govcluster.render.markdown import to_markdown
+from govcluster.render.panel_tables import (
+    baseline_table,
+    covariance_variants,
+    heterogeneity_table,
+    horizons_table,
+    iv_table,
+    job_specification,
+    main_baseline_jobs,
+    robustness_table,
+)
+from govcluster.render.settings import RenderSettings, render_settings
+
+
+def stars(p: float) -> str:
+    return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.1 else ""
+
+
+def cell(estimate: float, p: float) -> str:
+    return f"{estimate:.3f}{stars(p)}".replace("-0.000", "0.000")
+
+
+def coefficient(record, name):
+    return next(c for c in record["result"]["coefficients"] if c["name"] == name)
+
+
+def rows_of(table):
+    """Row label -> cells, the row under a coefficient keyed as '<label>/below'."""
+    rows = {}
+    previous = ""
+    for row in table.rows:
+        key = f"{previous}/below" if not row.label and previous else row.label
+        rows.setdefault(key, row.cells)
+        previous = row.label or previous
+    return rows
+
+
+@pytest.fixture(scope="module")
+def baseline(small_run):
+    return small_run.records("baseline_")
+
+
+@pytest.fixture(scope="module")
+def tests_record(small_run):
+    return small_run.records("specification_tests")["specification_tests"]
+
+
+def test_covariance_variants_are_set_apart(baseline):
+    specs = {job: job_specification(record) for job, record in baseline.items()}
+    assert main_baseline_jobs(specs) == [
+        "baseline_pooled",
+        "baseline_entity_fe",
+        "baseline_random",
+        "baseline_between",
+        "baseline_first_difference",
+        "baseline_twoway_fe",
+        "baseline_twoway_fe_lags",
+    ]
+    assert covariance_variants(specs) == [
+        [
+            "baseline_twoway_fe",
+            "baseline_twoway_fe_cluster_twoway",
+            "baseline_twoway_fe_driscoll_kraay",
+            "baseline_twoway_fe_robust",
+        ]
+    ]
+
+
+def test_baseline_table_shows_the_estimates(baseline, tests_record, small_run):
+    table = baseline_table(baseline, small_run.project(), tests=tests_record)
+    assert table.n_columns == 7
+    assert [cell.text for cell in table.columns[-1]] == [f"({i})" for i in range(1, 8)]
+    assert table.columns[0][0].text == "Sustained competitive advantage"
+    estimators = [c.text for c in table.columns[1] for _ in range(c.span)]
+    assert estimators == ["Pooled OLS", "FE", "RE", "Between", "FD", "Two-way FE", "Two-way FE"]
+    rows = rows_of(table)
+    order = [
+        "baseline_pooled",
+        "baseline_entity_fe",
+        "baseline_random",
+        "baseline_between",
+        "baseline_first_difference",
+        "baseline_twoway_fe",
+        "baseline_twoway_fe_lags",
+    ]
+    gov = [coefficient(baseline[job], "GOV") for job in order]
+    assert rows["Government intervention"] == tuple(cell(c["estimate"], c["p_value"]) for c in gov)
+    assert rows["Government intervention/below"] == tuple(f"({c['std_error']:.3f})" for c in gov)
+    lag = coefficient(baseline["baseline_twoway_fe_lags"], "GOV_lag2")
+    assert rows["Government intervention, t−2"][-1] == cell(lag["estimate"], lag["p_value"])
+    assert rows["Government intervention, t−2"][:-1] == ("",) * 6
+    assert rows["Cluster age (years)"][4:] == ("", "", "")
+    results = [baseline[job]["result"] for job in order]
+    assert rows["Observations"] == tuple(f"{r['n_obs']:,}" for r in results)
+    assert rows["Number of clusters"] == ("60", "60", "60", "", "60", "60", "60")
+    assert rows["Standard errors"][3] == "Robust" and rows["Standard errors"][0] == "Cluster"
+    assert rows["Cluster fixed effects"] == ("No", "Yes", "No", "No", "No", "Yes", "Yes")
+    assert rows["Year fixed effects"] == ("No",) * 5 + ("Yes", "Yes")
+    within = rows["Within R²"]
+    assert within[3] == within[4] == ""
+    assert within[5] == f"{results[5]['r2_within']:.3f}"
+    assert "Constant" not in rows
+
+
+def test_baseline_table_panel_b_has_the_specification_tests(baseline, tests_record, small_run):
+    table = baseline_table(baseline, small_run.project(), tests=tests_record)
+    assert [p.title for p in table.panels] == [
+        "Panel A: Estimates",
+        "",
+        "Panel B: Specification tests",
+    ]
+    tests = tests_record["result"]
+    rows = {row.label.split(",")[0]: row.cells for row in table.panels[2].rows}
+    assert rows[""][:3] == ("Statistic", "df", "p-value")
+    mundlak = tests["mundlak"]
+    assert rows["Mundlak test"][:3] == (
+        f"{mundlak['statistic']:,.3f}",
+        str(mundlak["df"]),
+        f"{mundlak['p_value']:.3f}",
+    )
+    poolability = tests["poolability"]
+    assert rows["Poolability F test"][1] == (
+        f"{int(poolability['df'])}, {int(poolability['df_denom'])}"
+    )
+    label = next(row.label for row in table.panels[2].rows if row.label.startswith("Hausman"))
+    assert label == f"Hausman test, χ²({int(tests['hausman']['df'])})"
+    terms = set(table.numbers["term"])
+    assert {"mundlak:statistic", "hausman:p_value", "n_obs", "r2_within"} <= terms
+    assert "Hausman test, $\\chi$\\textsuperscript{2}(" in to_latex(table)
+
+
+def test_t_statistics_and_digits_from_the_render_settings(baseline, small_run):
+    settings = render_settings({"render": {"below": "t", "digits": 2, "stars": [0.05, 0.01]}})
+    table = baseline_table(baseline, small_run.project(), settings)
+    gov = coefficient(baseline["baseline_twoway_fe"], "GOV")
+    rows = rows_of(table)
+    two_star = "**" if gov["p_value"] < 0.01 else "*" if gov["p_value"] < 0.05 else ""
+    assert rows["Government intervention"][5] == f"{gov['estimate']:.2f}{two_star}"
+    assert rows["Government intervention/below"][5] == (
+        f"({gov['estimate'] / gov['std_error']:.2f})"
+    )
+    assert "t statistics in parentheses." in table.notes[-1]
+    assert "* p < 0.05, ** p < 0.01" in table.notes[-1]
+    assert render_settings({}) == RenderSettings()
+
+
+def test_robustness_table_has_one_column_per_covariance(baseline, small_run):
+    table = robustness_table(baseline, small_run.project())
+    rows = rows_of(table)
+    jobs = [
+        "baseline_twoway_fe",
+        "baseline_twoway_fe_cluster_twoway",
+        "baseline_twoway_fe_driscoll_kraay",
+        "baseline_twoway_fe_robust",
+    ]
+    gov = [coefficient(baseline[job], "GOV") for job in jobs]
+    assert rows["Government intervention"] == tuple(cell(c["estimate"], c["p_value"]) for c in gov)
+    assert rows["Government intervention/below"] == tuple(f"({c['std_error']:.3f})" for c in gov)
+    assert rows["Standard errors"] == ("Cluster", "Cluster and year", "Driscoll–Kraay", "Robust")
+    assert rows["Number of clusters"] == ("60", "60, 10", "", "")
+    assert len({c["estimate"] for c in gov}) == 1
+
+
+def test_horizons_table(small_run):
+    record = small_run.records("local_projections")["local_projections"]
+    table = horizons_table(record, small_run.project())
+    entries = record["result"]["table"]
+    assert [row.label for row in table.rows] == [f"h = {e['horizon']}" for e in entries]
+    for row, entry in zip(table.rows, entries, strict=True):
+        assert row.cells == (
+            cell(entry["estimate"], entry["p_value"]),
+            f"{entry['std_error']:.3f}",
+            f"[{entry['ci_lower']:.3f}, {entry['ci_upper']:.3f}]".replace("-0.000", "0.000"),
+            f"{entry['n_obs']:,}",
+            f"{entry['n_clusters']:,}",
+        )
+    assert table.columns[0][2].text == "95% CI"
+
+
+def test_heterogeneity_table(small_run):
+    records = small_run.records("heterogeneity_")
+    table = heterogeneity_table(records, small_run.project())
+    assert [p.title for p in table.panels] == [
+        "Panel A: Region: East, Central, West",
+        "Panel B: Region: East, Less developed (Central, West)",
+    ]
+    region = records["heterogeneity_region"]["result"]
+    by_group = {e["group"]: e for e in region["table"]}
+    rows = {row.label: row.cells for row in table.panels[0].rows}
+    east = by_group["east"]
+    assert rows["East"] == (
+        cell(east["split_estimate"], east["split_p_value"]),
+        f"{east['split_n_obs']:,}",
+        f"{east['split_n_entities']:,}",
+        cell(east["interaction_estimate"], east["interaction_p_value"]),
+    )
+    test = region["equal_effects"]
+    wald = next(r for r in table.panels[0].rows if r.label.startswith("Wald"))
+    assert wald.label == f"Wald test of equal effects, F({test['df']}, {int(test['df_denom'])})"
+    assert wald.cells[-1] == f"{test['statistic']:.3f}"
+    assert rows["p-value"][-1] == f"{test['p_value']:.3f}"
+    assert [row.label for row in table.panels[0].rows][:6:2] == ["East", "Central", "West"]
+
+
+def test_iv_table_puts_ols_above_2sls_with_diagnostics(small_run, baseline):
+    records = small_run.records("iv_")
+    table = iv_table(records, small_run.project(), baseline=baseline)
+    assert [p.title for p in table.panels][:3] == [
+        "Panel A: OLS",
+        "Panel B: 2SLS",
+        "Panel C: First stage and weak-instrument diagnostics",
+    ]
+    iv = records["iv_twoway_fe"]["result"]
+    ols = coefficient(baseline["baseline_twoway_fe"], "GOV")
+    fd_ols = coefficient(baseline["baseline_first_difference"], "GOV")
+    assert table.panels[0].rows[0].cells == (
+        cell(ols["estimate"], ols["p_value"]),
+        cell(fd_ols["estimate"], fd_ols["p_value"]),
+    )
+    gov = next(c for c in iv["coefficients"] if c["name"] == "GOV")
+    assert table.panels[1].rows[0].cells[0] == cell(gov["estimate"], gov["p_value"])
+    first_stage = {row.label: row.cells for row in table.panels[2].rows}
+    assert first_stage["First-stage F"][0] == f"{iv['first_stages'][0]['f_statistic']:,.3f}"
+    assert first_stage["Kleibergen–Paap rk Wald F"][0] == (
+        f"{iv['kleibergen_paap_rk_wald_f']:,.3f}"
+    )
+    assert first_stage["Partial R² of the instruments"][0] == (
+        f"{iv['first_stages'][0]['partial_r2']:.3f}"
+    )
+    low, high = iv["anderson_rubin"]["confidence_set"][0]
+    assert first_stage["Anderson–Rubin 95% confidence set"][0] == f"[{low:.3f}, {high:.3f}]"
+    instrument = first_stage["Fiscal-capacity shock (IV)"][0]
+    assert instrument.startswith(f"{iv['first_stages'][0]['instruments'][0]['estimate']:.3f}")
+
+
+def test_iv_table_without_an_ols_counterpart_has_no_panel_a(small_run):
+    table = iv_table(small_run.records("iv_"), small_run.project(), baseline={})
+    assert table.panels[0].title == "Panel A: 2SLS"
+    assert not any("Panel A: the OLS" in note for note in table.notes)
+
+
+def test_chinese_panel_tables(small_run, baseline, tests_record):
+    project = small_run.project("zh")
+    table = baseline_table(baseline, project, tests=tests_record)
+    text = to_markdown(table)
+    for expected in (
+        "基准回归结果",
+        "政府干预",
+        "政府干预（滞后1期）",
+        "集群固定效应",
+        "B组：模型设定检验",
+    ):
+        assert expected in text
+    assert "Hausman检验，χ²(" in text
+    heterogeneity = to_markdown(heterogeneity_table(small_run.records("heterogeneity_"), project))
+    assert (
+        "欠发达地区（中部、西部）" in heterogeneity
+        and "组间效应相等的Wald检验，F(" in heterogeneity
+    )

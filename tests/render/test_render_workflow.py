@@ -1,0 +1,93 @@
+"""The rendering rules through Snakemake: a Chinese run from stored estimates, and the report.
+
+Only rendering rules are allowed to run (``--allowed-rules``), so the estimates of the small
+run are used as they are: this checks the rules' inputs, outputs, script and report captions
+without rerunning a model. The whole DAG, rendering included, runs in ``tests/test_pipeline.py``
+and for the replication cases in ``tests/test_cases.py``.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.pipeline
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES = {
+    "render_panel_baseline": "results/tables/panel_baseline.md",
+    "render_mediation_indirect": "results/tables/mediation_indirect.docx",
+    "render_mediation_path_diagram": "results/figures/mediation_path_diagram.png",
+    "render_mediation": "results/numbers/mediation.tex",
+}
+
+
+def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(ROOT / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(workdir / "config.yaml"),
+        "--replace-workflow-config",
+        "--allowed-rules",
+        *RULES,
+        *args,
+        "--",
+        *RULES.values(),
+    ]
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=workdir)
+
+
+@pytest.fixture(scope="module")
+def chinese_run(small_run, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("render_zh")
+    for folder in ("data", "results"):
+        shutil.copytree(small_run.root / folder, workdir / folder)
+    config = copy.deepcopy(small_run.config)
+    config["language"] = "zh"
+    with open(workdir / "config.yaml", "w", encoding="utf-8") as handle:
+        yaml.safe_dump(config, handle, allow_unicode=True, sort_keys=False)
+    result = snakemake(workdir, "--cores", "2")
+    assert result.returncode == 0, result.stderr[-4000:]
+    return workdir
+
+
+def test_rendering_rules_write_chinese_exhibits(chinese_run):
+    for relative in RULES.values():
+        path = chinese_run / relative
+        assert path.is_file() and path.stat().st_size > 200, relative
+    baseline = (chinese_run / "results/tables/panel_baseline.md").read_text(encoding="utf-8")
+    assert "基准回归结果" in baseline and "政府干预" in baseline
+    numbers = (chinese_run / "results/numbers/mediation.tex").read_text(encoding="utf-8")
+    assert "\\newcommand{\\TotalIndirectEffect}" in numbers
+    assert (chinese_run / "logs/render/mediation_path_diagram.log").is_file()
+
+
+def test_a_second_run_renders_nothing(chinese_run):
+    result = snakemake(chinese_run, "--cores", "1", "--dry-run")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def test_the_report_collects_the_exhibits_with_their_captions(chinese_run):
+    result = snakemake(chinese_run, "--cores", "1", "--report", "report.zip")
+    assert result.returncode == 0, result.stderr[-4000:]
+    with zipfile.ZipFile(chinese_run / "report.zip") as archive:
+        names = archive.namelist()
+        html = archive.read(next(n for n in names if n.endswith("report.html"))).decode()
+    assert any(name.endswith("mediation_path_diagram.png") for name in names)
+    assert "Path diagram of the mediation model drawn from the estimates" in html

@@ -1,0 +1,16 @@
+"""Rules render_<exhibit>: one table, figure or numbers file from the stored results."""
+
+from pathlib import Path
+
+from govcluster.config import build_config
+from govcluster.render.catalog import build_exhibit, load_sources, write_exhibit
+from govcluster.runner import run_rule
+
+
+def main(smk):
+    sources = load_sources({key: value for key, value in smk.input.items() if key != "code"})
+    built = build_exhibit(smk.params.exhibit, sources, build_config(smk.config))
+    write_exhibit(smk.params.kind, built, Path(smk.output[0]).with_suffix(""))
+
+
+run_rule(snakemake, main)  # noqa: F821
