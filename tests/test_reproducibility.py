@@ -140,6 +140,7 @@ def test_dvc_round_trip_with_a_local_remote(tmp_path):
     # The user's own data (here a small simulated panel saved as their file).
     raw, _ = simulate_cluster_panel(n_clusters=25, years=(2012, 2019), seed=7)
     user_file = repo / "data" / "raw" / "my_clusters.csv"
+    user_file.parent.mkdir(parents=True, exist_ok=True)
     raw.to_csv(user_file, index=False)
     config = yaml.safe_load((repo / "config" / "config.yaml").read_text("utf-8"))
     config["simulate"]["enabled"] = False
@@ -149,22 +150,31 @@ def test_dvc_round_trip_with_a_local_remote(tmp_path):
     write_config(repo / "config" / "config.yaml", config)
 
     _run(["git", "init", "-q"], repo, env)
-    _run(["dvc", "init", "-q"], repo, env)
     _run(["dvc", "add", "data/raw/my_clusters.csv"], repo, env)  # dvc add before git add
-    _run(["dvc", "remote", "add", "-d", "local", str(remote)], repo, env)
     _run(["git", "add", "-A"], repo, env)
     _run([*git, "commit", "-qm", "data and code"], repo, env)
+    _run(["dvc", "repro"], repo, env)
+    _run(["git", "add", "-A"], repo, env)  # dvc.lock and the git-tracked metrics
+    _run([*git, "commit", "-qm", "results"], repo, env)
+    _run(["dvc", "remote", "add", "-d", "local", str(remote)], repo, env)
     _run(["dvc", "push"], repo, env)
     original = user_file.read_bytes()
+    metrics = (repo / "results" / "metrics.json").read_bytes()
+    analysis = pd.read_parquet(repo / "data" / "processed" / "analysis_panel.parquet")
+    assert analysis["cluster_id"].nunique() == 25
 
+    # Another machine: the data, the results and the cache are gone; pull brings them back.
     user_file.unlink()
+    shutil.rmtree(repo / "data" / "processed")
+    shutil.rmtree(repo / "results" / "tables")
     shutil.rmtree(repo / ".dvc" / "cache")
     _run(["dvc", "pull"], repo, env)
     assert user_file.read_bytes() == original
+    assert (repo / "data" / "processed" / "analysis_panel.parquet").is_file()
+    assert (repo / "results" / "tables" / "panel_baseline.docx").is_file()
 
-    _run(["dvc", "repro"], repo, env)
-    assert (repo / "results" / "metrics.json").is_file()
-    analysis = pd.read_parquet(repo / "data" / "processed" / "analysis_panel.parquet")
-    assert analysis["cluster_id"].nunique() == 25
+    reproduced = _run(["dvc", "repro"], repo, env)
+    assert "Running stage" not in reproduced, reproduced
+    assert (repo / "results" / "metrics.json").read_bytes() == metrics
     status = _run(["dvc", "status"], repo, env)
     assert "Data and pipelines are up to date" in status, status
