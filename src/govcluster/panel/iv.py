@@ -206,52 +206,10 @@ class PanelIVEstimate(CoefficientsMixin):
         """Confidence level of the specification."""
         return self.spec.level
 
-    @property
-    def n_clusters(self) -> int | None:
-        """Smallest number of clusters (None if the covariance does not cluster)."""
-        if self.spec.cov_type not in ("cluster_entity", "cluster_twoway"):
-            return None
-        return min(c for _, c in self.clusters)
-
-    @property
-    def n_dropped(self) -> dict[str, int]:
-        """Rows dropped, by reason."""
-        return dict(self.dropped)
-
     def to_dict(self) -> dict[str, Any]:
         """JSON record (see the module docstring)."""
         return {
-            "kind": "panel_iv_estimate",
-            "name": self.spec.name,
-            "spec": self.spec.to_dict(),
-            "estimator": self.spec.estimator,
-            "cov_type": self.spec.cov_type,
-            "cov_description": DESCRIPTIONS[self.spec.cov_type],
-            "dependent": self.dependent,
-            "fixed_effects": list(self.fixed_effects),
-            "coefficients": self.coefficients_records(),
-            "covariance": {
-                "names": list(self.names),
-                "matrix": [[json_number(v) for v in row] for row in self.cov_array],
-            },
-            "inference": {
-                "distribution": "normal" if self.df_inference is None else "t",
-                "df": self.df_inference,
-                "correction": self.correction,
-                "level": self.spec.level,
-            },
-            "n_obs": self.n_obs,
-            "n_entities": self.n_entities,
-            "n_periods": self.n_periods,
-            "n_clusters": self.n_clusters,
-            "clusters": {k: v for k, v in self.clusters},
-            "n_input_rows": self.n_input_rows,
-            "n_dropped": self.n_dropped,
-            "first_year": self.first_year,
-            "last_year": self.last_year,
-            "r2": json_number(self.r2),
-            "mean_dependent": json_number(self.mean_dependent),
-            "dk_bandwidth": self.dk_bandwidth,
+            **self.common_record("panel_iv_estimate"),
             "first_stages": [fs.to_dict() for fs in self.first_stages],
             "kleibergen_paap_rk_wald_f": json_number(self.kp_rk_wald_f),
             "underidentification": self.underidentification.to_dict(),

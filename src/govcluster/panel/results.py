@@ -208,10 +208,11 @@ class LinearCombination:
 
 
 class CoefficientsMixin:
-    """Coefficient table methods shared by the estimate classes.
+    """Coefficient table methods and the common JSON record shared by the estimate classes.
 
     Requires the attributes ``names``, ``params_array``, ``cov_array``, ``df_inference`` and
-    ``level``.
+    ``level``; :meth:`common_record`, :attr:`n_clusters` and :attr:`n_dropped` also use
+    ``spec``, ``clusters``, ``dropped`` and the sample attributes of the estimate classes.
     """
 
     names: tuple[str, ...]
@@ -219,6 +220,56 @@ class CoefficientsMixin:
     cov_array: np.ndarray
     df_inference: int | None
     level: float
+
+    @property
+    def n_clusters(self) -> int | None:
+        """Smallest number of clusters (None if the covariance does not cluster)."""
+        if self.spec.cov_type not in ("cluster_entity", "cluster_twoway"):
+            return None
+        return min(c for _, c in self.clusters)
+
+    @property
+    def n_dropped(self) -> dict[str, int]:
+        """Rows dropped, by reason."""
+        return dict(self.dropped)
+
+    def common_record(self, kind: str) -> dict[str, Any]:
+        """The fields every estimate's JSON record shares (see the module docstring)."""
+        from govcluster.panel.covariance import DESCRIPTIONS
+
+        return {
+            "kind": kind,
+            "name": self.spec.name,
+            "spec": self.spec.to_dict(),
+            "estimator": self.spec.estimator,
+            "cov_type": self.spec.cov_type,
+            "cov_description": DESCRIPTIONS[self.spec.cov_type],
+            "dependent": self.dependent,
+            "fixed_effects": list(self.fixed_effects),
+            "coefficients": self.coefficients_records(),
+            "covariance": {
+                "names": list(self.names),
+                "matrix": [[json_number(v) for v in row] for row in self.cov_array],
+            },
+            "inference": {
+                "distribution": "normal" if self.df_inference is None else "t",
+                "df": self.df_inference,
+                "correction": self.correction,
+                "level": self.spec.level,
+            },
+            "n_obs": self.n_obs,
+            "n_entities": self.n_entities,
+            "n_periods": self.n_periods,
+            "n_clusters": self.n_clusters,
+            "clusters": {k: v for k, v in self.clusters},
+            "n_input_rows": self.n_input_rows,
+            "n_dropped": self.n_dropped,
+            "first_year": self.first_year,
+            "last_year": self.last_year,
+            "r2": json_number(self.r2),
+            "mean_dependent": json_number(self.mean_dependent),
+            "dk_bandwidth": self.dk_bandwidth,
+        }
 
     def _dist(self) -> Any:
         return stats.norm if self.df_inference is None else stats.t(self.df_inference)
@@ -418,55 +469,11 @@ class PanelEstimate(CoefficientsMixin):
         """The covariance type used."""
         return self.spec.cov_type
 
-    @property
-    def n_clusters(self) -> int | None:
-        """Smallest number of clusters (None if the covariance does not cluster)."""
-        if self.spec.cov_type not in ("cluster_entity", "cluster_twoway"):
-            return None
-        return min(c for _, c in self.clusters)
-
-    @property
-    def n_dropped(self) -> dict[str, int]:
-        """Rows dropped, by reason."""
-        return dict(self.dropped)
-
     def to_dict(self) -> dict[str, Any]:
         """JSON record (schema in the module docstring)."""
-        from govcluster.panel.covariance import DESCRIPTIONS
-
         return {
-            "kind": "panel_estimate",
-            "name": self.spec.name,
-            "spec": self.spec.to_dict(),
-            "estimator": self.spec.estimator,
-            "cov_type": self.spec.cov_type,
-            "cov_description": DESCRIPTIONS[self.spec.cov_type],
-            "dependent": self.dependent,
-            "fixed_effects": list(self.fixed_effects),
-            "coefficients": self.coefficients_records(),
-            "covariance": {
-                "names": list(self.names),
-                "matrix": [[json_number(v) for v in row] for row in self.cov_array],
-            },
-            "inference": {
-                "distribution": "normal" if self.df_inference is None else "t",
-                "df": self.df_inference,
-                "correction": self.correction,
-                "level": self.spec.level,
-            },
-            "n_obs": self.n_obs,
-            "n_entities": self.n_entities,
-            "n_periods": self.n_periods,
-            "n_clusters": self.n_clusters,
-            "clusters": {k: v for k, v in self.clusters},
-            "n_input_rows": self.n_input_rows,
-            "n_dropped": self.n_dropped,
-            "first_year": self.first_year,
-            "last_year": self.last_year,
-            "r2": json_number(self.r2),
+            **self.common_record("panel_estimate"),
             "r2_within": json_number(self.r2_within),
-            "mean_dependent": json_number(self.mean_dependent),
-            "dk_bandwidth": self.dk_bandwidth,
             "poolability": None if self.poolability is None else self.poolability.to_dict(),
             "warnings": list(self.warnings),
         }
