@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from govcluster.provenance import file_sha256
+
 pytestmark = pytest.mark.pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -198,3 +200,13 @@ def test_every_configured_panel_job_has_an_estimate(small_run):
     record = json.loads((workdir / "results/estimates/panel/baseline_twoway_fe.json").read_text())
     assert record["result"]["coefficients"][0]["name"] == "GOV"
     assert record["result"]["n_clusters"] == 40
+
+
+def test_provenance_covers_every_output(small_run):
+    workdir, _ = small_run
+    provenance = json.loads((workdir / "results/provenance.json").read_text(encoding="utf-8"))
+    assert provenance["outputs_without_record"] == []
+    audit = provenance["outputs"]["results/data_quality/cleaning_audit.csv"]
+    assert audit["rule"] == "clean" and audit["seed"] == 20240601
+    assert audit["sha256"] == file_sha256(workdir / "results/data_quality/cleaning_audit.csv")
+    assert "data/interim/ingested.parquet" in audit["inputs"]

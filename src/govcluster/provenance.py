@@ -14,7 +14,8 @@ Format of ``results/provenance.json``::
      "python": str, "packages": {name: version},
      "outputs": {path: {"rule": str, "wildcards": {...}, "inputs": {path: sha256},
                         "sha256": str, "params": {...}, "seed": int | null,
-                        "started": iso-time, "finished": iso-time, "seconds": float}}}
+                        "started": iso-time, "finished": iso-time, "seconds": float}},
+     "outputs_without_record": [path, ...]}
 """
 
 from __future__ import annotations
@@ -118,17 +119,27 @@ def package_versions(names: Iterable[str] = RECORDED_PACKAGES) -> dict[str, str]
 
 
 def build_provenance(
-    job_records: Iterable[Mapping[str, Any]], *, code_directory: str | Path
+    job_records: Iterable[Mapping[str, Any]],
+    *,
+    code_directory: str | Path,
+    outputs: Iterable[str] | None = None,
 ) -> dict[str, Any]:
     """Combine job records into the provenance of every output file.
 
     When two records claim the same output (a job that ran twice), the later one wins.
+    With ``outputs`` given, only those files are described, and those without a job record
+    are listed under ``outputs_without_record`` (empty when provenance is complete).
     """
-    outputs: dict[str, dict[str, Any]] = {}
+    described: dict[str, dict[str, Any]] = {}
     for record in sorted(job_records, key=lambda r: r["finished"]):
         for path, sha256 in record["outputs"].items():
             entry = {k: v for k, v in record.items() if k != "outputs"}
-            outputs[path] = {**entry, "sha256": sha256}
+            described[path] = {**entry, "sha256": sha256}
+    missing: list[str] = []
+    if outputs is not None:
+        wanted = {str(p) for p in outputs}
+        described = {k: v for k, v in described.items() if k in wanted}
+        missing = sorted(wanted - set(described))
     commit, state = git_state(code_directory)
     return {
         "git_commit": commit,
@@ -136,7 +147,8 @@ def build_provenance(
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "packages": package_versions(),
-        "outputs": dict(sorted(outputs.items())),
+        "outputs": dict(sorted(described.items())),
+        "outputs_without_record": missing,
     }
 
 

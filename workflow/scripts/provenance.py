@@ -9,11 +9,9 @@ from govcluster.runner import run_step
 
 def main(smk):
     records = [io.read_json(p) for p in sorted(Path(smk.params.records).glob("*.json"))]
-    wanted = {str(p) for p in smk.input.outputs}
-    provenance = build_provenance(records, code_directory=Path(smk.scriptdir))
-    provenance["outputs"] = {k: v for k, v in provenance["outputs"].items() if k in wanted}
-    missing = sorted(wanted - set(provenance["outputs"]))
-    provenance["outputs_without_record"] = missing
+    provenance = build_provenance(
+        records, code_directory=Path(smk.scriptdir), outputs=smk.input.outputs
+    )
     io.write_json(provenance, smk.output.provenance)
     io.write_text(resolved_config_yaml(smk.config), smk.output.config)
 
