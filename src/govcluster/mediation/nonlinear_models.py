@@ -58,11 +58,11 @@ def check_binary(values: pd.Series, *, column: str, role: str) -> None:
     numeric = pd.to_numeric(values, errors="coerce")
     bad = values[~numeric.isin([0, 1])]
     if len(bad):
-        shown = ", ".join(repr(v) for v in pd.unique(bad)[:8])
+        shown = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in pd.unique(bad)[:8])
         rows = [int(i) for i in bad.index[:10]]
         raise EstimationError(
             f"the {role} model is binary (probit/logit) but {role} column {column!r} has "
-            f"values other than 0 and 1: {shown} (rows {rows}"
+            f"values other than 0 and 1: {shown} (at index {rows}"
             f"{' ...' if len(bad) > 10 else ''}; {len(bad)} in all). Recode {column!r} to "
             f"0/1 or use a linear {role} model."
         )
