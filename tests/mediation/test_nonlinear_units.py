@@ -185,3 +185,17 @@ def test_r_pvalue_convention():
     assert r_pvalue(np.array([1.0, 2.0, -1.0, 3.0]), 1.0) == 0.5
     assert r_pvalue(np.array([1.0, 2.0]), 0.0) == 1.0
     assert r_pvalue(np.array([-1.0, 1.0]), 0.1) == 1.0
+
+
+@pytest.mark.parametrize("family", ["probit", "logit"])
+def test_bootstrap_refits_equal_statsmodels(family):
+    """The warm-started IRLS of the bootstrap refits converges to statsmodels' estimates."""
+    from govcluster.mediation.nonlinear_models import _irls
+
+    rng = np.random.default_rng(1)
+    X = np.column_stack([np.ones(500), rng.normal(size=(500, 3))])
+    y = (X @ [0.3, 1, -0.5, 0.2] + rng.logistic(size=500) > 0).astype(float)
+    link = sm.families.links.Probit() if family == "probit" else sm.families.links.Logit()
+    ref = sm.GLM(y, X, family=sm.families.Binomial(link=link)).fit(tol=1e-12).params
+    ours = _irls(X, y, family=family, start=np.zeros(4))
+    np.testing.assert_allclose(ours, ref, atol=1e-8)

@@ -503,11 +503,17 @@ def causal_mediation(
 
 
 def _refit(
-    d: _Designs, m: np.ndarray, y: np.ndarray, spec: NonlinearMediationSpec, index: np.ndarray
+    d: _Designs,
+    m: np.ndarray,
+    y: np.ndarray,
+    spec: NonlinearMediationSpec,
+    index: np.ndarray,
+    start: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Refit both models on rows ``index``; return one-row coefficient arrays and sigma."""
-    bm, sigma = fit_point(d.Xm[index], m[index], family=spec.mediator_model)
-    by, _ = fit_point(d.Xy[index], y[index], family=spec.outcome_model)
+    sm_, sy = (None, None) if start is None else start
+    bm, sigma = fit_point(d.Xm[index], m[index], family=spec.mediator_model, start=sm_)
+    by, _ = fit_point(d.Xy[index], y[index], family=spec.outcome_model, start=sy)
     return bm[None, :], by[None, :], np.array([sigma])
 
 
@@ -529,6 +535,8 @@ def _bootstrap(
     if clusters is not None:
         codes = pd.factorize(pd.Series(clusters))[0]
         members = [np.flatnonzero(codes == g) for g in range(codes.max() + 1)]
+    full_m, full_y, _ = _refit(d, m, y, spec, np.arange(n))
+    start = (full_m[0], full_y[0])
     out: dict[str, list[float]] = {"d1": [], "d0": [], "z1": [], "z0": []}
     for _ in range(int(spec.sims)):
         if clusters is None:
@@ -547,7 +555,7 @@ def _bootstrap(
             d.names_y,
         )
         try:
-            coefs = _refit(d, m, y, spec, index)
+            coefs = _refit(d, m, y, spec, index, start)
         except (np.linalg.LinAlgError, ValueError) as exc:
             raise EstimationError(
                 f"a bootstrap replicate could not be fitted ({exc}); the binary variable may "
