@@ -68,6 +68,13 @@ def test_region_clusters_enumerate_and_notes_state_the_settings(produc):
     assert list(frame["coefficient"]) == REGRESSORS
 
 
+def test_a_fitted_estimate_can_be_passed(produc):
+    fitted = fit_panel_model(produc, spec())
+    a = few_cluster_inference(produc, fitted, seed=3, cluster="region", draws=999)
+    b = few_cluster_inference(produc, spec(), seed=3, cluster="region", draws=999)
+    assert a == b
+
+
 def test_many_clusters_report_cluster_robust_only(produc):
     report = few_cluster_inference(produc, spec(), seed=1, threshold=40)
     assert not report.wild_reported and report.n_draws == 0

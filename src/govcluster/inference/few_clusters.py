@@ -167,9 +167,10 @@ def few_cluster_inference(
     ----------
     data : DataFrame
         Long panel.
-    spec : PanelSpec
+    spec : PanelSpec or PanelEstimate
         Outcome, regressors, controls, entity, time, estimator (``pooled``, ``entity_fe``
-        or ``twoway_fe``) and level. Lags are not supported here: add lagged columns to the
+        or ``twoway_fe``) and level; a fitted ``PanelEstimate`` is accepted for its
+        ``spec``. Lags are not supported here: add lagged columns to the
         data instead.
     seed : int
         Seed of the bootstrap weights (from the configuration).
@@ -191,6 +192,8 @@ def few_cluster_inference(
     """
     check_option(bootstrap_type, BootstrapType, "bootstrap_type")
     check_option(weights, WeightType, "weights")
+    if not hasattr(spec, "outcome") and hasattr(spec, "spec"):
+        spec = spec.spec  # a fitted PanelEstimate: use the specification it was fitted with
     estimator = getattr(spec, "estimator", "twoway_fe")
     if estimator not in _ABSORBED:
         raise EstimationError(
