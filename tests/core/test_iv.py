@@ -105,8 +105,8 @@ def test_one_endogenous_closed_form_equals_the_general_estimator() -> None:
 
 @pytest.mark.parametrize("n_endog", [1, 2])
 @pytest.mark.parametrize(
-    ("cov_type", "lm_cov"), [("cluster_entity", "clustered"), ("robust", "robust"),
-                             ("unadjusted", "unadjusted")]
+    ("cov_type", "lm_cov"),
+    [("cluster_entity", "clustered"), ("robust", "robust"), ("unadjusted", "unadjusted")],
 )
 def test_kleibergen_paap_wald_f_matches_linearmodels(n_endog, cov_type, lm_cov) -> None:
     d = _data(n_endog, 3, seed=23)

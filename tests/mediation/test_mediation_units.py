@@ -60,7 +60,7 @@ def test_jackknife_acceleration_formula() -> None:
     assert inf.acceleration(jk)[0] == pytest.approx(expected)
 
 
-def test_within_transform_unbalanced() -> None:
+def test_demean_unbalanced() -> None:
     codes = np.array([0, 0, 0, 1, 1, 2])
     x = np.array([[1.0], [2.0], [6.0], [5.0], [7.0], [4.0]])
     out = demean(x, codes, 3)

@@ -88,6 +88,7 @@ def interaction_codes(*codes: np.ndarray) -> np.ndarray:
 
 
 def _n_groups(codes: np.ndarray, n_groups: int | None) -> int:
+    """``n_groups`` if given, else one more than the largest code."""
     if n_groups is not None:
         return int(n_groups)
     return int(codes.max()) + 1 if len(codes) else 0

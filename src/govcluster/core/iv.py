@@ -15,6 +15,7 @@ first stage among many responses (the mechanism equations of the mediation analy
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -187,7 +188,8 @@ def kp_rk_statistic(
     Returns
     -------
     float
-        The statistic, chi2((L - K1 + 1)) under the null.
+        The statistic, chi2((L - K1 + 1)) under the null; ``inf`` if the covariance is exactly
+        singular (a first stage without error) and ``lambda`` is not zero.
 
     Notes
     -----
@@ -216,4 +218,9 @@ def kp_rk_statistic(
     kron = np.kron(b_perp, a_perp.T)
     lam = kron @ theta.reshape(-1, order="F")
     omega = kron @ v_theta @ kron.T
-    return float(lam @ np.linalg.solve(omega, lam))
+    try:
+        return float(lam @ np.linalg.solve(omega, lam))
+    except np.linalg.LinAlgError:
+        # an exactly singular covariance: the first stage fits without error (an instrument
+        # equal to the endogenous regressor), so the rank is known with certainty
+        return math.inf if np.any(lam != 0) else math.nan

@@ -651,6 +651,7 @@ def _replicate_frames(
 
 
 def _paths_table(fit: PathFit, mediators: Sequence[str], ci_level: float) -> pd.DataFrame:
+    """The ``a``, ``c``, ``c_prime`` and ``b`` paths with their model and mediator."""
     tab = fit.table(ci_level)
     rows = (
         [(f"a[{m}]", "a", m, "mediator") for m in mediators]

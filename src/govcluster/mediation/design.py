@@ -128,18 +128,22 @@ class PanelDesign:
 
     @property
     def n_obs(self) -> int:
+        """Number of rows of the estimation sample."""
         return int(self.matrix.shape[0])
 
     @property
     def n_entities(self) -> int:
+        """Number of entities (clusters)."""
         return len(self.entity_labels)
 
     @property
     def n_periods(self) -> int:
+        """Number of distinct periods."""
         return len(self.time_labels)
 
     @property
     def n_mediators(self) -> int:
+        """Number of mediators."""
         return len(self.mediators)
 
     @property
@@ -149,6 +153,7 @@ class PanelDesign:
 
     @property
     def n_columns(self) -> int:
+        """Number of columns of the design matrix (core and nuisance)."""
         return int(self.matrix.shape[1])
 
     @property
@@ -281,6 +286,7 @@ class _PanelRows:
 
     @property
     def n_entities(self) -> int:
+        """Number of entities (clusters)."""
         return len(self.entity_labels)
 
 
@@ -563,6 +569,8 @@ def _residual_ss(target: np.ndarray, basis: np.ndarray) -> np.ndarray:
 def _check_core_variation(
     matrix: np.ndarray, reference: np.ndarray, n_core: int, names: Sequence[str], effects: str
 ) -> None:
+    """Raise unless every core variable varies after the nuisance columns and the treatment
+    and mediators are not collinear (``reference``: raw centred sums of squares)."""
     left = _residual_ss(matrix[:, :n_core], matrix[:, n_core:])
     bad = [names[j] for j in range(n_core) if not left[j] > COLLINEAR_TOL * reference[j]]
     bad += [names[j] for j in range(n_core) if reference[j] == 0.0 and names[j] not in bad]
@@ -596,6 +604,7 @@ def _check_core_variation(
 def _check_instruments(
     instr: np.ndarray, reference: np.ndarray, nuisance: np.ndarray, names: Sequence[str]
 ) -> None:
+    """Raise unless every instrument varies after the fixed effects and the nuisance columns."""
     left = _residual_ss(instr, nuisance)
     bad = [names[j] for j in range(instr.shape[1]) if not left[j] > COLLINEAR_TOL * reference[j]]
     if bad:

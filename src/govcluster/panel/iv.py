@@ -645,6 +645,27 @@ def _anderson_rubin(
     beta_endog: np.ndarray,
     cov_endog: np.ndarray,
 ) -> AndersonRubin:
+    """Anderson-Rubin test of ``spec.ar_null`` and, with one endogenous regressor, its set.
+
+    Parameters
+    ----------
+    d : _Design
+    z : numpy.ndarray
+        All instruments, excluded first.
+    spec : PanelIVSpec
+        Null value, confidence level and grid of the set.
+    cov_kw : dict
+        Covariance options (:func:`_covariance_options`).
+    df_denom : int or None
+        Denominator degrees of freedom of the F test (None: chi2).
+    beta_endog, cov_endog : numpy.ndarray
+        2SLS estimate and covariance of the endogenous coefficients (centre and width of the
+        grid).
+
+    Returns
+    -------
+    AndersonRubin
+    """
     n_endog, n_instr = d.endog.shape[1], d.excluded.shape[1]
     kz = z.shape[1]
     null = np.full(n_endog, spec.ar_null)
