@@ -94,7 +94,7 @@ def test_one_endogenous_closed_form_equals_the_general_estimator() -> None:
     _, z = ols(exog, d["z"])
     responses = np.column_stack([d["y"], 2 * d["y"] + d["exog"][:, 1]])
     _, r = ols(exog, responses)
-    fit = one_endogenous_2sls(t_, z, r)
+    fit = one_endogenous_2sls(t_, z, list(r.T))
     for j in range(2):
         full = two_stage_least_squares(
             responses[:, j], np.column_stack([d["x"], exog]), np.column_stack([d["z"], exog])

@@ -16,6 +16,7 @@ first stage among many responses (the mechanism equations of the mediation analy
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,7 +117,7 @@ class OneEndogenous2SLS:
 
 
 def one_endogenous_2sls(
-    endogenous: np.ndarray, instruments: np.ndarray, responses: np.ndarray
+    endogenous: np.ndarray, instruments: np.ndarray, responses: Sequence[np.ndarray]
 ) -> OneEndogenous2SLS:
     """2SLS of each response on one endogenous regressor (exogenous ones partialled out).
 
@@ -126,8 +127,10 @@ def one_endogenous_2sls(
         ``(n,)`` endogenous regressor ``T``, residualised on the exogenous regressors.
     instruments : numpy.ndarray
         ``(n, l)`` excluded instruments, residualised likewise.
-    responses : numpy.ndarray
-        ``(n, m)`` responses, residualised likewise.
+    responses : sequence of numpy.ndarray
+        ``m`` responses, each ``(n,)``, residualised likewise (the columns of an ``(n, m)``
+        array are its transpose's rows). Each is used as given, so a column view of a larger
+        matrix gives the same rounding as the inner product with that view.
 
     Returns
     -------
@@ -145,10 +148,9 @@ def one_endogenous_2sls(
     v = t_ - z @ pi
     t_hat = z @ pi
     denom = float(t_hat @ t_)
-    est = np.empty(responses.shape[1])
-    resid = np.empty_like(responses, dtype=float)
-    for j in range(responses.shape[1]):
-        y = responses[:, j]
+    est = np.empty(len(responses))
+    resid = np.empty((len(t_), len(responses)))
+    for j, y in enumerate(responses):
         beta = float(t_hat @ y) / denom
         est[j] = beta
         resid[:, j] = y - beta * t_

@@ -206,7 +206,7 @@ def within_2sls(
     def esum(v: np.ndarray) -> np.ndarray:
         return group_sums(v, codes, g)[:, 0]
 
-    fit = one_endogenous_2sls(core[:, 0], z, core[:, responses])
+    fit = one_endogenous_2sls(core[:, 0], z, [core[:, j] for j in responses])
     zz = z.T @ z
     pi, v = fit.pi, fit.first_stage_resid
     k1 = n_instr + nuis.shape[1] + extra
