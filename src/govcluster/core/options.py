@@ -7,7 +7,7 @@ from typing import Any, get_args
 from govcluster.errors import EstimationError
 
 
-def check_option(value: object, options: Any, *, name: str) -> None:
+def check_option(value: object, options: Any, name: str) -> None:
     """Raise unless ``value`` is one of the values of the ``Literal`` type ``options``.
 
     Parameters

@@ -568,6 +568,7 @@ __all__ = [
     "PanelIVSpec",
     "PanelSpec",
     "WITHIN_ESTIMATORS",
+    "check_option",  # re-exported from govcluster.core.options for existing callers
     "diff_name",
     "lag_name",
     "lead_name",
