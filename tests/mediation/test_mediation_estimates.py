@@ -241,7 +241,7 @@ def test_few_clusters_warns() -> None:
 @pytest.mark.parametrize(
     ("change", "options", "message"),
     [
-        ("none", {"effects": "random"}, "effects='random' is not supported"),
+        ("none", {"effects": "random"}, "effects='random' is not an option"),
         ("none", {"ci_method": "studentized"}, "ci_method"),
         ("none", {"n_boot": 5}, "n_boot must be an integer >= 20"),
         ("none", {"seed": -1}, "seed"),

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from govcluster.core.absorb import demean
 from govcluster.mediation import inference as inf
 from govcluster.mediation import panel_mediation
 from govcluster.mediation.causal import acme_at_rho
-from govcluster.mediation.design import within_transform
 from govcluster.mediation.stepwise import wen_ye_stepwise
 
 
@@ -60,10 +60,10 @@ def test_jackknife_acceleration_formula() -> None:
     assert inf.acceleration(jk)[0] == pytest.approx(expected)
 
 
-def test_within_transform_unbalanced() -> None:
+def test_demean_unbalanced() -> None:
     codes = np.array([0, 0, 0, 1, 1, 2])
     x = np.array([[1.0], [2.0], [6.0], [5.0], [7.0], [4.0]])
-    out = within_transform(x, codes, 3)
+    out = demean(x, codes, 3)
     assert out[:, 0].tolist() == [-2.0, -1.0, 3.0, -1.0, 1.0, 0.0]
 
 

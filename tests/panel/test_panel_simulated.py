@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from govcluster.core.covariance import sandwich
+from govcluster.core.iv import kp_rk_statistic
 from govcluster.panel import (
     PanelIVSpec,
     PanelSpec,
@@ -15,8 +17,6 @@ from govcluster.panel import (
     hausman_test,
     mundlak_test,
 )
-from govcluster.panel.covariance import sandwich
-from govcluster.panel.iv import kp_rk_statistic
 
 BETA = 0.5
 

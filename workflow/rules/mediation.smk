@@ -3,7 +3,7 @@
 
 rule mediation:
     input:
-        code=package_code("mediation"),
+        code=package_code("mediation", "core"),
         analysis=out("data/processed/analysis_panel.parquet"),
     output:
         estimate=out("results/estimates/mediation.json"),

@@ -12,8 +12,9 @@ mediators, and reports
 * the linear causal mediation effects of Imai, Keele and Yamamoto (2010) with the sensitivity
   analysis to sequential ignorability (``causal``).
 
-Modules: :mod:`~govcluster.mediation.design` (sample, within transformation, per-entity
-cross-products), :mod:`~govcluster.mediation.crossprod` (equations from cross-products),
+Modules: :mod:`~govcluster.mediation.design` (sample, within transformation with
+:mod:`govcluster.core.absorb`, per-entity cross-products),
+:mod:`~govcluster.mediation.crossprod` (equations from cross-products),
 :mod:`~govcluster.mediation.paths` (clustered standard errors),
 :mod:`~govcluster.mediation.bootstrap`, :mod:`~govcluster.mediation.inference`,
 :mod:`~govcluster.mediation.stepwise`, :mod:`~govcluster.mediation.identification`,
@@ -22,11 +23,13 @@ the ``to_dict`` schema) and :mod:`~govcluster.mediation.analysis` (the entry poi
 """
 
 from govcluster.mediation.analysis import DegenerateReplicatesWarning, panel_mediation
+from govcluster.mediation.crossprod import TOTAL
 from govcluster.mediation.results import MediationResults, MediationSpec
 
 __all__ = [
     "DegenerateReplicatesWarning",
     "MediationResults",
     "MediationSpec",
+    "TOTAL",
     "panel_mediation",
 ]

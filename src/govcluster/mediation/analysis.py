@@ -5,16 +5,19 @@ from __future__ import annotations
 import numbers
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from govcluster.columns import ENTITY, TIME
+from govcluster.core.options import check_option
 from govcluster.errors import EstimationError, FewClustersWarning, GovclusterWarning
 from govcluster.mediation import inference as inf
 from govcluster.mediation.bootstrap import (
     DRAW_BLOCK,
     MC_STREAM,
+    BootstrapDraws,
     rng_for,
     run_bootstrap,
     run_jackknife,
@@ -26,8 +29,13 @@ from govcluster.mediation.crossprod import (
     statistic_names,
     statistics_matrix,
 )
-from govcluster.mediation.design import Effects, build_design, check_literal, entity_crossproducts
-from govcluster.mediation.identification import identification_analysis
+from govcluster.mediation.design import (
+    Effects,
+    PanelDesign,
+    build_design,
+    entity_crossproducts,
+)
+from govcluster.mediation.identification import IdentificationResult, identification_analysis
 from govcluster.mediation.paths import PathFit, fit_paths
 from govcluster.mediation.results import (
     BootstrapInfo,
@@ -50,6 +58,7 @@ class DegenerateReplicatesWarning(GovclusterWarning):
 
 
 def _check_int(name: str, value: object, minimum: int) -> int:
+    """``value`` as an int; raises :class:`EstimationError` unless an integer >= ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
         raise EstimationError(f"{name} must be an integer >= {minimum}, got {value!r}.")
     return int(value)
@@ -160,40 +169,21 @@ def panel_mediation(
     ...                       controls=["ln_employment"], seed=20240601)  # doctest: +SKIP
     >>> res.indirect  # doctest: +SKIP
     """
-    check_literal("effects", effects, Effects)
-    check_literal("ci_method", ci_method, CIMethod)
-    n_boot = _check_int("n_boot", n_boot, MIN_BOOT)
-    seed = _check_int("seed", seed, 0)
-    n_mc = _check_int("n_mc", n_mc, 1000)
-    block_size = _check_int("block_size", block_size, 1)
-    if isinstance(ci_level, bool) or not isinstance(ci_level, numbers.Real) or not (
-        0.5 <= float(ci_level) < 1.0
-    ):
-        raise EstimationError(f"ci_level must be a number in [0.5, 1), got {ci_level!r}.")
-    ci_level = float(ci_level)
-    if isinstance(mediators, str):
-        raise EstimationError(
-            f"mediators must be a list of column names, got the string {mediators!r}; "
-            f"write mediators=[{mediators!r}]."
-        )
-    grid = np.asarray(list(rho_grid), dtype=float)
-    if grid.size == 0 or not (np.abs(grid) < 1).all():
-        raise EstimationError("rho_grid must hold values strictly between -1 and 1.")
-    spec = MediationSpec(
+    spec = _checked_spec(
         treatment=treatment,
-        mediators=tuple(mediators),
+        mediators=mediators,
         outcome=outcome,
-        controls=tuple(controls),
+        controls=controls,
         entity=entity,
         time=time,
         effects=effects,
-        instruments=tuple(instruments),
+        instruments=instruments,
         n_boot=n_boot,
         seed=seed,
         ci_level=ci_level,
         ci_method=ci_method,
         n_mc=n_mc,
-        rho_grid=tuple(float(r) for r in grid),
+        rho_grid=rho_grid,
         block_size=block_size,
     )
     design = build_design(
@@ -207,25 +197,154 @@ def panel_mediation(
         effects=effects,
         instruments=spec.instruments,
     )
+    _warn_if_few_clusters(design)
+    mediator_names = design.mediators
+    xp = entity_crossproducts(design.matrix, design.entity_codes, design.n_entities)
+    fit = fit_paths(design, xp.sum(axis=0))
+    names = statistic_names(mediator_names)
+    draws = _bootstrap_draws(xp, design, spec)
+    jk, jk_deg = run_jackknife(
+        xp, p=design.n_columns, n_mediators=design.n_mediators, block_size=spec.block_size
+    )
+    valid = draws.stats[~draws.degenerate]
+    summary = _summarise_bootstrap(names, statistics_matrix(fit.solution)[0], valid, jk, spec=spec)
+    ptab = fit.table(spec.ci_level)
+    indirect, contrasts, proportion = _indirect_effect_tables(summary, mediator_names)
+    inference_table = _inference_table(
+        fit=fit,
+        ptab=ptab,
+        mediators=mediator_names,
+        theta=summary.theta,
+        col=summary.col,
+        sd=summary.sd,
+        boot_ci=summary.intervals,
+        ci_level=spec.ci_level,
+        n_mc=spec.n_mc,
+        seed=spec.seed,
+    )
+    boot_stats, boot_indirect, jackknife = _replicate_frames(
+        draws.stats, jk, names, design, entity=entity
+    )
+    return MediationResults(
+        spec=spec,
+        sample=_sample_info(design),
+        identification=_identification(design, fit, ptab, ci_level=spec.ci_level),
+        paths=_paths_table(fit, mediator_names, spec.ci_level),
+        indirect=indirect,
+        contrasts=contrasts,
+        proportion=proportion,
+        single=_single_mediator_table(summary, ptab, mediator_names),
+        inference=inference_table,
+        stepwise=_stepwise_decisions(summary, ptab, mediator_names, alpha=1.0 - spec.ci_level),
+        causal=_causal_effects(summary, fit, valid, mediator_names, spec=spec),
+        bootstrap=_bootstrap_info(draws, jk_deg, spec),
+        boot=boot_indirect,
+        boot_stats=boot_stats,
+        jackknife=jackknife,
+    )
+
+
+def _checked_spec(
+    *,
+    treatment: str,
+    mediators: Sequence[str],
+    outcome: str,
+    controls: Sequence[str],
+    entity: str,
+    time: str,
+    effects: Effects,
+    instruments: Sequence[str],
+    n_boot: int,
+    seed: int,
+    ci_level: float,
+    ci_method: CIMethod,
+    n_mc: int,
+    rho_grid: Sequence[float],
+    block_size: int,
+) -> MediationSpec:
+    """Check the options of :func:`panel_mediation` and record them.
+
+    Returns
+    -------
+    MediationSpec
+
+    Raises
+    ------
+    EstimationError
+        An option outside its allowed values (named, with the allowed values).
+    """
+    check_option(effects, Effects, name="effects")
+    check_option(ci_method, CIMethod, name="ci_method")
+    n_boot = _check_int("n_boot", n_boot, MIN_BOOT)
+    seed = _check_int("seed", seed, 0)
+    n_mc = _check_int("n_mc", n_mc, 1000)
+    block_size = _check_int("block_size", block_size, 1)
+    if (
+        isinstance(ci_level, bool)
+        or not isinstance(ci_level, numbers.Real)
+        or not (0.5 <= float(ci_level) < 1.0)
+    ):
+        raise EstimationError(f"ci_level must be a number in [0.5, 1), got {ci_level!r}.")
+    if isinstance(mediators, str):
+        raise EstimationError(
+            f"mediators must be a list of column names, got the string {mediators!r}; "
+            f"write mediators=[{mediators!r}]."
+        )
+    grid = np.asarray(list(rho_grid), dtype=float)
+    if grid.size == 0 or not (np.abs(grid) < 1).all():
+        raise EstimationError("rho_grid must hold values strictly between -1 and 1.")
+    return MediationSpec(
+        treatment=treatment,
+        mediators=tuple(mediators),
+        outcome=outcome,
+        controls=tuple(controls),
+        entity=entity,
+        time=time,
+        effects=effects,
+        instruments=tuple(instruments),
+        n_boot=n_boot,
+        seed=seed,
+        ci_level=float(ci_level),
+        ci_method=ci_method,
+        n_mc=n_mc,
+        rho_grid=tuple(float(r) for r in grid),
+        block_size=block_size,
+    )
+
+
+def _warn_if_few_clusters(design: PanelDesign) -> None:
+    """Issue a :class:`FewClustersWarning` below :data:`FEW_CLUSTERS` entities."""
     if design.n_entities < FEW_CLUSTERS:
         warnings.warn(
             f"only {design.n_entities} entities: entity-clustered standard errors and the "
             "cluster bootstrap are unreliable with fewer than "
             f"{FEW_CLUSTERS} clusters; interpret the intervals with care.",
             FewClustersWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
-    mediator_names = design.mediators
-    k_med = design.n_mediators
-    p = design.n_columns
-    xp = entity_crossproducts(design.matrix, design.entity_codes, design.n_entities)
-    fit = fit_paths(design, xp.sum(axis=0))
-    names = statistic_names(mediator_names)
-    col = {name: j for j, name in enumerate(names)}
-    theta = statistics_matrix(fit.solution)[0]
 
+
+def _bootstrap_draws(xp: np.ndarray, design: PanelDesign, spec: MediationSpec) -> BootstrapDraws:
+    """Entity-cluster bootstrap replicates, with the degenerate ones counted.
+
+    Raises
+    ------
+    EstimationError
+        More than half of the replicates are degenerate.
+
+    Warns
+    -----
+    DegenerateReplicatesWarning
+        Some replicates are degenerate (they are excluded from the intervals).
+    """
+    n_boot = spec.n_boot
     draws = run_bootstrap(
-        xp, p=p, n_mediators=k_med, n_boot=n_boot, seed=seed, block_size=block_size
+        xp,
+        p=design.n_columns,
+        n_mediators=design.n_mediators,
+        n_boot=n_boot,
+        seed=spec.seed,
+        block_size=spec.block_size,
     )
     n_deg = int(draws.degenerate.sum())
     if n_deg > n_boot // 2:
@@ -240,57 +359,134 @@ def panel_mediation(
             "is not identified in them); they are excluded from the intervals and listed in "
             "bootstrap.degenerate_replicates.",
             DegenerateReplicatesWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
-    jk, jk_deg = run_jackknife(xp, p=p, n_mediators=k_med, block_size=block_size)
-    boot = draws.stats
-    valid = boot[~draws.degenerate]
+    return draws
 
+
+@dataclass(frozen=True)
+class _BootstrapSummary:
+    """Full-sample statistics with their bootstrap standard errors, intervals and p-values.
+
+    Attributes
+    ----------
+    theta : numpy.ndarray
+        Full-sample value of every statistic of :func:`statistic_names`.
+    col : dict of str to int
+        Position of each statistic.
+    sd : numpy.ndarray
+        Bootstrap standard deviation (ddof 1) over the valid replicates.
+    intervals : dict
+        ``{"percentile": (lower, upper, pvalue), "bca": (...)}``.
+    lower, upper, pvalue : numpy.ndarray
+        Those of the reported method (``spec.ci_method``).
+    """
+
+    theta: np.ndarray
+    col: dict[str, int]
+    sd: np.ndarray
+    intervals: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
+    lower: np.ndarray
+    upper: np.ndarray
+    pvalue: np.ndarray
+
+    def row(self, name: str) -> dict[str, float]:
+        """Estimate, se, ci_lower, ci_upper and pvalue of the statistic ``name``."""
+        j = self.col[name]
+        return {
+            "estimate": self.theta[j],
+            "se": self.sd[j],
+            "ci_lower": self.lower[j],
+            "ci_upper": self.upper[j],
+            "pvalue": self.pvalue[j],
+        }
+
+    def interval(self, name: str) -> tuple[float, float]:
+        """Reported interval of the statistic ``name``."""
+        j = self.col[name]
+        return (self.lower[j], self.upper[j])
+
+
+def _summarise_bootstrap(
+    names: Sequence[str],
+    theta: np.ndarray,
+    valid: np.ndarray,
+    jk: np.ndarray,
+    *,
+    spec: MediationSpec,
+) -> _BootstrapSummary:
+    """Percentile and BCa intervals and p-values of every statistic.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Statistic names (:func:`statistic_names`).
+    theta : numpy.ndarray
+        Full-sample statistics.
+    valid : numpy.ndarray
+        ``(n_valid, n_stats)`` statistics of the non-degenerate replicates.
+    jk : numpy.ndarray
+        Jackknife statistics (for the BCa acceleration).
+    spec : MediationSpec
+
+    Returns
+    -------
+    _BootstrapSummary
+    """
+    ci_level = spec.ci_level
     sd = np.nanstd(valid, axis=0, ddof=1) if valid.shape[0] > 1 else np.full(len(names), np.nan)
     pct_lo, pct_hi = inf.percentile_interval(valid, ci_level=ci_level)
     pct_p = inf.percentile_pvalue(valid)
     accel = inf.acceleration(jk)
     bca_lo, bca_hi, z0 = inf.bca_interval(valid, theta, accel, ci_level=ci_level)
     bca_p = inf.bca_pvalue(valid, z0, accel)
-    if ci_method == "bca":
-        lo, hi, pv = bca_lo, bca_hi, bca_p
-    else:
-        lo, hi, pv = pct_lo, pct_hi, pct_p
-
-    def boot_row(name: str) -> dict[str, float]:
-        j = col[name]
-        return {
-            "estimate": theta[j],
-            "se": sd[j],
-            "ci_lower": lo[j],
-            "ci_upper": hi[j],
-            "pvalue": pv[j],
-        }
-
-    paths_table = _paths_table(fit, mediator_names, ci_level)
-    indirect = pd.DataFrame(
-        [boot_row(f"indirect[{m}]") for m in (*mediator_names, TOTAL)],
-        index=pd.Index([*mediator_names, TOTAL], name="mediator"),
+    intervals = {"percentile": (pct_lo, pct_hi, pct_p), "bca": (bca_lo, bca_hi, bca_p)}
+    lo, hi, pv = intervals["bca" if spec.ci_method == "bca" else "percentile"]
+    return _BootstrapSummary(
+        theta=theta,
+        col={name: j for j, name in enumerate(names)},
+        sd=sd,
+        intervals=intervals,
+        lower=lo,
+        upper=hi,
+        pvalue=pv,
     )
-    pairs = contrast_pairs(mediator_names)
-    contrast_labels = [f"{mediator_names[j]}-{mediator_names[k]}" for j, k in pairs]
+
+
+def _indirect_effect_tables(
+    summary: _BootstrapSummary, mediators: Sequence[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Indirect effects (parallel model, with the total), their contrasts and proportions."""
+    with_total = [*mediators, TOTAL]
+    indirect = pd.DataFrame(
+        [summary.row(f"indirect[{m}]") for m in with_total],
+        index=pd.Index(with_total, name="mediator"),
+    )
+    pairs = contrast_pairs(mediators)
+    contrast_labels = [f"{mediators[j]}-{mediators[k]}" for j, k in pairs]
     contrasts = pd.DataFrame(
-        [boot_row(f"contrast[{c}]") for c in contrast_labels],
+        [summary.row(f"contrast[{c}]") for c in contrast_labels],
         index=pd.Index(contrast_labels, name="contrast"),
         columns=["estimate", "se", "ci_lower", "ci_upper", "pvalue"],
     )
     proportion = pd.DataFrame(
         [
-            {k: v for k, v in boot_row(f"proportion[{m}]").items() if k != "se" and k != "pvalue"}
-            for m in (*mediator_names, TOTAL)
+            {k: v for k, v in summary.row(f"proportion[{m}]").items() if k not in ("se", "pvalue")}
+            for m in with_total
         ],
-        index=pd.Index([*mediator_names, TOTAL], name="mediator"),
+        index=pd.Index(with_total, name="mediator"),
     )
-    ptab = fit.table(ci_level)
-    single_rows = []
-    for m in mediator_names:
-        row = boot_row(f"indirect_single[{m}]")
-        single_rows.append(
+    return indirect, contrasts, proportion
+
+
+def _single_mediator_table(
+    summary: _BootstrapSummary, ptab: pd.DataFrame, mediators: Sequence[str]
+) -> pd.DataFrame:
+    """Paths and indirect effect of each mediator analysed alone."""
+    rows = []
+    for m in mediators:
+        row = summary.row(f"indirect_single[{m}]")
+        rows.append(
             {
                 "a": ptab.at[f"a[{m}]", "estimate"],
                 "se_a": ptab.at[f"a[{m}]", "se"],
@@ -306,33 +502,25 @@ def panel_mediation(
                 "ci_lower": row["ci_lower"],
                 "ci_upper": row["ci_upper"],
                 "pvalue": row["pvalue"],
-                "proportion": theta[col[f"proportion_single[{m}]"]],
+                "proportion": summary.theta[summary.col[f"proportion_single[{m}]"]],
             }
         )
-    single = pd.DataFrame(single_rows, index=pd.Index(mediator_names, name="mediator"))
+    return pd.DataFrame(rows, index=pd.Index(mediators, name="mediator"))
 
-    inference_table = _inference_table(
-        fit=fit,
-        ptab=ptab,
-        mediators=mediator_names,
-        theta=theta,
-        col=col,
-        sd=sd,
-        boot_ci={"percentile": (pct_lo, pct_hi, pct_p), "bca": (bca_lo, bca_hi, bca_p)},
-        ci_level=ci_level,
-        n_mc=n_mc,
-        seed=seed,
-    )
 
-    alpha = 1.0 - ci_level
+def _stepwise_decisions(
+    summary: _BootstrapSummary, ptab: pd.DataFrame, mediators: Sequence[str], *, alpha: float
+) -> tuple:
+    """Wen-Ye stepwise verdict of every mediator, alone and in the parallel model."""
     decisions = []
     for model in ("single", "parallel"):
-        for m in mediator_names:
+        for m in mediators:
             if model == "single":
                 b_name, cp_name = f"b_single[{m}]", f"c_prime_single[{m}]"
                 ind = f"indirect_single[{m}]"
             else:
                 b_name, cp_name, ind = f"b[{m}]", "c_prime", f"indirect[{m}]"
+            lower, upper = summary.interval(ind)
             decisions.append(
                 wen_ye_stepwise(
                     mediator=m,
@@ -343,30 +531,48 @@ def panel_mediation(
                     p_a=ptab.at[f"a[{m}]", "pvalue"],
                     b=ptab.at[b_name, "estimate"],
                     p_b=ptab.at[b_name, "pvalue"],
-                    ci_lower=lo[col[ind]],
-                    ci_upper=hi[col[ind]],
+                    ci_lower=lower,
+                    ci_upper=upper,
                     c_prime=ptab.at[cp_name, "estimate"],
                     p_c_prime=ptab.at[cp_name, "pvalue"],
                     alpha=alpha,
                 )
             )
+    return tuple(decisions)
 
+
+def _identification(
+    design: PanelDesign, fit: PathFit, ptab: pd.DataFrame, *, ci_level: float
+) -> IdentificationResult:
+    """Identification-first evidence from the fixed-effects ``a`` paths and ``c``."""
     fe_table = {}
-    for name, coef in [*((m, f"a[{m}]") for m in mediator_names), (design.outcome, "c")]:
+    for name, coef in [*((m, f"a[{m}]") for m in design.mediators), (design.outcome, "c")]:
         fe_table[name] = tuple(
             float(ptab.at[coef, c]) for c in ("estimate", "se", "pvalue", "ci_lower", "ci_upper")
         )
-    ident = identification_analysis(
+    return identification_analysis(
         design, fe_table=fe_table, nuisance_coef=fit.nuisance_coef, ci_level=ci_level
     )
 
+
+def _causal_effects(
+    summary: _BootstrapSummary,
+    fit: PathFit,
+    valid: np.ndarray,
+    mediators: Sequence[str],
+    *,
+    spec: MediationSpec,
+) -> tuple:
+    """Causal mediation effects and sensitivity curves of each mediator alone."""
+    theta, col = summary.theta, summary.col
+    grid = np.asarray(spec.rho_grid, dtype=float)
     causal = []
-    for j, m in enumerate(mediator_names):
+    for j, m in enumerate(mediators):
         intervals = {
-            "acme": (lo[col[f"indirect_single[{m}]"]], hi[col[f"indirect_single[{m}]"]]),
-            "ade": (lo[col[f"c_prime_single[{m}]"]], hi[col[f"c_prime_single[{m}]"]]),
-            "total": (lo[col["c"]], hi[col["c"]]),
-            "rho_tilde": (lo[col[f"rho_tilde[{m}]"]], hi[col[f"rho_tilde[{m}]"]]),
+            "acme": summary.interval(f"indirect_single[{m}]"),
+            "ade": summary.interval(f"c_prime_single[{m}]"),
+            "total": summary.interval("c"),
+            "rho_tilde": summary.interval(f"rho_tilde[{m}]"),
         }
         causal.append(
             causal_mediation(
@@ -384,11 +590,15 @@ def panel_mediation(
                 boot_sigma_ratio=valid[:, col[f"sigma_ratio[{m}]"]],
                 boot_rho_tilde=valid[:, col[f"rho_tilde[{m}]"]],
                 intervals=intervals,
-                ci_level=ci_level,
+                ci_level=spec.ci_level,
             )
         )
+    return tuple(causal)
 
-    sample = SampleInfo(
+
+def _sample_info(design: PanelDesign) -> SampleInfo:
+    """The estimation sample as recorded in the results."""
+    return SampleInfo(
         n_obs=design.n_obs,
         n_entities=design.n_entities,
         n_periods=design.n_periods,
@@ -401,48 +611,47 @@ def panel_mediation(
         controls_used=design.controls,
         omitted=design.omitted,
     )
-    info = BootstrapInfo(
-        n_boot=n_boot,
-        n_valid=int(n_boot - n_deg),
+
+
+def _bootstrap_info(
+    draws: BootstrapDraws, jk_degenerate: np.ndarray, spec: MediationSpec
+) -> BootstrapInfo:
+    """Counts and settings of the bootstrap as recorded in the results."""
+    n_deg = int(draws.degenerate.sum())
+    return BootstrapInfo(
+        n_boot=spec.n_boot,
+        n_valid=int(spec.n_boot - n_deg),
         n_degenerate=n_deg,
         degenerate_replicates=tuple(int(i) for i in np.flatnonzero(draws.degenerate)),
         n_nuisance_deficient=int((draws.nuisance_deficient & ~draws.degenerate).sum()),
-        n_jackknife_degenerate=int(jk_deg.sum()),
+        n_jackknife_degenerate=int(jk_degenerate.sum()),
         draw_block=DRAW_BLOCK,
-        block_size=block_size,
-        seed=seed,
-        ci_method=ci_method,
-        ci_level=ci_level,
+        block_size=spec.block_size,
+        seed=spec.seed,
+        ci_method=spec.ci_method,
+        ci_level=spec.ci_level,
     )
+
+
+def _replicate_frames(
+    boot: np.ndarray, jk: np.ndarray, names: Sequence[str], design: PanelDesign, *, entity: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Bootstrap statistics, bootstrap indirect effects and jackknife statistics as frames."""
+    mediators = design.mediators
     boot_stats = pd.DataFrame(boot, columns=pd.Index(names, name="statistic"))
     boot_stats.index.name = "replicate"
-    boot_indirect = boot_stats[[f"indirect[{m}]" for m in mediator_names]].copy()
-    boot_indirect.columns = pd.Index(mediator_names, name="mediator")
+    boot_indirect = boot_stats[[f"indirect[{m}]" for m in mediators]].copy()
+    boot_indirect.columns = pd.Index(mediators, name="mediator")
     jackknife = pd.DataFrame(
         jk,
         columns=pd.Index(names, name="statistic"),
         index=pd.Index(list(design.entity_labels), name=entity),
     )
-    return MediationResults(
-        spec=spec,
-        sample=sample,
-        identification=ident,
-        paths=paths_table,
-        indirect=indirect,
-        contrasts=contrasts,
-        proportion=proportion,
-        single=single,
-        inference=inference_table,
-        stepwise=tuple(decisions),
-        causal=tuple(causal),
-        bootstrap=info,
-        boot=boot_indirect,
-        boot_stats=boot_stats,
-        jackknife=jackknife,
-    )
+    return boot_stats, boot_indirect, jackknife
 
 
 def _paths_table(fit: PathFit, mediators: Sequence[str], ci_level: float) -> pd.DataFrame:
+    """The ``a``, ``c``, ``c_prime`` and ``b`` paths with their model and mediator."""
     tab = fit.table(ci_level)
     rows = (
         [(f"a[{m}]", "a", m, "mediator") for m in mediators]
@@ -533,25 +742,70 @@ def _inference_table(
                 ("sobel", inf.sobel_test(a_, sa, b_, sb, ci_level=ci_level)),
                 ("aroian", inf.aroian_test(a_, sa, b_, sb, ci_level=ci_level)),
             ):
-                rows.append({**base, "method": method, "estimate": test.estimate,
-                             "se": test.se, "statistic": test.z, "pvalue": test.pvalue,
-                             "ci_lower": test.ci_lower, "ci_upper": test.ci_upper})
+                rows.append(
+                    {
+                        **base,
+                        "method": method,
+                        "estimate": test.estimate,
+                        "se": test.se,
+                        "statistic": test.z,
+                        "pvalue": test.pvalue,
+                        "ci_lower": test.ci_lower,
+                        "ci_upper": test.ci_upper,
+                    }
+                )
             p_joint, _ = inf.joint_significance(
                 ptab.at[f"a[{m}]", "pvalue"], ptab.at[b_name, "pvalue"], alpha=alpha
             )
-            rows.append({**base, "method": "joint_significance", "estimate": est,
-                         "se": np.nan, "statistic": np.nan, "pvalue": p_joint,
-                         "ci_lower": np.nan, "ci_upper": np.nan})
+            rows.append(
+                {
+                    **base,
+                    "method": "joint_significance",
+                    "estimate": est,
+                    "se": np.nan,
+                    "statistic": np.nan,
+                    "pvalue": p_joint,
+                    "ci_lower": np.nan,
+                    "ci_upper": np.nan,
+                }
+            )
         test = inf.delta_test(est, grads[pos], cov, ci_level=ci_level)
-        rows.append({**base, "method": "delta", "estimate": est, "se": test.se,
-                     "statistic": test.z, "pvalue": test.pvalue,
-                     "ci_lower": test.ci_lower, "ci_upper": test.ci_upper})
-        rows.append({**base, "method": "monte_carlo", "estimate": est, "se": mc_sd[pos],
-                     "statistic": np.nan, "pvalue": mc_p[pos],
-                     "ci_lower": mc_lo[pos], "ci_upper": mc_hi[pos]})
+        rows.append(
+            {
+                **base,
+                "method": "delta",
+                "estimate": est,
+                "se": test.se,
+                "statistic": test.z,
+                "pvalue": test.pvalue,
+                "ci_lower": test.ci_lower,
+                "ci_upper": test.ci_upper,
+            }
+        )
+        rows.append(
+            {
+                **base,
+                "method": "monte_carlo",
+                "estimate": est,
+                "se": mc_sd[pos],
+                "statistic": np.nan,
+                "pvalue": mc_p[pos],
+                "ci_lower": mc_lo[pos],
+                "ci_upper": mc_hi[pos],
+            }
+        )
         for method, (blo, bhi, bp) in boot_ci.items():
             c = col[name]
-            rows.append({**base, "method": method, "estimate": est, "se": sd[c],
-                         "statistic": np.nan, "pvalue": bp[c],
-                         "ci_lower": blo[c], "ci_upper": bhi[c]})
+            rows.append(
+                {
+                    **base,
+                    "method": method,
+                    "estimate": est,
+                    "se": sd[c],
+                    "statistic": np.nan,
+                    "pvalue": bp[c],
+                    "ci_lower": blo[c],
+                    "ci_upper": bhi[c],
+                }
+            )
     return pd.DataFrame(rows)

@@ -171,7 +171,9 @@ def causal_mediation(
     curve = acme_at_rho(beta2, sigma_ratio, rho_tilde, rho_grid)
     ok = np.isfinite(boot_beta2) & np.isfinite(boot_sigma_ratio) & np.isfinite(boot_rho_tilde)
     draws = acme_at_rho(
-        boot_beta2[ok, None], boot_sigma_ratio[ok, None], boot_rho_tilde[ok, None],
+        boot_beta2[ok, None],
+        boot_sigma_ratio[ok, None],
+        boot_rho_tilde[ok, None],
         rho_grid[None, :],
     )
     alpha = 1.0 - ci_level

@@ -65,6 +65,8 @@ MEDIATOR_STATS = (
     "rho_tilde",
     "sigma_ratio",
 )
+#: Label of the total indirect effect (the sum over mediators) in every table and record;
+#: the one definition, imported wherever the label is written or read.
 TOTAL = "TOTAL"
 
 

@@ -50,11 +50,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from govcluster.core.absorb import demean, group_codes, year_dummies
+from govcluster.core.options import check_option
 from govcluster.errors import EstimationError
 
 Effects = Literal["twoway", "entity", "none"]
@@ -126,18 +128,22 @@ class PanelDesign:
 
     @property
     def n_obs(self) -> int:
+        """Number of rows of the estimation sample."""
         return int(self.matrix.shape[0])
 
     @property
     def n_entities(self) -> int:
+        """Number of entities (clusters)."""
         return len(self.entity_labels)
 
     @property
     def n_periods(self) -> int:
+        """Number of distinct periods."""
         return len(self.time_labels)
 
     @property
     def n_mediators(self) -> int:
+        """Number of mediators."""
         return len(self.mediators)
 
     @property
@@ -147,6 +153,7 @@ class PanelDesign:
 
     @property
     def n_columns(self) -> int:
+        """Number of columns of the design matrix (core and nuisance)."""
         return int(self.matrix.shape[1])
 
     @property
@@ -154,39 +161,6 @@ class PanelDesign:
         """1 when an intercept is absorbed by entity effects (counted in the small-sample
         correction as Stata's ``xtreg, fe`` counts ``_cons``), else 0."""
         return 0 if self.effects == "none" else 1
-
-
-def check_literal(name: str, value: object, options: object) -> None:
-    """Raise EstimationError when ``value`` is not one of the values of a Literal type."""
-    allowed = get_args(options)
-    if value not in allowed:
-        choices = ", ".join(repr(a) for a in allowed)
-        raise EstimationError(f"{name}={value!r} is not supported; use one of {choices}.")
-
-
-def within_transform(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
-    """Demean the columns of ``values`` within the groups given by ``codes``.
-
-    Parameters
-    ----------
-    values : numpy.ndarray
-        ``(n, m)`` array.
-    codes : numpy.ndarray
-        ``(n,)`` integer group codes in ``0 .. n_groups - 1``.
-    n_groups : int
-
-    Returns
-    -------
-    numpy.ndarray
-        :math:`x_{it} - \\bar x_i`, with :math:`\\bar x_i` the mean over the group's rows.
-    """
-    values = np.asarray(values, dtype=float)
-    counts = np.bincount(codes, minlength=n_groups).astype(float)
-    out = np.empty_like(values)
-    for j in range(values.shape[1]):
-        means = np.bincount(codes, weights=values[:, j], minlength=n_groups) / counts
-        out[:, j] = values[:, j] - means[codes]
-    return out
 
 
 def triu_pairs(p: int) -> tuple[np.ndarray, np.ndarray]:
@@ -233,14 +207,6 @@ def entity_crossproducts(matrix: np.ndarray, codes: np.ndarray, n_entities: int)
     for pos, (i, j) in enumerate(zip(iu, ju, strict=True)):
         out[:, pos] = np.bincount(codes, weights=columns[i] * columns[j], minlength=n_entities)
     return out
-
-
-def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, tuple]:
-    try:
-        codes, uniques = pd.factorize(values, sort=True)
-    except TypeError:
-        codes, uniques = pd.factorize(values.astype(str), sort=True)
-    return codes.astype(np.int64), tuple(uniques.tolist())
 
 
 def _centred_ss(values: np.ndarray) -> np.ndarray:
@@ -292,6 +258,200 @@ def _collinear_nuisance(
     return keep, omitted
 
 
+@dataclass(frozen=True)
+class _PanelRows:
+    """The complete rows of the estimation sample, sorted by entity and then period.
+
+    Attributes
+    ----------
+    raw : numpy.ndarray
+        ``(n, v)`` values of the model's variables, in the order of the roles.
+    entity_codes, time_codes : numpy.ndarray of int
+        Codes in sorted label order.
+    entity_labels, time_labels : tuple
+    row_entity, row_time : numpy.ndarray
+        Labels of every row.
+    n_dropped : int
+        Input rows dropped for a missing value.
+    """
+
+    raw: np.ndarray
+    entity_codes: np.ndarray
+    time_codes: np.ndarray
+    entity_labels: tuple
+    time_labels: tuple
+    row_entity: np.ndarray
+    row_time: np.ndarray
+    n_dropped: int
+
+    @property
+    def n_entities(self) -> int:
+        """Number of entities (clusters)."""
+        return len(self.entity_labels)
+
+
+def _check_roles(
+    data: pd.DataFrame,
+    *,
+    variables: tuple[str, ...],
+    mediators: tuple[str, ...],
+    entity: str,
+    time: str,
+) -> None:
+    """Check that the data is a frame holding every column, each column with one role.
+
+    Raises
+    ------
+    EstimationError
+        Not a DataFrame, no mediator, a column given two roles, identifiers that are model
+        variables or equal, or a column missing from the data.
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise EstimationError(
+            f"data must be a pandas DataFrame, got {type(data).__name__}; "
+            "pass the analysis panel in long format."
+        )
+    if not mediators:
+        raise EstimationError("mediators is empty; name at least one mediator column.")
+    repeated = sorted({v for v in variables if variables.count(v) > 1})
+    if repeated:
+        raise EstimationError(
+            f"column(s) {repeated} are given more than one role (treatment, mediator, outcome, "
+            "control, instrument); give each column one role."
+        )
+    if entity in variables or time in variables or entity == time:
+        raise EstimationError(
+            f"entity={entity!r} and time={time!r} must be two distinct identifier columns, "
+            "not variables of the model."
+        )
+    missing = [c for c in (entity, time, *variables) if c not in data.columns]
+    if missing:
+        raise EstimationError(
+            f"column(s) {missing} are not in the data (columns: {list(data.columns)}); "
+            "check the spelling or rename the columns."
+        )
+
+
+def _complete_numeric_rows(
+    data: pd.DataFrame, *, variables: tuple[str, ...], entity: str, time: str
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """The rows with every used column present, and the variables as floats.
+
+    Returns
+    -------
+    frame : DataFrame
+        Identifiers and variables of the complete rows.
+    values : DataFrame
+        The variables as float64.
+    n_dropped : int
+        Rows dropped for a missing value.
+
+    Raises
+    ------
+    EstimationError
+        A variable that is not numeric, an infinite value, or no complete row.
+    """
+    frame = data[[entity, time, *variables]]
+    for name in variables:
+        if pd.api.types.is_bool_dtype(frame[name]):
+            continue
+        if not pd.api.types.is_numeric_dtype(frame[name]):
+            raise EstimationError(
+                f"column {name!r} has dtype {frame[name].dtype}, not numbers; convert it with "
+                "govcluster.parsing.parse_numeric or pandas.to_numeric first."
+            )
+    values = frame[list(variables)].astype("float64")
+    infinite = np.isinf(values.to_numpy()).any(axis=1)
+    if infinite.any():
+        rows = np.flatnonzero(infinite)[:10].tolist()
+        raise EstimationError(
+            f"{int(infinite.sum())} row(s) hold an infinite value (positions {rows}); "
+            "replace them by NaN or fix the transformation that produced them (log of 0?)."
+        )
+    complete = values.notna().all(axis=1) & frame[entity].notna() & frame[time].notna()
+    n_dropped = int((~complete).sum())
+    frame = frame.loc[complete]
+    values = values.loc[complete]
+    if frame.empty:
+        raise EstimationError(
+            "no row has all of the used columns non-missing; check the columns "
+            f"{list(variables)} for missing values."
+        )
+    return frame, values, n_dropped
+
+
+def _sorted_panel_rows(
+    frame: pd.DataFrame, values: pd.DataFrame, *, entity: str, time: str, n_dropped: int
+) -> _PanelRows:
+    """Code the identifiers, sort the rows by entity and period, and check the panel.
+
+    Raises
+    ------
+    EstimationError
+        A duplicated (entity, period) pair, or fewer than two entities.
+    """
+    entity_codes, entity_labels = group_codes(frame[entity])
+    time_codes, time_labels = group_codes(frame[time])
+    order = np.lexsort((time_codes, entity_codes))
+    rows = _PanelRows(
+        raw=values.to_numpy()[order],
+        entity_codes=entity_codes[order],
+        time_codes=time_codes[order],
+        entity_labels=entity_labels,
+        time_labels=time_labels,
+        row_entity=frame[entity].to_numpy()[order],
+        row_time=frame[time].to_numpy()[order],
+        n_dropped=n_dropped,
+    )
+    pair = rows.entity_codes * len(time_labels) + rows.time_codes
+    if np.unique(pair).size != pair.size:
+        dup = pd.Series(pair).duplicated(keep=False).to_numpy()
+        examples = list(
+            zip(rows.row_entity[dup][:6].tolist(), rows.row_time[dup][:6].tolist(), strict=True)
+        )
+        raise EstimationError(
+            f"{int(dup.sum())} rows share an ({entity}, {time}) pair, e.g. {examples}; "
+            "the panel must have one row per entity and period: aggregate or deduplicate."
+        )
+    if rows.n_entities < 2:
+        raise EstimationError(
+            f"only {rows.n_entities} entity remains after dropping missing values; the cluster "
+            "bootstrap and cluster-robust standard errors need at least two entities."
+        )
+    return rows
+
+
+def _nuisance_columns(
+    rows: _PanelRows,
+    control_raw: np.ndarray,
+    *,
+    controls: tuple[str, ...],
+    time: str,
+    effects: Effects,
+) -> tuple[np.ndarray, list[str]]:
+    """The untransformed nuisance block: constant or year dummies, then the controls.
+
+    Returns
+    -------
+    nuisance : numpy.ndarray
+        ``(n, q)``: the constant (``effects="none"``), the dummies of every period but the
+        first (``effects="twoway"``, named ``"<time>=<label>"``), the controls.
+    names : list of str
+    """
+    n = rows.raw.shape[0]
+    names: list[str] = []
+    blocks: list[np.ndarray] = []
+    if effects == "none":
+        names.append("const")
+        blocks.append(np.ones((n, 1)))
+    if effects == "twoway":
+        blocks.append(year_dummies(rows.time_codes, len(rows.time_labels)))
+        names.extend(f"{time}={label}" for label in rows.time_labels[1:])
+    blocks.append(control_raw)
+    names.extend(controls)
+    return np.hstack(blocks), names
+
+
 def build_design(
     data: pd.DataFrame,
     *,
@@ -338,115 +498,31 @@ def build_design(
     equations use the same sample, which makes :math:`c = c' + \\sum_k a_k b_k` hold exactly);
     their number is kept in ``n_dropped_missing``.
     """
-    check_literal("effects", effects, Effects)
+    check_option(effects, Effects, name="effects")
     mediators = tuple(mediators)
     controls = tuple(controls)
     instruments = tuple(instruments)
-    if not isinstance(data, pd.DataFrame):
-        raise EstimationError(
-            f"data must be a pandas DataFrame, got {type(data).__name__}; "
-            "pass the analysis panel in long format."
-        )
-    if not mediators:
-        raise EstimationError("mediators is empty; name at least one mediator column.")
     variables = (treatment, *mediators, outcome, *controls, *instruments)
-    repeated = sorted({v for v in variables if variables.count(v) > 1})
-    if repeated:
-        raise EstimationError(
-            f"column(s) {repeated} are given more than one role (treatment, mediator, outcome, "
-            "control, instrument); give each column one role."
-        )
-    if entity in variables or time in variables or entity == time:
-        raise EstimationError(
-            f"entity={entity!r} and time={time!r} must be two distinct identifier columns, "
-            "not variables of the model."
-        )
-    missing = [c for c in (entity, time, *variables) if c not in data.columns]
-    if missing:
-        raise EstimationError(
-            f"column(s) {missing} are not in the data (columns: {list(data.columns)}); "
-            "check the spelling or rename the columns."
-        )
-    frame = data[[entity, time, *variables]]
-    for name in variables:
-        if pd.api.types.is_bool_dtype(frame[name]):
-            continue
-        if not pd.api.types.is_numeric_dtype(frame[name]):
-            raise EstimationError(
-                f"column {name!r} has dtype {frame[name].dtype}, not numbers; convert it with "
-                "govcluster.parsing.parse_numeric or pandas.to_numeric first."
-            )
-    values = frame[list(variables)].astype("float64")
-    infinite = np.isinf(values.to_numpy()).any(axis=1)
-    if infinite.any():
-        rows = np.flatnonzero(infinite)[:10].tolist()
-        raise EstimationError(
-            f"{int(infinite.sum())} row(s) hold an infinite value (positions {rows}); "
-            "replace them by NaN or fix the transformation that produced them (log of 0?)."
-        )
-    complete = values.notna().all(axis=1) & frame[entity].notna() & frame[time].notna()
-    n_dropped = int((~complete).sum())
-    frame = frame.loc[complete]
-    values = values.loc[complete]
-    if frame.empty:
-        raise EstimationError(
-            "no row has all of the used columns non-missing; check the columns "
-            f"{list(variables)} for missing values."
-        )
-    entity_codes, entity_labels = _sorted_codes(frame[entity])
-    time_codes, time_labels = _sorted_codes(frame[time])
-    order = np.lexsort((time_codes, entity_codes))
-    entity_codes = entity_codes[order]
-    time_codes = time_codes[order]
-    raw = values.to_numpy()[order]
-    row_entity = frame[entity].to_numpy()[order]
-    row_time = frame[time].to_numpy()[order]
-    pair = entity_codes * len(time_labels) + time_codes
-    if np.unique(pair).size != pair.size:
-        dup = pd.Series(pair).duplicated(keep=False).to_numpy()
-        examples = list(zip(row_entity[dup][:6].tolist(), row_time[dup][:6].tolist(), strict=True))
-        raise EstimationError(
-            f"{int(dup.sum())} rows share an ({entity}, {time}) pair, e.g. {examples}; "
-            "the panel must have one row per entity and period: aggregate or deduplicate."
-        )
-    n_entities = len(entity_labels)
-    if n_entities < 2:
-        raise EstimationError(
-            f"only {n_entities} entity remains after dropping missing values; the cluster "
-            "bootstrap and cluster-robust standard errors need at least two entities."
-        )
-    counts = np.bincount(entity_codes, minlength=n_entities)
-    n_singletons = int((counts == 1).sum())
-    balanced = bool((counts == len(time_labels)).all())
-
+    _check_roles(data, variables=variables, mediators=mediators, entity=entity, time=time)
+    frame, values, n_dropped = _complete_numeric_rows(
+        data, variables=variables, entity=entity, time=time
+    )
+    rows = _sorted_panel_rows(frame, values, entity=entity, time=time, n_dropped=n_dropped)
+    raw = rows.raw
     n_core = len(mediators) + 2
-    n_instr = len(instruments)
     core_raw = raw[:, :n_core]
     control_raw = raw[:, n_core : n_core + len(controls)]
     instr_raw = raw[:, n_core + len(controls) :]
-
-    nuisance_names: list[str] = []
-    blocks: list[np.ndarray] = []
-    if effects == "none":
-        nuisance_names.append("const")
-        blocks.append(np.ones((raw.shape[0], 1)))
-    if effects == "twoway":
-        dummies = np.zeros((raw.shape[0], len(time_labels) - 1))
-        rows = np.flatnonzero(time_codes > 0)
-        dummies[rows, time_codes[rows] - 1] = 1.0
-        blocks.append(dummies)
-        nuisance_names.extend(f"{time}={label}" for label in time_labels[1:])
-    blocks.append(control_raw)
-    nuisance_names.extend(controls)
-    nuisance_raw = np.hstack(blocks) if blocks else np.empty((raw.shape[0], 0))
-
+    nuisance_raw, nuisance_names = _nuisance_columns(
+        rows, control_raw, controls=controls, time=time, effects=effects
+    )
     if effects == "none":
         core_t, nuisance_t, instr_t = core_raw, nuisance_raw, instr_raw
     else:
-        core_t = within_transform(core_raw, entity_codes, n_entities)
-        nuisance_t = within_transform(nuisance_raw, entity_codes, n_entities)
-        instr_t = within_transform(instr_raw, entity_codes, n_entities)
-
+        core_t, nuisance_t, instr_t = (
+            demean(block, rows.entity_codes, rows.n_entities)
+            for block in (core_raw, nuisance_raw, instr_raw)
+        )
     reference = _centred_ss(nuisance_raw)
     if effects == "none":
         reference[0] = float(nuisance_raw.shape[0])
@@ -456,29 +532,29 @@ def build_design(
     matrix = np.hstack([core_t, nuisance_t])
     core_names = (treatment, *mediators, outcome)
     _check_core_variation(matrix, _centred_ss(core_raw), n_core, core_names, effects)
-    if n_instr:
+    if instruments:
         _check_instruments(instr_t, _centred_ss(instr_raw), nuisance_t, instruments)
-    kept_controls = tuple(c for c in controls if c in kept_names)
+    counts = np.bincount(rows.entity_codes, minlength=rows.n_entities)
     return PanelDesign(
         matrix=np.ascontiguousarray(matrix),
         columns=(*core_names, *kept_names),
         treatment=treatment,
         mediators=mediators,
         outcome=outcome,
-        controls=kept_controls,
+        controls=tuple(c for c in controls if c in kept_names),
         nuisance=kept_names,
         omitted=tuple(omitted),
         effects=effects,
-        entity_codes=entity_codes,
-        entity_labels=entity_labels,
-        time_labels=time_labels,
-        row_entity=row_entity,
-        row_time=row_time,
-        instruments=np.ascontiguousarray(instr_t) if n_instr else None,
+        entity_codes=rows.entity_codes,
+        entity_labels=rows.entity_labels,
+        time_labels=rows.time_labels,
+        row_entity=rows.row_entity,
+        row_time=rows.row_time,
+        instruments=np.ascontiguousarray(instr_t) if instruments else None,
         instrument_names=instruments,
-        n_dropped_missing=n_dropped,
-        n_singletons=n_singletons,
-        balanced=balanced,
+        n_dropped_missing=rows.n_dropped,
+        n_singletons=int((counts == 1).sum()),
+        balanced=bool((counts == len(rows.time_labels)).all()),
     )
 
 
@@ -493,12 +569,16 @@ def _residual_ss(target: np.ndarray, basis: np.ndarray) -> np.ndarray:
 def _check_core_variation(
     matrix: np.ndarray, reference: np.ndarray, n_core: int, names: Sequence[str], effects: str
 ) -> None:
+    """Raise unless every core variable varies after the nuisance columns and the treatment
+    and mediators are not collinear (``reference``: raw centred sums of squares)."""
     left = _residual_ss(matrix[:, :n_core], matrix[:, n_core:])
     bad = [names[j] for j in range(n_core) if not left[j] > COLLINEAR_TOL * reference[j]]
     bad += [names[j] for j in range(n_core) if reference[j] == 0.0 and names[j] not in bad]
     if bad:
-        where = "after removing the fixed effects and controls" if effects != "none" else (
-            "after the constant and controls"
+        where = (
+            "after removing the fixed effects and controls"
+            if effects != "none"
+            else ("after the constant and controls")
         )
         raise EstimationError(
             f"variable(s) {bad} have no variation left {where}, so their coefficients are not "
@@ -524,6 +604,7 @@ def _check_core_variation(
 def _check_instruments(
     instr: np.ndarray, reference: np.ndarray, nuisance: np.ndarray, names: Sequence[str]
 ) -> None:
+    """Raise unless every instrument varies after the fixed effects and the nuisance columns."""
     left = _residual_ss(instr, nuisance)
     bad = [names[j] for j in range(instr.shape[1]) if not left[j] > COLLINEAR_TOL * reference[j]]
     if bad:

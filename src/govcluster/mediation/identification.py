@@ -45,6 +45,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import stats
 
+from govcluster.core.absorb import group_sums
+from govcluster.core.covariance import cluster_factor
+from govcluster.core.iv import one_endogenous_2sls
 from govcluster.mediation.design import PanelDesign
 
 CAVEAT_EN = (
@@ -194,7 +197,6 @@ def within_2sls(
         z = z - nuis @ np.linalg.lstsq(nuis, z, rcond=None)[0]
     if responses is None:
         responses = np.arange(1, n_core)
-    t_ = core[:, 0]
     codes = design.entity_codes
     g = design.n_entities
     n = design.n_obs
@@ -202,13 +204,13 @@ def within_2sls(
     extra = design.absorbed_intercept
 
     def esum(v: np.ndarray) -> np.ndarray:
-        return np.bincount(codes, weights=v, minlength=g)
+        return group_sums(v, codes, g)[:, 0]
 
+    fit = one_endogenous_2sls(core[:, 0], z, [core[:, j] for j in responses])
     zz = z.T @ z
-    pi = np.linalg.solve(zz, z.T @ t_)
-    v = t_ - z @ pi
+    pi, v = fit.pi, fit.first_stage_resid
     k1 = n_instr + nuis.shape[1] + extra
-    q1 = g / (g - 1.0) * (n - 1.0) / (n - k1)
+    q1 = cluster_factor(g, n, k1)
     zz_inv = np.linalg.inv(zz)
     score = np.column_stack([esum(z[:, j] * v) for j in range(n_instr)])
     meat = score.T @ score
@@ -226,19 +228,13 @@ def within_2sls(
         df_den=g - 1,
         pvalue=float(stats.f.sf(f_cluster, n_instr, g - 1)),
     )
-    t_hat = z @ pi
-    denom = float(t_hat @ t_)
     k2 = 1 + nuis.shape[1] + extra
-    q2 = g / (g - 1.0) * (n - 1.0) / (n - k2)
-    est = np.empty(len(responses))
+    q2 = cluster_factor(g, n, k2)
+    est = fit.estimates
     se = np.empty(len(responses))
-    for pos, j in enumerate(responses):
-        y = core[:, j]
-        beta = float(t_hat @ y) / denom
-        u = y - beta * t_
-        s = esum(t_hat * u)
-        est[pos] = beta
-        se[pos] = np.sqrt(q2 * float(s @ s)) / abs(denom)
+    for pos in range(len(responses)):
+        s = esum(fit.fitted * fit.resid[:, pos])
+        se[pos] = np.sqrt(q2 * float(s @ s)) / abs(fit.denominator)
     return Within2SLS(estimates=est, se=se, first_stage=first)
 
 

@@ -103,8 +103,12 @@ def joint_significance(p_a: float, p_b: float, *, alpha: float) -> tuple[float, 
 
 
 def monte_carlo_draws(
-    mean: np.ndarray, cov: np.ndarray, func: Callable[[np.ndarray], np.ndarray], *,
-    n_draws: int, rng: np.random.Generator,
+    mean: np.ndarray,
+    cov: np.ndarray,
+    func: Callable[[np.ndarray], np.ndarray],
+    *,
+    n_draws: int,
+    rng: np.random.Generator,
 ) -> np.ndarray:
     """Draws of ``func(theta)`` with :math:`\\theta \\sim N(\\text{mean}, \\text{cov})`.
 

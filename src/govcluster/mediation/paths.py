@@ -12,7 +12,8 @@ the year dummies):
 
 Notes
 -----
-Cluster-robust covariance, clustered by entity, with Stata's small-sample correction. For the
+Cluster-robust covariance, clustered by entity, with Stata's small-sample correction
+(:func:`govcluster.core.covariance.cluster_factor`). For the
 coefficient vector :math:`\\beta` of one equation with regressors ``Z`` (within-transformed),
 
 .. math::
@@ -47,6 +48,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from govcluster.core.absorb import group_sums
+from govcluster.core.covariance import cluster_factor
 from govcluster.mediation.crossprod import CoreSolution, partial_out_nuisance, solve_crossproducts
 from govcluster.mediation.design import PanelDesign, unpack_symmetric
 
@@ -171,7 +174,7 @@ def fit_paths(design: PanelDesign, total_xp: np.ndarray) -> PathFit:
     n = design.n_obs
 
     def esum(v: np.ndarray) -> np.ndarray:
-        return np.bincount(codes, weights=v, minlength=g)
+        return group_sums(v, codes, g)[:, 0]
 
     u_a = m_ - t_[:, None] * a
     u_c = y_ - c * t_
@@ -215,7 +218,7 @@ def fit_paths(design: PanelDesign, total_xp: np.ndarray) -> PathFit:
     n_reg.extend([2 + n_nuis + extra] * (2 * k_med))
 
     n_reg_arr = np.asarray(n_reg)
-    q = g / (g - 1.0) * (n - 1.0) / (n - n_reg_arr)
+    q = cluster_factor(g, n, n_reg_arr)
     infl_mat = np.column_stack(psi) * np.sqrt(q)[None, :]
     cov = infl_mat.T @ infl_mat
     estimates = np.concatenate([a, [c, c_prime], b, cps, bs])

@@ -4,7 +4,7 @@ One module per job:
 
 - :mod:`~govcluster.panel.spec`: what an estimation asks for (frozen specifications);
 - :mod:`~govcluster.panel.lags`: lags, leads and differences by calendar year;
-- :mod:`~govcluster.panel.checks`: the estimation sample and the checks before estimating;
+- :mod:`~govcluster.panel.sample`: the estimation sample and the checks before estimating;
 - :mod:`~govcluster.panel.covariance`: covariance estimators and small-sample corrections;
 - :mod:`~govcluster.panel.estimators`: pooled, fixed, random, between, first differences;
 - :mod:`~govcluster.panel.spectests`: poolability F, Breusch-Pagan LM, Hausman, Mundlak;

@@ -39,7 +39,9 @@ Random effects use the same corrections and, as ``xtreg, re``, the normal distri
 With ``small_sample=False`` no factor is applied (clusters: :math:`q=1`) and tests use the
 normal and chi-squared distributions.
 
-The 2SLS estimator (:mod:`govcluster.panel.iv`) uses the same formulas with the projected
+The numpy implementation of these formulas, used by the 2SLS estimator
+(:mod:`govcluster.panel.iv`), is :func:`govcluster.core.covariance.sandwich`, with the factor
+:func:`govcluster.core.covariance.cluster_factor`; the 2SLS estimator uses them with the projected
 regressors :math:`\hat X = P_Z X` in place of :math:`X` (the conventions of ``ivreghdfe``;
 ``xtivreg2, fe`` would also count the absorbed entity effects in :math:`K` when clustering).
 """
@@ -53,7 +55,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govcluster.panel.checks import bandwidth
+from govcluster.core.covariance import bandwidth
 
 #: Human-readable description of each covariance type.
 DESCRIPTIONS = {
@@ -146,89 +148,3 @@ def inference(
     if cov_type == "unadjusted":
         corr = f"sigma2 = SSR/(N-K-d), N={n_obs}, K={k}, d={n_absorbed} absorbed effects"
     return Inference(None if normal else df_resid, corr)
-
-
-def sandwich(
-    xhat: np.ndarray,
-    resid: np.ndarray,
-    *,
-    cov_type: str,
-    small_sample: bool,
-    entity_codes: np.ndarray,
-    time_codes: np.ndarray,
-    n_absorbed: int,
-    dk_bandwidth: int | None = None,
-    n_params: int | None = None,
-) -> np.ndarray:
-    """Covariance of least-squares (or 2SLS, with ``xhat = P_Z X``) coefficients.
-
-    Parameters
-    ----------
-    xhat : ndarray, shape (n, k)
-        Regressors (projected regressors for 2SLS).
-    resid : ndarray, shape (n,) or (n, m)
-        Residuals; with ``m`` columns the covariance of the stacked coefficients of ``m``
-        equations on the same regressors is returned (ordered equation by equation).
-    cov_type, small_sample
-        See the module docstring.
-    entity_codes, time_codes : ndarray of int
-        Codes 0..G-1 of the entity and year of each row.
-    n_absorbed : int
-        Effects removed before the regression (counted only for ``robust``/``unadjusted``).
-    dk_bandwidth : int or None
-    n_params : int, optional
-        K of the small-sample factors if it differs from the columns of ``xhat`` (e.g. the
-        coefficients of a partialled-out regression, whose K is that of the full one).
-
-    Returns
-    -------
-    ndarray, shape (k*m, k*m)
-    """
-    u = resid[:, None] if resid.ndim == 1 else resid
-    n, k = xhat.shape
-    k = k if n_params is None else n_params
-    m = u.shape[1]
-    bread = np.linalg.inv(xhat.T @ xhat)
-    bread_m = np.kron(np.eye(m), bread)
-    scores = np.hstack([xhat * u[:, [j]] for j in range(m)])
-    ss = bool(small_sample)
-
-    def cluster_meat(codes: np.ndarray) -> tuple[np.ndarray, int]:
-        g = int(codes.max()) + 1
-        sums = np.zeros((g, scores.shape[1]))
-        np.add.at(sums, codes, scores)
-        return sums.T @ sums, len(np.unique(codes))
-
-    if cov_type == "unadjusted":
-        dof = n - k - n_absorbed if ss else n - n_absorbed
-        sigma = u.T @ u / dof
-        return np.kron(sigma, bread)
-    if cov_type == "robust":
-        scale = n / (n - k - n_absorbed) if ss else n / (n - n_absorbed)
-        meat = scores.T @ scores * scale
-    elif cov_type in ("cluster_entity", "cluster_twoway"):
-        dims = [entity_codes] if cov_type == "cluster_entity" else [entity_codes, time_codes]
-        if cov_type == "cluster_twoway":
-            pair = pd.factorize(pd.MultiIndex.from_arrays([entity_codes, time_codes]))[0]
-            dims.append(pair)
-        meat = np.zeros((scores.shape[1], scores.shape[1]))
-        for i, codes in enumerate(dims):
-            s, g = cluster_meat(codes)
-            factor = g / (g - 1) * (n - 1) / (n - k) if ss else 1.0
-            meat += (-1.0 if i == 2 else 1.0) * factor * s
-    elif cov_type == "driscoll_kraay":
-        t = int(time_codes.max()) + 1
-        h = np.zeros((t, scores.shape[1]))
-        np.add.at(h, time_codes, scores)
-        bw = bandwidth(len(np.unique(time_codes)), dk_bandwidth)
-        meat = h.T @ h
-        for j in range(1, bw + 1):
-            w = 1 - j / (bw + 1)
-            op = h[j:].T @ h[:-j]
-            meat += w * (op + op.T)
-        if ss:
-            meat *= n / (n - k)
-    else:  # pragma: no cover - options are validated by the specifications
-        raise ValueError(cov_type)
-    out = bread_m @ meat @ bread_m
-    return (out + out.T) / 2

@@ -35,17 +35,17 @@ import numpy as np
 import pandas as pd
 from linearmodels import BetweenOLS, PanelOLS, PooledOLS, RandomEffects
 
+from govcluster.core.covariance import bandwidth
 from govcluster.errors import EstimationError
-from govcluster.panel.checks import (
+from govcluster.panel.covariance import inference, linearmodels_options
+from govcluster.panel.results import PanelEstimate, TestResult, readonly
+from govcluster.panel.sample import (
     Sample,
-    bandwidth,
     check_clusters,
     check_design,
     prepare_sample,
-    time_dummies,
+    year_dummy_columns,
 )
-from govcluster.panel.covariance import inference, linearmodels_options
-from govcluster.panel.results import PanelEstimate, TestResult, readonly
 from govcluster.panel.spec import PanelSpec, diff_name
 
 CONST = "const"
@@ -123,7 +123,7 @@ def fit_panel_model(data: pd.DataFrame, spec: PanelSpec) -> PanelEstimate:
     ------
     EstimationError
         Unknown or non-numeric variable, no variation within entities under fixed effects,
-        perfect collinearity, too few clusters (see :mod:`govcluster.panel.checks`), or a
+        perfect collinearity, too few clusters (see :mod:`govcluster.panel.sample`), or a
         covariance the estimator does not support (``between`` allows ``unadjusted``,
         ``robust`` and ``cluster_entity``).
 
@@ -194,8 +194,7 @@ def fit_design(
     if year_dummies is None:
         year_dummies = spec.estimator == "twoway_fe"
     if year_dummies:
-        years = sorted(sample.frame[sample.time].unique())
-        d, dnames = time_dummies(sample.time_codes, years)
+        d, dnames = year_dummy_columns(sample)
         x = pd.concat([x, pd.DataFrame(d, index=x.index, columns=dnames)], axis=1)
     has_effects = spec.estimator in ("entity_fe", "twoway_fe")
     if has_effects:

@@ -37,10 +37,10 @@ import numpy as np
 import pandas as pd
 
 from govcluster.errors import EstimationError
-from govcluster.panel.checks import require_columns
 from govcluster.panel.estimators import fit_panel_model
 from govcluster.panel.lags import add_lags
 from govcluster.panel.results import PanelEstimate, TestResult, json_number
+from govcluster.panel.sample import require_columns
 from govcluster.panel.spec import WITHIN_ESTIMATORS, HeterogeneitySpec, PanelSpec
 
 

@@ -30,10 +30,10 @@ from typing import Any
 import pandas as pd
 
 from govcluster.errors import EstimationError
-from govcluster.panel.checks import require_columns
 from govcluster.panel.estimators import fit_panel_model
 from govcluster.panel.lags import add_lags, add_leads
 from govcluster.panel.results import PanelEstimate, json_number
+from govcluster.panel.sample import require_columns
 from govcluster.panel.spec import LocalProjectionSpec, PanelSpec, lag_name, lead_name
 
 
@@ -124,7 +124,9 @@ def fit_local_projections(data: pd.DataFrame, spec: LocalProjectionSpec) -> Loca
         raise EstimationError("spec must be a LocalProjectionSpec.")
     require_columns(data, [spec.outcome, spec.treatment, *spec.controls])
     frame = add_leads(
-        data, {spec.outcome: list(range(1, spec.horizons + 1))}, entity=spec.entity,
+        data,
+        {spec.outcome: list(range(1, spec.horizons + 1))},
+        entity=spec.entity,
         time=spec.time,
     )
     out_lags = set(spec.outcome_lags) | ({1} if spec.outcome_form == "long_difference" else set())

@@ -1,6 +1,7 @@
 r"""Panel instrumental variables: 2SLS after removing fixed effects or differencing.
 
-linearmodels has no fixed-effects IV estimator, so 2SLS is computed here with numpy after
+linearmodels has no fixed-effects IV estimator, so 2SLS is computed with the core
+(:mod:`govcluster.core.iv`, :mod:`govcluster.core.covariance`) after
 the transformation of the estimator:
 
 ``entity_fe``
@@ -62,17 +63,11 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from govcluster.core.absorb import demean
+from govcluster.core.covariance import bandwidth, sandwich
+from govcluster.core.iv import kp_rk_statistic, ols, two_stage_least_squares
 from govcluster.errors import EstimationError
-from govcluster.panel.checks import (
-    Sample,
-    bandwidth,
-    check_clusters,
-    check_design,
-    group_demean,
-    prepare_sample,
-    time_dummies,
-)
-from govcluster.panel.covariance import DESCRIPTIONS, inference, sandwich
+from govcluster.panel.covariance import DESCRIPTIONS, Inference, inference
 from govcluster.panel.estimators import CONST, capture_warnings, undiff
 from govcluster.panel.results import (
     CoefficientsMixin,
@@ -80,6 +75,13 @@ from govcluster.panel.results import (
     json_number,
     readonly,
     wald,
+)
+from govcluster.panel.sample import (
+    Sample,
+    check_clusters,
+    check_design,
+    prepare_sample,
+    year_dummy_columns,
 )
 from govcluster.panel.spec import PanelIVSpec, diff_name
 
@@ -220,7 +222,20 @@ class PanelIVEstimate(CoefficientsMixin):
 
 @dataclass(frozen=True)
 class _Design:
-    """Transformed arrays of an IV regression."""
+    """Transformed arrays of an IV regression.
+
+    Attributes
+    ----------
+    y : numpy.ndarray
+        ``(n,)`` transformed dependent variable.
+    endog, excluded : numpy.ndarray
+        ``(n, K1)`` endogenous regressors and ``(n, L)`` excluded instruments.
+    exog : numpy.ndarray
+        ``(n, K2)`` exogenous regressors: controls, intercept, then year dummies.
+    exog_names : list of str
+    n_absorbed : int
+        Entity effects removed by the within transformation (``n_entities - 1``), else 0.
+    """
 
     y: np.ndarray
     endog: np.ndarray
@@ -229,8 +244,33 @@ class _Design:
     exog_names: list[str]
     n_absorbed: int
 
+    @property
+    def regressors(self) -> np.ndarray:
+        """``X = [endogenous, exogenous]``."""
+        return np.hstack([self.endog, self.exog])
+
+    @property
+    def instruments(self) -> np.ndarray:
+        """``Z = [excluded, exogenous]``."""
+        return np.hstack([self.excluded, self.exog])
+
 
 def _build(data: pd.DataFrame, spec: PanelIVSpec) -> tuple[Sample, dict[str, list[str]], str]:
+    """Estimation sample, design columns by role and dependent column of ``spec``.
+
+    Parameters
+    ----------
+    data : DataFrame
+    spec : PanelIVSpec
+
+    Returns
+    -------
+    sample : Sample
+    roles : dict
+        ``{"endog", "instr", "ctrl"}`` to the columns of the sample (differenced ones for
+        ``first_difference``).
+    dependent : str
+    """
     endog = list(spec.expanded(spec.endogenous))
     instr = list(spec.expanded(spec.instruments))
     ctrl = list(spec.expanded(spec.controls))
@@ -265,7 +305,37 @@ def _build(data: pd.DataFrame, spec: PanelIVSpec) -> tuple[Sample, dict[str, lis
     return sample, {"endog": endog, "instr": instr, "ctrl": ctrl}, spec.outcome
 
 
+def _check_identified(sample: Sample, roles: dict[str, list[str]], estimator: str) -> None:
+    """Check the endogenous regressors and the instruments, each with the controls.
+
+    Raises :class:`EstimationError` (see :func:`govcluster.panel.sample.check_design`).
+    """
+    labels: dict[str, str] = {}
+    if estimator == "first_difference":
+        labels = {c: c[2:] for v in roles.values() for c in v}
+    for role in ("endog", "instr"):
+        check_design(sample, [*roles[role], *roles["ctrl"]], estimator=estimator, labels=labels)
+
+
 def _transform(sample: Sample, roles: dict[str, list[str]], dep: str, estimator: str) -> _Design:
+    """Apply the transformation of ``estimator`` to every variable.
+
+    Parameters
+    ----------
+    sample : Sample
+    roles : dict
+        Columns by role (see :func:`_build`).
+    dep : str
+        Dependent column.
+    estimator : {"pooled", "entity_fe", "twoway_fe", "first_difference"}
+
+    Returns
+    -------
+    _Design
+        For the fixed-effects estimators every column is :math:`w_{it} - \\bar w_i + \\bar w`
+        (the intercept keeps its meaning of ``xtivreg, fe``); ``twoway_fe`` adds the year
+        dummies, transformed likewise, to the exogenous regressors.
+    """
     frame = sample.frame
     arr = {k: frame[v].to_numpy(dtype=float).reshape(len(frame), -1) for k, v in roles.items()}
     y = frame[dep].to_numpy(dtype=float)
@@ -276,17 +346,16 @@ def _transform(sample: Sample, roles: dict[str, list[str]], dep: str, estimator:
         codes = sample.entity_codes
 
         def within(a: np.ndarray) -> np.ndarray:
-            return group_demean(a, codes) + a.mean(axis=0) if a.size else a
+            return demean(a, codes) + a.mean(axis=0) if a.size else a
 
         y = within(y[:, None])[:, 0]
         arr = {k: within(v) for k, v in arr.items()}
         n_absorbed = sample.n_entities - 1
     exog = np.hstack([arr["ctrl"], np.ones((n, 1))])
     if estimator == "twoway_fe":
-        years = sorted(frame[sample.time].unique())
-        d, dnames = time_dummies(sample.time_codes, years)
+        d, dnames = year_dummy_columns(sample)
         if d.shape[1]:
-            d = group_demean(d, sample.entity_codes) + d.mean(axis=0)
+            d = demean(d, sample.entity_codes) + d.mean(axis=0)
             exog = np.hstack([exog, d])
             exog_names += dnames
     return _Design(y, arr["endog"], arr["instr"], exog, exog_names, n_absorbed)
@@ -336,85 +405,109 @@ def fit_panel_iv(data: pd.DataFrame, spec: PanelIVSpec) -> PanelIVEstimate:
     return PanelIVEstimate(**values)
 
 
-def _ols(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    coef = np.linalg.lstsq(x, y, rcond=None)[0]
-    return coef, y - x @ coef
-
-
-def _fit_iv(data: pd.DataFrame, spec: PanelIVSpec) -> PanelIVEstimate:
-    sample, roles, dep = _build(data, spec)
-    labels: dict[str, str] = {}
-    if spec.estimator == "first_difference":
-        labels = {c: c[2:] for v in roles.values() for c in v}
-    for role in ("endog", "instr"):
-        check_design(
-            sample, [*roles[role], *roles["ctrl"]], estimator=spec.estimator, labels=labels
-        )
-    clusters = check_clusters(sample, spec.cov_type, dk_bandwidth=spec.dk_bandwidth)
-    d = _transform(sample, roles, dep, spec.estimator)
-    n = len(d.y)
-    x = np.hstack([d.endog, d.exog])
-    z = np.hstack([d.excluded, d.exog])
-    k, kz = x.shape[1], z.shape[1]
-    if kz >= n:
-        raise EstimationError(f"Not enough observations ({n}) for {kz} instruments.")
-    xhat = z @ np.linalg.lstsq(z, x, rcond=None)[0]
-    beta = np.linalg.solve(xhat.T @ x, xhat.T @ d.y)
-    resid = d.y - x @ beta
-    cov_kw: dict[str, Any] = {
+def _covariance_options(sample: Sample, spec: PanelIVSpec, design: _Design) -> dict[str, Any]:
+    """Keyword arguments of :func:`govcluster.core.covariance.sandwich` for ``spec``."""
+    return {
         "cov_type": spec.cov_type,
         "small_sample": spec.small_sample,
         "entity_codes": sample.entity_codes,
         "time_codes": sample.time_codes,
-        "n_absorbed": d.n_absorbed,
+        "n_absorbed": design.n_absorbed,
         "dk_bandwidth": spec.dk_bandwidth,
     }
-    cov = sandwich(xhat, resid, **cov_kw)
-    inf = inference(
-        spec.cov_type,
-        small_sample=spec.small_sample,
-        n_obs=n,
-        n_params=k,
-        n_absorbed=d.n_absorbed,
-        clusters=clusters,
-    )
-    inf_z = inference(
-        spec.cov_type,
-        small_sample=spec.small_sample,
-        n_obs=n,
-        n_params=kz,
-        n_absorbed=d.n_absorbed,
-        clusters=clusters,
-    )
-    n_endog, n_instr = d.endog.shape[1], d.excluded.shape[1]
-    names = [*roles["endog"], *d.exog_names]
-    if spec.estimator == "first_difference":
-        # the coefficient of d_x is the effect of x: report it under the variable's name
-        names = [undiff(c) if c != CONST else c for c in names]
-    report = list(range(n_endog + len(roles["ctrl"]) + 1))  # year dummies come last
 
-    # first stages
-    first: list[FirstStage] = []
-    _, e_w = _ols(d.exog, d.endog)
-    dof_h = n - kz - d.n_absorbed
+
+def _inference(
+    spec: PanelIVSpec,
+    design: _Design,
+    clusters: tuple[tuple[str, int], ...],
+    *,
+    n_params: int,
+) -> Inference:
+    """Reference distribution of tests on a regression with ``n_params`` coefficients."""
+    return inference(
+        spec.cov_type,
+        small_sample=spec.small_sample,
+        n_obs=len(design.y),
+        n_params=n_params,
+        n_absorbed=design.n_absorbed,
+        clusters=clusters,
+    )
+
+
+def _coefficient_names(
+    roles: dict[str, list[str]], design: _Design, estimator: str
+) -> tuple[list[str], list[int], list[str]]:
+    """Names of the coefficients, positions of the reported ones and instrument names.
+
+    Returns
+    -------
+    names : list of str
+        Endogenous regressors, controls, intercept, year dummies; for ``first_difference``
+        the coefficient of ``d_x`` is reported under the name ``x``, the effect of ``x``.
+    report : list of int
+        Positions of the reported coefficients (all but the year dummies, which come last).
+    instrument_names : list of str
+    """
+    names = [*roles["endog"], *design.exog_names]
     iv_names = roles["instr"]
-    if spec.estimator == "first_difference":
+    if estimator == "first_difference":
+        names = [undiff(c) if c != CONST else c for c in names]
         iv_names = [undiff(c) for c in iv_names]
-    for j in range(n_endog):
-        coef, v = _ols(z, d.endog[:, j])
+    report = list(range(len(roles["endog"]) + len(roles["ctrl"]) + 1))
+    return names, report, iv_names
+
+
+def _first_stages(
+    design: _Design,
+    z: np.ndarray,
+    endog_resid: np.ndarray,
+    *,
+    endog_names: list[str],
+    instrument_names: list[str],
+    cov_kw: dict[str, Any],
+    df_denom: int | None,
+) -> tuple[FirstStage, ...]:
+    """First-stage regression of each endogenous regressor on all instruments.
+
+    Parameters
+    ----------
+    design : _Design
+    z : numpy.ndarray
+        ``(n, L + K2)`` instruments, excluded first.
+    endog_resid : numpy.ndarray
+        ``(n, K1)`` endogenous regressors residualised on the exogenous ones (the restricted
+        model of the homoskedastic F and of the partial R-squared).
+    endog_names, instrument_names : list of str
+        Reported names.
+    cov_kw : dict
+        Covariance options (:func:`_covariance_options`).
+    df_denom : int or None
+        Denominator degrees of freedom of the F test (None: chi2 / L).
+
+    Returns
+    -------
+    tuple of FirstStage
+    """
+    n, kz = z.shape
+    n_instr = design.excluded.shape[1]
+    dof_h = n - kz - design.n_absorbed
+    r = np.zeros((n_instr, kz))
+    r[:, :n_instr] = np.eye(n_instr)
+    first: list[FirstStage] = []
+    for j in range(design.endog.shape[1]):
+        coef, v = ols(z, design.endog[:, j])
         vc = sandwich(z, v, **cov_kw)
-        r = np.zeros((n_instr, kz))
-        r[:, :n_instr] = np.eye(n_instr)
-        test = wald(coef, vc, r, np.zeros(n_instr), df_denom=inf_z.df, name="", null="")
+        test = wald(coef, vc, r, np.zeros(n_instr), df_denom=df_denom, name="", null="")
         rss_u = float(v @ v)
-        rss_r = float(e_w[:, j] @ e_w[:, j])
+        rss_r = float(endog_resid[:, j] @ endog_resid[:, j])
         f_h = ((rss_r - rss_u) / n_instr) / (rss_u / dof_h) if rss_u > 0 else math.inf
         se = np.sqrt(np.diag(vc))[:n_instr]
         first.append(
             FirstStage(
-                endogenous=names[j],
+                endogenous=endog_names[j],
                 instruments=tuple(
-                    (iv_names[i], float(coef[i]), float(se[i])) for i in range(n_instr)
+                    (instrument_names[i], float(coef[i]), float(se[i])) for i in range(n_instr)
                 ),
                 f_statistic=test.statistic
                 if test.distribution == "F"
@@ -426,23 +519,89 @@ def _fit_iv(data: pd.DataFrame, spec: PanelIVSpec) -> PanelIVEstimate:
                 partial_r2=float(1 - rss_u / rss_r) if rss_r > 0 else math.nan,
             )
         )
+    return tuple(first)
 
-    # Kleibergen-Paap rk statistic on variables partialled of the exogenous regressors
-    _, zt = _ols(d.exog, d.excluded)
-    pi, vres = _ols(zt, e_w)
-    vpi = sandwich(zt, vres, n_params=kz, **cov_kw)
-    rk = kp_rk_statistic(pi, vpi, zt, e_w)
+
+def _underidentification(
+    design: _Design,
+    endog_resid: np.ndarray,
+    *,
+    n_instruments_total: int,
+    cov_type: str,
+    cov_kw: dict[str, Any],
+) -> tuple[float, TestResult]:
+    """Kleibergen-Paap rk Wald statistic and its chi2 test of underidentification.
+
+    The instruments and endogenous regressors are partialled of the exogenous regressors;
+    the covariance of the first-stage coefficients is that of the specification with ``K``
+    the number of all instruments (``n_instruments_total``).
+
+    Returns
+    -------
+    statistic : float
+    test : TestResult
+    """
+    n_endog, n_instr = design.endog.shape[1], design.excluded.shape[1]
+    _, zt = ols(design.exog, design.excluded)
+    pi, vres = ols(zt, endog_resid)
+    vpi = sandwich(zt, vres, n_params=n_instruments_total, **cov_kw)
+    rk = kp_rk_statistic(pi, vpi, zt, endog_resid)
     rk_df = n_instr - n_endog + 1
-    under = TestResult(
+    test = TestResult(
         name="Kleibergen-Paap rk Wald test of underidentification",
         null_hypothesis="the equation is underidentified (rank of Pi is K1 - 1)",
         statistic=rk,
         df=float(rk_df),
         p_value=float(stats.chi2.sf(rk, rk_df)),
         distribution="chi2",
-        notes=(f"covariance: {DESCRIPTIONS[spec.cov_type]}",),
+        notes=(f"covariance: {DESCRIPTIONS[cov_type]}",),
     )
+    return rk, test
 
+
+def _fit_iv(data: pd.DataFrame, spec: PanelIVSpec) -> PanelIVEstimate:
+    """Estimate ``spec`` (see :func:`fit_panel_iv`, which also records the warnings).
+
+    Parameters
+    ----------
+    data : DataFrame
+    spec : PanelIVSpec
+
+    Returns
+    -------
+    PanelIVEstimate
+        With an empty ``warnings``.
+    """
+    sample, roles, dep = _build(data, spec)
+    _check_identified(sample, roles, spec.estimator)
+    clusters = check_clusters(sample, spec.cov_type, dk_bandwidth=spec.dk_bandwidth)
+    d = _transform(sample, roles, dep, spec.estimator)
+    n = len(d.y)
+    x, z = d.regressors, d.instruments
+    k, kz = x.shape[1], z.shape[1]
+    if kz >= n:
+        raise EstimationError(f"Not enough observations ({n}) for {kz} instruments.")
+    fit = two_stage_least_squares(d.y, x, z)
+    beta, resid = fit.beta, fit.resid
+    cov_kw = _covariance_options(sample, spec, d)
+    cov = sandwich(fit.xhat, resid, **cov_kw)
+    inf = _inference(spec, d, clusters, n_params=k)
+    inf_z = _inference(spec, d, clusters, n_params=kz)
+    n_endog, n_instr = d.endog.shape[1], d.excluded.shape[1]
+    names, report, iv_names = _coefficient_names(roles, d, spec.estimator)
+    _, e_w = ols(d.exog, d.endog)
+    first = _first_stages(
+        d,
+        z,
+        e_w,
+        endog_names=names[:n_endog],
+        instrument_names=iv_names,
+        cov_kw=cov_kw,
+        df_denom=inf_z.df,
+    )
+    rk, under = _underidentification(
+        d, e_w, n_instruments_total=kz, cov_type=spec.cov_type, cov_kw=cov_kw
+    )
     ar = _anderson_rubin(d, z, spec, cov_kw, inf_z.df, beta[:n_endog], cov[:n_endog, :n_endog])
     years = sample.frame[sample.time]
     fe = {"entity_fe": ("entity",), "twoway_fe": ("entity", "time")}.get(spec.estimator, ())
@@ -467,7 +626,7 @@ def _fit_iv(data: pd.DataFrame, spec: PanelIVSpec) -> PanelIVEstimate:
         r2=r2,
         mean_dependent=float(sample.frame[dep].mean()),
         fixed_effects=fe,
-        first_stages=tuple(first),
+        first_stages=first,
         kp_rk_wald_f=rk / n_instr,
         underidentification=under,
         anderson_rubin=ar,
@@ -475,68 +634,6 @@ def _fit_iv(data: pd.DataFrame, spec: PanelIVSpec) -> PanelIVEstimate:
         if spec.cov_type == "driscoll_kraay"
         else None,
     )
-
-
-def _sqrtm_psd(a: np.ndarray) -> np.ndarray:
-    w, v = np.linalg.eigh((a + a.T) / 2)
-    return (v * np.sqrt(np.clip(w, 0, None))) @ v.T
-
-
-def kp_rk_statistic(
-    pi: np.ndarray,
-    cov_vec_pi: np.ndarray,
-    z: np.ndarray,
-    y: np.ndarray,
-    *,
-    g_matrix: np.ndarray | None = None,
-) -> float:
-    """Kleibergen-Paap (2006) rk Wald statistic that ``rank(pi) = K1 - 1``.
-
-    Parameters
-    ----------
-    pi : ndarray, shape (L, K1)
-        First-stage coefficients of the excluded instruments.
-    cov_vec_pi : ndarray, shape (L*K1, L*K1)
-        Covariance of ``vec(pi)`` (columns stacked: instruments within endogenous).
-    z, y : ndarray
-        Partialled instruments and endogenous regressors (for the standardisation).
-    g_matrix : ndarray, optional
-        Upper-triangular G with G'G the standardisation of the endogenous regressors; the
-        default is the Cholesky factor of ``y'y`` (Stata's ``ranktest``).
-
-    Returns
-    -------
-    float
-        The statistic, chi2((L - K1 + 1)) under the null.
-
-    Notes
-    -----
-    :math:`\\Theta = F\\Pi G^{-1}` with :math:`F'F = Z'Z`; with the SVD
-    :math:`\\Theta = USV'` and :math:`q = K1 - 1`,
-    :math:`A_\\perp = U_{\\cdot,2}U_{22}^{-1}(U_{22}U_{22}')^{1/2}`,
-    :math:`B_\\perp = (V_{22}V_{22}')^{1/2}V_{22}'^{-1}V_{\\cdot,2}'`,
-    :math:`\\lambda = (B_\\perp\\otimes A_\\perp')\\mathrm{vec}\\,\\Theta` and
-    :math:`rk = \\lambda'[(B_\\perp\\otimes A_\\perp')\\hat V_\\Theta(\\ldots)']^{-1}\\lambda`.
-    """
-    n_instr, k1 = pi.shape
-    f = np.linalg.cholesky(z.T @ z).T
-    g = np.linalg.cholesky(y.T @ y).T if g_matrix is None else g_matrix
-    g_inv = np.linalg.inv(g)
-    theta = f @ pi @ g_inv
-    # vec(F Pi G^-1) = (G^-T kron F) vec(Pi)
-    trans = np.kron(g_inv.T, f)
-    v_theta = trans @ cov_vec_pi @ trans.T
-    u, _, vt = np.linalg.svd(theta, full_matrices=True)
-    vv = vt.T
-    q = k1 - 1
-    u22 = u[q:, q:]
-    v22 = vv[q:, q:]
-    a_perp = u[:, q:] @ np.linalg.solve(u22, _sqrtm_psd(u22 @ u22.T))
-    b_perp = _sqrtm_psd(v22 @ v22.T) @ np.linalg.solve(v22.T, vv[:, q:].T)
-    kron = np.kron(b_perp, a_perp.T)
-    lam = kron @ theta.reshape(-1, order="F")
-    omega = kron @ v_theta @ kron.T
-    return float(lam @ np.linalg.solve(omega, lam))
 
 
 def _anderson_rubin(
@@ -548,26 +645,58 @@ def _anderson_rubin(
     beta_endog: np.ndarray,
     cov_endog: np.ndarray,
 ) -> AndersonRubin:
+    """Anderson-Rubin test of ``spec.ar_null`` and, with one endogenous regressor, its set.
+
+    Parameters
+    ----------
+    d : _Design
+    z : numpy.ndarray
+        All instruments, excluded first.
+    spec : PanelIVSpec
+        Null value, confidence level and grid of the set.
+    cov_kw : dict
+        Covariance options (:func:`_covariance_options`).
+    df_denom : int or None
+        Denominator degrees of freedom of the F test (None: chi2).
+    beta_endog, cov_endog : numpy.ndarray
+        2SLS estimate and covariance of the endogenous coefficients (centre and width of the
+        grid).
+
+    Returns
+    -------
+    AndersonRubin
+    """
     n_endog, n_instr = d.endog.shape[1], d.excluded.shape[1]
     kz = z.shape[1]
     null = np.full(n_endog, spec.ar_null)
     r = np.zeros((n_instr, kz))
     r[:, :n_instr] = np.eye(n_instr)
-    coef, e = _ols(z, d.y - d.endog @ null)
+    coef, e = ols(z, d.y - d.endog @ null)
     vc = sandwich(z, e, **cov_kw)
     test = wald(
-        coef, vc, r, np.zeros(n_instr), df_denom=df_denom,
+        coef,
+        vc,
+        r,
+        np.zeros(n_instr),
+        df_denom=df_denom,
         name="Anderson-Rubin test",
         null=f"coefficient(s) of the endogenous regressor(s) = {spec.ar_null:g}",
         notes=("robust to weak instruments",),
     )
     alpha = 1 - spec.level
     if n_endog != 1:
-        return AndersonRubin(test, spec.ar_null, spec.level, None, None, None,
-                             ("confidence set computed for one endogenous regressor only",))
+        return AndersonRubin(
+            test,
+            spec.ar_null,
+            spec.level,
+            None,
+            None,
+            None,
+            ("confidence set computed for one endogenous regressor only",),
+        )
     # Reduced forms of y and x on all instruments: AR(b) uses g(b) = g_y - b g_x and a
     # covariance quadratic in b.
-    coefs, resid = _ols(z, np.column_stack([d.y, d.endog[:, 0]]))
+    coefs, resid = ols(z, np.column_stack([d.y, d.endog[:, 0]]))
     c = sandwich(z, resid, **cov_kw)
     gy, gx = coefs[:n_instr, 0], coefs[:n_instr, 1]
     sel_y = np.arange(n_instr)

@@ -24,9 +24,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from govcluster.columns import ENTITY, REGION, TIME
+from govcluster.core.options import check_option
 from govcluster.errors import EstimationError
 
 Estimator = Literal["pooled", "entity_fe", "twoway_fe", "random", "between", "first_difference"]
@@ -44,14 +45,6 @@ LESS_DEVELOPED_GROUPS: dict[str, tuple[str, ...]] = {
     "east": ("east",),
     "less_developed": ("central", "west"),
 }
-
-
-def check_option(value: object, options: Any, name: str) -> None:
-    """Raise :class:`EstimationError` unless ``value`` is one of the ``Literal`` ``options``."""
-    allowed = get_args(options)
-    if value not in allowed:
-        shown = ", ".join(repr(a) for a in allowed)
-        raise EstimationError(f"{name}={value!r} is not an option; use one of {shown}.")
 
 
 def _names(value: str | Sequence[str], what: str) -> tuple[str, ...]:
@@ -173,8 +166,8 @@ class PanelSpec:
             raise EstimationError(f"outcome must be a column name; got {self.outcome!r}.")
         if not self.regressors:
             raise EstimationError("regressors is empty; give at least the treatment variable.")
-        check_option(self.estimator, Estimator, "estimator")
-        check_option(self.cov_type, CovType, "cov_type")
+        check_option(self.estimator, Estimator, name="estimator")
+        check_option(self.cov_type, CovType, name="cov_type")
         _check_level(self.level)
         _check_bandwidth(self.dk_bandwidth)
         both = set(self.regressors) & set(self.controls)
@@ -313,8 +306,8 @@ class PanelIVSpec:
             raise EstimationError("endogenous is empty; give the endogenous regressor(s).")
         if not self.instruments:
             raise EstimationError("instruments is empty; give at least one excluded instrument.")
-        check_option(self.estimator, IVEstimator, "estimator")
-        check_option(self.cov_type, CovType, "cov_type")
+        check_option(self.estimator, IVEstimator, name="estimator")
+        check_option(self.cov_type, CovType, name="cov_type")
         _check_level(self.level)
         _check_bandwidth(self.dk_bandwidth)
         if not math.isfinite(self.ar_null):
@@ -460,15 +453,15 @@ class LocalProjectionSpec:
             raise EstimationError(f"horizons={self.horizons!r} must be an integer >= 0.")
         if self.horizons < 0:
             raise EstimationError(f"horizons={self.horizons!r} must be >= 0.")
-        check_option(self.estimator, Estimator, "estimator")
+        check_option(self.estimator, Estimator, name="estimator")
         if self.estimator == "between":
             raise EstimationError(
                 "Local projections need a panel estimator; 'between' collapses the years. Use "
                 "'twoway_fe' (default), 'entity_fe', 'pooled', 'random' or 'first_difference'."
             )
-        check_option(self.cov_type, CovType, "cov_type")
-        check_option(self.outcome_form, LPOutcome, "outcome_form")
-        check_option(self.sample, LPSample, "sample")
+        check_option(self.cov_type, CovType, name="cov_type")
+        check_option(self.outcome_form, LPOutcome, name="outcome_form")
+        check_option(self.sample, LPSample, name="sample")
         _check_level(self.level)
         _check_bandwidth(self.dk_bandwidth)
         if self.treatment == self.outcome or self.treatment in self.controls:
@@ -575,9 +568,8 @@ __all__ = [
     "PanelIVSpec",
     "PanelSpec",
     "WITHIN_ESTIMATORS",
-    "check_option",
+    "check_option",  # re-exported from govcluster.core.options for existing callers
     "diff_name",
     "lag_name",
     "lead_name",
 ]
-

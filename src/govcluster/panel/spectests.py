@@ -38,15 +38,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from govcluster.core.absorb import demean, group_means
+from govcluster.core.options import check_option
 from govcluster.errors import EstimationError
-from govcluster.panel.checks import (
-    Sample,
-    check_clusters,
-    check_design,
-    group_demean,
-    group_means,
-    time_dummies,
-)
 from govcluster.panel.estimators import (
     build_sample,
     capture_warnings,
@@ -54,7 +48,13 @@ from govcluster.panel.estimators import (
     fitted_to_estimate,
 )
 from govcluster.panel.results import HausmanTest, TestResult, wald
-from govcluster.panel.spec import MundlakBase, PanelSpec, check_option
+from govcluster.panel.sample import (
+    Sample,
+    check_clusters,
+    check_design,
+    year_dummy_columns,
+)
+from govcluster.panel.spec import MundlakBase, PanelSpec
 
 
 def _levels_spec(spec: PanelSpec) -> PanelSpec:
@@ -135,8 +135,7 @@ def _design_matrix(sample: Sample, cols: list[str], *, year_dummies: bool) -> np
     x = sample.frame[cols].to_numpy(dtype=float)
     parts = [x, np.ones((len(x), 1))]
     if year_dummies:
-        years = sorted(sample.frame[sample.time].unique())
-        parts.append(time_dummies(sample.time_codes, years)[0])
+        parts.append(year_dummy_columns(sample)[0])
     return np.hstack(parts)
 
 
@@ -235,15 +234,16 @@ def mundlak_test(
     where :math:`\\bar x_i` are the entity means (over the estimation sample) of the
     regressors and controls that vary within entities.
     """
-    check_option(base, MundlakBase, "base")
+    check_option(base, MundlakBase, name="base")
     lv = _levels_spec(spec)
     sample, dep, cols, _ = build_sample(data, lv.replace(estimator="pooled"))
     x = sample.frame[cols].to_numpy(dtype=float)
     codes = sample.entity_codes
-    within = group_demean(x, codes)
+    within = demean(x, codes)
     scale = np.sqrt(((x - x.mean(axis=0)) ** 2).sum(axis=0))
     varying = [
-        c for j, c in enumerate(cols)
+        c
+        for j, c in enumerate(cols)
         if scale[j] > 0 and np.sqrt((within[:, j] ** 2).sum()) > 1e-9 * scale[j]
     ]
     if not varying:

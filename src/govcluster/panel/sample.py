@@ -1,4 +1,4 @@
-"""Checks before estimation and the construction of the estimation sample.
+"""The estimation sample of a panel regression, and the checks before estimating it.
 
 Everything that would make an estimate wrong or unidentified is an
 :class:`~govcluster.errors.EstimationError` whose message names the variables and says what to
@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from govcluster.core.absorb import demean, group_means, year_dummies
+from govcluster.core.covariance import bandwidth
 from govcluster.errors import EstimationError, FewClustersWarning
 from govcluster.panel.lags import _shifted, check_panel_index
 from govcluster.panel.spec import diff_name, lag_name, lead_name
@@ -208,37 +210,21 @@ def prepare_sample(
     return Sample(frame=out, entity=entity, time=time, n_input=n_input, dropped=dropped)
 
 
-def group_demean(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """Subtract from each row the mean of its group (``codes`` are 0..G-1)."""
-    values = np.asarray(values, dtype=float)
-    two_d = values.ndim == 2
-    v = values if two_d else values[:, None]
-    n_groups = int(codes.max()) + 1 if len(codes) else 0
-    counts = np.bincount(codes, minlength=n_groups).astype(float)
-    sums = np.zeros((n_groups, v.shape[1]))
-    np.add.at(sums, codes, v)
-    out = v - (sums / counts[:, None])[codes]
-    return out if two_d else out[:, 0]
+def year_dummy_columns(sample: Sample) -> tuple[np.ndarray, list[str]]:
+    """Dummies of every year of ``sample`` but the first, with names ``year_{yyyy}``.
 
+    Parameters
+    ----------
+    sample : Sample
 
-def group_means(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """Per-group means (rows ordered by code)."""
-    v = np.asarray(values, dtype=float)
-    v = v if v.ndim == 2 else v[:, None]
-    n_groups = int(codes.max()) + 1
-    counts = np.bincount(codes, minlength=n_groups).astype(float)
-    sums = np.zeros((n_groups, v.shape[1]))
-    np.add.at(sums, codes, v)
-    return sums / counts[:, None]
-
-
-def time_dummies(time_codes: np.ndarray, years: Sequence[int]) -> tuple[np.ndarray, list[str]]:
-    """Dummies of every year but the first, with names ``year_{yyyy}``."""
-    n_periods = len(years)
-    d = np.zeros((len(time_codes), max(n_periods - 1, 0)))
-    for j in range(1, n_periods):
-        d[:, j - 1] = time_codes == j
-    return d, [f"year_{y}" for y in list(years)[1:]]
+    Returns
+    -------
+    dummies : numpy.ndarray
+        ``(n, T - 1)``, see :func:`govcluster.core.absorb.year_dummies`.
+    names : list of str
+    """
+    years = sorted(sample.frame[sample.time].unique())
+    return year_dummies(sample.time_codes, len(years)), [f"year_{y}" for y in years[1:]]
 
 
 def _span_residual(basis: np.ndarray, col: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -273,7 +259,7 @@ def check_design(
     scale = np.sqrt(((x - x.mean(axis=0)) ** 2).sum(axis=0))
     extra: list[tuple[str, np.ndarray]] = []
     if estimator in ("entity_fe", "twoway_fe"):
-        xt = group_demean(x, ent)
+        xt = demean(x, ent)
         for j, c in enumerate(columns):
             if scale[j] == 0:
                 raise EstimationError(
@@ -287,9 +273,8 @@ def check_design(
                     "'pooled' or 'between' to estimate the effect of a time-invariant variable."
                 )
         if estimator == "twoway_fe":
-            years = sorted(frame[sample.time].unique())
-            d, _ = time_dummies(sample.time_codes, years)
-            dt = group_demean(d, ent) if d.shape[1] else d
+            d, _ = year_dummy_columns(sample)
+            dt = demean(d, ent) if d.shape[1] else d
             for j, c in enumerate(columns):
                 _, resid = _span_residual(dt, xt[:, j])
                 if np.sqrt((resid**2).sum()) <= _COLLINEAR_TOL * np.sqrt((xt[:, j] ** 2).sum()):
@@ -422,8 +407,10 @@ def check_clusters(
                 f"sample has {g}. Use cov_type='robust' or 'unadjusted', or more data."
             )
         if g < MIN_CLUSTERS_RELIABLE:
-            kind = "years for the Driscoll-Kraay kernel" if cov_type == "driscoll_kraay" else (
-                f"clusters in {col!r}"
+            kind = (
+                "years for the Driscoll-Kraay kernel"
+                if cov_type == "driscoll_kraay"
+                else (f"clusters in {col!r}")
             )
             warnings.warn(
                 f"Only {g} {kind} for cov_type={cov_type!r} (fewer than "
@@ -434,10 +421,3 @@ def check_clusters(
                 stacklevel=3,
             )
     return tuple(counts)
-
-
-def bandwidth(n_periods: int, requested: int | None) -> int:
-    """Driscoll-Kraay bandwidth: ``requested`` or floor(4 (T/100)^(2/9)) (Newey-West 1994)."""
-    if requested is not None:
-        return int(requested)
-    return int(np.floor(4 * (n_periods / 100) ** (2 / 9)))
