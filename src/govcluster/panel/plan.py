@@ -22,7 +22,7 @@ rows left out are counted in the record).
 
 JSON record of a job (``run_panel_job``)::
 
-    {"job": str, "kind": "baseline" | "specification_tests" | "local_projections"
+    {"schema_version": 1, "job": str, "kind": "baseline" | "specification_tests" | "local_projections"
      | "heterogeneity" | "iv", "years": [first, last] | null,
      "n_rows_outside_years": int, "result": <the result's to_dict()>}
 """
@@ -49,6 +49,7 @@ from govcluster.panel.spec import (
     PanelSpec,
 )
 from govcluster.panel.spectests import specification_tests
+from govcluster.records.base import SCHEMA_VERSION, stamp
 
 JobKind = Literal["baseline", "specification_tests", "local_projections", "heterogeneity", "iv"]
 
@@ -207,11 +208,12 @@ def run_panel_job(data: pd.DataFrame, job: PanelJob) -> dict[str, Any]:
     else:
         result = fit_panel_iv(sample, job.spec)
     return {
+        "schema_version": SCHEMA_VERSION,
         "job": job.name,
         "kind": job.kind,
         "years": list(job.years) if job.years else None,
         "n_rows_outside_years": int(len(data) - len(sample)),
-        "result": result.to_dict(),
+        "result": stamp(result.to_dict()),
     }
 
 
