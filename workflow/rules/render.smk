@@ -38,7 +38,7 @@ def exhibit_outputs(exhibit):
     return {
         extension: report(
             out(path),
-            caption=f"../report/{exhibit.name}.rst",
+            caption=f"../report/{exhibit.caption}",
             category=exhibit.category,
             subcategory=exhibit.subcategory,
             labels={"exhibit": exhibit.name, "format": extension},

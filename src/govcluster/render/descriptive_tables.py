@@ -23,6 +23,7 @@ from govcluster.render.formatting import (
     significance_stars,
 )
 from govcluster.render.labels import stars_note, word
+from govcluster.render.table_text import construct_caption
 from govcluster.render.tables import HeaderCell, Panel, Row, Table, make_header
 
 #: Columns of the summary-statistics table, in order.
@@ -38,13 +39,6 @@ SUMMARY_TABLE_COLUMNS = (
     "median",
     "max",
 )
-
-
-def construct_caption(config: ProjectConfig, construct: str) -> str:
-    """A construct's label followed by its code: ``"Government intervention (GOV)"``."""
-    if config.language == "zh":
-        return f"{config.label(construct)}（{construct}）"
-    return f"{config.label(construct)} ({construct})"
 
 
 def _indexed_by(table: pd.DataFrame, column: str) -> pd.DataFrame:
