@@ -15,6 +15,7 @@ from scipy import stats
 
 from govcluster.columns import REGION, TIME
 from govcluster.config import ProjectConfig
+from govcluster.describe import SUMMARY_COLUMNS
 from govcluster.regions import REGIONS
 from govcluster.render.formatting import (
     DEFAULT_STARS,
@@ -26,19 +27,9 @@ from govcluster.render.labels import stars_note, word
 from govcluster.render.table_text import construct_caption
 from govcluster.render.tables import HeaderCell, Panel, Row, Table, make_header
 
-#: Columns of the summary-statistics table, in order.
-SUMMARY_TABLE_COLUMNS = (
-    "N",
-    "n",
-    "T_bar",
-    "mean",
-    "sd_overall",
-    "sd_between",
-    "sd_within",
-    "min",
-    "median",
-    "max",
-)
+#: Columns of the summary-statistics table, in order: those of
+#: :data:`govcluster.describe.SUMMARY_COLUMNS` up to the maximum.
+SUMMARY_TABLE_COLUMNS = SUMMARY_COLUMNS[: SUMMARY_COLUMNS.index("max") + 1]
 
 
 def _indexed_by(table: pd.DataFrame, column: str) -> pd.DataFrame:
