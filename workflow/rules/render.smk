@@ -24,7 +24,7 @@ def render_targets():
 
 def exhibit_inputs(exhibit):
     """The stored results an exhibit reads, and the rendering code."""
-    files = {"code": package_code("render")}
+    files = {"code": package_code("render", "records", "registry", "describe")}
     files.update({source: RENDER_SOURCES[source] for source in exhibit.sources})
     if exhibit.panel_jobs:
         files["panel"] = [
