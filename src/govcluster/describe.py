@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+
 from govcluster.columns import ENTITY, TIME
 from govcluster.render.markdown import to_markdown_table
 

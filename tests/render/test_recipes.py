@@ -23,9 +23,9 @@ from matplotlib.figure import Figure
 
 import govcluster.config as config_module
 from govcluster import io
+from govcluster.clean import clean_panel
 from govcluster.config import build_config, load_schema
 from govcluster.errors import ConfigError
-from govcluster.clean import clean_panel
 from govcluster.indices import build_analysis_panel
 from govcluster.ingest import ingest_table
 from govcluster.panel.plan import project_panel_jobs, run_panel_job
@@ -126,9 +126,7 @@ def _toy_table(sources, project, settings) -> Table:
         panels=(Panel("", rows),),
         notes=("Slope through the origin.",),
         label="toy_table",
-        numbers=pd.DataFrame(
-            [{"job": n, "slope": r.result.slope} for n, r in records.items()]
-        ),
+        numbers=pd.DataFrame([{"job": n, "slope": r.result.slope} for n, r in records.items()]),
     )
 
 

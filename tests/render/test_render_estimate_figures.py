@@ -35,10 +35,10 @@ def excludes_zero(entry):
 def mediation_path(results, path, mediator=None):
     """The stored path record (read from the JSON dict, independently of the renderers)."""
     return next(
-        e for e in results["paths"]
+        e
+        for e in results["paths"]
         if e["path"] == path and (mediator is None or e["mediator"] == mediator)
     )
-
 
 
 def build(kind: str, small_run, language: str) -> Figure:

@@ -18,7 +18,8 @@ MECHANISMS = ["OPEN", "COOP", "ABSORB", "INNOV", "BRAND", "SOCAP"]
 def mediation_path(results, path, mediator=None):
     """The stored path record (read from the JSON dict, independently of the renderers)."""
     return next(
-        e for e in results["paths"]
+        e
+        for e in results["paths"]
         if e["path"] == path and (mediator is None or e["mediator"] == mediator)
     )
 
@@ -27,7 +28,8 @@ def inference_row(results, method, mediator, model="parallel"):
     effect = f"indirect_single[{mediator}]" if model == "single" else f"indirect[{mediator}]"
     return next(
         (
-            e for e in results["inference"]
+            e
+            for e in results["inference"]
             if e["effect"] == effect and e["method"] == method and e["model"] == model
         ),
         {},
@@ -36,7 +38,8 @@ def inference_row(results, method, mediator, model="parallel"):
 
 def stepwise_decision(results, mediator, model):
     return next(
-        d for d in results["stepwise"]["decisions"]
+        d
+        for d in results["stepwise"]["decisions"]
         if d["mediator"] == mediator and d["model"] == model
     )
 

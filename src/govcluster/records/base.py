@@ -80,7 +80,8 @@ def _read(tp: Any, value: Any, where: str) -> Any:
             return tuple(_read(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
         if len(args) != len(value):
             raise RecordError(f"{where}: expected {len(args)} values, got {len(value)}")
-        return tuple(_read(a, v, f"{where}[{i}]") for i, (a, v) in enumerate(zip(args, value)))
+        pairs = enumerate(zip(args, value, strict=True))
+        return tuple(_read(a, v, f"{where}[{i}]") for i, (a, v) in pairs)
     if origin in (Mapping, dict, typing.Mapping):
         if not isinstance(value, Mapping):
             raise RecordError(f"{where}: expected an object, got {type(value).__name__}")

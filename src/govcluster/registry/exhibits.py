@@ -182,6 +182,4 @@ def exhibit_entry(name: str) -> ExhibitEntry:
 
 def exhibits_reading(kind: str) -> list[ExhibitEntry]:
     """The registered exhibits that read panel jobs of ``kind`` (every job: ``"*"``)."""
-    return [
-        e for e in registered_exhibits().values() if kind in e.job_kinds or "*" in e.job_kinds
-    ]
+    return [e for e in registered_exhibits().values() if kind in e.job_kinds or "*" in e.job_kinds]

@@ -333,9 +333,7 @@ for _entry in (
         "panel_iv",
         "table",
         "panel",
-        lambda s, p, r: panel_tables.iv_table(
-            _jobs(s, "iv"), p, r, baseline=_jobs(s, "baseline")
-        ),
+        lambda s, p, r: panel_tables.iv_table(_jobs(s, "iv"), p, r, baseline=_jobs(s, "baseline")),
         job_kinds=("iv", "baseline"),
     ),
     ExhibitEntry(

@@ -30,8 +30,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
 from govcluster.config import ProjectConfig
-from govcluster.render.figures import wrap_label
 from govcluster.records.mediation import TOTAL, MediationRecord, as_mediation_record
+from govcluster.render.figures import wrap_label
 from govcluster.render.formatting import format_interval, format_number, significance_stars
 from govcluster.render.labels import word
 from govcluster.render.mediation_records import inference_row, level_text, mediation_path

@@ -8,9 +8,9 @@ its verdict in words.
 from __future__ import annotations
 
 from govcluster.records.mediation import (
+    InferenceRowRecord,
     MediationRecord,
     PathRecord,
-    InferenceRowRecord,
     StepwiseDecisionRecord,
 )
 from govcluster.render.labels import word

@@ -134,7 +134,9 @@ def macros_text(macros: Iterable[Macro], title: str) -> str:
 # --------------------------------------------------------------------------- panel models
 
 
-def _estimate_macros(prefix: str, entry: Any, meaning: str, settings: RenderSettings) -> list[Macro]:
+def _estimate_macros(
+    prefix: str, entry: Any, meaning: str, settings: RenderSettings
+) -> list[Macro]:
     """Estimate, SE, p-value and interval of a coefficient or horizon record (none if None)."""
     if entry is None:
         return []
@@ -151,7 +153,9 @@ def _estimate_macros(prefix: str, entry: Any, meaning: str, settings: RenderSett
 def _sample_macros(prefix: str, result: Estimate, job: str) -> list[Macro]:
     macros = [Macro(f"{prefix}N", latex_count(result.n_obs), f"{job}: observations")]
     if result.n_clusters is not None:
-        macros.append(Macro(f"{prefix}Clusters", latex_count(result.n_clusters), f"{job}: clusters"))
+        macros.append(
+            Macro(f"{prefix}Clusters", latex_count(result.n_clusters), f"{job}: clusters")
+        )
     return macros
 
 
@@ -368,9 +372,7 @@ def mediation_macros(
     spec = results.spec
     macros = [
         Macro("MediationN", latex_count(results.sample.n_obs), "mediation: observations"),
-        Macro(
-            "MediationClusters", latex_count(results.sample.n_entities), "mediation: clusters"
-        ),
+        Macro("MediationClusters", latex_count(results.sample.n_entities), "mediation: clusters"),
         Macro(
             "BootstrapReplications",
             latex_count(results.bootstrap.n_valid),

@@ -21,8 +21,6 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from govcluster.config import ProjectConfig
-from govcluster.render.figures import wrap_label
-from govcluster.render.labels import word
 from govcluster.records.panel import (
     HeterogeneityRecord,
     LocalProjectionsRecord,
@@ -30,7 +28,9 @@ from govcluster.records.panel import (
     as_job_record,
     as_job_records,
 )
+from govcluster.render.figures import wrap_label
 from govcluster.render.formatting import format_pvalue
+from govcluster.render.labels import word
 from govcluster.render.panel_records import (
     covariance_groups,
     covariance_label,

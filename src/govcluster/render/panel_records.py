@@ -229,7 +229,10 @@ def heterogeneity_title(result, config: ProjectConfig) -> str:
         by_text = word(by, language)
     except KeyError:
         by_text = config.label(by)
-    names = [group_label(g, group_members(result, g), language) for g in ordered_groups(list(result.groups))]
+    names = [
+        group_label(g, group_members(result, g), language)
+        for g in ordered_groups(list(result.groups))
+    ]
     separator = "、" if language == "zh" else ", "
     colon = "：" if language == "zh" else ": "
     return by_text + colon + separator.join(names)

@@ -2,7 +2,8 @@
 
 Every builder takes the job records written by the ``estimate_panel`` rule, as typed
 :class:`~govcluster.records.panel.PanelJobRecord` (or their JSON dicts, read into records on
-entry), the configuration (labels and language) and the :class:`~govcluster.render.settings.RenderSettings`, and returns a
+entry), the configuration (labels and language) and the
+:class:`~govcluster.render.settings.RenderSettings`, and returns a
 :class:`~govcluster.render.tables.Table`. Nothing is re-estimated; the only arithmetic is the
 p-value of a first-stage coefficient, which the record stores as estimate and standard error.
 
@@ -124,15 +125,14 @@ def statistics_rows(
         ]
     rows.append(
         Row(
-            word("standard_errors", language), tuple(covariance_label(r.cov_type, r.cov_description, language) for r in results)
+            word("standard_errors", language),
+            tuple(covariance_label(r.cov_type, r.cov_description, language) for r in results),
         )
     )
     clusters = [cluster_count_text(result) for result in results]
     if any(clusters):
         rows.append(Row(word("n_clusters", language), tuple(clusters)))
-    rows.append(
-        Row(word("observations", language), tuple(format_count(r.n_obs) for r in results))
-    )
+    rows.append(Row(word("observations", language), tuple(format_count(r.n_obs) for r in results)))
     for name, result in zip(names, results, strict=True):
         numbers.append({"model": name, "term": "n_obs", "value": result.n_obs})
         numbers.append({"model": name, "term": "n_clusters", "value": result.n_clusters})
@@ -698,7 +698,11 @@ def iv_table(
                 if entry is None:
                     pairs.append(
                         format_coefficient(
-                            None, None, None, stars=settings.stars, digits=digits,
+                            None,
+                            None,
+                            None,
+                            stars=settings.stars,
+                            digits=digits,
                             below=settings.below,
                         )
                     )
