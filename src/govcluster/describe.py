@@ -1,9 +1,10 @@
-r"""Descriptive statistics of the panel: xtsum-style summaries, correlations, Markdown tables.
+r"""Descriptive statistics of the panel: xtsum-style summaries and correlations.
 
 :func:`panel_summary_statistics` decomposes the variation of each variable into its between
 (cross-cluster) and within (over-time) parts, as Stata's ``xtsum`` does;
-:func:`correlation_matrix` gives Pearson correlations and :func:`to_markdown_table` renders
-either as a Markdown (pipe) table.
+:func:`correlation_matrix` gives Pearson correlations. Markdown rendering of either lives in
+:func:`govcluster.render.markdown.to_markdown_table` (re-exported here for the workflow
+scripts).
 """
 
 from __future__ import annotations
@@ -12,9 +13,16 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from tabulate import tabulate
 
 from govcluster.columns import ENTITY, TIME
+from govcluster.render.markdown import to_markdown_table
+
+__all__ = [
+    "SUMMARY_COLUMNS",
+    "correlation_matrix",
+    "panel_summary_statistics",
+    "to_markdown_table",
+]
 
 #: Columns of :func:`panel_summary_statistics`, in order.
 SUMMARY_COLUMNS = (
@@ -175,45 +183,3 @@ def correlation_matrix(df: pd.DataFrame, variables: Sequence[str]) -> pd.DataFra
     _require_columns(df, variables)
     data = pd.DataFrame({variable: _numeric(df, variable) for variable in variables})
     return data.corr(method="pearson")
-
-
-def to_markdown_table(
-    df: pd.DataFrame, floatfmt: str = ".3f", *, show_index: bool | None = None
-) -> str:
-    """Render a DataFrame as a Markdown (pipe) table.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        The table.
-    floatfmt : str, default ".3f"
-        Format of floating-point cells; integer columns are printed as integers.
-    show_index : bool, optional
-        Print the index as the first column. By default it is printed unless it is a plain
-        0, 1, 2, ... range.
-
-    Returns
-    -------
-    str
-        The Markdown table; missing values are empty cells.
-    """
-    if show_index is None:
-        show_index = not (
-            isinstance(df.index, pd.RangeIndex)
-            and df.index.start == 0
-            and df.index.step == 1
-            and df.index.name is None
-        )
-    body = df.astype(object).where(df.notna(), None)
-    headers = [str(column) for column in df.columns]
-    if show_index:
-        body = body.reset_index()
-        index_names = [name if name is not None else "" for name in df.index.names]
-        headers = [str(name) for name in index_names] + headers
-    return tabulate(
-        body.to_numpy().tolist(),
-        headers=headers,
-        tablefmt="pipe",
-        floatfmt=floatfmt,
-        missingval="",
-    )

@@ -27,14 +27,17 @@ import numpy as np
 import pandas as pd
 
 from govcluster.columns import ENTITY, INDUSTRY, NAME, PROVINCE, REGION, SOURCE_ROW, TIME
-from govcluster.config import ConstructSpec, ControlSpec, IndexMethod, ProjectConfig
+from govcluster.config import ConstructSpec, ControlSpec, ProjectConfig
 from govcluster.errors import ConfigError, DataValidationError
+from govcluster.registry.index_methods import (
+    IndexMethodEntry,
+    index_method,
+    register_index_method,
+)
 
 #: Descriptive columns carried into the analysis panel when present, in this order.
 DESCRIPTIVE_COLUMNS = (REGION, PROVINCE, INDUSTRY, NAME)
 
-#: Index methods understood by :func:`construct_index`.
-INDEX_METHODS: tuple[IndexMethod, ...] = ("entropy", "pca", "zscore")
 
 #: A range at most this share of the largest absolute value counts as constant.
 _RELATIVE_CONSTANT_TOLERANCE = 1e-12
@@ -612,7 +615,7 @@ def cronbach_alpha(items: pd.DataFrame) -> float:
 
 
 def construct_index(
-    indicators: pd.DataFrame, directions: Mapping[str, int], method: IndexMethod
+    indicators: pd.DataFrame, directions: Mapping[str, int], method: str
 ) -> ConstructIndex:
     """Build the index of one construct with ``method`` and its reliability statistics.
 
@@ -623,12 +626,19 @@ def construct_index(
         :func:`validate_indicators` first.
     directions : mapping of str to int
         +1 or -1 for every column.
-    method : {"entropy", "pca", "zscore"}
-        How the indicators are combined.
+    method : str
+        How the indicators are combined: a method of
+        :data:`govcluster.registry.index_methods.INDEX_METHODS` (built in: entropy, pca,
+        zscore).
 
     Returns
     -------
     ConstructIndex
+
+    Raises
+    ------
+    ConfigError
+        If ``method`` is not a registered index method.
 
     Notes
     -----
@@ -638,20 +648,11 @@ def construct_index(
     Cronbach's alpha is computed on the :math:`z_{ij}` and the first-component variance
     share on their correlation matrix, whatever the method.
     """
+    entry = index_method(method)
     standardized = standardize_indicators(indicators, directions)
     component_share = _first_component_share(standardized)
-    if method == "entropy":
-        weights = entropy_weights(indicators, directions)
-        index = minmax_normalize(indicators, directions) @ weights
-    elif method == "pca":
-        weights = pca_weights(indicators, directions)
-        index = standardized @ weights
-    elif method == "zscore":
-        n_items = standardized.shape[1]
-        weights = pd.Series(1.0 / n_items, index=standardized.columns, name="weight")
-        index = standardized.mean(axis=1)
-    else:
-        raise ValueError(f"unknown index method {method!r}; use one of {INDEX_METHODS}")
+    weights = entry.weights(indicators, directions)
+    index = entry.index(indicators, directions)
     return ConstructIndex(
         index=index,
         weights=weights,
@@ -900,6 +901,7 @@ def build_analysis_panel(panel: pd.DataFrame, config: ProjectConfig) -> IndexRes
     _check_output_names(config)
     panel = panel.sort_values([ENTITY, TIME], kind="stable").reset_index(drop=True)
     method = config.indices.method
+    index_method(method)  # an unknown method stops here, before any index is built
 
     analysis = {ENTITY: panel[ENTITY], TIME: panel[TIME]}
     for column in DESCRIPTIVE_COLUMNS:
@@ -966,3 +968,38 @@ def build_analysis_panel(panel: pd.DataFrame, config: ProjectConfig) -> IndexRes
         columns=["construct", "n_indicators", "cronbach_alpha", "first_component_share", "method"],
     )
     return IndexResult(analysis=pd.DataFrame(analysis), weights=weights, reliability=reliability)
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def equal_weights(indicators: pd.DataFrame, directions: Mapping[str, int]) -> pd.Series:
+    """Weights ``1/K`` of the z-score index (``directions`` is not needed)."""
+    n_items = indicators.shape[1]
+    return pd.Series(1.0 / n_items, index=indicators.columns, name="weight")
+
+
+register_index_method(
+    IndexMethodEntry(
+        "entropy",
+        entropy_index,
+        entropy_weights,
+        "entropy weight method on min-max normalised, directed indicators (index in [0, 1])",
+    )
+)
+register_index_method(
+    IndexMethodEntry(
+        "pca",
+        pca_index,
+        pca_weights,
+        "weights of the first principal component of the standardised indicators",
+    )
+)
+register_index_method(
+    IndexMethodEntry(
+        "zscore",
+        zscore_index,
+        equal_weights,
+        "equal-weighted mean of the standardised, directed indicators",
+    )
+)

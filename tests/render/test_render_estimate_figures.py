@@ -14,11 +14,9 @@ from matplotlib.text import Text
 from govcluster.render.figures import save_figure
 from govcluster.render.mediation_figures import (
     bootstrap_figure,
-    excludes_zero,
     path_diagram,
     sensitivity_figure,
 )
-from govcluster.render.mediation_tables import mediation_path
 from govcluster.render.panel_figures import (
     coefficient_plot,
     heterogeneity_figure,
@@ -26,6 +24,21 @@ from govcluster.render.panel_figures import (
 )
 
 FIGURES = ["coefficients", "horizons", "heterogeneity", "paths", "bootstrap", "sensitivity"]
+
+
+def excludes_zero(entry):
+    """Whether a stored interval lies on one side of zero (computed here, from the dict)."""
+    lower, upper = entry["ci_lower"], entry["ci_upper"]
+    return lower is not None and upper is not None and lower * upper > 0
+
+
+def mediation_path(results, path, mediator=None):
+    """The stored path record (read from the JSON dict, independently of the renderers)."""
+    return next(
+        e
+        for e in results["paths"]
+        if e["path"] == path and (mediator is None or e["mediator"] == mediator)
+    )
 
 
 def build(kind: str, small_run, language: str) -> Figure:

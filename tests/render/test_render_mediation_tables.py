@@ -8,14 +8,40 @@ from govcluster.render.markdown import to_markdown
 from govcluster.render.mediation_tables import (
     causal_table,
     indirect_table,
-    inference_row,
-    mediation_path,
     parallel_table,
     paths_table,
-    stepwise_decision,
 )
 
 MECHANISMS = ["OPEN", "COOP", "ABSORB", "INNOV", "BRAND", "SOCAP"]
+
+
+def mediation_path(results, path, mediator=None):
+    """The stored path record (read from the JSON dict, independently of the renderers)."""
+    return next(
+        e
+        for e in results["paths"]
+        if e["path"] == path and (mediator is None or e["mediator"] == mediator)
+    )
+
+
+def inference_row(results, method, mediator, model="parallel"):
+    effect = f"indirect_single[{mediator}]" if model == "single" else f"indirect[{mediator}]"
+    return next(
+        (
+            e
+            for e in results["inference"]
+            if e["effect"] == effect and e["method"] == method and e["model"] == model
+        ),
+        {},
+    )
+
+
+def stepwise_decision(results, mediator, model):
+    return next(
+        d
+        for d in results["stepwise"]["decisions"]
+        if d["mediator"] == mediator and d["model"] == model
+    )
 
 
 def stars(p: float) -> str:

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from govcluster.records.base import RecordError
 from govcluster.render.latex import to_latex
 from govcluster.render.regression import model_from_panel_record, regression_table
 
@@ -138,33 +139,20 @@ def test_bad_models_are_refused():
         regression_table([{"name": "(1)", "params": {"GOV": (0.1, 0.2)}}], ["GOV"], LABELS)
 
 
-def test_model_from_a_panel_record():
-    record = {
-        "kind": "panel_estimate",
-        "name": "fe_twoway",
-        "fixed_effects": ["entity", "time"],
-        "coefficients": [
-            {
-                "name": "GOV",
-                "estimate": 0.3,
-                "std_error": 0.1,
-                "statistic": 3.0,
-                "p_value": 0.003,
-                "ci_lower": 0.1,
-                "ci_upper": 0.5,
-            },
-        ],
-        "n_obs": 3586,
-        "n_clusters": 240,
-        "clusters": {"cluster_id": 240},
-        "r2_within": 0.2,
-        "mean_dependent": 0.01,
-    }
-    model = model_from_panel_record(record, name="(1)")
-    assert model["params"] == {"GOV": (0.3, 0.1, 0.003)}
+def test_model_from_a_panel_record(small_run):
+    stored = small_run.records("baseline_twoway_fe")["baseline_twoway_fe"]["result"]
+    gov = next(c for c in stored["coefficients"] if c["name"] == "GOV")
+    model = model_from_panel_record(stored, name="(1)")
+    assert model["params"]["GOV"] == (gov["estimate"], gov["std_error"], gov["p_value"])
     assert model["stats"]["fixed_effects"] == {"entity": True, "time": True}
+    assert model["stats"]["r2_within"] == stored["r2_within"]
     table = regression_table([model], ["GOV"], LABELS)
     stats = {row.label: row.cells for row in table.panels[1].rows}
     assert stats["Standard errors clustered by"] == ("cluster",)
-    assert stats["Observations"] == ("3,586",)
-    assert table.panels[0].rows[0].cells == ("0.300***",)
+    assert stats["Observations"] == (f"{stored['n_obs']:,}",)
+    assert table.panels[0].rows[0].cells[0].startswith(f"{gov['estimate']:.3f}")
+
+
+def test_model_from_a_record_missing_fields_is_refused():
+    with pytest.raises(RecordError, match="missing key"):
+        model_from_panel_record({"kind": "panel_estimate", "name": "fe", "coefficients": []})

@@ -40,7 +40,14 @@ rule validate:
 
 rule clean:
     input:
-        code=package_code("clean", "parsing", "regions", "describe"),
+        code=package_code(
+            "clean",
+            "parsing",
+            "regions",
+            "describe",
+            "render/markdown",
+            "render/tables",
+        ),
         ingested=out("data/interim/ingested.parquet"),
         validation=out("results/data_quality/validation.json"),
     output:

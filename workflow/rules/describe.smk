@@ -3,7 +3,7 @@
 
 rule describe:
     input:
-        code=package_code("describe"),
+        code=package_code("describe", "render/markdown", "render/tables"),
         analysis=out("data/processed/analysis_panel.parquet"),
     output:
         summary=out("results/descriptives/summary_statistics.csv"),

@@ -3,7 +3,9 @@
 
 rule indices:
     input:
-        code=package_code("indices", "describe"),
+        code=package_code(
+            "indices", "describe", "registry", "render/markdown", "render/tables"
+        ),
         panel=out("data/processed/panel.parquet"),
     output:
         analysis=out("data/processed/analysis_panel.parquet"),

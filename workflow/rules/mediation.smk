@@ -3,7 +3,7 @@
 
 rule mediation:
     input:
-        code=package_code("mediation", "core"),
+        code=package_code("mediation", "core", "records"),
         analysis=out("data/processed/analysis_panel.parquet"),
     output:
         estimate=out("results/estimates/mediation.json"),
@@ -23,7 +23,7 @@ rule mediation:
 
 rule compare_truth:
     input:
-        code=package_code("truth", "describe"),
+        code=package_code("truth", "describe", "render/markdown", "render/tables"),
         mediation=out("results/estimates/mediation.json"),
         truth="data/raw/clusters_truth.json",
     output:

@@ -24,7 +24,7 @@ def render_targets():
 
 def exhibit_inputs(exhibit):
     """The stored results an exhibit reads, and the rendering code."""
-    files = {"code": package_code("render")}
+    files = {"code": package_code("render", "records", "registry", "describe")}
     files.update({source: RENDER_SOURCES[source] for source in exhibit.sources})
     if exhibit.panel_jobs:
         files["panel"] = [
@@ -38,7 +38,7 @@ def exhibit_outputs(exhibit):
     return {
         extension: report(
             out(path),
-            caption=f"../report/{exhibit.name}.rst",
+            caption=f"../report/{exhibit.caption}",
             category=exhibit.category,
             subcategory=exhibit.subcategory,
             labels={"exhibit": exhibit.name, "format": extension},

@@ -4,6 +4,7 @@
 None; NaN and infinities become None). Schema ``"govcluster.mediation/1"``::
 
     {
+      "schema_version": 1, "kind": "mediation_result",   # see govcluster.records
       "schema": "govcluster.mediation/1",
       "spec": {treatment, mediators[], outcome, controls[], entity, time,
                effects: "twoway"|"entity"|"none", instruments[], n_boot, seed, ci_level,
@@ -62,6 +63,7 @@ from govcluster.mediation.causal import CausalMediation
 from govcluster.mediation.design import Effects
 from govcluster.mediation.identification import IdentificationResult
 from govcluster.mediation.stepwise import StepwiseDecision
+from govcluster.records.base import SCHEMA_VERSION
 
 SCHEMA = "govcluster.mediation/1"
 CIMethod = Literal["bca", "percentile"]
@@ -252,6 +254,8 @@ class MediationResults:
         paths = self.paths.copy()
         paths["mediator"] = paths["mediator"].astype(object).where(paths["mediator"].ne(""), None)
         return {
+            "schema_version": SCHEMA_VERSION,
+            "kind": "mediation_result",
             "schema": SCHEMA,
             "spec": self.spec.to_dict(),
             "sample": self.sample.to_dict(),

@@ -2,7 +2,9 @@
 
 Specifications come from the configuration, not from code. Each entry of ``models`` becomes
 one :class:`PanelJob` with a unique name (the Snakemake rule ``estimate_panel`` runs one job per
-name and writes ``results/estimates/panel/<name>.json``):
+name and writes ``results/estimates/panel/<name>.json``). Which entries exist, how each
+becomes a specification and which function fits it is declared once, in the estimator registry
+(:mod:`govcluster.registry.estimators`); the built-in entries are:
 
 =======================  ===============================  ==================================
 config entry             job name                         function
@@ -22,9 +24,11 @@ rows left out are counted in the record).
 
 JSON record of a job (``run_panel_job``)::
 
-    {"job": str, "kind": "baseline" | "specification_tests" | "local_projections"
-     | "heterogeneity" | "iv", "years": [first, last] | null,
-     "n_rows_outside_years": int, "result": <the result's to_dict()>}
+    {"schema_version": 1, "job": str, "kind": <estimator kind>, "years": [first, last] | null,
+     "n_rows_outside_years": int,
+     "result": <the result's to_dict(), with "schema_version" first>}
+
+read back by :class:`govcluster.records.panel.PanelJobRecord`.
 """
 
 from __future__ import annotations
@@ -32,25 +36,17 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
 from govcluster.columns import TIME
 from govcluster.errors import ConfigError
-from govcluster.panel.estimators import fit_panel_model
-from govcluster.panel.heterogeneity import fit_heterogeneity
-from govcluster.panel.horizons import fit_local_projections
-from govcluster.panel.iv import fit_panel_iv
-from govcluster.panel.spec import (
-    HeterogeneitySpec,
-    LocalProjectionSpec,
-    PanelIVSpec,
-    PanelSpec,
-)
-from govcluster.panel.spectests import specification_tests
+from govcluster.records.base import SCHEMA_VERSION, stamp
+from govcluster.registry.estimators import ESTIMATORS, Roles, estimator
 
-JobKind = Literal["baseline", "specification_tests", "local_projections", "heterogeneity", "iv"]
+#: Job kinds: the kinds of the registered estimators (:mod:`govcluster.registry.estimators`).
+JobKind = str
 
 #: Section-wide defaults every specification understands.
 SHARED_DEFAULTS = ("controls", "cov_type", "level", "small_sample", "dk_bandwidth")
@@ -64,8 +60,10 @@ class PanelJob:
     ----------
     name : str
         Unique name; the output is ``results/estimates/panel/<name>.json``.
-    kind : JobKind
+    kind : str
+        The kind of a registered estimator.
     spec : PanelSpec or PanelIVSpec or LocalProjectionSpec or HeterogeneitySpec
+        Or the specification class of another registered estimator.
     years : tuple of int or None
         Sample restriction (first, last), inclusive.
     options : mapping
@@ -92,14 +90,6 @@ def _entry_settings(
     return settings, years
 
 
-def _make(spec_class, settings: dict[str, Any], where: str):
-    try:
-        return spec_class(**settings)
-    except TypeError as error:
-        fields = ", ".join(f for f in spec_class.__dataclass_fields__ if not f.startswith("_"))
-        raise ConfigError(f"{where}: {error}. Valid keys: {fields}, years") from None
-
-
 def panel_jobs(
     models: Mapping[str, Any], *, outcome: str, treatment: str, instruments: tuple[str, ...]
 ) -> dict[str, PanelJob]:
@@ -117,8 +107,10 @@ def panel_jobs(
     Returns
     -------
     dict
-        Job name -> :class:`PanelJob`, in configuration order.
+        Job name -> :class:`PanelJob`: the registered estimators in registration order, each
+        estimator's entries in configuration order.
     """
+    roles = Roles(outcome=outcome, treatment=treatment, instruments=tuple(instruments))
     jobs: dict[str, PanelJob] = {}
 
     def add(job: PanelJob) -> None:
@@ -126,59 +118,19 @@ def panel_jobs(
             raise ConfigError(f"Two model entries share the job name '{job.name}'; rename one.")
         jobs[job.name] = job
 
-    for key, entry in (models.get("baseline") or {}).items():
-        where = f"models.baseline.{key}"
-        settings, years = _entry_settings(entry, models, where)
-        settings.setdefault("outcome", outcome)
-        settings.setdefault("regressors", [treatment])
-        settings.setdefault("name", key)
-        add(PanelJob(f"baseline_{key}", "baseline", _make(PanelSpec, settings, where), years))
-
-    tests = models.get("specification_tests")
-    if tests:
-        where = "models.specification_tests"
-        settings, years = _entry_settings(tests, models, where)
-        options = {"mundlak_base": settings.pop("mundlak_base", "random")}
-        settings.setdefault("outcome", outcome)
-        settings.setdefault("regressors", [treatment])
-        settings.setdefault("estimator", "entity_fe")
-        settings.setdefault("name", "specification_tests")
-        spec = _make(PanelSpec, settings, where)
-        add(PanelJob("specification_tests", "specification_tests", spec, years, options))
-
-    projections = models.get("local_projections")
-    if projections:
-        where = "models.local_projections"
-        settings, years = _entry_settings(projections, models, where)
-        settings.setdefault("outcome", outcome)
-        settings.setdefault("treatment", treatment)
-        settings.setdefault("name", "local_projections")
-        spec = _make(LocalProjectionSpec, settings, where)
-        add(PanelJob("local_projections", "local_projections", spec, years))
-
-    for key, entry in (models.get("heterogeneity") or {}).items():
-        where = f"models.heterogeneity.{key}"
-        settings, years = _entry_settings(entry, models, where)
-        group_settings = {k: settings.pop(k) for k in ("by", "groups") if k in settings}
-        settings.setdefault("outcome", outcome)
-        settings.setdefault("regressors", [treatment])
-        settings.setdefault("name", key)
-        base = _make(PanelSpec, settings, where)
-        spec = _make(HeterogeneitySpec, {"base": base, "name": key, **group_settings}, where)
-        add(PanelJob(f"heterogeneity_{key}", "heterogeneity", spec, years))
-
-    for key, entry in (models.get("iv") or {}).items():
-        where = f"models.iv.{key}"
-        settings, years = _entry_settings(entry, models, where)
-        settings.setdefault("outcome", outcome)
-        settings.setdefault("endogenous", [treatment])
-        settings.setdefault("instruments", list(instruments))
-        settings.setdefault("name", key)
-        if not settings["instruments"]:
-            raise ConfigError(
-                f"{where} has no instruments: list them in roles.instruments or in the entry"
-            )
-        add(PanelJob(f"iv_{key}", "iv", _make(PanelIVSpec, settings, where), years))
+    for kind, entry in ESTIMATORS.items():
+        section = models.get(kind)
+        if not section:
+            continue
+        if entry.keyed:
+            items = [(key, value, f"models.{kind}.{key}") for key, value in section.items()]
+        else:
+            items = [(None, section, f"models.{kind}")]
+        for key, value, where in items:
+            settings, years = _entry_settings(value, models, where)
+            name = key if entry.keyed else kind
+            spec, options = entry.build_spec(settings, name, roles, where)
+            add(PanelJob(entry.job_name(key), kind, spec, years, options))
     return jobs
 
 
@@ -193,26 +145,24 @@ def restrict_years(
 
 
 def run_panel_job(data: pd.DataFrame, job: PanelJob) -> dict[str, Any]:
-    """Estimate ``job`` on ``data`` and return its JSON record (see the module docstring)."""
-    time = job.spec.base.time if job.kind == "heterogeneity" else job.spec.time
-    sample = restrict_years(data, job.years, time=time)
-    if job.kind == "baseline":
-        result = fit_panel_model(sample, job.spec)
-    elif job.kind == "specification_tests":
-        result = specification_tests(sample, job.spec, **job.options)
-    elif job.kind == "local_projections":
-        result = fit_local_projections(sample, job.spec)
-    elif job.kind == "heterogeneity":
-        result = fit_heterogeneity(sample, job.spec)
-    else:
-        result = fit_panel_iv(sample, job.spec)
-    return {
+    """Estimate ``job`` on ``data`` and return its JSON record (see the module docstring).
+
+    The record is read back with the estimator's typed record before it is returned, so a
+    result the renderers could not read fails here, at estimation.
+    """
+    entry = estimator(job.kind)
+    sample = restrict_years(data, job.years, time=entry.time_column(job.spec))
+    result = entry.fit(sample, job.spec, **job.options)
+    record = {
+        "schema_version": SCHEMA_VERSION,
         "job": job.name,
         "kind": job.kind,
         "years": list(job.years) if job.years else None,
         "n_rows_outside_years": int(len(data) - len(sample)),
-        "result": result.to_dict(),
+        "result": stamp(result.to_dict()),
     }
+    entry.record.from_dict(record["result"], where=f"panel job {job.name}: result")
+    return record
 
 
 def project_panel_jobs(project) -> dict[str, PanelJob]:

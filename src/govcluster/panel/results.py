@@ -5,6 +5,7 @@
 finite)::
 
     {
+      "schema_version": 1,                   # see govcluster.records
       "kind": "panel_estimate",
       "name": str,
       "spec": {...},                         # PanelSpec.to_dict()
@@ -47,6 +48,7 @@ from scipy import stats
 
 from govcluster.errors import EstimationError
 from govcluster.panel.spec import PanelSpec
+from govcluster.records.base import SCHEMA_VERSION
 
 
 def json_number(value: Any) -> Any:
@@ -238,6 +240,7 @@ class CoefficientsMixin:
         from govcluster.panel.covariance import DESCRIPTIONS
 
         return {
+            "schema_version": SCHEMA_VERSION,
             "kind": kind,
             "name": self.spec.name,
             "spec": self.spec.to_dict(),

@@ -1,6 +1,6 @@
 """Publication tables and figures.
 
-The table side is format-neutral: exhibit builders (:mod:`govcluster.render.exhibits`,
+The table side is format-neutral: exhibit builders (:mod:`govcluster.render.descriptive_tables`,
 :mod:`govcluster.render.regression`) return a :class:`~govcluster.render.tables.Table` whose
 cells are already formatted text, and one writer per format turns it into LaTeX
 (:mod:`~govcluster.render.latex`), Markdown (:mod:`~govcluster.render.markdown`), an HTML

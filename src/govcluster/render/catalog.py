@@ -1,26 +1,40 @@
-"""What an exhibit is, what it reads, and how it is built and written.
+"""The built-in exhibits, and how an exhibit's sources are loaded and its files written.
 
-An :class:`Exhibit` names a table, figure or file of number macros, the stored results it
-reads and where it goes; :func:`govcluster.render.plan.planned_exhibits` lists those of a
-configuration. A rendering rule's script calls :func:`load_sources`, :func:`build_exhibit` and
-:func:`write_exhibit`. Nothing here estimates anything: every exhibit is a function of the
-files the estimation rules wrote. (This module does not import the estimators, so a
-rendering step starts quickly.)
+Every table, figure and numbers file is an entry of the exhibit registry
+(:mod:`govcluster.registry.exhibits`); the built-in entries are registered here, in the order
+of the paper, each with its builder. :func:`govcluster.render.plan.planned_exhibits` lists the
+:class:`Exhibit` s a configuration gets. A rendering rule's script calls :func:`load_sources`,
+:func:`build_exhibit` and :func:`write_exhibit`. Nothing here estimates anything: every exhibit
+is a function of the files the estimation rules wrote, read as typed records
+(:mod:`govcluster.records`). (This module does not import the estimators, so a rendering step
+starts quickly.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
 from govcluster import io
 from govcluster.config import ProjectConfig
+from govcluster.records.mediation import MediationRecord
+from govcluster.records.panel import PanelJobRecord
+from govcluster.registry.exhibits import (
+    CATEGORIES,
+    EXTENSIONS,
+    FOLDERS,
+    SOURCE_KINDS,
+    SUBCATEGORIES,
+    ExhibitEntry,
+    exhibit_entry,
+    register_exhibit,
+)
 from govcluster.render import (
-    exhibits,
+    descriptive_tables,
     figures,
     mediation_figures,
     mediation_tables,
@@ -29,70 +43,44 @@ from govcluster.render import (
     panel_tables,
 )
 from govcluster.render.labels import display_labels
-from govcluster.render.output import TABLE_FORMATS, write_table
-from govcluster.render.settings import RenderSettings, render_settings
+from govcluster.render.output import write_table
+from govcluster.render.panel_records import covariance_variants, jobs_of_kind
+from govcluster.render.settings import render_settings
 from govcluster.render.tables import Table
-
-ExhibitKind = Literal["table", "figure", "numbers"]
-Stage = Literal["descriptives", "panel", "mediation"]
-
-#: Extensions written for each kind of exhibit.
-EXTENSIONS: Mapping[str, tuple[str, ...]] = {
-    "table": TABLE_FORMATS,
-    "figure": ("png", "pdf"),
-    "numbers": ("tex",),
-}
-#: Folder of each kind of exhibit under ``results/``.
-FOLDERS: Mapping[str, str] = {"table": "tables", "figure": "figures", "numbers": "numbers"}
-#: Report category of each stage and subcategory of each kind (``snakemake --report``).
-CATEGORIES: Mapping[str, str] = {
-    "descriptives": "3. Descriptive statistics",
-    "panel": "4. Panel models",
-    "mediation": "5. Mediation",
-}
-SUBCATEGORIES: Mapping[str, str] = {
-    "table": "Tables",
-    "figure": "Figures",
-    "numbers": "Numbers in the text",
-}
-#: Stored results an exhibit can read (besides panel job records), by source key.
-SOURCE_KINDS: Mapping[str, str] = {
-    "summary_statistics": "csv",
-    "correlations": "csv_indexed",
-    "index_weights": "csv",
-    "index_reliability": "csv",
-    "analysis": "parquet",
-    "mediation": "json",
-    "bootstrap": "parquet",
-}
 
 
 @dataclass(frozen=True)
 class Exhibit:
-    """One table, figure or file of number macros.
+    """One planned table, figure or file of number macros of a configuration.
 
     Attributes
     ----------
     name : str
-        File stem and rule name suffix, unique across kinds.
+        File stem and rule name suffix, unique across kinds (a registered exhibit).
     kind : {"table", "figure", "numbers"}
-    stage : {"descriptives", "panel", "mediation"}
+    stage : str
+        Report category key (see :data:`govcluster.registry.exhibits.CATEGORIES`).
     sources : tuple of str
-        Keys of :data:`SOURCE_KINDS` it reads.
+        Keys of :data:`~govcluster.registry.exhibits.SOURCE_KINDS` it reads.
     panel_jobs : tuple of str
         Panel job records it reads, in configuration order.
+    caption : str
+        Caption file under ``workflow/report/``.
     """
 
     name: str
-    kind: ExhibitKind
-    stage: Stage
+    kind: str
+    stage: str
     sources: tuple[str, ...] = ()
     panel_jobs: tuple[str, ...] = ()
+    caption: str = ""
 
     def __post_init__(self) -> None:
         unknown = [source for source in self.sources if source not in SOURCE_KINDS]
         if unknown:
             raise ValueError(f"exhibit '{self.name}' reads unknown source(s) {unknown}")
+        if not self.caption:
+            object.__setattr__(self, "caption", f"{self.name}.rst")
 
     @property
     def stem(self) -> str:
@@ -124,28 +112,34 @@ def load_sources(paths: Mapping[str, str | Path | Sequence[str | Path]]) -> dict
     Parameters
     ----------
     paths : mapping
-        Source key (of :data:`SOURCE_KINDS`) -> file, and ``panel`` -> the panel job records
-        (a list of JSON files).
+        Source key (of :data:`~govcluster.registry.exhibits.SOURCE_KINDS`) -> file, and
+        ``panel`` -> the panel job records (a list of JSON files).
 
     Returns
     -------
     dict
-        ``panel`` -> {job name: record} in the given order; CSV sources as DataFrames (the
-        correlation matrix indexed by its first column); ``mediation`` as a dict; Parquet
-        sources as DataFrames.
+        ``panel`` -> {job name: :class:`~govcluster.records.panel.PanelJobRecord`} in the
+        given order; ``mediation`` as a :class:`~govcluster.records.mediation.MediationRecord`;
+        CSV sources as DataFrames (the correlation matrix indexed by its first column);
+        Parquet sources as DataFrames.
+
+    Raises
+    ------
+    RecordError
+        If a stored record does not have the layout of this version (rerun its rule).
     """
     loaded: dict[str, Any] = {}
     for key, value in paths.items():
         if key == "panel":
             files = [value] if isinstance(value, str | Path) else list(value)
-            records = [io.read_json(path) for path in files]
-            loaded[key] = {record["job"]: record for record in records}
+            records = [PanelJobRecord.from_dict(io.read_json(path)) for path in files]
+            loaded[key] = {record.job: record for record in records}
             continue
         if key not in SOURCE_KINDS:
             raise ValueError(f"unknown source '{key}'; expected one of {sorted(SOURCE_KINDS)}")
         kind = SOURCE_KINDS[key]
-        if kind == "json":
-            loaded[key] = io.read_json(value)
+        if kind == "mediation_record":
+            loaded[key] = MediationRecord.from_dict(io.read_json(value), where=str(value))
         elif kind == "parquet":
             loaded[key] = io.read_parquet(value)
         elif kind == "csv_indexed":
@@ -155,15 +149,31 @@ def load_sources(paths: Mapping[str, str | Path | Sequence[str | Path]]) -> dict
     return loaded
 
 
-# --------------------------------------------------------------------------- building
+# --------------------------------------------------------------------------- conditions
 
 
-def _jobs(sources: Mapping[str, Any], kind: str) -> dict[str, Any]:
-    return {
-        name: record
-        for name, record in sources.get("panel", {}).items()
-        if record.get("kind") == kind
+def _has_constructs(project: ProjectConfig, jobs: Mapping[str, Any]) -> bool:
+    return bool(project.constructs)
+
+
+def _has_constructs_and_region(project: ProjectConfig, jobs: Mapping[str, Any]) -> bool:
+    return bool(project.constructs) and bool(project.data.region or project.data.province)
+
+
+def _has_covariance_variants(project: ProjectConfig, jobs: Mapping[str, Any]) -> bool:
+    specs = {
+        name: {**job.spec.to_dict(), "years": list(job.years) if job.years else None}
+        for name, job in jobs.items()
+        if job.kind == "baseline"
     }
+    return bool(covariance_variants(specs))
+
+
+def _mediation_enabled(project: ProjectConfig, jobs: Mapping[str, Any]) -> bool:
+    return bool(project.mediation.get("enabled", True) and project.roles.mediators)
+
+
+# --------------------------------------------------------------------------- builders
 
 
 def _common_count(summary: pd.DataFrame) -> int | None:
@@ -171,15 +181,26 @@ def _common_count(summary: pd.DataFrame) -> int | None:
     return counts.pop() if len(counts) == 1 else None
 
 
+def _jobs(sources: Mapping[str, Any], kind: str) -> dict[str, PanelJobRecord]:
+    return jobs_of_kind(sources.get("panel", {}), kind)
+
+
+def _single_job(sources: Mapping[str, Any], kind: str) -> PanelJobRecord:
+    records = _jobs(sources, kind)
+    if not records:
+        raise ValueError(f"no '{kind}' job record among the inputs")
+    return next(iter(records.values()))
+
+
 def _summary(sources, project, settings):
-    return exhibits.summary_statistics_table(
+    return descriptive_tables.summary_statistics_table(
         sources["summary_statistics"], project, digits=settings.digits
     )
 
 
 def _correlations(sources, project, settings):
     n_obs = _common_count(sources["summary_statistics"])
-    return exhibits.correlation_table(
+    return descriptive_tables.correlation_table(
         sources["correlations"],
         project,
         n_obs=n_obs,
@@ -188,29 +209,15 @@ def _correlations(sources, project, settings):
     )
 
 
-def _weights(sources, project, settings):
-    return exhibits.index_weights_table(sources["index_weights"], project, digits=settings.digits)
-
-
-def _reliability(sources, project, settings):
-    return exhibits.index_reliability_table(
-        sources["index_reliability"], project, digits=settings.digits
-    )
-
-
 def _trends(sources, project, settings):
-    trends = exhibits.construct_trends_by_region(sources["analysis"], list(project.constructs))
+    trends = descriptive_tables.construct_trends_by_region(
+        sources["analysis"], list(project.constructs)
+    )
     return figures.index_trends_figure(
         trends,
         display_labels(project),
         language=project.language,
         zero_line=project.indices.standardize,
-    )
-
-
-def _heatmap(sources, project, settings):
-    return figures.correlation_heatmap(
-        sources["correlations"], display_labels(project), language=project.language
     )
 
 
@@ -224,54 +231,187 @@ def _baseline(sources, project, settings):
     )
 
 
-def _single_job(sources: Mapping[str, Any], kind: str) -> Mapping[str, Any]:
-    records = _jobs(sources, kind)
-    if not records:
-        raise ValueError(f"no '{kind}' job record among the inputs")
-    return next(iter(records.values()))
+for _entry in (
+    ExhibitEntry("summary_statistics", "table", "descriptives", _summary, ("summary_statistics",)),
+    ExhibitEntry(
+        "correlations",
+        "table",
+        "descriptives",
+        _correlations,
+        ("correlations", "summary_statistics"),
+    ),
+    ExhibitEntry(
+        "index_weights",
+        "table",
+        "descriptives",
+        lambda s, p, r: descriptive_tables.index_weights_table(
+            s["index_weights"], p, digits=r.digits
+        ),
+        ("index_weights",),
+        when=_has_constructs,
+    ),
+    ExhibitEntry(
+        "index_reliability",
+        "table",
+        "descriptives",
+        lambda s, p, r: descriptive_tables.index_reliability_table(
+            s["index_reliability"], p, digits=r.digits
+        ),
+        ("index_reliability",),
+        when=_has_constructs,
+    ),
+    ExhibitEntry(
+        "index_trends",
+        "figure",
+        "descriptives",
+        _trends,
+        ("analysis",),
+        when=_has_constructs_and_region,
+    ),
+    ExhibitEntry(
+        "correlation_heatmap",
+        "figure",
+        "descriptives",
+        lambda s, p, r: figures.correlation_heatmap(
+            s["correlations"], display_labels(p), language=p.language
+        ),
+        ("correlations",),
+    ),
+    ExhibitEntry(
+        "panel_baseline",
+        "table",
+        "panel",
+        _baseline,
+        job_kinds=("baseline", "specification_tests"),
+    ),
+    ExhibitEntry(
+        "panel_robustness",
+        "table",
+        "panel",
+        lambda s, p, r: panel_tables.robustness_table(_jobs(s, "baseline"), p, r),
+        job_kinds=("baseline",),
+        when=_has_covariance_variants,
+    ),
+    ExhibitEntry(
+        "baseline_coefficients",
+        "figure",
+        "panel",
+        lambda s, p, r: panel_figures.coefficient_plot(_jobs(s, "baseline"), p),
+        job_kinds=("baseline",),
+    ),
+    ExhibitEntry(
+        "panel_horizons",
+        "table",
+        "panel",
+        lambda s, p, r: panel_tables.horizons_table(_single_job(s, "local_projections"), p, r),
+        job_kinds=("local_projections",),
+        first_job_only=True,
+    ),
+    ExhibitEntry(
+        "horizons",
+        "figure",
+        "panel",
+        lambda s, p, r: panel_figures.horizons_figure(_single_job(s, "local_projections"), p),
+        job_kinds=("local_projections",),
+        first_job_only=True,
+    ),
+    ExhibitEntry(
+        "panel_heterogeneity",
+        "table",
+        "panel",
+        lambda s, p, r: panel_tables.heterogeneity_table(_jobs(s, "heterogeneity"), p, r),
+        job_kinds=("heterogeneity",),
+    ),
+    ExhibitEntry(
+        "heterogeneity",
+        "figure",
+        "panel",
+        lambda s, p, r: panel_figures.heterogeneity_figure(_jobs(s, "heterogeneity"), p),
+        job_kinds=("heterogeneity",),
+    ),
+    ExhibitEntry(
+        "panel_iv",
+        "table",
+        "panel",
+        lambda s, p, r: panel_tables.iv_table(_jobs(s, "iv"), p, r, baseline=_jobs(s, "baseline")),
+        job_kinds=("iv", "baseline"),
+    ),
+    ExhibitEntry(
+        "panel",
+        "numbers",
+        "panel",
+        lambda s, p, r: numbers.panel_numbers(s["panel"], r),
+        job_kinds=("*",),
+    ),
+    ExhibitEntry(
+        "mediation_paths",
+        "table",
+        "mediation",
+        lambda s, p, r: mediation_tables.paths_table(s["mediation"], p, r),
+        ("mediation",),
+        when=_mediation_enabled,
+    ),
+    ExhibitEntry(
+        "mediation_indirect",
+        "table",
+        "mediation",
+        lambda s, p, r: mediation_tables.indirect_table(s["mediation"], p, r),
+        ("mediation",),
+        when=_mediation_enabled,
+    ),
+    ExhibitEntry(
+        "mediation_parallel",
+        "table",
+        "mediation",
+        lambda s, p, r: mediation_tables.parallel_table(s["mediation"], p, r),
+        ("mediation",),
+        when=_mediation_enabled,
+    ),
+    ExhibitEntry(
+        "mediation_causal",
+        "table",
+        "mediation",
+        lambda s, p, r: mediation_tables.causal_table(s["mediation"], p, r),
+        ("mediation",),
+        when=_mediation_enabled,
+    ),
+    ExhibitEntry(
+        "mediation_path_diagram",
+        "figure",
+        "mediation",
+        lambda s, p, r: mediation_figures.path_diagram(s["mediation"], p, r),
+        ("mediation",),
+        when=_mediation_enabled,
+    ),
+    ExhibitEntry(
+        "mediation_bootstrap",
+        "figure",
+        "mediation",
+        lambda s, p, r: mediation_figures.bootstrap_figure(s["mediation"], s["bootstrap"], p),
+        ("mediation", "bootstrap"),
+        when=_mediation_enabled,
+    ),
+    ExhibitEntry(
+        "mediation_sensitivity",
+        "figure",
+        "mediation",
+        lambda s, p, r: mediation_figures.sensitivity_figure(s["mediation"], p),
+        ("mediation",),
+        when=_mediation_enabled,
+    ),
+    ExhibitEntry(
+        "mediation",
+        "numbers",
+        "mediation",
+        lambda s, p, r: numbers.mediation_numbers(s["mediation"], r),
+        ("mediation",),
+        when=_mediation_enabled,
+    ),
+):
+    register_exhibit(_entry)
 
 
-BUILDERS: Mapping[str, Callable[[Mapping[str, Any], ProjectConfig, RenderSettings], Any]] = {
-    "summary_statistics": _summary,
-    "correlations": _correlations,
-    "index_weights": _weights,
-    "index_reliability": _reliability,
-    "index_trends": _trends,
-    "correlation_heatmap": _heatmap,
-    "panel_baseline": _baseline,
-    "panel_robustness": lambda s, p, r: panel_tables.robustness_table(_jobs(s, "baseline"), p, r),
-    "baseline_coefficients": lambda s, p, r: panel_figures.coefficient_plot(
-        _jobs(s, "baseline"), p
-    ),
-    "panel_horizons": lambda s, p, r: panel_tables.horizons_table(
-        _single_job(s, "local_projections"), p, r
-    ),
-    "horizons": lambda s, p, r: panel_figures.horizons_figure(
-        _single_job(s, "local_projections"), p
-    ),
-    "panel_heterogeneity": lambda s, p, r: panel_tables.heterogeneity_table(
-        _jobs(s, "heterogeneity"), p, r
-    ),
-    "heterogeneity": lambda s, p, r: panel_figures.heterogeneity_figure(
-        _jobs(s, "heterogeneity"), p
-    ),
-    "panel_iv": lambda s, p, r: panel_tables.iv_table(
-        _jobs(s, "iv"), p, r, baseline=_jobs(s, "baseline")
-    ),
-    "panel": lambda s, p, r: numbers.panel_numbers(s["panel"], r),
-    "mediation_paths": lambda s, p, r: mediation_tables.paths_table(s["mediation"], p, r),
-    "mediation_indirect": lambda s, p, r: mediation_tables.indirect_table(s["mediation"], p, r),
-    "mediation_parallel": lambda s, p, r: mediation_tables.parallel_table(s["mediation"], p, r),
-    "mediation_causal": lambda s, p, r: mediation_tables.causal_table(s["mediation"], p, r),
-    "mediation_path_diagram": lambda s, p, r: mediation_figures.path_diagram(s["mediation"], p, r),
-    "mediation_bootstrap": lambda s, p, r: mediation_figures.bootstrap_figure(
-        s["mediation"], s["bootstrap"], p
-    ),
-    "mediation_sensitivity": lambda s, p, r: mediation_figures.sensitivity_figure(
-        s["mediation"], p
-    ),
-    "mediation": lambda s, p, r: numbers.mediation_numbers(s["mediation"], r),
-}
+# --------------------------------------------------------------------------- building
 
 
 def build_exhibit(name: str, sources: Mapping[str, Any], project: ProjectConfig) -> Any:
@@ -280,7 +420,7 @@ def build_exhibit(name: str, sources: Mapping[str, Any], project: ProjectConfig)
     Parameters
     ----------
     name : str
-        An :attr:`Exhibit.name` (a key of :data:`BUILDERS`).
+        A registered exhibit (:mod:`govcluster.registry.exhibits`).
     sources : mapping
         As returned by :func:`load_sources`.
     project : ProjectConfig
@@ -291,9 +431,7 @@ def build_exhibit(name: str, sources: Mapping[str, Any], project: ProjectConfig)
     Table, matplotlib.figure.Figure or str
         A table, a figure, or the text of a numbers file.
     """
-    if name not in BUILDERS:
-        raise ValueError(f"no builder for exhibit '{name}'; known: {sorted(BUILDERS)}")
-    return BUILDERS[name](sources, project, render_settings(project.raw))
+    return exhibit_entry(name).build(sources, project, render_settings(project.raw))
 
 
 def write_exhibit(kind: str, built: Any, stem: str | Path) -> list[Path]:

@@ -57,8 +57,8 @@ def index_trends_figure(
     ----------
     trends : pandas.DataFrame
         Long data with columns construct, region, year, mean, as returned by
-        :func:`govcluster.render.exhibits.construct_trends_by_region` (panels and lines follow
-        its order).
+        :func:`govcluster.render.descriptive_tables.construct_trends_by_region` (panels and
+        lines follow its order).
     labels : mapping
         Display text of constructs, regions and of the words ``year`` and ``index_mean`` (see
         :func:`govcluster.render.labels.display_labels`); a missing name is shown as it is.

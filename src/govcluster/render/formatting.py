@@ -139,3 +139,27 @@ def format_coefficient(
             return first, ""
         return first, f"({format_number(float(est) / float(se), digits)})"
     return first, f"({format_number(se, digits)})"
+
+
+#: Decimals of p-values.
+P_DIGITS = 3
+
+
+def format_pvalue(value: object) -> str:
+    """A p-value with three decimals (empty when missing)."""
+    return format_number(value, P_DIGITS)
+
+
+def format_interval(lower: object, upper: object, digits: int) -> str:
+    """``[lower, upper]``; an unbounded end is ``-inf`` or ``inf``; empty if both are missing."""
+    if lower is None and upper is None:
+        return ""
+    low = "-inf" if lower is None else format_number(lower, digits)
+    high = "inf" if upper is None else format_number(upper, digits)
+    return f"[{low}, {high}]"
+
+
+def format_df(df: object, df_denom: object = None) -> str:
+    """Degrees of freedom of a test: ``239`` or ``239, 3341`` (no thousands separators)."""
+    parts = [format_count(value).replace(",", "") for value in (df, df_denom) if value is not None]
+    return ", ".join(part for part in parts if part)

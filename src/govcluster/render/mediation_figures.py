@@ -1,6 +1,7 @@
 """Figures of the mediation analysis, drawn from the stored results.
 
-Each function takes the mediation JSON (schema in :mod:`govcluster.mediation.results`), and the
+Each function takes the typed mediation record (:class:`~govcluster.records.mediation.
+MediationRecord`, or its JSON dict, read into a record on entry), and the
 bootstrap draws where it needs them, with the configuration, and returns a
 :class:`matplotlib.figure.Figure` built in :func:`govcluster.render.style.figure_style`.
 
@@ -29,16 +30,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
 from govcluster.config import ProjectConfig
+from govcluster.records.mediation import TOTAL, MediationRecord, as_mediation_record
 from govcluster.render.figures import wrap_label
-from govcluster.render.formatting import format_number, significance_stars
+from govcluster.render.formatting import format_interval, format_number, significance_stars
 from govcluster.render.labels import word
-from govcluster.render.mediation_tables import (
-    TOTAL,
-    inference_row,
-    mechanism_label,
-    mediation_path,
-)
-from govcluster.render.panel_tables import format_interval
+from govcluster.render.mediation_records import inference_row, level_text, mediation_path
+from govcluster.render.mediation_tables import mechanism_label
 from govcluster.render.settings import RenderSettings
 from govcluster.render.style import figure_style
 
@@ -52,7 +49,7 @@ INTERVAL_COLOUR = "#0072B2"
 BCA_COLOUR = "#D55E00"
 ZERO_LINE = {"color": "0.35", "linewidth": 0.8, "linestyle": ":", "zorder": 1}
 
-Results = Mapping[str, Any]
+Results = MediationRecord | Mapping[str, Any]
 
 
 # --------------------------------------------------------------------------- path diagram
@@ -74,24 +71,34 @@ class PathStyle:
         return cls(WEAK, 0.9, "dashed")
 
 
-def excludes_zero(entry: Mapping[str, Any]) -> bool:
-    """Whether the interval of a path or effect lies entirely on one side of zero."""
-    lower, upper = entry.get("ci_lower"), entry.get("ci_upper")
+def excludes_zero(entry: Any) -> bool:
+    """Whether the interval of a path or effect lies entirely on one side of zero.
+
+    ``entry`` is a path or indirect-effect record (None: no such effect, False).
+    """
+    if entry is None:
+        return False
+    lower, upper = entry.ci_lower, entry.ci_upper
     if lower is None or upper is None:
         return False
     return (lower > 0 and upper > 0) or (lower < 0 and upper < 0)
 
 
-def effect_text(entry: Mapping[str, Any], settings: RenderSettings, separator: str = " ") -> str:
-    """``0.315***`` and its interval ``[0.279, 0.351]``, joined by ``separator``."""
-    estimate = format_number(entry.get("estimate"), settings.digits) + significance_stars(
-        entry.get("pvalue"), settings.stars
+def effect_text(entry: Any, settings: RenderSettings, separator: str = " ") -> str:
+    """``0.315***`` and its interval ``[0.279, 0.351]``, joined by ``separator``.
+
+    ``entry`` is a path or indirect-effect record (None: no such effect, empty text).
+    """
+    if entry is None:
+        return ""
+    estimate = format_number(entry.estimate, settings.digits) + significance_stars(
+        entry.pvalue, settings.stars
     )
-    interval = format_interval(entry.get("ci_lower"), entry.get("ci_upper"), settings.digits)
+    interval = format_interval(entry.ci_lower, entry.ci_upper, settings.digits)
     return f"{estimate}{separator}{interval}" if interval else estimate
 
 
-def path_label(name: str, entry: Mapping[str, Any], settings: RenderSettings) -> str:
+def path_label(name: str, entry: Any, settings: RenderSettings) -> str:
     """Two lines: ``a = 0.315***`` and ``[0.279, 0.351]``."""
     return f"{name} = " + effect_text(entry, settings, "\n")
 
@@ -142,11 +149,12 @@ def path_diagram(
         ``b:<mechanism>`` or ``c_prime``.
     """
     settings = settings or RenderSettings()
+    results = as_mediation_record(results)
     language = config.language
-    spec = results["spec"]
-    treatment, outcome = spec["treatment"], spec["outcome"]
-    mediators = list(spec["mediators"])
-    level = f"{100 * float(spec.get('ci_level', 0.95)):g}"
+    spec = results.spec
+    treatment, outcome = spec.treatment, spec.outcome
+    mediators = list(spec.mediators)
+    level = level_text(results)
     n_top = math.ceil(len(mediators) / 2)
     gap, first = 1.3, 1.25
     positions: dict[str, tuple[float, float]] = {}
@@ -157,7 +165,7 @@ def path_diagram(
     ends = {treatment: (1.05, 0.0), outcome: (10.95, 0.0)}
     end_half = (1.0, 0.62)
     box_half = (1.5, 0.48)
-    indirect = {entry["mediator"]: entry for entry in results.get("indirect", [])}
+    indirect = {entry.mediator: entry for entry in results.indirect}
     # Vertical extent: the mechanisms' boxes and the side boxes, with a margin.
     top = max([end_half[1], *(y + box_half[1] for _, y in positions.values())]) + 0.25
     bottom = min([-end_half[1], *(y - box_half[1] for _, y in positions.values())]) - 0.25
@@ -192,7 +200,7 @@ def path_diagram(
                 zorder=4,
             )
         for mediator, centre in positions.items():
-            effect = indirect.get(mediator, {})
+            effect = indirect[mediator] if mediator in indirect else None
             strong = excludes_zero(effect)
             ax.add_patch(
                 FancyBboxPatch(
@@ -264,11 +272,11 @@ def path_diagram(
             gid="c_prime",
         )
         total = mediation_path(results, "c")
-        total_indirect = indirect.get(TOTAL, {})
+        total_indirect = indirect[TOTAL] if TOTAL in indirect else None
 
         note = word("diagram_note", language).format(
             c=effect_text(total, settings),
-            indirect=effect_text(total_indirect, settings) if total_indirect else "",
+            indirect=effect_text(total_indirect, settings),
         )
         handles = [
             Line2D(
@@ -298,7 +306,7 @@ def _draw_path(
     ax,
     start: tuple[float, float],
     end: tuple[float, float],
-    entry: Mapping[str, Any],
+    entry: Any,
     label: str,
     fraction: float,
     *,
@@ -372,7 +380,8 @@ def bootstrap_figure(
         solid line and zero dotted.
     """
     language = config.language
-    mediators = [m for m in results["spec"]["mediators"] if m in draws.columns]
+    results = as_mediation_record(results)
+    mediators = [m for m in results.spec.mediators if m in draws.columns]
     if not mediators:
         raise ValueError("the bootstrap draws have no column for any mechanism")
     valid = draws[mediators].dropna()
@@ -382,7 +391,7 @@ def bootstrap_figure(
     names = list(columns)
     ncols = max(1, min(ncols, len(names)))
     nrows = math.ceil(len(names) / ncols)
-    level = f"{100 * float(results['spec'].get('ci_level', 0.95)):g}"
+    level = level_text(results)
     with figure_style(language):
         figure = Figure(
             figsize=(max(2.3 * ncols + 0.6, 5.0), 2.0 * nrows + 0.9), layout="constrained"
@@ -400,19 +409,19 @@ def bootstrap_figure(
             )
             percentile = inference_row(results, "percentile", name)
             bca = inference_row(results, "bca", name)
-            if percentile.get("ci_lower") is not None:
+            if percentile is not None and percentile.ci_lower is not None:
                 ax.axvspan(
-                    percentile["ci_lower"],
-                    percentile["ci_upper"],
+                    percentile.ci_lower,
+                    percentile.ci_upper,
                     color=INTERVAL_COLOUR,
                     alpha=0.12,
                     linewidth=0,
                     zorder=0,
                 )
-            for bound in (bca.get("ci_lower"), bca.get("ci_upper")):
+            for bound in () if bca is None else (bca.ci_lower, bca.ci_upper):
                 if bound is not None:
                     ax.axvline(bound, color=BCA_COLOUR, linewidth=1.0, linestyle="--")
-            estimate = percentile.get("estimate", float(np.mean(values)))
+            estimate = float(np.mean(values)) if percentile is None else percentile.estimate
             ax.axvline(estimate, color=ESTIMATE_COLOUR, linewidth=1.2)
             ax.axvline(0.0, **ZERO_LINE)
             ax.set_title(wrap_label(mechanism_label(name, config), 26))
@@ -474,33 +483,30 @@ def sensitivity_figure(
         zero marked and printed.
     """
     language = config.language
-    entries = [e for e in results.get("causal", {}).get("mediators", []) if e.get("curve")]
+    results = as_mediation_record(results)
+    entries = list(results.causal.mediators)
     if not entries:
         raise ValueError("the mediation results have no sensitivity curves")
     ncols = max(1, min(ncols, len(entries)))
     nrows = math.ceil(len(entries) / ncols)
-    level = f"{100 * float(results['spec'].get('ci_level', 0.95)):g}"
+    level = level_text(results)
     with figure_style(language):
         figure = Figure(
             figsize=(max(2.6 * ncols + 0.7, 4.6), 2.2 * nrows + 0.8), layout="constrained"
         )
         axes = figure.subplots(nrows, ncols, squeeze=False, sharex=True).ravel()
         for ax, entry in zip(axes, entries, strict=False):
-            curve = entry["curve"]
-            rho = np.asarray(curve["rho"], dtype=float)
-            acme = np.asarray([np.nan if v is None else v for v in curve["acme"]], dtype=float)
-            lower = np.asarray(
-                [np.nan if v is None else v for v in curve.get("ci_lower", [])], dtype=float
-            )
-            upper = np.asarray(
-                [np.nan if v is None else v for v in curve.get("ci_upper", [])], dtype=float
-            )
+            curve = entry.curve
+            rho = np.asarray(curve.rho, dtype=float)
+            acme = np.asarray([np.nan if v is None else v for v in curve.acme], dtype=float)
+            lower = np.asarray([np.nan if v is None else v for v in curve.ci_lower], dtype=float)
+            upper = np.asarray([np.nan if v is None else v for v in curve.ci_upper], dtype=float)
             if lower.size == rho.size and upper.size == rho.size:
                 ax.fill_between(rho, lower, upper, color=INTERVAL_COLOUR, alpha=0.2, linewidth=0)
             ax.plot(rho, acme, color=INTERVAL_COLOUR, linewidth=1.5)
             ax.axhline(0.0, **ZERO_LINE)
             ax.axvline(0.0, **ZERO_LINE)
-            crossing = entry.get("rho_at_zero")
+            crossing = entry.rho_at_zero
             if crossing is not None:
                 ax.plot([crossing], [0.0], marker="o", color=BCA_COLOUR, markersize=5, zorder=4)
                 # The label goes on the side of the marker the curve leaves empty: above and
@@ -519,7 +525,7 @@ def sensitivity_figure(
                     color=BCA_COLOUR,
                     zorder=5,
                 )
-            ax.set_title(wrap_label(mechanism_label(entry["mediator"], config), 28))
+            ax.set_title(wrap_label(mechanism_label(entry.mediator, config), 28))
             ax.set_xlim(rho.min(), rho.max())
         for ax in axes[len(entries) :]:
             ax.set_visible(False)

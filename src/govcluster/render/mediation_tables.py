@@ -1,7 +1,8 @@
 """Publication tables of the mediation analysis, rendered from the stored results.
 
-Every builder takes the JSON written by the ``mediation`` rule (schema
-``govcluster.mediation/1``, documented in :mod:`govcluster.mediation.results`), the configuration
+Every builder takes the results written by the ``mediation`` rule as a typed
+:class:`~govcluster.records.mediation.MediationRecord` (or its JSON dict, read into a record on
+entry; fields documented in :mod:`govcluster.mediation.results`), the configuration
 (labels and language) and the :class:`~govcluster.render.settings.RenderSettings`, and returns a
 :class:`~govcluster.render.tables.Table`. Nothing is re-estimated.
 
@@ -21,99 +22,29 @@ from typing import Any
 import pandas as pd
 
 from govcluster.config import ProjectConfig
-from govcluster.render.exhibits import construct_caption
+from govcluster.records.mediation import TOTAL, MediationRecord, as_mediation_record
 from govcluster.render.formatting import (
     format_coefficient,
     format_count,
+    format_interval,
     format_number,
+    format_pvalue,
     significance_stars,
 )
 from govcluster.render.labels import stars_note, word
-from govcluster.render.panel_tables import (
-    format_interval,
-    format_pvalue,
-    panel_title,
+from govcluster.render.mediation_records import (
+    inference_row,
+    level_text,
+    mediation_path,
+    stepwise_decision,
+    verdict_text,
 )
 from govcluster.render.regression import regression_table
 from govcluster.render.settings import RenderSettings
+from govcluster.render.table_text import construct_caption, list_text, panel_title
 from govcluster.render.tables import Panel, Row, Table, make_header
 
-#: Name of the total indirect effect in the results.
-TOTAL = "TOTAL"
-
-Results = Mapping[str, Any]
-
-
-# --------------------------------------------------------------------------- access
-
-
-def mediation_path(results: Results, path: str, mediator: str | None = None) -> dict[str, Any]:
-    """The path ``a``, ``b`` (of ``mediator``), ``c`` or ``c_prime`` of the results.
-
-    Raises
-    ------
-    KeyError
-        If the results have no such path.
-    """
-    for entry in results["paths"]:
-        if entry["path"] == path and (mediator is None or entry.get("mediator") == mediator):
-            return dict(entry)
-    raise KeyError(f"the mediation results have no path {path!r} for {mediator!r}")
-
-
-def inference_row(
-    results: Results, method: str, mediator: str, *, model: str = "parallel", kind: str = "indirect"
-) -> dict[str, Any]:
-    """The ``method`` row of the inference table for an indirect effect (or a contrast).
-
-    Parameters
-    ----------
-    results : mapping
-        The mediation JSON.
-    method : str
-        ``sobel``, ``aroian``, ``delta``, ``joint_significance``, ``monte_carlo``,
-        ``percentile`` or ``bca``.
-    mediator : str
-        A mediator, ``TOTAL``, or a contrast ``"A-B"``.
-    model : {"parallel", "single"}
-    kind : {"indirect", "contrast"}
-
-    Returns
-    -------
-    dict
-        Empty when the results have no such row.
-    """
-    if kind == "contrast":
-        effect = f"contrast[{mediator}]"
-    elif model == "single":
-        effect = f"indirect_single[{mediator}]"
-    else:
-        effect = f"indirect[{mediator}]"
-    for entry in results.get("inference", []):
-        if entry["effect"] == effect and entry["method"] == method and entry["model"] == model:
-            return dict(entry)
-    return {}
-
-
-def stepwise_decision(results: Results, mediator: str, model: str) -> dict[str, Any]:
-    """The Wen-Ye decision for ``mediator`` in ``model`` ("single" or "parallel"), or {}."""
-    for decision in results.get("stepwise", {}).get("decisions", []):
-        if decision["mediator"] == mediator and decision["model"] == model:
-            return dict(decision)
-    return {}
-
-
-def verdict_text(decision: Mapping[str, Any], language: str) -> str:
-    """The verdict of a stepwise decision in words (the record's own Chinese wording in zh)."""
-    if not decision:
-        return ""
-    if language == "zh" and decision.get("verdict_zh"):
-        return str(decision["verdict_zh"])
-    verdict = str(decision.get("verdict", ""))
-    try:
-        return word(f"verdict_{verdict}", language)
-    except KeyError:
-        return verdict.replace("_", " ")
+Results = MediationRecord | Mapping[str, Any]
 
 
 def mechanism_label(name: str, config: ProjectConfig) -> str:
@@ -131,24 +62,12 @@ def method_word(method: str, language: str) -> str:
         return method
 
 
-def _level(results: Results) -> str:
-    return f"{100 * float(results['spec'].get('ci_level', 0.95)):g}"
-
-
-def _separator(language: str) -> str:
-    return "" if language == "zh" else " "
-
-
-def _controls_text(results: Results, config: ProjectConfig) -> str:
-    controls = results.get("sample", {}).get("controls_used") or results["spec"].get("controls")
-    if not controls:
-        return word("none", config.language)
-    separator = "、" if config.language == "zh" else ", "
-    return separator.join(config.label(name) for name in controls)
+def _controls_text(results: MediationRecord, config: ProjectConfig) -> str:
+    return list_text(results.sample.controls_used or results.spec.controls, config)
 
 
 def _sample_rows(
-    results: Results,
+    results: MediationRecord,
     width: int,
     config: ProjectConfig,
     *,
@@ -161,13 +80,12 @@ def _sample_rows(
     regression table whose columns share the sample).
     """
     language = config.language
-    sample = results.get("sample", {})
     values = [
-        ("observations", sample.get("n_obs")),
-        ("n_clusters", sample.get("n_entities")),
+        ("observations", results.sample.n_obs),
+        ("n_clusters", results.sample.n_entities),
     ]
     if bootstrap:
-        values.append(("bootstrap_replications", results.get("bootstrap", {}).get("n_valid")))
+        values.append(("bootstrap_replications", results.bootstrap.n_valid))
     rows = []
     for key, value in values:
         text = format_count(value)
@@ -203,13 +121,14 @@ def paths_table(
         mechanism (identification-first evidence) with the first-stage F.
     """
     settings = settings or RenderSettings()
+    results = as_mediation_record(results)
     language = config.language
-    spec = results["spec"]
-    treatment, outcome = spec["treatment"], spec["outcome"]
-    mediators = list(spec["mediators"])
+    spec = results.spec
+    treatment, outcome = spec.treatment, spec.outcome
+    mediators = list(spec.mediators)
 
-    def triple(entry: Mapping[str, Any]) -> tuple[Any, Any, Any]:
-        return entry.get("estimate"), entry.get("se"), entry.get("pvalue")
+    def triple(entry) -> tuple[Any, Any, Any]:
+        return entry.estimate, entry.se, entry.pvalue
 
     models = [
         {
@@ -243,10 +162,10 @@ def paths_table(
         label="mediation_paths",
     )
     width = table.n_columns
-    effects = str(spec.get("effects", "twoway"))
+    effects = spec.effects
     entity = effects in ("twoway", "entity")
     time = effects == "twoway"
-    controls = bool(results.get("sample", {}).get("controls_used") or spec.get("controls"))
+    controls = bool(results.sample.controls_used or spec.controls)
     yes, no = word("yes", language), word("no", language)
     statistics = [
         Row(word("fe_entity", language), ((yes if entity else no),) * width),
@@ -268,8 +187,8 @@ def paths_table(
             controls=_controls_text(results, config),
         )
     ]
-    identification = results.get("identification") or {}
-    if "IV" in str(identification.get("design", "")):
+    identification = results.identification
+    if "IV" in identification.design:
         panel, frame = _identification_panel(results, width, config, settings)
         panels = [
             Panel(panel_title(0, word("fe_estimates", language), language), table.panels[0].rows),
@@ -277,9 +196,9 @@ def paths_table(
             panel,
         ]
         numbers.append(frame)
-        caveat = identification.get("caveat_zh" if language == "zh" else "caveat_en")
+        caveat = identification.caveat_zh if language == "zh" else identification.caveat_en
         if caveat:
-            notes.append(str(caveat))
+            notes.append(caveat)
     return Table(
         title=table.title,
         columns=table.columns,
@@ -291,52 +210,55 @@ def paths_table(
 
 
 def _identification_panel(
-    results: Results, width: int, config: ProjectConfig, settings: RenderSettings
+    results: MediationRecord, width: int, config: ProjectConfig, settings: RenderSettings
 ) -> tuple[Panel, pd.DataFrame]:
     """Panel B of the paths table: FE-IV effects of the treatment, and the first-stage F."""
     language = config.language
-    spec = results["spec"]
-    identification = results["identification"]
-    by_variable = {entry["variable"]: entry for entry in identification.get("effects", [])}
-    order = [spec["outcome"], *spec["mediators"]]
+    spec = results.spec
+    identification = results.identification
+    order = [spec.outcome, *spec.mediators]
+
+    def iv_effect(variable: str) -> tuple[Any, Any, Any]:
+        entry = identification.effect(variable)
+        if entry is None:
+            return None, None, None
+        return entry.iv_estimate, entry.iv_se, entry.iv_pvalue
+
     pairs = []
     for variable in order:
-        entry = by_variable.get(variable, {})
         pairs.append(
             format_coefficient(
-                entry.get("iv_estimate"),
-                entry.get("iv_se"),
-                entry.get("iv_pvalue"),
+                *iv_effect(variable),
                 stars=settings.stars,
                 digits=settings.digits,
                 below=settings.below,
             )
         )
     pairs.append(("", ""))
-    treatment = spec["treatment"]
+    treatment = spec.treatment
     rows = [
         Row(construct_caption(config, treatment), tuple(p[0] for p in pairs)),
         Row("", tuple(p[1] for p in pairs)),
     ]
-    first_stage = identification.get("first_stage") or {}
-    if first_stage.get("f_cluster") is not None:
-        cells = [format_number(first_stage["f_cluster"], settings.digits)] * (width - 1) + [""]
+    f_cluster = None if identification.first_stage is None else identification.first_stage.f_cluster
+    if f_cluster is not None:
+        cells = [format_number(f_cluster, settings.digits)] * (width - 1) + [""]
         rows.append(Row(word("first_stage_f", language), tuple(cells)))
     title = word("identification_panel", language).format(
-        treatment=config.label(treatment), design=identification.get("design", "")
+        treatment=config.label(treatment), design=identification.design
     )
     frame = pd.DataFrame(
         [
             {
                 "model": f"({position})",
                 "term": f"iv:{variable}",
-                "estimate": by_variable.get(variable, {}).get("iv_estimate"),
-                "std_error": by_variable.get(variable, {}).get("iv_se"),
-                "p_value": by_variable.get(variable, {}).get("iv_pvalue"),
+                "estimate": iv_effect(variable)[0],
+                "std_error": iv_effect(variable)[1],
+                "p_value": iv_effect(variable)[2],
             }
             for position, variable in enumerate(order, start=1)
         ]
-        + [{"model": "", "term": "first_stage_f", "value": first_stage.get("f_cluster")}]
+        + [{"model": "", "term": "first_stage_f", "value": f_cluster}]
     )
     return Panel(panel_title(1, title, language), tuple(rows)), frame
 
@@ -366,11 +288,12 @@ def indirect_table(
         estimate, se, statistic, pvalue, ci_lower, ci_upper, verdict).
     """
     settings = settings or RenderSettings()
+    results = as_mediation_record(results)
     language = config.language
-    spec = results["spec"]
-    mediators = list(spec["mediators"])
-    method = str(spec.get("ci_method", "percentile"))
-    level = _level(results)
+    spec = results.spec
+    mediators = list(spec.mediators)
+    method = spec.ci_method
+    level = level_text(results)
     records: list[dict[str, Any]] = []
     panels = []
     for position, model in enumerate(("parallel", "single")):
@@ -381,39 +304,45 @@ def indirect_table(
             sobel = inference_row(results, "sobel", mediator, model=model)
             percentile = inference_row(results, "percentile", mediator, model=model)
             bca = inference_row(results, "bca", mediator, model=model)
-            estimate = percentile.get("estimate", star_row.get("estimate"))
+            if percentile is not None:
+                estimate = percentile.estimate
+            else:
+                estimate = None if star_row is None else star_row.estimate
             decision = stepwise_decision(results, mediator, model)
             rows.append(
                 Row(
                     mechanism_label(mediator, config),
                     (
                         format_number(estimate, settings.digits)
-                        + significance_stars(star_row.get("pvalue"), settings.stars),
-                        format_number(sobel.get("statistic"), settings.digits),
-                        format_pvalue(sobel.get("pvalue")),
-                        format_interval(
-                            percentile.get("ci_lower"), percentile.get("ci_upper"), settings.digits
-                        )
-                        if percentile
+                        + significance_stars(
+                            None if star_row is None else star_row.pvalue, settings.stars
+                        ),
+                        format_number(None if sobel is None else sobel.statistic, settings.digits),
+                        format_pvalue(None if sobel is None else sobel.pvalue),
+                        format_interval(percentile.ci_lower, percentile.ci_upper, settings.digits)
+                        if percentile is not None
                         else "",
-                        format_interval(bca.get("ci_lower"), bca.get("ci_upper"), settings.digits)
-                        if bca
+                        format_interval(bca.ci_lower, bca.ci_upper, settings.digits)
+                        if bca is not None
                         else "",
                         verdict_text(decision, language),
                     ),
                 )
             )
             for entry in (sobel, percentile, bca):
-                if entry:
+                if entry is not None:
                     records.append(
                         {
-                            **{k: entry.get(k) for k in ("model", "mediator", "method")},
-                            **{
-                                k: entry.get(k)
-                                for k in ("estimate", "se", "statistic", "pvalue", "ci_lower")
-                            },
-                            "ci_upper": entry.get("ci_upper"),
-                            "verdict": decision.get("verdict"),
+                            "model": entry.model,
+                            "mediator": entry.mediator,
+                            "method": entry.method,
+                            "estimate": entry.estimate,
+                            "se": entry.se,
+                            "statistic": entry.statistic,
+                            "pvalue": entry.pvalue,
+                            "ci_lower": entry.ci_lower,
+                            "ci_upper": entry.ci_upper,
+                            "verdict": None if decision is None else decision.verdict,
                         }
                     )
         title = word("parallel_model" if model == "parallel" else "single_model", language)
@@ -430,7 +359,7 @@ def indirect_table(
             word("verdict", language),
         ]
     )
-    n_boot = results.get("bootstrap", {}).get("n_valid", spec.get("n_boot"))
+    n_boot = results.bootstrap.n_valid
     notes = [
         word("indirect_note", language).format(
             method=method_word(method, language), n=format_count(n_boot)
@@ -473,28 +402,33 @@ def parallel_table(
         numbers are long (panel, term, estimate, se, ci_lower, ci_upper, pvalue).
     """
     settings = settings or RenderSettings()
+    results = as_mediation_record(results)
     language = config.language
-    spec = results["spec"]
-    method = str(spec.get("ci_method", "percentile"))
+    spec = results.spec
+    method = spec.ci_method
     digits = settings.digits
     records: list[dict[str, Any]] = []
 
-    def row(label: str, entry: Mapping[str, Any], panel: str, term: str) -> Row:
+    def row(label: str, values: tuple[Any, Any, Any, Any, Any], panel: str, term: str) -> Row:
+        estimate, se, lower, upper, pvalue = values
         records.append(
             {
                 "panel": panel,
                 "term": term,
-                **{k: entry.get(k) for k in ("estimate", "se", "ci_lower", "ci_upper", "pvalue")},
+                "estimate": estimate,
+                "se": se,
+                "ci_lower": lower,
+                "ci_upper": upper,
+                "pvalue": pvalue,
             }
         )
         return Row(
             label,
             (
-                format_number(entry.get("estimate"), digits)
-                + significance_stars(entry.get("pvalue"), settings.stars),
-                format_number(entry.get("se"), digits),
-                format_interval(entry.get("ci_lower"), entry.get("ci_upper"), digits),
-                format_pvalue(entry.get("pvalue")),
+                format_number(estimate, digits) + significance_stars(pvalue, settings.stars),
+                format_number(se, digits),
+                format_interval(lower, upper, digits),
+                format_pvalue(pvalue),
             ),
         )
 
@@ -502,22 +436,37 @@ def parallel_table(
         (
             "specific_panel",
             [
-                row(mechanism_label(e["mediator"], config), e, "indirect", e["mediator"])
-                for e in results.get("indirect", [])
+                row(
+                    mechanism_label(e.mediator, config),
+                    (e.estimate, e.se, e.ci_lower, e.ci_upper, e.pvalue),
+                    "indirect",
+                    e.mediator,
+                )
+                for e in results.indirect
             ],
         ),
         (
             "proportion_panel",
             [
-                row(mechanism_label(e["mediator"], config), e, "proportion", e["mediator"])
-                for e in results.get("proportion_mediated", [])
+                row(
+                    mechanism_label(e.mediator, config),
+                    (e.estimate, None, e.ci_lower, e.ci_upper, None),
+                    "proportion",
+                    e.mediator,
+                )
+                for e in results.proportion_mediated
             ],
         ),
         (
             "contrast_panel",
             [
-                row(e["contrast"].replace("-", " − "), e, "contrast", e["contrast"])
-                for e in results.get("contrasts", [])
+                row(
+                    e.contrast.replace("-", " − "),
+                    (e.estimate, e.se, e.ci_lower, e.ci_upper, e.pvalue),
+                    "contrast",
+                    e.contrast,
+                )
+                for e in results.contrasts
             ],
         ),
     ]
@@ -528,7 +477,7 @@ def parallel_table(
                 Panel(panel_title(len(panels), word(key, language), language), tuple(rows))
             )
     panels.append(Panel("", tuple(_sample_rows(results, 4, config, bootstrap=True))))
-    level = _level(results)
+    level = level_text(results)
     header = make_header(
         [
             word("estimate", language),
@@ -537,7 +486,7 @@ def parallel_table(
             word("p_value", language),
         ]
     )
-    n_boot = results.get("bootstrap", {}).get("n_valid", spec.get("n_boot"))
+    n_boot = results.bootstrap.n_valid
     notes = [
         word("parallel_note", language).format(
             n=format_count(n_boot), method=method_word(method, language)
@@ -579,14 +528,15 @@ def causal_table(
         numbers are one row per mechanism (the curve left out).
     """
     settings = settings or RenderSettings()
+    results = as_mediation_record(results)
     language = config.language
     digits = settings.digits
     rows = []
     records = []
-    for entry in results.get("causal", {}).get("mediators", []):
+    for entry in results.causal.mediators:
 
-        def interval(key: str, entry: Mapping[str, Any] = entry) -> str:
-            bounds = entry.get(key) or [None, None]
+        def interval(key: str, entry=entry) -> str:
+            bounds = getattr(entry, key)
             return (
                 format_interval(bounds[0], bounds[1], digits)
                 if any(b is not None for b in bounds)
@@ -595,15 +545,15 @@ def causal_table(
 
         rows.append(
             Row(
-                mechanism_label(entry["mediator"], config),
+                mechanism_label(entry.mediator, config),
                 (
-                    format_number(entry.get("acme"), digits),
-                    format_number(entry.get("ade"), digits),
-                    format_number(entry.get("total"), digits),
-                    format_number(entry.get("proportion_mediated"), digits),
-                    format_number(entry.get("rho_at_zero"), digits),
-                    format_number(entry.get("r2_product_residual"), digits),
-                    format_number(entry.get("r2_product_total"), digits),
+                    format_number(entry.acme, digits),
+                    format_number(entry.ade, digits),
+                    format_number(entry.total, digits),
+                    format_number(entry.proportion_mediated, digits),
+                    format_number(entry.rho_at_zero, digits),
+                    format_number(entry.r2_product_residual, digits),
+                    format_number(entry.r2_product_total, digits),
                 ),
             )
         )
@@ -621,9 +571,10 @@ def causal_table(
                 ),
             )
         )
-        records.append({k: v for k, v in entry.items() if k != "curve" and not k.endswith("_ci")})
+        stored = entry.to_dict()
+        records.append({k: v for k, v in stored.items() if k != "curve" and not k.endswith("_ci")})
         for key in ("acme_ci", "ade_ci", "total_ci", "rho_at_zero_ci"):
-            bounds = entry.get(key) or [None, None]
+            bounds = getattr(entry, key)
             records[-1][f"{key[:-3]}_ci_lower"] = bounds[0]
             records[-1][f"{key[:-3]}_ci_upper"] = bounds[1]
     sample = _sample_rows(results, 7, config, bootstrap=True)
@@ -641,7 +592,7 @@ def causal_table(
             )
         ]
     )
-    notes = [word("causal_note", language).format(level=_level(results))]
+    notes = [word("causal_note", language).format(level=level_text(results))]
     return Table(
         title=word("causal_title", language),
         columns=header,

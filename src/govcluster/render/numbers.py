@@ -37,18 +37,15 @@ mediation              ``\TotalEffect``, ``\DirectEffect``, ``\TotalIndirectEffe
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from govcluster.render.formatting import format_count, format_number
-from govcluster.render.mediation_tables import TOTAL, mediation_path
-from govcluster.render.panel_tables import (
-    P_DIGITS,
-    coefficient,
-    key_terms,
-    result_of,
-)
+from govcluster.records.mediation import TOTAL, MediationRecord, as_mediation_record
+from govcluster.records.panel import PanelJobRecord, as_job_records
+from govcluster.render.formatting import P_DIGITS, format_count, format_number
+from govcluster.render.mediation_records import mediation_path
+from govcluster.render.panel_records import Estimate, key_terms
 from govcluster.render.settings import RenderSettings
 
 DIGIT_WORDS = ("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
@@ -138,35 +135,189 @@ def macros_text(macros: Iterable[Macro], title: str) -> str:
 
 
 def _estimate_macros(
-    prefix: str, entry: Mapping[str, Any] | None, meaning: str, settings: RenderSettings
+    prefix: str, entry: Any, meaning: str, settings: RenderSettings
 ) -> list[Macro]:
-    if not entry:
+    """Estimate, SE, p-value and interval of a coefficient or horizon record (none if None)."""
+    if entry is None:
         return []
     digits = settings.digits
     return [
-        Macro(prefix, latex_number(entry.get("estimate"), digits), meaning),
-        Macro(f"{prefix}SE", latex_number(entry.get("std_error"), digits), f"{meaning}: SE"),
-        Macro(f"{prefix}P", latex_number(entry.get("p_value"), P_DIGITS), f"{meaning}: p-value"),
-        Macro(
-            f"{prefix}Lower", latex_number(entry.get("ci_lower"), digits), f"{meaning}: CI lower"
-        ),
-        Macro(
-            f"{prefix}Upper", latex_number(entry.get("ci_upper"), digits), f"{meaning}: CI upper"
-        ),
+        Macro(prefix, latex_number(entry.estimate, digits), meaning),
+        Macro(f"{prefix}SE", latex_number(entry.std_error, digits), f"{meaning}: SE"),
+        Macro(f"{prefix}P", latex_number(entry.p_value, P_DIGITS), f"{meaning}: p-value"),
+        Macro(f"{prefix}Lower", latex_number(entry.ci_lower, digits), f"{meaning}: CI lower"),
+        Macro(f"{prefix}Upper", latex_number(entry.ci_upper, digits), f"{meaning}: CI upper"),
     ]
 
 
-def _sample_macros(prefix: str, result: Mapping[str, Any], job: str) -> list[Macro]:
-    macros = [Macro(f"{prefix}N", latex_count(result.get("n_obs")), f"{job}: observations")]
-    if result.get("n_clusters") is not None:
+def _sample_macros(prefix: str, result: Estimate, job: str) -> list[Macro]:
+    macros = [Macro(f"{prefix}N", latex_count(result.n_obs), f"{job}: observations")]
+    if result.n_clusters is not None:
         macros.append(
-            Macro(f"{prefix}Clusters", latex_count(result["n_clusters"]), f"{job}: clusters")
+            Macro(f"{prefix}Clusters", latex_count(result.n_clusters), f"{job}: clusters")
         )
     return macros
 
 
+#: Job kind -> function giving the macros of one job record: ``(prefix, record, settings)``.
+#: An estimator adds its numbers to ``panel.tex`` with :func:`register_job_macros`.
+JOB_MACROS: dict[str, Callable[[str, PanelJobRecord, RenderSettings], list[Macro]]] = {}
+
+
+def register_job_macros(kind: str):
+    """Decorator: the numbers of the jobs of ``kind`` in ``results/numbers/panel.tex``."""
+
+    def register(function):
+        JOB_MACROS[kind] = function
+        return function
+
+    return register
+
+
+def _coefficient_macros(prefix: str, record: PanelJobRecord, settings: RenderSettings):
+    job, result = record.job, record.result
+    macros: list[Macro] = []
+    for term in key_terms([result]):
+        macros += _estimate_macros(
+            prefix + macro_name(term),
+            result.coefficient(term),
+            f"{job}: coefficient of {term}",
+            settings,
+        )
+    return macros + _sample_macros(prefix, result, job)
+
+
+@register_job_macros("baseline")
+def baseline_macros(prefix: str, record: PanelJobRecord, settings: RenderSettings) -> list[Macro]:
+    """Coefficients of interest, sample sizes and the within R-squared of a baseline job."""
+    result = record.result
+    macros = _coefficient_macros(prefix, record, settings)
+    within = result.estimator not in ("between", "first_difference")
+    if within and result.r2_within is not None:
+        macros.append(
+            Macro(
+                f"{prefix}WithinRsq",
+                latex_number(result.r2_within, settings.digits),
+                f"{record.job}: within R-squared",
+            )
+        )
+    return macros
+
+
+@register_job_macros("iv")
+def iv_macros(prefix: str, record: PanelJobRecord, settings: RenderSettings) -> list[Macro]:
+    """Coefficients, sample sizes and the weak-instrument diagnostics of an IV job."""
+    digits = settings.digits
+    job, result = record.job, record.result
+    stage = result.first_stages[0] if result.first_stages else None
+    test = result.anderson_rubin.test
+    values = [
+        ("FirstStageF", stage and stage.f_statistic, digits, "first-stage F"),
+        (
+            "PartialRsq",
+            stage and stage.partial_r2,
+            digits,
+            "partial R-squared of the instruments",
+        ),
+        (
+            "KleibergenPaapF",
+            result.kleibergen_paap_rk_wald_f,
+            digits,
+            "Kleibergen-Paap rk Wald F",
+        ),
+        ("AndersonRubin", test.statistic, digits, "Anderson-Rubin statistic"),
+        ("AndersonRubinP", test.p_value, P_DIGITS, "Anderson-Rubin p-value"),
+    ]
+    intervals = result.anderson_rubin.confidence_set or ()
+    if len(intervals) == 1:
+        lower, upper = intervals[0]
+        values += [
+            ("AndersonRubinLower", lower, digits, "Anderson-Rubin confidence set: lower"),
+            ("AndersonRubinUpper", upper, digits, "Anderson-Rubin confidence set: upper"),
+        ]
+    return _coefficient_macros(prefix, record, settings) + [
+        Macro(prefix + suffix, latex_number(value, places), f"{job}: {meaning}")
+        for suffix, value, places, meaning in values
+        if value is not None
+    ]
+
+
+@register_job_macros("specification_tests")
+def specification_test_macros(
+    prefix: str, record: PanelJobRecord, settings: RenderSettings
+) -> list[Macro]:
+    """Statistic, degrees of freedom and p-value of each specification test."""
+    macros: list[Macro] = []
+    for key in ("poolability", "breusch_pagan", "hausman", "mundlak"):
+        test = record.result.test(key)
+        name = prefix + macro_name(key)
+        macros += [
+            Macro(name, latex_number(test.statistic, settings.digits), f"{key} statistic"),
+            Macro(f"{name}Df", latex_count(test.df), f"{key}: degrees of freedom"),
+            Macro(f"{name}P", latex_number(test.p_value, P_DIGITS), f"{key}: p"),
+        ]
+    return macros
+
+
+@register_job_macros("local_projections")
+def local_projection_macros(
+    prefix: str, record: PanelJobRecord, settings: RenderSettings
+) -> list[Macro]:
+    """The effect at each horizon with its sample size."""
+    macros: list[Macro] = []
+    for entry in record.result.table:
+        name = prefix + "Horizon" + macro_name(str(entry.horizon))
+        meaning = f"{record.job}: effect at horizon {entry.horizon}"
+        macros += _estimate_macros(name, entry, meaning, settings)
+        macros.append(Macro(f"{name}N", latex_count(entry.n_obs), f"{meaning}: N"))
+    return macros
+
+
+@register_job_macros("heterogeneity")
+def heterogeneity_macros(
+    prefix: str, record: PanelJobRecord, settings: RenderSettings
+) -> list[Macro]:
+    """Split-sample and interaction estimates by group, and the test of equal effects."""
+    digits = settings.digits
+    job, result = record.job, record.result
+    macros = []
+    for entry in result.table:
+        name = prefix + macro_name(entry.group)
+        meaning = f"{job}: group {entry.group}"
+        macros += [
+            Macro(name, latex_number(entry.split_estimate, digits), f"{meaning}, split"),
+            Macro(f"{name}SE", latex_number(entry.split_std_error, digits), f"{meaning}: SE"),
+            Macro(f"{name}N", latex_count(entry.split_n_obs), f"{meaning}: observations"),
+            Macro(
+                f"{name}Interaction",
+                latex_number(entry.interaction_estimate, digits),
+                f"{meaning}, interaction model",
+            ),
+            Macro(
+                f"{name}InteractionSE",
+                latex_number(entry.interaction_std_error, digits),
+                f"{meaning}, interaction model: SE",
+            ),
+        ]
+    test = result.equal_effects
+    macros += [
+        Macro(
+            f"{prefix}EqualEffects",
+            latex_number(test.statistic, digits),
+            f"{job}: Wald test of equal effects",
+        ),
+        Macro(
+            f"{prefix}EqualEffectsP",
+            latex_number(test.p_value, P_DIGITS),
+            f"{job}: p-value of the Wald test",
+        ),
+    ]
+    return macros
+
+
 def panel_macros(
-    records: Mapping[str, Mapping[str, Any]], settings: RenderSettings | None = None
+    records: Mapping[str, PanelJobRecord | Mapping[str, Any]],
+    settings: RenderSettings | None = None,
 ) -> list[Macro]:
     """Macros of every panel job record (see the module docstring for the names).
 
@@ -179,133 +330,19 @@ def panel_macros(
     Returns
     -------
     list of Macro
+        Jobs of a kind without registered macros (:data:`JOB_MACROS`) give none.
     """
     settings = settings or RenderSettings()
-    digits = settings.digits
     macros: list[Macro] = []
-    for job, record in records.items():
-        kind = record.get("kind")
-        result = result_of(record)
-        prefix = macro_name(job)
-        if kind in ("baseline", "iv"):
-            for term in key_terms([result]):
-                macros += _estimate_macros(
-                    prefix + macro_name(term),
-                    coefficient(result, term),
-                    f"{job}: coefficient of {term}",
-                    settings,
-                )
-            macros += _sample_macros(prefix, result, job)
-            within = result.get("estimator") not in ("between", "first_difference")
-            if kind == "baseline" and within and result.get("r2_within") is not None:
-                macros.append(
-                    Macro(
-                        f"{prefix}WithinRsq",
-                        latex_number(result["r2_within"], digits),
-                        f"{job}: within R-squared",
-                    )
-                )
-        if kind == "iv":
-            macros += _iv_macros(prefix, result, job, settings)
-        elif kind == "specification_tests":
-            for key in ("poolability", "breusch_pagan", "hausman", "mundlak"):
-                test = result.get(key)
-                if not test:
-                    continue
-                name = prefix + macro_name(key)
-                macros += [
-                    Macro(name, latex_number(test.get("statistic"), digits), f"{key} statistic"),
-                    Macro(f"{name}Df", latex_count(test.get("df")), f"{key}: degrees of freedom"),
-                    Macro(f"{name}P", latex_number(test.get("p_value"), P_DIGITS), f"{key}: p"),
-                ]
-        elif kind == "local_projections":
-            for entry in result.get("table", []):
-                name = prefix + "Horizon" + macro_name(str(entry["horizon"]))
-                meaning = f"{job}: effect at horizon {entry['horizon']}"
-                macros += _estimate_macros(name, entry, meaning, settings)
-                macros.append(Macro(f"{name}N", latex_count(entry.get("n_obs")), f"{meaning}: N"))
-        elif kind == "heterogeneity":
-            macros += _heterogeneity_macros(prefix, result, job, settings)
-    return macros
-
-
-def _iv_macros(
-    prefix: str, result: Mapping[str, Any], job: str, settings: RenderSettings
-) -> list[Macro]:
-    digits = settings.digits
-    stage = (result.get("first_stages") or [{}])[0]
-    anderson_rubin = result.get("anderson_rubin") or {}
-    test = anderson_rubin.get("test") or {}
-    values = [
-        ("FirstStageF", stage.get("f_statistic"), digits, "first-stage F"),
-        ("PartialRsq", stage.get("partial_r2"), digits, "partial R-squared of the instruments"),
-        (
-            "KleibergenPaapF",
-            result.get("kleibergen_paap_rk_wald_f"),
-            digits,
-            "Kleibergen-Paap rk Wald F",
-        ),
-        ("AndersonRubin", test.get("statistic"), digits, "Anderson-Rubin statistic"),
-        ("AndersonRubinP", test.get("p_value"), P_DIGITS, "Anderson-Rubin p-value"),
-    ]
-    intervals = anderson_rubin.get("confidence_set") or []
-    if len(intervals) == 1:
-        lower, upper = intervals[0]
-        values += [
-            ("AndersonRubinLower", lower, digits, "Anderson-Rubin confidence set: lower"),
-            ("AndersonRubinUpper", upper, digits, "Anderson-Rubin confidence set: upper"),
-        ]
-    return [
-        Macro(prefix + suffix, latex_number(value, places), f"{job}: {meaning}")
-        for suffix, value, places, meaning in values
-        if value is not None
-    ]
-
-
-def _heterogeneity_macros(
-    prefix: str, result: Mapping[str, Any], job: str, settings: RenderSettings
-) -> list[Macro]:
-    digits = settings.digits
-    macros = []
-    for entry in result.get("table", []):
-        name = prefix + macro_name(entry["group"])
-        meaning = f"{job}: group {entry['group']}"
-        macros += [
-            Macro(name, latex_number(entry.get("split_estimate"), digits), f"{meaning}, split"),
-            Macro(
-                f"{name}SE", latex_number(entry.get("split_std_error"), digits), f"{meaning}: SE"
-            ),
-            Macro(f"{name}N", latex_count(entry.get("split_n_obs")), f"{meaning}: observations"),
-            Macro(
-                f"{name}Interaction",
-                latex_number(entry.get("interaction_estimate"), digits),
-                f"{meaning}, interaction model",
-            ),
-            Macro(
-                f"{name}InteractionSE",
-                latex_number(entry.get("interaction_std_error"), digits),
-                f"{meaning}, interaction model: SE",
-            ),
-        ]
-    test = result.get("equal_effects") or {}
-    if test:
-        macros += [
-            Macro(
-                f"{prefix}EqualEffects",
-                latex_number(test.get("statistic"), digits),
-                f"{job}: Wald test of equal effects",
-            ),
-            Macro(
-                f"{prefix}EqualEffectsP",
-                latex_number(test.get("p_value"), P_DIGITS),
-                f"{job}: p-value of the Wald test",
-            ),
-        ]
+    for job, record in as_job_records(records).items():
+        if record.kind in JOB_MACROS:
+            macros += JOB_MACROS[record.kind](macro_name(job), record, settings)
     return macros
 
 
 def panel_numbers(
-    records: Mapping[str, Mapping[str, Any]], settings: RenderSettings | None = None
+    records: Mapping[str, PanelJobRecord | Mapping[str, Any]],
+    settings: RenderSettings | None = None,
 ) -> str:
     """The text of ``results/numbers/panel.tex`` (see :func:`panel_macros`)."""
     return macros_text(panel_macros(records, settings), "Key numbers of the panel models.")
@@ -315,14 +352,14 @@ def panel_numbers(
 
 
 def mediation_macros(
-    results: Mapping[str, Any], settings: RenderSettings | None = None
+    results: MediationRecord | Mapping[str, Any], settings: RenderSettings | None = None
 ) -> list[Macro]:
     """Macros of the mediation results (see the module docstring for the names).
 
     Parameters
     ----------
-    results : mapping
-        The mediation JSON.
+    results : MediationRecord
+        The mediation results (their JSON dict is read into a record).
     settings : RenderSettings, optional
 
     Returns
@@ -330,44 +367,40 @@ def mediation_macros(
     list of Macro
     """
     settings = settings or RenderSettings()
+    results = as_mediation_record(results)
     digits = settings.digits
-    spec = results["spec"]
-    sample = results.get("sample", {})
+    spec = results.spec
     macros = [
-        Macro("MediationN", latex_count(sample.get("n_obs")), "mediation: observations"),
-        Macro("MediationClusters", latex_count(sample.get("n_entities")), "mediation: clusters"),
+        Macro("MediationN", latex_count(results.sample.n_obs), "mediation: observations"),
+        Macro("MediationClusters", latex_count(results.sample.n_entities), "mediation: clusters"),
         Macro(
             "BootstrapReplications",
-            latex_count(results.get("bootstrap", {}).get("n_valid")),
+            latex_count(results.bootstrap.n_valid),
             "valid bootstrap replications",
         ),
     ]
 
-    def effect(name: str, entry: Mapping[str, Any], meaning: str, se: str = "se") -> list[Macro]:
+    def effect(name: str, entry: Any, meaning: str, se: bool = True) -> list[Macro]:
         found = [
-            Macro(name, latex_number(entry.get("estimate"), digits), meaning),
-            Macro(
-                f"{name}Lower", latex_number(entry.get("ci_lower"), digits), f"{meaning}: CI lower"
-            ),
-            Macro(
-                f"{name}Upper", latex_number(entry.get("ci_upper"), digits), f"{meaning}: CI upper"
-            ),
+            Macro(name, latex_number(entry.estimate, digits), meaning),
+            Macro(f"{name}Lower", latex_number(entry.ci_lower, digits), f"{meaning}: CI lower"),
+            Macro(f"{name}Upper", latex_number(entry.ci_upper, digits), f"{meaning}: CI upper"),
         ]
-        if se and entry.get(se) is not None:
-            found.insert(1, Macro(f"{name}SE", latex_number(entry[se], digits), f"{meaning}: SE"))
+        if se and entry.se is not None:
+            found.insert(1, Macro(f"{name}SE", latex_number(entry.se, digits), f"{meaning}: SE"))
         return found
 
     macros += effect("TotalEffect", mediation_path(results, "c"), "total effect c")
     macros += effect("DirectEffect", mediation_path(results, "c_prime"), "direct effect c'")
-    indirect = {entry["mediator"]: entry for entry in results.get("indirect", [])}
-    proportion = {entry["mediator"]: entry for entry in results.get("proportion_mediated", [])}
-    causal = {entry["mediator"]: entry for entry in results.get("causal", {}).get("mediators", [])}
+    indirect = {entry.mediator: entry for entry in results.indirect}
+    proportion = {entry.mediator: entry for entry in results.proportion_mediated}
+    causal = {entry.mediator: entry for entry in results.causal.mediators}
     if TOTAL in indirect:
         macros += effect("TotalIndirectEffect", indirect[TOTAL], "total indirect effect")
     if TOTAL in proportion:
-        macros += effect("ProportionMediated", proportion[TOTAL], "proportion mediated", se="")
-    treatment = spec["treatment"]
-    for mediator in spec["mediators"]:
+        macros += effect("ProportionMediated", proportion[TOTAL], "proportion mediated", se=False)
+    treatment = spec.treatment
+    for mediator in spec.mediators:
         name = macro_name(mediator)
         if mediator in indirect:
             macros += effect(
@@ -379,17 +412,17 @@ def mediation_macros(
             meaning = (
                 f"{path} path of {mediator} ({treatment} -> {mediator})"
                 if path == "a"
-                else (f"b path of {mediator} ({mediator} -> {spec['outcome']})")
+                else (f"b path of {mediator} ({mediator} -> {spec.outcome})")
             )
             macros += [
-                Macro(label, latex_number(entry.get("estimate"), digits), meaning),
-                Macro(f"{label}SE", latex_number(entry.get("se"), digits), f"{meaning}: SE"),
+                Macro(label, latex_number(entry.estimate, digits), meaning),
+                Macro(f"{label}SE", latex_number(entry.se, digits), f"{meaning}: SE"),
             ]
         if mediator in proportion:
             macros.append(
                 Macro(
                     f"ProportionMediated{name}",
-                    latex_number(proportion[mediator].get("estimate"), digits),
+                    latex_number(proportion[mediator].estimate, digits),
                     f"proportion mediated by {mediator}",
                 )
             )
@@ -397,19 +430,21 @@ def mediation_macros(
             macros += [
                 Macro(
                     f"ACME{name}",
-                    latex_number(causal[mediator].get("acme"), digits),
+                    latex_number(causal[mediator].acme, digits),
                     f"ACME of {mediator}",
                 ),
                 Macro(
                     f"RhoAtZero{name}",
-                    latex_number(causal[mediator].get("rho_at_zero"), digits),
+                    latex_number(causal[mediator].rho_at_zero, digits),
                     f"error correlation at which the ACME of {mediator} is zero",
                 ),
             ]
     return macros
 
 
-def mediation_numbers(results: Mapping[str, Any], settings: RenderSettings | None = None) -> str:
+def mediation_numbers(
+    results: MediationRecord | Mapping[str, Any], settings: RenderSettings | None = None
+) -> str:
     """The text of ``results/numbers/mediation.tex`` (see :func:`mediation_macros`)."""
     return macros_text(
         mediation_macros(results, settings), "Key numbers of the mediation analysis."

@@ -21,20 +21,25 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from govcluster.config import ProjectConfig
+from govcluster.records.panel import (
+    HeterogeneityRecord,
+    LocalProjectionsRecord,
+    PanelJobRecord,
+    as_job_record,
+    as_job_records,
+)
 from govcluster.render.figures import wrap_label
+from govcluster.render.formatting import format_pvalue
 from govcluster.render.labels import word
-from govcluster.render.panel_tables import (
-    coefficient,
+from govcluster.render.panel_records import (
     covariance_groups,
     covariance_label,
     estimator_label,
-    format_pvalue,
     group_label,
+    group_members,
     heterogeneity_title,
     job_specification,
     ordered_groups,
-    result_of,
-    treatment_of,
 )
 from govcluster.render.style import figure_style
 
@@ -43,13 +48,12 @@ MAIN_COLOUR = "#0072B2"
 ALTERNATIVE_COLOUR = "#D55E00"
 ZERO_LINE = {"color": "0.35", "linewidth": 0.8, "linestyle": ":", "zorder": 1}
 
-Record = Mapping[str, Any]
+Record = PanelJobRecord | Mapping[str, Any]
 
 
-def _level_text(result: Mapping[str, Any]) -> str:
-    """Confidence level in percent of a result (or of a specification dict)."""
-    spec = result.get("spec", result)
-    return f"{100 * float(spec.get('level', 0.95)):g}"
+def _level_text(level: float) -> str:
+    """A confidence level in percent: ``95``."""
+    return f"{100 * float(level):g}"
 
 
 def coefficient_plot(records: Mapping[str, Record], config: ProjectConfig) -> Figure:
@@ -72,23 +76,24 @@ def coefficient_plot(records: Mapping[str, Record], config: ProjectConfig) -> Fi
     if not records:
         raise ValueError("the coefficient plot needs at least one baseline job record")
     language = config.language
+    records = as_job_records(records)
     specs = {name: job_specification(record) for name, record in records.items()}
     groups = covariance_groups(specs)
     leaders = {group[0]: position + 1 for position, group in enumerate(groups)}
     leader_of = {member: group[0] for group in groups for member in group}
     entries = []
     for job, record in records.items():
-        result = result_of(record)
-        treatment = treatment_of(result)
-        entry = coefficient(result, treatment) or {}
-        label = estimator_label(str(result.get("estimator")), language)
-        if result.get("spec", {}).get("lags"):
+        result = record.result
+        treatment = result.treatment
+        entry = result.coefficient(treatment)
+        label = estimator_label(result.estimator, language)
+        if result.spec.lags:
             label += ("，" if language == "zh" else ", ") + word("with_lags", language)
         main = job in leaders
         if main:
             label = f"({leaders[job]}) {label}"
         else:
-            se = covariance_label(result, language)
+            se = covariance_label(result.cov_type, result.cov_description, language)
             separator = "，" if language == "zh" else ", "
             variant = word("se_variant", language).format(se=se)
             label = f"({leaders[leader_of[job]]}) {label}{separator}{variant}"
@@ -100,10 +105,10 @@ def coefficient_plot(records: Mapping[str, Record], config: ProjectConfig) -> Fi
         positions = np.arange(len(entries))[::-1]
         for y, (_, entry, main, _, _) in zip(positions, entries, strict=True):
             colour = MAIN_COLOUR if main else ALTERNATIVE_COLOUR
-            estimate = entry.get("estimate")
+            estimate = None if entry is None else entry.estimate
             if estimate is None:
                 continue
-            lower, upper = entry.get("ci_lower"), entry.get("ci_upper")
+            lower, upper = entry.ci_lower, entry.ci_upper
             if lower is not None and upper is not None:
                 ax.plot([lower, upper], [y, y], color=colour, linewidth=1.6, solid_capstyle="butt")
             ax.plot([estimate], [y], marker="o" if main else "s", color=colour, markersize=5)
@@ -114,7 +119,7 @@ def coefficient_plot(records: Mapping[str, Record], config: ProjectConfig) -> Fi
         ax.grid(axis="x", visible=True)
         ax.set_xlabel(
             word("coefficient_axis", language).format(
-                treatment=config.label(entries[0][3]), level=_level_text(first)
+                treatment=config.label(entries[0][3]), level=_level_text(first.spec.level)
             )
         )
         if not all(main for _, _, main, _, _ in entries):
@@ -153,15 +158,15 @@ def horizons_figure(record: Record, config: ProjectConfig) -> Figure:
     matplotlib.figure.Figure
     """
     language = config.language
-    result = result_of(record)
-    spec = result.get("spec", {})
-    table = sorted(result["table"], key=lambda entry: entry["horizon"])
-    horizons = np.array([entry["horizon"] for entry in table], dtype=float)
-    estimates = np.array([_number(entry.get("estimate")) for entry in table])
-    lower = np.array([_number(entry.get("ci_lower")) for entry in table])
-    upper = np.array([_number(entry.get("ci_upper")) for entry in table])
-    treatment = str(spec.get("treatment", treatment_of(result)))
-    outcome = str(spec.get("outcome", ""))
+    result: LocalProjectionsRecord = as_job_record(record).result
+    spec = result.spec
+    table = sorted(result.table, key=lambda entry: entry.horizon)
+    horizons = np.array([entry.horizon for entry in table], dtype=float)
+    estimates = np.array([_number(entry.estimate) for entry in table])
+    lower = np.array([_number(entry.ci_lower) for entry in table])
+    upper = np.array([_number(entry.ci_upper) for entry in table])
+    treatment = spec.treatment
+    outcome = spec.outcome
     with figure_style(language):
         figure = Figure(figsize=(5.6, 3.6), layout="constrained")
         ax = figure.subplots()
@@ -182,7 +187,7 @@ def horizons_figure(record: Record, config: ProjectConfig) -> Figure:
         ax.set_ylabel(
             wrap_label(
                 word("effect_axis", language).format(
-                    outcome=config.label(outcome), level=_level_text(result)
+                    outcome=config.label(outcome), level=_level_text(spec.level)
                 ),
                 40,
             )
@@ -212,8 +217,8 @@ def heterogeneity_figure(records: Mapping[str, Record], config: ProjectConfig) -
     if not records:
         raise ValueError("the heterogeneity figure needs at least one heterogeneity job record")
     language = config.language
-    results = [result_of(record) for record in records.values()]
-    sizes = [len(result["table"]) for result in results]
+    results: list[HeterogeneityRecord] = [r.result for r in as_job_records(records).values()]
+    sizes = [len(result.table) for result in results]
     with figure_style(language):
         figure = Figure(
             figsize=(6.4, 0.9 + sum(0.55 * n + 0.55 for n in sizes)), layout="constrained"
@@ -223,49 +228,50 @@ def heterogeneity_figure(records: Mapping[str, Record], config: ProjectConfig) -
         ).ravel()
         treatment = ""
         for ax, result in zip(axes, results, strict=True):
-            treatment = str(result.get("treatment", treatment_of(result)))
-            groups = result.get("groups", {})
-            order = ordered_groups([entry["group"] for entry in result["table"]])
+            treatment = result.treatment
+            order = ordered_groups([entry.group for entry in result.table])
             positions = np.arange(len(order))[::-1]
             for y, group in zip(positions, order, strict=True):
-                split = coefficient((result.get("split") or {}).get(group, {}), treatment) or {}
-                pooled = (
-                    coefficient(result.get("interaction") or {}, f"{treatment}_x_{group}") or {}
+                split = (
+                    result.split[group].coefficient(treatment) if group in result.split else None
                 )
+                pooled = result.interaction.coefficient(f"{treatment}_x_{group}")
                 for entry, offset, colour, marker in (
                     (split, 0.13, MAIN_COLOUR, "o"),
                     (pooled, -0.13, ALTERNATIVE_COLOUR, "s"),
                 ):
-                    if entry.get("estimate") is None:
+                    if entry is None or entry.estimate is None:
                         continue
                     ax.plot(
-                        [entry["ci_lower"], entry["ci_upper"]],
+                        [entry.ci_lower, entry.ci_upper],
                         [y + offset] * 2,
                         color=colour,
                         linewidth=1.6,
                         solid_capstyle="butt",
                     )
                     ax.plot(
-                        [entry["estimate"]], [y + offset], marker=marker, color=colour, markersize=5
+                        [entry.estimate], [y + offset], marker=marker, color=colour, markersize=5
                     )
-            labels = [wrap_label(group_label(g, groups.get(g, [g]), language), 22) for g in order]
+            labels = [
+                wrap_label(group_label(g, group_members(result, g), language), 22) for g in order
+            ]
             ax.set_yticks(positions, labels)
             ax.set_ylim(-0.6, len(order) - 0.4)
             ax.axvline(0.0, **ZERO_LINE)
             ax.grid(axis="y", visible=False)
             ax.grid(axis="x", visible=True)
             title = heterogeneity_title(result, config)
-            test = result.get("equal_effects") or {}
-            if test.get("p_value") is not None:
+            test = result.equal_effects
+            if test.p_value is not None:
                 separator = "；" if language == "zh" else "; "
                 title += separator + word("equal_effects_short", language).format(
-                    p=format_pvalue(test["p_value"])
+                    p=format_pvalue(test.p_value)
                 )
             ax.set_title(title, loc="left")
         axes[-1].set_xlabel(
             word("coefficient_axis", language).format(
                 treatment=config.label(treatment),
-                level=_level_text(results[0].get("spec", {}).get("base", {})),
+                level=_level_text(results[0].spec.base.level),
             )
         )
         handles = [

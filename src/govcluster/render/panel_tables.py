@@ -1,8 +1,9 @@
 """Publication tables of the panel models, rendered from the stored job records.
 
-Every builder takes the JSON records written by the ``estimate_panel`` rule (see
-:mod:`govcluster.panel.plan`: ``{"job", "kind", "years", "result"}``), the configuration (labels
-and language) and the :class:`~govcluster.render.settings.RenderSettings`, and returns a
+Every builder takes the job records written by the ``estimate_panel`` rule, as typed
+:class:`~govcluster.records.panel.PanelJobRecord` (or their JSON dicts, read into records on
+entry), the configuration (labels and language) and the
+:class:`~govcluster.render.settings.RenderSettings`, and returns a
 :class:`~govcluster.render.tables.Table`. Nothing is re-estimated; the only arithmetic is the
 p-value of a first-stage coefficient, which the record stores as estimate and standard error.
 
@@ -16,9 +17,6 @@ p-value of a first-stage coefficient, which the record stores as estimate and st
 
 from __future__ import annotations
 
-import json
-import re
-import string
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -27,211 +25,54 @@ import pandas as pd
 from scipy import stats as distributions
 
 from govcluster.config import ProjectConfig
-from govcluster.regions import REGIONS
+from govcluster.records.panel import (
+    HeterogeneityRecord,
+    LocalProjectionsRecord,
+    PanelIVEstimateRecord,
+    PanelJobRecord,
+    SpecificationTestsRecord,
+    as_job_record,
+    as_job_records,
+)
 from govcluster.render.formatting import (
+    P_DIGITS,
     format_coefficient,
     format_count,
+    format_df,
+    format_interval,
     format_number,
+    format_pvalue,
     significance_stars,
 )
 from govcluster.render.labels import stars_note, term_label, word
+from govcluster.render.panel_records import (
+    Estimate,
+    cluster_count_text,
+    common_outcome,
+    control_terms,
+    covariance_label,
+    covariance_text,
+    covariance_variants,
+    estimator_label,
+    group_label,
+    group_members,
+    heterogeneity_title,
+    job_specification,
+    key_terms,
+    main_baseline_jobs,
+    matching_ols,
+    ordered_groups,
+    test_distribution,
+)
 from govcluster.render.regression import model_from_panel_record, regression_table
 from govcluster.render.settings import RenderSettings
+from govcluster.render.table_text import label_with, list_text, panel_title
 from govcluster.render.tables import HeaderCell, Panel, Row, Table, make_header
-
-#: Keys of a specification that only change its covariance estimator.
-COVARIANCE_KEYS = ("cov_type", "dk_bandwidth", "name")
 
 #: Specification tests of Panel B of the baseline table, in order.
 SPECIFICATION_TESTS = ("poolability", "breusch_pagan", "hausman", "mundlak")
 
-#: Decimals of p-values.
-P_DIGITS = 3
-
-Record = Mapping[str, Any]
-
-
-# --------------------------------------------------------------------------- record access
-
-
-def result_of(record: Record) -> Mapping[str, Any]:
-    """The estimation result of a job record (or the result itself, if given one)."""
-    return record["result"] if "result" in record and "job" in record else record
-
-
-def coefficient(result: Mapping[str, Any], name: str) -> Mapping[str, Any] | None:
-    """The coefficient ``name`` of a panel estimate (None if it has none)."""
-    for entry in result.get("coefficients", []):
-        if entry["name"] == name:
-            return entry
-    return None
-
-
-def treatment_of(result: Mapping[str, Any]) -> str:
-    """The variable of interest of a result: first regressor, endogenous variable or treatment."""
-    spec = result.get("spec", {})
-    if result.get("treatment"):
-        return str(result["treatment"])
-    for key in ("treatment", "endogenous", "regressors"):
-        value = spec.get(key)
-        if value:
-            return str(value if isinstance(value, str) else value[0])
-    raise ValueError(f"cannot tell the variable of interest of result '{result.get('name')}'")
-
-
-def job_specification(record: Record) -> dict[str, Any]:
-    """A baseline job's specification with its year restriction (what makes two jobs alike)."""
-    return {**result_of(record)["spec"], "years": record.get("years")}
-
-
-def covariance_groups(specs: Mapping[str, Mapping[str, Any]]) -> list[list[str]]:
-    """Baseline jobs grouped by specification, ignoring the covariance estimator.
-
-    Parameters
-    ----------
-    specs : mapping
-        Job name -> specification dict (``PanelSpec.to_dict()`` plus ``years``), in
-        configuration order.
-
-    Returns
-    -------
-    list of list of str
-        Groups in order of their first member; within a group, configuration order. The first
-        member of a group is its main column; the others are covariance variants of it.
-    """
-    groups: dict[str, list[str]] = {}
-    for name, spec in specs.items():
-        key = {k: v for k, v in spec.items() if k not in COVARIANCE_KEYS}
-        groups.setdefault(json.dumps(key, sort_keys=True, default=str), []).append(name)
-    return list(groups.values())
-
-
-def main_baseline_jobs(specs: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """The first job of every covariance group: the columns of the baseline table."""
-    return [group[0] for group in covariance_groups(specs)]
-
-
-def covariance_variants(specs: Mapping[str, Mapping[str, Any]]) -> list[list[str]]:
-    """Groups with more than one covariance estimator: the columns of the robustness table."""
-    return [group for group in covariance_groups(specs) if len(group) > 1]
-
-
-# --------------------------------------------------------------------------- small formatters
-
-
-def format_pvalue(value: object) -> str:
-    """A p-value with three decimals (empty when missing)."""
-    return format_number(value, P_DIGITS)
-
-
-def format_interval(lower: object, upper: object, digits: int) -> str:
-    """``[lower, upper]``; an unbounded end is ``-inf`` or ``inf``; empty if both are missing."""
-    if lower is None and upper is None:
-        return ""
-    low = "-inf" if lower is None else format_number(lower, digits)
-    high = "inf" if upper is None else format_number(upper, digits)
-    return f"[{low}, {high}]"
-
-
-def format_df(df: object, df_denom: object = None) -> str:
-    """Degrees of freedom of a test: ``239`` or ``239, 3341`` (no thousands separators)."""
-    parts = [format_count(value).replace(",", "") for value in (df, df_denom) if value is not None]
-    return ", ".join(part for part in parts if part)
-
-
-def label_with(name: str, detail: str, language: str) -> str:
-    """``"name, detail"`` (Chinese: ``"name，detail"``); just the name if no detail."""
-    if not detail:
-        return name
-    return f"{name}{'，' if language == 'zh' else ', '}{detail}"
-
-
-def test_distribution(test: Mapping[str, Any]) -> str:
-    """The reference distribution with its degrees of freedom: ``F(2, 239)`` or ``χ²(5)``."""
-    df = format_df(test.get("df"), test.get("df_denom"))
-    name = {"chi2": "χ²", "F": "F", "normal": "z", "t": "t"}.get(str(test.get("distribution")))
-    if name is None:
-        return df
-    return f"{name}({df})" if df and name not in ("z",) else name
-
-
-def letter(position: int) -> str:
-    """Panel letter: A, B, ..., Z, AA, AB, ..."""
-    letters = string.ascii_uppercase
-    text = ""
-    position += 1
-    while position:
-        position, remainder = divmod(position - 1, 26)
-        text = letters[remainder] + text
-    return text
-
-
-def panel_title(position: int, title: str, language: str) -> str:
-    """``"Panel A: title"`` or ``"A组：title"``."""
-    return word("panel_title", language).format(letter=letter(position), title=title)
-
-
-def estimator_label(estimator: str, language: str) -> str:
-    """Display name of an estimator (``twoway_fe`` -> "Two-way FE")."""
-    try:
-        return word(f"estimator_{estimator}", language)
-    except KeyError:
-        return estimator
-
-
-def covariance_label(result: Mapping[str, Any], language: str) -> str:
-    """Short name of the standard errors of a result (``cluster_entity`` -> "Cluster")."""
-    cov_type = str(result.get("cov_type", ""))
-    try:
-        return word(f"se_{cov_type}", language)
-    except KeyError:
-        return str(result.get("cov_description", cov_type))
-
-
-def covariance_text(result: Mapping[str, Any], language: str) -> str:
-    """The standard errors of a result in words, for notes ("clustered by cluster")."""
-    cov_type = str(result.get("cov_type", ""))
-    try:
-        return word(f"se_text_{cov_type}", language)
-    except KeyError:
-        return str(result.get("cov_description", cov_type))
-
-
-def cluster_count_text(result: Mapping[str, Any]) -> str:
-    """Numbers of clusters of the standard errors: ``240``, or ``240, 15`` for two-way."""
-    if not str(result.get("cov_type", "")).startswith("cluster"):
-        return ""
-    counts = list((result.get("clusters") or {}).values())
-    if not counts and result.get("n_clusters") is not None:
-        counts = [result["n_clusters"]]
-    return ", ".join(format_count(count) for count in counts)
-
-
-def key_terms(results: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Coefficients of interest (regressors and their lags), first-seen order."""
-    terms: list[str] = []
-    for result in results:
-        controls = set(result.get("spec", {}).get("controls", []))
-        for entry in result.get("coefficients", []):
-            name = entry["name"]
-            base = re.sub(r"_lag\d+$", "", name)
-            if name != "const" and name not in controls and base not in controls:
-                terms.append(name)
-    return list(dict.fromkeys(terms))
-
-
-def control_terms(results: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Control coefficients, first-seen order."""
-    terms: list[str] = []
-    for result in results:
-        controls = set(result.get("spec", {}).get("controls", []))
-        terms += [e["name"] for e in result.get("coefficients", []) if e["name"] in controls]
-    return list(dict.fromkeys(terms))
-
-
-def term_labels(names: Sequence[str], config: ProjectConfig) -> dict[str, str]:
-    """Display labels of coefficient names (lags and interactions included)."""
-    return {name: term_label(name, config) for name in names}
+Record = PanelJobRecord | Mapping[str, Any]
 
 
 def _significance_note(settings: RenderSettings, language: str) -> str:
@@ -241,19 +82,16 @@ def _significance_note(settings: RenderSettings, language: str) -> str:
     )
 
 
-def _controls_text(controls: Sequence[str], config: ProjectConfig) -> str:
-    language = config.language
-    if not controls:
-        return word("none", language)
-    separator = "、" if language == "zh" else ", "
-    return separator.join(config.label(name) for name in controls)
+def term_labels(names: Sequence[str], config: ProjectConfig) -> dict[str, str]:
+    """Display labels of coefficient names (lags and interactions included)."""
+    return {name: term_label(name, config) for name in names}
 
 
 # --------------------------------------------------------------------------- statistics rows
 
 
 def statistics_rows(
-    results: Sequence[Mapping[str, Any]],
+    results: Sequence[Estimate],
     names: Sequence[str],
     config: ProjectConfig,
     settings: RenderSettings,
@@ -277,7 +115,7 @@ def statistics_rows(
     rows: list[Row] = []
     numbers: list[dict[str, Any]] = []
     for effect, key in (("entity", "fe_entity"), ("time", "fe_time")):
-        present = [effect in result.get("fixed_effects", []) for result in results]
+        present = [effect in result.fixed_effects for result in results]
         rows.append(
             Row(word(key, language), tuple(word("yes" if p else "no", language) for p in present))
         )
@@ -287,21 +125,20 @@ def statistics_rows(
         ]
     rows.append(
         Row(
-            word("standard_errors", language), tuple(covariance_label(r, language) for r in results)
+            word("standard_errors", language),
+            tuple(covariance_label(r.cov_type, r.cov_description, language) for r in results),
         )
     )
     clusters = [cluster_count_text(result) for result in results]
     if any(clusters):
         rows.append(Row(word("n_clusters", language), tuple(clusters)))
-    rows.append(
-        Row(word("observations", language), tuple(format_count(r.get("n_obs")) for r in results))
-    )
+    rows.append(Row(word("observations", language), tuple(format_count(r.n_obs) for r in results)))
     for name, result in zip(names, results, strict=True):
-        numbers.append({"model": name, "term": "n_obs", "value": result.get("n_obs")})
-        numbers.append({"model": name, "term": "n_clusters", "value": result.get("n_clusters")})
+        numbers.append({"model": name, "term": "n_obs", "value": result.n_obs})
+        numbers.append({"model": name, "term": "n_clusters", "value": result.n_clusters})
     if r2:
         values = [
-            None if r.get("estimator") in ("between", "first_difference") else r.get("r2_within")
+            None if r.estimator in ("between", "first_difference") else _r2_within(r)
             for r in results
         ]
         if any(value is not None for value in values):
@@ -316,7 +153,7 @@ def statistics_rows(
                 for n, v in zip(names, values, strict=True)
             ]
     if mean:
-        values = [r.get("mean_dependent") for r in results]
+        values = [r.mean_dependent for r in results]
         rows.append(
             Row(
                 word("mean_dependent", language),
@@ -330,8 +167,13 @@ def statistics_rows(
     return rows, numbers
 
 
+def _r2_within(result: Estimate) -> float | None:
+    """Within R-squared (IV estimates report none)."""
+    return None if isinstance(result, PanelIVEstimateRecord) else result.r2_within
+
+
 def _coefficient_table(
-    results: Sequence[Mapping[str, Any]],
+    results: Sequence[Estimate],
     names: Sequence[str],
     groups: Sequence[str],
     terms: Sequence[str],
@@ -363,11 +205,6 @@ def _coefficient_table(
         label=label,
         dependent=dependent,
     )
-
-
-def _common_outcome(results: Sequence[Mapping[str, Any]]) -> str | None:
-    outcomes = {str(r.get("spec", {}).get("outcome") or r.get("dependent")) for r in results}
-    return outcomes.pop() if len(outcomes) == 1 else None
 
 
 def _with_statistics(
@@ -415,7 +252,7 @@ def baseline_table(
     config : ProjectConfig
         Labels and language.
     settings : RenderSettings, optional
-    tests : mapping, optional
+    tests : PanelJobRecord, optional
         The ``specification_tests`` job record; its tests become Panel B.
     show_controls : bool, default True
         Print the control coefficients (otherwise only the variables of interest).
@@ -432,12 +269,13 @@ def baseline_table(
     settings = settings or RenderSettings()
     if not records:
         raise ValueError("the baseline table needs at least one baseline job record")
+    records = as_job_records(records)
     language = config.language
     specs = {name: job_specification(record) for name, record in records.items()}
     jobs = main_baseline_jobs(specs)
-    results = [result_of(records[job]) for job in jobs]
+    results = [records[job].result for job in jobs]
     names = [f"({i + 1})" for i in range(len(jobs))]
-    groups = [estimator_label(str(r.get("estimator")), language) for r in results]
+    groups = [estimator_label(r.estimator, language) for r in results]
     terms = key_terms(results) + (control_terms(results) if show_controls else [])
     table = _coefficient_table(
         results,
@@ -446,25 +284,23 @@ def baseline_table(
         terms,
         config,
         settings,
-        dependent=_common_outcome(results),
+        dependent=common_outcome(results),
         title=word("baseline_title", language),
         label="panel_baseline",
     )
     rows, numbers = statistics_rows(results, names, config, settings)
     notes = [word("constants_note", language)]
-    if any(r.get("estimator") in ("between", "first_difference") for r in results):
+    if any(r.estimator in ("between", "first_difference") for r in results):
         notes.append(word("within_note", language))
     if not show_controls:
         controls = control_terms(results)
-        notes.append(
-            word("controls_note", language).format(controls=_controls_text(controls, config))
-        )
+        notes.append(word("controls_note", language).format(controls=list_text(controls, config)))
     extra: list[Panel] = []
     extra_numbers: list[dict[str, Any]] = []
     first_title = ""
     if tests is not None:
         panel, extra_numbers, test_notes = _specification_test_panel(
-            result_of(tests), table.n_columns, config, settings
+            as_job_record(tests).result, table.n_columns, config, settings
         )
         if panel.rows:
             first_title = panel_title(0, word("baseline_panel", language), language)
@@ -482,7 +318,7 @@ def baseline_table(
 
 
 def _specification_test_panel(
-    result: Mapping[str, Any], width: int, config: ProjectConfig, settings: RenderSettings
+    result: SpecificationTestsRecord, width: int, config: ProjectConfig, settings: RenderSettings
 ) -> tuple[Panel, list[dict[str, Any]], list[str]]:
     """Panel B of the baseline table: one row per test with statistic, df and p-value.
 
@@ -495,12 +331,10 @@ def _specification_test_panel(
     rows: list[Row] = []
     numbers: list[dict[str, Any]] = []
     for key in SPECIFICATION_TESTS:
-        test = result.get(key)
-        if not test:
-            continue
-        statistic = format_number(test.get("statistic"), settings.digits)
-        df = format_df(test.get("df"), test.get("df_denom"))
-        pvalue = format_pvalue(test.get("p_value"))
+        test = result.test(key)
+        statistic = format_number(test.statistic, settings.digits)
+        df = format_df(test.df, test.df_denom)
+        pvalue = format_pvalue(test.p_value)
         if width >= 3:
             cells = (statistic, df, pvalue, *[""] * (width - 3))
         elif width == 2:
@@ -511,25 +345,25 @@ def _specification_test_panel(
             Row(label_with(word(f"test_{key}", language), test_distribution(test), language), cells)
         )
         for field in ("statistic", "df", "df_denom", "p_value"):
-            numbers.append({"model": "tests", "term": f"{key}:{field}", "value": test.get(field)})
-    if not rows:
-        return Panel(word("tests_panel", language), ()), numbers, []
+            numbers.append(
+                {"model": "tests", "term": f"{key}:{field}", "value": getattr(test, field)}
+            )
     if width >= 3:
         rows.insert(0, Row("", (*heads, *[""] * (width - 3))))
     elif width == 2:
         rows.insert(0, Row("", (heads[0], heads[2])))
-    spec = result.get("spec", {})
+    spec = result.spec
     notes = [
         word("tests_note", language).format(
-            estimator=estimator_label(str(spec.get("estimator", "entity_fe")), language),
-            controls=_controls_text(spec.get("controls", []), config),
+            estimator=estimator_label(spec.estimator, language),
+            controls=list_text(spec.controls, config),
         )
     ]
     if width == 1:
         notes.append(word("tests_brackets_note", language))
-    hausman = result.get("hausman") or {}
-    statistic = hausman.get("statistic")
-    if hausman.get("generalized_inverse") or (statistic is not None and statistic < 0):
+    hausman = result.hausman
+    statistic = hausman.statistic
+    if hausman.generalized_inverse or (statistic is not None and statistic < 0):
         notes.append(word("hausman_note", language))
     return Panel(word("tests_panel", language), tuple(rows)), numbers, notes
 
@@ -555,8 +389,9 @@ def robustness_table(
     -------
     Table
         Label ``panel_robustness``: one column per covariance estimator of each group of
-        otherwise identical specifications (see :func:`covariance_variants`); rows are the
-        variables of interest, then fixed effects, standard errors, clusters and observations.
+        otherwise identical specifications (see
+        :func:`~govcluster.render.panel_records.covariance_variants`); rows are the variables
+        of interest, then fixed effects, standard errors, clusters and observations.
 
     Raises
     ------
@@ -564,6 +399,7 @@ def robustness_table(
         If no specification was estimated under more than one covariance estimator.
     """
     settings = settings or RenderSettings()
+    records = as_job_records(records)
     language = config.language
     specs = {name: job_specification(record) for name, record in records.items()}
     jobs = [job for group in covariance_variants(specs) for job in group]
@@ -571,9 +407,9 @@ def robustness_table(
         raise ValueError(
             "no baseline specification was estimated under more than one covariance estimator"
         )
-    results = [result_of(records[job]) for job in jobs]
+    results = [records[job].result for job in jobs]
     names = [f"({i + 1})" for i in range(len(jobs))]
-    groups = [estimator_label(str(r.get("estimator")), language) for r in results]
+    groups = [estimator_label(r.estimator, language) for r in results]
     table = _coefficient_table(
         results,
         names,
@@ -581,7 +417,7 @@ def robustness_table(
         key_terms(results),
         config,
         settings,
-        dependent=_common_outcome(results),
+        dependent=common_outcome(results),
         title=word("robustness_title", language),
         label="panel_robustness",
     )
@@ -589,7 +425,7 @@ def robustness_table(
     controls = control_terms(results)
     notes = [
         word("robustness_note", language),
-        word("controls_note", language).format(controls=_controls_text(controls, config)),
+        word("controls_note", language).format(controls=list_text(controls, config)),
     ]
     return _with_statistics(table, rows, numbers, notes=notes)
 
@@ -604,7 +440,7 @@ def horizons_table(
 
     Parameters
     ----------
-    record : mapping
+    record : PanelJobRecord
         The ``local_projections`` job record.
     config : ProjectConfig
     settings : RenderSettings, optional
@@ -618,28 +454,27 @@ def horizons_table(
     """
     settings = settings or RenderSettings()
     language = config.language
-    result = result_of(record)
-    spec = result.get("spec", {})
-    level = float(spec.get("level", 0.95))
+    result: LocalProjectionsRecord = as_job_record(record).result
+    spec = result.spec
     rows = []
-    for entry in result["table"]:
-        estimate = format_number(entry["estimate"], settings.digits) + significance_stars(
-            entry.get("p_value"), settings.stars
+    for entry in result.table:
+        estimate = format_number(entry.estimate, settings.digits) + significance_stars(
+            entry.p_value, settings.stars
         )
         if settings.below == "t":
-            se = entry.get("std_error")
-            middle = format_number(entry["estimate"] / se if se else None, settings.digits)
+            se = entry.std_error
+            middle = format_number(entry.estimate / se if se else None, settings.digits)
         else:
-            middle = format_number(entry.get("std_error"), settings.digits)
+            middle = format_number(entry.std_error, settings.digits)
         rows.append(
             Row(
-                word("horizon_row", language).format(h=entry["horizon"]),
+                word("horizon_row", language).format(h=entry.horizon),
                 (
                     estimate,
                     middle,
-                    format_interval(entry.get("ci_lower"), entry.get("ci_upper"), settings.digits),
-                    format_count(entry.get("n_obs")),
-                    format_count(entry.get("n_clusters")),
+                    format_interval(entry.ci_lower, entry.ci_upper, settings.digits),
+                    format_count(entry.n_obs),
+                    format_count(entry.n_clusters),
                 ),
             )
         )
@@ -647,81 +482,33 @@ def horizons_table(
         [
             word("estimate", language),
             word("se_short" if settings.below == "se" else "t_short", language),
-            word("ci", language).format(level=f"{100 * level:g}"),
+            word("ci", language).format(level=f"{100 * spec.level:g}"),
             word("observations", language),
             word("n_clusters", language),
         ]
     )
-    treatment = str(spec.get("treatment", treatment_of(result)))
-    outcome = str(spec.get("outcome", ""))
     notes = [
         word("horizons_note", language).format(
-            outcome=config.label(outcome),
-            treatment=config.label(treatment),
-            estimator=estimator_label(str(spec.get("estimator", "twoway_fe")), language),
-            controls=_controls_text(spec.get("controls", []), config),
-            se=covariance_text(spec, language),
+            outcome=config.label(spec.outcome),
+            treatment=config.label(spec.treatment),
+            estimator=estimator_label(spec.estimator, language),
+            controls=list_text(spec.controls, config),
+            se=covariance_text(spec.cov_type, spec.cov_type, language),
         ),
         stars_note(settings.stars, language),
     ]
     return Table(
-        title=word("horizons_title", language).format(treatment=config.label(treatment)),
+        title=word("horizons_title", language).format(treatment=config.label(spec.treatment)),
         columns=header,
         panels=(Panel("", tuple(rows)),),
         notes=tuple(notes),
         label="panel_horizons",
         stub_header=word("horizon", language),
-        numbers=pd.DataFrame(result["table"]),
+        numbers=pd.DataFrame([entry.to_dict() for entry in result.table]),
     )
 
 
 # --------------------------------------------------------------------------- heterogeneity
-
-
-def group_label(key: str, members: Sequence[str], language: str) -> str:
-    """Display name of a group of a heterogeneity analysis.
-
-    A region name (or ``less_developed``) is translated; a group whose members are not just
-    itself lists them: "Less developed (Central, West)".
-    """
-    try:
-        name = word(key, language)
-    except KeyError:
-        name = key.replace("_", " ")
-    members = [str(m) for m in members]
-    if members and members != [key]:
-        shown = []
-        for member in members:
-            try:
-                shown.append(word(member, language))
-            except KeyError:
-                shown.append(member)
-        separator = "、" if language == "zh" else ", "
-        opening, closing = ("（", "）") if language == "zh" else (" (", ")")
-        name += opening + separator.join(shown) + closing
-    return name
-
-
-def ordered_groups(groups: Sequence[str]) -> list[str]:
-    """Groups with the regions first in their usual order (east, central, west)."""
-    known = [g for g in REGIONS if g in groups]
-    return known + [g for g in groups if g not in known]
-
-
-def heterogeneity_title(result: Mapping[str, Any], config: ProjectConfig) -> str:
-    """What a heterogeneity analysis splits by: "Region: East, Central, West"."""
-    language = config.language
-    spec = result.get("spec", {})
-    by = str(spec.get("by", ""))
-    try:
-        by_text = word(by, language)
-    except KeyError:
-        by_text = config.label(by)
-    groups = result.get("groups", {})
-    names = [group_label(g, groups.get(g, [g]), language) for g in ordered_groups(list(groups))]
-    separator = "、" if language == "zh" else ", "
-    colon = "：" if language == "zh" else ": "
-    return by_text + colon + separator.join(names)
 
 
 def heterogeneity_table(
@@ -750,74 +537,69 @@ def heterogeneity_table(
     settings = settings or RenderSettings()
     if not records:
         raise ValueError("the heterogeneity table needs at least one heterogeneity job record")
+    records = as_job_records(records)
     language = config.language
     panels = []
     frames = []
     treatment = ""
-    first: Mapping[str, Any] = {}
+    first: HeterogeneityRecord | None = None
     for position, (job, record) in enumerate(records.items()):
-        result = result_of(record)
+        result: HeterogeneityRecord = record.result
         first = first or result
-        treatment = str(result.get("treatment", treatment_of(result)))
-        table_rows = {entry["group"]: entry for entry in result["table"]}
-        groups = result.get("groups", {})
+        treatment = result.treatment
+        table_rows = {entry.group: entry for entry in result.table}
         rows = []
         for group in ordered_groups(list(table_rows)):
             entry = table_rows[group]
             split = format_coefficient(
-                entry.get("split_estimate"),
-                entry.get("split_std_error"),
-                entry.get("split_p_value"),
+                entry.split_estimate,
+                entry.split_std_error,
+                entry.split_p_value,
                 stars=settings.stars,
                 digits=settings.digits,
                 below=settings.below,
             )
             pooled = format_coefficient(
-                entry.get("interaction_estimate"),
-                entry.get("interaction_std_error"),
-                entry.get("interaction_p_value"),
+                entry.interaction_estimate,
+                entry.interaction_std_error,
+                entry.interaction_p_value,
                 stars=settings.stars,
                 digits=settings.digits,
                 below=settings.below,
             )
             rows.append(
                 Row(
-                    group_label(group, groups.get(group, [group]), language),
+                    group_label(group, group_members(result, group), language),
                     (
                         split[0],
-                        format_count(entry.get("split_n_obs")),
-                        format_count(entry.get("split_n_entities")),
+                        format_count(entry.split_n_obs),
+                        format_count(entry.split_n_entities),
                         pooled[0],
                     ),
                 )
             )
             rows.append(Row("", (split[1], "", "", pooled[1])))
-        test = result.get("equal_effects") or {}
-        if test:
-            rows.append(
-                Row(
-                    label_with(word("equal_effects", language), test_distribution(test), language),
-                    ("", "", "", format_number(test.get("statistic"), settings.digits)),
-                )
+        test = result.equal_effects
+        rows.append(
+            Row(
+                label_with(word("equal_effects", language), test_distribution(test), language),
+                ("", "", "", format_number(test.statistic, settings.digits)),
             )
-            rows.append(
-                Row(word("p_value", language), ("", "", "", format_pvalue(test.get("p_value"))))
+        )
+        rows.append(Row(word("p_value", language), ("", "", "", format_pvalue(test.p_value))))
+        rows.append(
+            Row(
+                word("observations", language),
+                ("", "", "", format_count(result.interaction.n_obs)),
             )
-        interaction = result.get("interaction") or {}
-        if interaction.get("n_obs") is not None:
-            rows.append(
-                Row(
-                    word("observations", language),
-                    ("", "", "", format_count(interaction.get("n_obs"))),
-                )
-            )
+        )
         panels.append(
             Panel(panel_title(position, heterogeneity_title(result, config), language), tuple(rows))
         )
-        frame = pd.DataFrame(result["table"])
+        frame = pd.DataFrame([entry.to_dict() for entry in result.table])
         frame.insert(0, "grouping", job)
-        frame["equal_effects_statistic"] = test.get("statistic")
-        frame["equal_effects_p_value"] = test.get("p_value")
+        frame["equal_effects_statistic"] = test.statistic
+        frame["equal_effects_p_value"] = test.p_value
         frames.append(frame)
     header = make_header(
         [
@@ -831,13 +613,13 @@ def heterogeneity_table(
             word("treatment_by_group", language).format(treatment=treatment),
         ],
     )
-    spec = first.get("spec", {}).get("base", {})
+    spec = first.spec.base
     notes = [
         word("heterogeneity_note", language).format(
             treatment=config.label(treatment),
-            outcome=config.label(str(spec.get("outcome", ""))),
-            estimator=estimator_label(str(spec.get("estimator", "twoway_fe")), language),
-            controls=_controls_text(spec.get("controls", []), config),
+            outcome=config.label(spec.outcome),
+            estimator=estimator_label(spec.estimator, language),
+            controls=list_text(spec.controls, config),
         ),
         _significance_note(settings, language),
     ]
@@ -855,37 +637,15 @@ def heterogeneity_table(
 # --------------------------------------------------------------------------- IV
 
 
-def matching_ols(
-    iv_result: Mapping[str, Any], baseline: Mapping[str, Record]
-) -> Mapping[str, Any] | None:
-    """The baseline result that is the OLS counterpart of an IV result, if there is one.
-
-    The counterpart has the same estimator, outcome, controls, covariance and years, no lags,
-    and the endogenous variables as its regressors.
-    """
-    spec = iv_result.get("spec", {})
-    for record in baseline.values():
-        result = result_of(record)
-        other = result.get("spec", {})
-        if (
-            other.get("estimator") == spec.get("estimator")
-            and other.get("outcome") == spec.get("outcome")
-            and list(other.get("regressors", [])) == list(spec.get("endogenous", []))
-            and list(other.get("controls", [])) == list(spec.get("controls", []))
-            and other.get("cov_type") == spec.get("cov_type")
-            and not other.get("lags")
-        ):
-            return result
-    return None
-
-
-def _first_stage_pvalue(estimate: float, se: float, result: Mapping[str, Any]) -> float | None:
+def _first_stage_pvalue(
+    estimate: float | None, se: float | None, result: PanelIVEstimateRecord
+) -> float | None:
     if estimate is None or not se:
         return None
     statistic = abs(float(estimate) / float(se))
-    inference = result.get("inference", {})
-    if inference.get("distribution") == "t" and inference.get("df"):
-        return float(2 * distributions.t.sf(statistic, inference["df"]))
+    inference = result.inference
+    if inference.distribution == "t" and inference.df:
+        return float(2 * distributions.t.sf(statistic, inference.df))
     return float(2 * distributions.norm.sf(statistic))
 
 
@@ -906,7 +666,8 @@ def iv_table(
     settings : RenderSettings, optional
     baseline : mapping, optional
         The baseline job records; the OLS counterpart of each IV column is taken from them
-        (:func:`matching_ols`). Panel A is left out when no column has one.
+        (:func:`~govcluster.render.panel_records.matching_ols`). Panel A is left out when no
+        column has one.
 
     Returns
     -------
@@ -920,51 +681,60 @@ def iv_table(
         raise ValueError("the IV table needs at least one IV job record")
     language = config.language
     digits = settings.digits
-    results = [result_of(record) for record in records.values()]
+    results: list[PanelIVEstimateRecord] = [r.result for r in as_job_records(records).values()]
     names = [f"({i + 1})" for i in range(len(results))]
     width = len(results)
-    ols = [matching_ols(result, baseline or {}) for result in results]
-    endogenous = list(
-        dict.fromkeys(name for r in results for name in r.get("spec", {}).get("endogenous", []))
-    )
+    baseline_records = as_job_records(baseline or {})
+    ols = [matching_ols(result, baseline_records) for result in results]
+    endogenous = list(dict.fromkeys(name for r in results for name in r.spec.endogenous))
     numbers: list[dict[str, Any]] = []
 
-    def coefficient_rows(source: Sequence[Mapping[str, Any] | None], model: str) -> list[Row]:
+    def coefficient_rows(source: Sequence[Estimate | None], model: str) -> list[Row]:
         rows = []
         for variable in endogenous:
             pairs = []
             for name, result in zip(names, source, strict=True):
-                entry = coefficient(result, variable) if result else None
-                entry = entry or {}
+                entry = result.coefficient(variable) if result else None
+                if entry is None:
+                    pairs.append(
+                        format_coefficient(
+                            None,
+                            None,
+                            None,
+                            stars=settings.stars,
+                            digits=digits,
+                            below=settings.below,
+                        )
+                    )
+                    continue
                 pairs.append(
                     format_coefficient(
-                        entry.get("estimate"),
-                        entry.get("std_error"),
-                        entry.get("p_value"),
+                        entry.estimate,
+                        entry.std_error,
+                        entry.p_value,
                         stars=settings.stars,
                         digits=digits,
                         below=settings.below,
                     )
                 )
-                if entry:
-                    numbers.append(
-                        {
-                            "model": name,
-                            "panel": model,
-                            "term": variable,
-                            "estimate": entry.get("estimate"),
-                            "std_error": entry.get("std_error"),
-                            "p_value": entry.get("p_value"),
-                            "ci_lower": entry.get("ci_lower"),
-                            "ci_upper": entry.get("ci_upper"),
-                        }
-                    )
+                numbers.append(
+                    {
+                        "model": name,
+                        "panel": model,
+                        "term": variable,
+                        "estimate": entry.estimate,
+                        "std_error": entry.std_error,
+                        "p_value": entry.p_value,
+                        "ci_lower": entry.ci_lower,
+                        "ci_upper": entry.ci_upper,
+                    }
+                )
             rows.append(Row(term_label(variable, config), tuple(p[0] for p in pairs)))
             rows.append(Row("", tuple(p[1] for p in pairs)))
         rows.append(
             Row(
                 word("observations", language),
-                tuple(format_count(r.get("n_obs")) if r else "" for r in source),
+                tuple(format_count(r.n_obs) if r else "" for r in source),
             )
         )
         return rows
@@ -993,13 +763,11 @@ def iv_table(
     rows = [row for row in rows if row.label != word("observations", language)]
     panels.append(Panel("", tuple(rows)))
     numbers += statistics
-    level = float(results[0].get("spec", {}).get("level", 0.95))
-    instruments = list(
-        dict.fromkeys(name for r in results for name in r.get("spec", {}).get("instruments", []))
-    )
+    level = results[0].spec.level
+    instruments = list(dict.fromkeys(name for r in results for name in r.spec.instruments))
     notes = [
         word("iv_note", language).format(
-            instruments=_controls_text(instruments, config),
+            instruments=list_text(instruments, config),
             level=f"{100 * level:g}",
         )
     ]
@@ -1007,8 +775,8 @@ def iv_table(
         notes.append(word("iv_ols_note", language))
     notes.append(_significance_note(settings, language))
     header = make_header(
-        [HeaderCell(config.label(_common_outcome(results) or ""), width)],
-        [estimator_label(str(r.get("estimator")), language) for r in results],
+        [HeaderCell(config.label(common_outcome(results) or ""), width)],
+        [estimator_label(r.estimator, language) for r in results],
         names,
     )
     return Table(
@@ -1022,7 +790,7 @@ def iv_table(
 
 
 def _first_stage_rows(
-    results: Sequence[Mapping[str, Any]],
+    results: Sequence[PanelIVEstimateRecord],
     names: Sequence[str],
     config: ProjectConfig,
     settings: RenderSettings,
@@ -1030,62 +798,53 @@ def _first_stage_rows(
 ) -> list[Row]:
     language = config.language
     digits = settings.digits
-    instruments = list(
-        dict.fromkeys(name for r in results for name in r.get("spec", {}).get("instruments", []))
-    )
+    instruments = list(dict.fromkeys(name for r in results for name in r.spec.instruments))
     rows: list[Row] = []
     for instrument in instruments:
         pairs = []
         for name, result in zip(names, results, strict=True):
             entries = {
-                entry["name"]: entry
-                for stage in result.get("first_stages", [])[:1]
-                for entry in stage.get("instruments", [])
+                entry.name: entry
+                for stage in result.first_stages[:1]
+                for entry in stage.instruments
             }
-            entry = entries.get(instrument, {})
-            pvalue = _first_stage_pvalue(entry.get("estimate"), entry.get("std_error"), result)
+            entry = entries[instrument] if instrument in entries else None
+            estimate = None if entry is None else entry.estimate
+            std_error = None if entry is None else entry.std_error
+            pvalue = _first_stage_pvalue(estimate, std_error, result)
             pairs.append(
                 format_coefficient(
-                    entry.get("estimate"),
-                    entry.get("std_error"),
+                    estimate,
+                    std_error,
                     pvalue,
                     stars=settings.stars,
                     digits=digits,
                     below=settings.below,
                 )
             )
-            if entry:
+            if entry is not None:
                 numbers.append(
                     {
                         "model": name,
                         "panel": "first_stage",
                         "term": instrument,
-                        "estimate": entry.get("estimate"),
-                        "std_error": entry.get("std_error"),
+                        "estimate": estimate,
+                        "std_error": std_error,
                         "p_value": pvalue,
                     }
                 )
         rows.append(Row(term_label(instrument, config), tuple(p[0] for p in pairs)))
         rows.append(Row("", tuple(p[1] for p in pairs)))
 
-    def stage(result: Mapping[str, Any], key: str) -> Any:
-        stages = result.get("first_stages") or [{}]
-        return stages[0].get(key)
+    def first_stage(result: PanelIVEstimateRecord, field: str) -> Any:
+        return getattr(result.first_stages[0], field) if result.first_stages else None
 
     diagnostics = [
-        ("first_stage_f", lambda r: stage(r, "f_statistic"), digits),
-        ("partial_r2", lambda r: stage(r, "partial_r2"), digits),
-        ("kp_f", lambda r: r.get("kleibergen_paap_rk_wald_f"), digits),
-        (
-            "ar_statistic",
-            lambda r: (r.get("anderson_rubin") or {}).get("test", {}).get("statistic"),
-            digits,
-        ),
-        (
-            "ar_p_value",
-            lambda r: (r.get("anderson_rubin") or {}).get("test", {}).get("p_value"),
-            P_DIGITS,
-        ),
+        ("first_stage_f", lambda r: first_stage(r, "f_statistic"), digits),
+        ("partial_r2", lambda r: first_stage(r, "partial_r2"), digits),
+        ("kp_f", lambda r: r.kleibergen_paap_rk_wald_f, digits),
+        ("ar_statistic", lambda r: r.anderson_rubin.test.statistic, digits),
+        ("ar_p_value", lambda r: r.anderson_rubin.test.p_value, P_DIGITS),
     ]
     for key, value_of, places in diagnostics:
         values = [value_of(result) for result in results]
@@ -1096,12 +855,12 @@ def _first_stage_rows(
             {"model": n, "panel": "first_stage", "term": key, "value": v}
             for n, v in zip(names, values, strict=True)
         ]
-    sets = [_confidence_set_text(r.get("anderson_rubin"), digits, language) for r in results]
+    sets = [_confidence_set_text(r, digits, language) for r in results]
     if any(sets):
-        level = float(results[0].get("spec", {}).get("level", 0.95))
+        level = results[0].spec.level
         rows.append(Row(word("ar_set", language).format(level=f"{100 * level:g}"), tuple(sets)))
         for name, result in zip(names, results, strict=True):
-            for lower, upper in (result.get("anderson_rubin") or {}).get("confidence_set") or []:
+            for lower, upper in result.anderson_rubin.confidence_set or ():
                 numbers.append(
                     {
                         "model": name,
@@ -1114,13 +873,9 @@ def _first_stage_rows(
     return rows
 
 
-def _confidence_set_text(
-    anderson_rubin: Mapping[str, Any] | None, digits: int, language: str
-) -> str:
+def _confidence_set_text(result: PanelIVEstimateRecord, digits: int, language: str) -> str:
     """The Anderson-Rubin confidence set as a union of intervals (empty set spelled out)."""
-    if not anderson_rubin:
-        return ""
-    intervals = anderson_rubin.get("confidence_set")
+    intervals = result.anderson_rubin.confidence_set
     if intervals is None:
         return ""
     if not intervals:

@@ -1,14 +1,14 @@
 """The exhibits of a configuration: which tables, figures and numbers files it gets.
 
 The workflow asks :func:`planned_exhibits` for the exhibits of the configuration and defines
-one rendering rule for each. Exhibits that depend on an optional part of the analysis are
-planned only when that part is configured:
+one rendering rule for each. The candidates are the entries of the exhibit registry
+(:mod:`govcluster.registry.exhibits`), in registration order; an entry is planned when
 
-- the index tables and the index-trends figure need constructs (and the trends a region);
-- the panel exhibits need panel jobs of their kind, whatever their names (the replication
-  cases name their jobs differently); the robustness table needs a baseline specification
-  estimated under more than one covariance estimator;
-- the mediation exhibits need ``mediation.enabled`` and at least one mediator.
+- it reads panel jobs and the configuration has jobs of its first job kind (the replication
+  cases name their jobs differently, so kinds count, not names), and
+- its condition holds: the index tables need constructs (and the trends a region), the
+  robustness table a baseline specification estimated under more than one covariance
+  estimator, the mediation exhibits ``mediation.enabled`` and at least one mediator.
 """
 
 from __future__ import annotations
@@ -16,12 +16,8 @@ from __future__ import annotations
 from govcluster.config import ProjectConfig
 from govcluster.errors import ConfigError
 from govcluster.panel.plan import project_panel_jobs
+from govcluster.registry.exhibits import registered_exhibits
 from govcluster.render.catalog import Exhibit
-from govcluster.render.panel_tables import covariance_variants
-
-
-def _region_available(project: ProjectConfig) -> bool:
-    return bool(project.data.region or project.data.province)
 
 
 def planned_exhibits(project: ProjectConfig) -> tuple[Exhibit, ...]:
@@ -36,65 +32,23 @@ def planned_exhibits(project: ProjectConfig) -> tuple[Exhibit, ...]:
     tuple of Exhibit
     """
     jobs = project_panel_jobs(project)
-
-    def of_kind(kind: str) -> tuple[str, ...]:
-        return tuple(name for name, job in jobs.items() if job.kind == kind)
-
-    planned = [
-        Exhibit("summary_statistics", "table", "descriptives", ("summary_statistics",)),
-        Exhibit("correlations", "table", "descriptives", ("correlations", "summary_statistics")),
-    ]
-    if project.constructs:
-        planned += [
-            Exhibit("index_weights", "table", "descriptives", ("index_weights",)),
-            Exhibit("index_reliability", "table", "descriptives", ("index_reliability",)),
-        ]
-        if _region_available(project):
-            planned.append(Exhibit("index_trends", "figure", "descriptives", ("analysis",)))
-    planned.append(Exhibit("correlation_heatmap", "figure", "descriptives", ("correlations",)))
-
-    baseline = of_kind("baseline")
-    tests = of_kind("specification_tests")
-    if baseline:
-        planned.append(Exhibit("panel_baseline", "table", "panel", panel_jobs=baseline + tests))
-        specs = {
-            name: {
-                **jobs[name].spec.to_dict(),
-                "years": list(jobs[name].years) if jobs[name].years else None,
-            }
-            for name in baseline
-        }
-        if covariance_variants(specs):
-            planned.append(Exhibit("panel_robustness", "table", "panel", panel_jobs=baseline))
-        planned.append(Exhibit("baseline_coefficients", "figure", "panel", panel_jobs=baseline))
-    projections = of_kind("local_projections")
-    if projections:
-        planned += [
-            Exhibit("panel_horizons", "table", "panel", panel_jobs=projections[:1]),
-            Exhibit("horizons", "figure", "panel", panel_jobs=projections[:1]),
-        ]
-    heterogeneity = of_kind("heterogeneity")
-    if heterogeneity:
-        planned += [
-            Exhibit("panel_heterogeneity", "table", "panel", panel_jobs=heterogeneity),
-            Exhibit("heterogeneity", "figure", "panel", panel_jobs=heterogeneity),
-        ]
-    iv = of_kind("iv")
-    if iv:
-        planned.append(Exhibit("panel_iv", "table", "panel", panel_jobs=iv + baseline))
-    if jobs:
-        planned.append(Exhibit("panel", "numbers", "panel", panel_jobs=tuple(jobs)))
-    if project.mediation.get("enabled", True) and project.roles.mediators:
-        planned += [
-            Exhibit("mediation_paths", "table", "mediation", ("mediation",)),
-            Exhibit("mediation_indirect", "table", "mediation", ("mediation",)),
-            Exhibit("mediation_parallel", "table", "mediation", ("mediation",)),
-            Exhibit("mediation_causal", "table", "mediation", ("mediation",)),
-            Exhibit("mediation_path_diagram", "figure", "mediation", ("mediation",)),
-            Exhibit("mediation_bootstrap", "figure", "mediation", ("mediation", "bootstrap")),
-            Exhibit("mediation_sensitivity", "figure", "mediation", ("mediation",)),
-            Exhibit("mediation", "numbers", "mediation", ("mediation",)),
-        ]
+    planned = []
+    for entry in registered_exhibits().values():
+        panel_jobs = entry.select_jobs(jobs)
+        if entry.job_kinds and not panel_jobs:
+            continue
+        if not entry.when(project, jobs):
+            continue
+        planned.append(
+            Exhibit(
+                entry.name,
+                entry.kind,
+                entry.stage,
+                entry.sources,
+                panel_jobs,
+                caption=entry.caption,
+            )
+        )
     return tuple(planned)
 
 

@@ -19,8 +19,8 @@ Models are plain mappings, so that estimation results read from JSON can be pass
       },
     }
 
-:func:`model_from_panel_record` turns a ``panel_estimate`` JSON record of
-:mod:`govcluster.panel` into such a mapping.
+:func:`model_from_panel_record` turns a typed panel estimate record
+(:mod:`govcluster.records.panel`) into such a mapping.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govcluster.records.base import read_record
+from govcluster.records.panel import PanelEstimateRecord, PanelIVEstimateRecord
 from govcluster.render.formatting import (
     DEFAULT_STARS,
     BelowCoefficient,
@@ -302,14 +304,17 @@ def _numbers(columns: Sequence[ModelColumn], shown: Sequence[str]) -> pd.DataFra
 
 
 def model_from_panel_record(
-    record: Mapping[str, Any], *, name: str | None = None, group: str = ""
+    record: PanelEstimateRecord | PanelIVEstimateRecord | Mapping[str, Any],
+    *,
+    name: str | None = None,
+    group: str = "",
 ) -> dict[str, Any]:
-    """The model mapping of :func:`regression_table` from a ``panel_estimate`` JSON record.
+    """The model mapping of :func:`regression_table` from a panel estimate record.
 
     Parameters
     ----------
-    record : mapping
-        A record written by ``govcluster.panel`` (``kind == "panel_estimate"``).
+    record : PanelEstimateRecord or PanelIVEstimateRecord
+        A typed estimate of ``govcluster.panel`` (its JSON dict is read into a record).
     name : str, optional
         Column header; default the record's ``name``.
     group : str, default ""
@@ -319,29 +324,27 @@ def model_from_panel_record(
     -------
     dict
         ``{"name", "group", "params", "stats"}``; the clustering variables are the names of
-        ``record["clusters"]``.
+        the record's ``clusters``.
     """
+    if isinstance(record, Mapping):
+        record = read_record(record, where="panel estimate")
     params = {
-        coefficient["name"]: (
-            coefficient.get("estimate"),
-            coefficient.get("std_error"),
-            coefficient.get("p_value"),
-        )
-        for coefficient in record.get("coefficients", [])
+        entry.name: (entry.estimate, entry.std_error, entry.p_value)
+        for entry in record.coefficients
     }
-    clusters = record.get("clusters") or {}
+    r2_within = None if isinstance(record, PanelIVEstimateRecord) else record.r2_within
     return {
-        "name": name if name is not None else record.get("name", ""),
+        "name": name if name is not None else record.name,
         "group": group,
         "params": params,
         "stats": {
-            "n_obs": record.get("n_obs"),
-            "r2_within": record.get("r2_within"),
-            "n_clusters": record.get("n_clusters"),
-            "mean_dependent": record.get("mean_dependent"),
+            "n_obs": record.n_obs,
+            "r2_within": r2_within,
+            "n_clusters": record.n_clusters,
+            "mean_dependent": record.mean_dependent,
             "fixed_effects": {
-                effect: effect in record.get("fixed_effects", []) for effect in ("entity", "time")
+                effect: effect in record.fixed_effects for effect in ("entity", "time")
             },
-            "cluster_var": list(clusters),
+            "cluster_var": list(record.clusters),
         },
     }

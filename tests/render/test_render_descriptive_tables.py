@@ -9,7 +9,7 @@ from docx import Document
 from scipy import stats
 
 from govcluster.describe import correlation_matrix, panel_summary_statistics
-from govcluster.render.exhibits import (
+from govcluster.render.descriptive_tables import (
     construct_trends_by_region,
     correlation_pvalues,
     correlation_table,

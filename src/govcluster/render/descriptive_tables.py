@@ -15,6 +15,7 @@ from scipy import stats
 
 from govcluster.columns import REGION, TIME
 from govcluster.config import ProjectConfig
+from govcluster.describe import SUMMARY_COLUMNS
 from govcluster.regions import REGIONS
 from govcluster.render.formatting import (
     DEFAULT_STARS,
@@ -23,28 +24,12 @@ from govcluster.render.formatting import (
     significance_stars,
 )
 from govcluster.render.labels import stars_note, word
+from govcluster.render.table_text import construct_caption
 from govcluster.render.tables import HeaderCell, Panel, Row, Table, make_header
 
-#: Columns of the summary-statistics table, in order.
-SUMMARY_TABLE_COLUMNS = (
-    "N",
-    "n",
-    "T_bar",
-    "mean",
-    "sd_overall",
-    "sd_between",
-    "sd_within",
-    "min",
-    "median",
-    "max",
-)
-
-
-def construct_caption(config: ProjectConfig, construct: str) -> str:
-    """A construct's label followed by its code: ``"Government intervention (GOV)"``."""
-    if config.language == "zh":
-        return f"{config.label(construct)}（{construct}）"
-    return f"{config.label(construct)} ({construct})"
+#: Columns of the summary-statistics table, in order: those of
+#: :data:`govcluster.describe.SUMMARY_COLUMNS` up to the maximum.
+SUMMARY_TABLE_COLUMNS = SUMMARY_COLUMNS[: SUMMARY_COLUMNS.index("max") + 1]
 
 
 def _indexed_by(table: pd.DataFrame, column: str) -> pd.DataFrame:

@@ -1,0 +1,238 @@
+"""What the panel exhibits need to know about the stored panel job records.
+
+The accessors here take typed records (:mod:`govcluster.records.panel`) and answer the
+questions every panel table, figure and numbers file asks: which jobs are covariance variants
+of one another, which coefficients are of interest and which are controls, the OLS
+counterpart of an IV estimate, and how an estimator, a covariance estimator, a test or a
+group of a heterogeneity analysis is called in the text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from govcluster.config import ProjectConfig
+from govcluster.records.panel import (
+    PanelEstimateRecord,
+    PanelIVEstimateRecord,
+    PanelJobRecord,
+    TestRecord,
+    as_job_record,
+    as_job_records,
+)
+from govcluster.regions import REGIONS
+from govcluster.render.formatting import format_count, format_df
+from govcluster.render.labels import word
+
+#: Keys of a specification that only change its covariance estimator.
+COVARIANCE_KEYS = ("cov_type", "dk_bandwidth", "name")
+
+Estimate = PanelEstimateRecord | PanelIVEstimateRecord
+
+
+# --------------------------------------------------------------------------- jobs
+
+
+def jobs_of_kind(
+    records: Mapping[str, PanelJobRecord | Mapping[str, Any]], kind: str
+) -> dict[str, PanelJobRecord]:
+    """The job records of ``kind`` (a job kind of :mod:`govcluster.registry`), in order."""
+    return {name: r for name, r in as_job_records(records).items() if r.kind == kind}
+
+
+def job_specification(record: PanelJobRecord | Mapping[str, Any]) -> dict[str, Any]:
+    """A job's specification with its year restriction (what makes two jobs alike)."""
+    record = as_job_record(record)
+    return {
+        **record.result.spec.to_dict(),
+        "years": None if record.years is None else list(record.years),
+    }
+
+
+def covariance_groups(specs: Mapping[str, Mapping[str, Any]]) -> list[list[str]]:
+    """Baseline jobs grouped by specification, ignoring the covariance estimator.
+
+    Parameters
+    ----------
+    specs : mapping
+        Job name -> specification dict (``PanelSpec.to_dict()`` plus ``years``), in
+        configuration order.
+
+    Returns
+    -------
+    list of list of str
+        Groups in order of their first member; within a group, configuration order. The first
+        member of a group is its main column; the others are covariance variants of it.
+    """
+    groups: dict[str, list[str]] = {}
+    for name, spec in specs.items():
+        key = {k: v for k, v in spec.items() if k not in COVARIANCE_KEYS}
+        groups.setdefault(json.dumps(key, sort_keys=True, default=str), []).append(name)
+    return list(groups.values())
+
+
+def main_baseline_jobs(specs: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The first job of every covariance group: the columns of the baseline table."""
+    return [group[0] for group in covariance_groups(specs)]
+
+
+def covariance_variants(specs: Mapping[str, Mapping[str, Any]]) -> list[list[str]]:
+    """Groups with more than one covariance estimator: the columns of the robustness table."""
+    return [group for group in covariance_groups(specs) if len(group) > 1]
+
+
+# --------------------------------------------------------------------------- coefficients
+
+
+def key_terms(results: Sequence[Estimate]) -> list[str]:
+    """Coefficients of interest (regressors and their lags), first-seen order."""
+    terms: list[str] = []
+    for result in results:
+        controls = set(result.spec.controls)
+        for name in result.coefficient_names:
+            base = re.sub(r"_lag\d+$", "", name)
+            if name != "const" and name not in controls and base not in controls:
+                terms.append(name)
+    return list(dict.fromkeys(terms))
+
+
+def control_terms(results: Sequence[Estimate]) -> list[str]:
+    """Control coefficients, first-seen order."""
+    terms: list[str] = []
+    for result in results:
+        controls = set(result.spec.controls)
+        terms += [name for name in result.coefficient_names if name in controls]
+    return list(dict.fromkeys(terms))
+
+
+def common_outcome(results: Sequence[Estimate]) -> str | None:
+    """The outcome all ``results`` share (None if they differ)."""
+    outcomes = {str(r.spec.outcome or r.dependent) for r in results}
+    return outcomes.pop() if len(outcomes) == 1 else None
+
+
+def matching_ols(
+    iv_result: PanelIVEstimateRecord, baseline: Mapping[str, PanelJobRecord]
+) -> PanelEstimateRecord | None:
+    """The baseline result that is the OLS counterpart of an IV result, if there is one.
+
+    The counterpart has the same estimator, outcome, controls and covariance, no lags, and
+    the endogenous variables as its regressors.
+    """
+    spec = iv_result.spec
+    for record in baseline.values():
+        other = record.result.spec
+        if (
+            other.estimator == spec.estimator
+            and other.outcome == spec.outcome
+            and other.regressors == spec.endogenous
+            and other.controls == spec.controls
+            and other.cov_type == spec.cov_type
+            and not other.lags
+        ):
+            return record.result
+    return None
+
+
+# --------------------------------------------------------------------------- words
+
+
+def estimator_label(estimator: str, language: str) -> str:
+    """Display name of an estimator (``twoway_fe`` -> "Two-way FE")."""
+    try:
+        return word(f"estimator_{estimator}", language)
+    except KeyError:
+        return estimator
+
+
+def covariance_label(cov_type: str, description: str, language: str) -> str:
+    """Short name of a covariance estimator (``cluster_entity`` -> "Cluster")."""
+    try:
+        return word(f"se_{cov_type}", language)
+    except KeyError:
+        return description
+
+
+def covariance_text(cov_type: str, description: str, language: str) -> str:
+    """A covariance estimator in words, for notes ("clustered by cluster")."""
+    try:
+        return word(f"se_text_{cov_type}", language)
+    except KeyError:
+        return description
+
+
+def cluster_count_text(result: Estimate) -> str:
+    """Numbers of clusters of the standard errors: ``240``, or ``240, 15`` for two-way."""
+    if not result.cov_type.startswith("cluster"):
+        return ""
+    counts = list(result.clusters.values())
+    if not counts and result.n_clusters is not None:
+        counts = [result.n_clusters]
+    return ", ".join(format_count(count) for count in counts)
+
+
+def test_distribution(test: TestRecord) -> str:
+    """The reference distribution with its degrees of freedom: ``F(2, 239)`` or ``χ²(5)``."""
+    df = format_df(test.df, test.df_denom)
+    name = {"chi2": "χ²", "F": "F", "normal": "z", "t": "t"}.get(test.distribution)
+    if name is None:
+        return df
+    return f"{name}({df})" if df and name not in ("z",) else name
+
+
+def group_label(key: str, members: Sequence[Any], language: str) -> str:
+    """Display name of a group of a heterogeneity analysis.
+
+    A region name (or ``less_developed``) is translated; a group whose members are not just
+    itself lists them: "Less developed (Central, West)".
+    """
+    try:
+        name = word(key, language)
+    except KeyError:
+        name = key.replace("_", " ")
+    members = [str(m) for m in members]
+    if members and members != [key]:
+        shown = []
+        for member in members:
+            try:
+                shown.append(word(member, language))
+            except KeyError:
+                shown.append(member)
+        separator = "、" if language == "zh" else ", "
+        opening, closing = ("（", "）") if language == "zh" else (" (", ")")
+        name += opening + separator.join(shown) + closing
+    return name
+
+
+def group_members(result, group: str) -> tuple[Any, ...]:
+    """The values of the grouping column in ``group`` of a heterogeneity record."""
+    return tuple(result.groups[group]) if group in result.groups else (group,)
+
+
+def ordered_groups(groups: Sequence[str]) -> list[str]:
+    """Groups with the regions first in their usual order (east, central, west)."""
+    known = [g for g in REGIONS if g in groups]
+    return known + [g for g in groups if g not in known]
+
+
+def heterogeneity_title(result, config: ProjectConfig) -> str:
+    """What a heterogeneity analysis splits by: "Region: East, Central, West".
+
+    ``result`` is a :class:`~govcluster.records.panel.HeterogeneityRecord`.
+    """
+    language = config.language
+    by = result.spec.by
+    try:
+        by_text = word(by, language)
+    except KeyError:
+        by_text = config.label(by)
+    names = [
+        group_label(g, group_members(result, g), language)
+        for g in ordered_groups(list(result.groups))
+    ]
+    separator = "、" if language == "zh" else ", "
+    colon = "：" if language == "zh" else ": "
+    return by_text + colon + separator.join(names)
