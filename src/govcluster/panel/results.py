@@ -414,7 +414,7 @@ class PanelEstimate(CoefficientsMixin):
         Cluster dimensions and counts (years for Driscoll-Kraay); empty otherwise.
     n_input_rows : int
     dropped : tuple of (str, int)
-        Rows dropped, by reason (see :class:`govcluster.panel.checks.Sample`).
+        Rows dropped, by reason (see :class:`govcluster.panel.sample.Sample`).
     first_year, last_year : int
         Years of the estimation sample (of the dependent variable).
     r2 : float
