@@ -174,8 +174,9 @@ def test_cross_section_excel_is_refused_with_a_clear_message(tmp_path, capsys):
 
 
 def test_no_plausible_entity_asks_for_options(tmp_path):
-    frame = pd.DataFrame({"year": [2010, 2011, 2010, 2011], "y": [1.0, 2.0, 3.0, 5.0],
-                          "x": [0.5, 0.1, 0.7, 0.2]})
+    frame = pd.DataFrame(
+        {"year": [2010, 2011, 2010, 2011], "y": [1.0, 2.0, 3.0, 5.0], "x": [0.5, 0.1, 0.7, 0.2]}
+    )
     frame.to_csv(tmp_path / "no_entity.csv", index=False)
     result = init(tmp_path, "no_entity.csv")
     assert result.returncode == 2
@@ -203,8 +204,9 @@ def test_never_overwrites_without_force(jtrain_csv):
     second = init(jtrain_csv, "data/raw/jtrain.csv", "--outcome", "lscrap", "--treatment", "grant")
     assert second.returncode == 1 and "--force" in second.stderr
     assert config.read_text(encoding="utf-8") == "# edited by hand\n"
-    forced = init(jtrain_csv, "data/raw/jtrain.csv", "--outcome", "lscrap", "--treatment",
-                  "grant", "--force")
+    forced = init(
+        jtrain_csv, "data/raw/jtrain.csv", "--outcome", "lscrap", "--treatment", "grant", "--force"
+    )
     assert forced.returncode == 0, forced.stderr
     assert load(config)["roles"]["outcome"] == "lscrap"
 
@@ -233,8 +235,9 @@ def test_time_kinds_and_safe_names():
     assert time_kind_of(pd.Series([1, 2, 3, 1, 2, 3])) == "period"
     assert time_kind_of(pd.Series([82, 87, 82, 87])) is None  # two-digit years: not guessed
     assert time_kind_of(pd.Series([2010.5, 2011, 2010.5, 2011])) is None
-    table = pd.DataFrame({"id": [1, 1, 2, 2, 3, 3] * 1, "t": [1, 2] * 3, "y": range(6),
-                          "d": [0, 1, 0, 1, 1, 1]})
+    table = pd.DataFrame(
+        {"id": [1, 1, 2, 2, 3, 3] * 1, "t": [1, 2] * 3, "y": range(6), "d": [0, 1, 0, 1, 1, 1]}
+    )
     proposal = propose_configuration(table)
     assert (proposal.entity, proposal.time, proposal.time_kind) == ("id", "t", "period")
     taken: set[str] = set()
@@ -251,14 +254,22 @@ def test_time_kinds_and_safe_names():
 def run_pipeline(workdir: Path, config: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [
-            sys.executable, "-m", "snakemake",
-            "--snakefile", str(ROOT / "Snakefile"),
-            "--directory", str(workdir),
-            "--configfile", config,
+            sys.executable,
+            "-m",
+            "snakemake",
+            "--snakefile",
+            str(ROOT / "Snakefile"),
+            "--directory",
+            str(workdir),
+            "--configfile",
+            config,
             "--replace-workflow-config",
-            "--cores", "1",
+            "--cores",
+            "1",
         ],
-        capture_output=True, text=True, cwd=workdir,
+        capture_output=True,
+        text=True,
+        cwd=workdir,
     )
 
 
@@ -272,8 +283,16 @@ def test_generated_config_runs_and_reproduces_example_14_1(jtrain_csv):
     estimates match at their printed precision; the standard errors differ from the book's
     (homoskedastic) because the generated model clusters by firm.
     """
-    created = init(jtrain_csv, "data/raw/jtrain.csv", "--outcome", "lscrap",
-                   "--treatment", "grant", "--controls", "grant_1")
+    created = init(
+        jtrain_csv,
+        "data/raw/jtrain.csv",
+        "--outcome",
+        "lscrap",
+        "--treatment",
+        "grant",
+        "--controls",
+        "grant_1",
+    )
     assert created.returncode == 0, created.stderr
     result = run_pipeline(jtrain_csv, "config/jtrain.yaml")
     assert result.returncode == 0, result.stderr[-4000:]

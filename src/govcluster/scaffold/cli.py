@@ -48,7 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     init.add_argument("--sheet", default="0", help="Excel sheet name or zero-based index")
     init.add_argument("--encoding", default="auto", help="text encoding of a CSV file")
-    init.add_argument("--output", help="where to write the configuration (default: config/<name>.yaml)")
+    init.add_argument(
+        "--output", help="where to write the configuration (default: config/<name>.yaml)"
+    )
     init.add_argument("--force", action="store_true", help="overwrite an existing configuration")
     return parser
 

@@ -312,8 +312,8 @@ def _choose_key(
         )
     entity_candidates: list[str] = []
     for candidate in time_candidates:
-        entity_candidates = [entity] if entity is not None else propose_entity_columns(
-            table, candidate
+        entity_candidates = (
+            [entity] if entity is not None else propose_entity_columns(table, candidate)
         )
         if entity is not None:
             _check_unique_key(table, entity, candidate)
@@ -361,7 +361,9 @@ def _resolve(choice: str, columns: Sequence[ColumnProposal], option: str) -> str
                 )
             return column.name
     usable = ", ".join(repr(column.column) for column in columns if column.usable)
-    raise InitError(f"{option} {choice!r} is not a numeric column of the file. Choose one of: {usable}")
+    raise InitError(
+        f"{option} {choice!r} is not a numeric column of the file. Choose one of: {usable}"
+    )
 
 
 def propose_configuration(

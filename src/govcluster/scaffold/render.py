@@ -175,5 +175,7 @@ def _mediator_example(proposal: DataProposal) -> str:
 
 
 def _column_note(column: ColumnProposal, choose: str) -> str:
-    notes = [note for note in (choose, "" if column.column == column.name else column.column) if note]
+    notes = [
+        note for note in (choose, "" if column.column == column.name else column.column) if note
+    ]
     return f"   # {'; '.join(notes)}" if notes else ""
