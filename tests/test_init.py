@@ -146,7 +146,7 @@ def test_gbk_csv_with_chinese_headers(chinese_gbk_csv, capsys):
         assert spec["label"]["zh"] == header
     assert by_column["培训补助"][1]["kind"] == "binary"
     assert by_column["废品率对数"][1]["kind"] == "real"
-    assert by_column["销售收入（元）"][1]["kind"] == "money"
+    assert by_column["销售收入（元）"][1]["kind"] == "amount"  # money, but in 元, not 万元
     assert by_column["员工人数"][1]["kind"] == "count"
     assert "行业" not in by_column  # text: categorical variables are not supported yet
     assert "# Columns left out:" in (chinese_gbk_csv / "firms.yaml").read_text(encoding="utf-8")
@@ -240,6 +240,11 @@ def test_time_kinds_and_safe_names():
     )
     proposal = propose_configuration(table)
     assert (proposal.entity, proposal.time, proposal.time_kind) == ("id", "t", "period")
+    assert propose_kind(pd.Series(["1,200.5", "300", "-"]), "资产总额（万元）")[0] == "money"
+    assert propose_kind(pd.Series([12.5, 40.0, 0.0]), "出口占比(%)")[0] == "share"
+    assert propose_kind(pd.Series([0.12, 0.4, 0.0]), "export share")[0] == "amount"
+    assert propose_kind(pd.Series(["a", "b", "a"]), "industry")[0] == "category"
+    assert propose_kind(pd.Series([3.0, 3.0, None]), "c")[0] == "unusable"
     taken: set[str] = set()
     assert safe_name("ROA (%)", 3, taken) == "roa"
     assert safe_name("营业收入", 4, taken) == "col4"

@@ -9,8 +9,9 @@ and proposes
   values, repeated over periods; a column named like an identifier, such as ``id``, ``fcode``
   or 企业代码, first, then the one closest to a balanced panel, then the leftmost);
 - a **kind** for every other column, from the kinds the configuration schema knows
-  (``money``, ``count``, ``share``, ``amount``, ``binary``, ``real``; ``score`` needs bounds
-  and is never guessed) or ``category`` for text, which the pipeline cannot use yet;
+  (``money`` only for a header saying 万元, ``count``, ``share``, ``amount``, ``binary``,
+  ``real``; ``score`` needs bounds and is never guessed) or ``category`` for text, which
+  the pipeline cannot use yet;
 - a **pipeline name** for every column: the header itself when it is a plain lowercase ASCII
   name, otherwise a safe ASCII name (``col3`` for a Chinese header, which stays the column
   name and the Chinese label);
@@ -260,8 +261,13 @@ def propose_kind(values: pd.Series, column: str) -> tuple[ProposedKind, str]:
         return "real", "takes negative values"
     if _named_like(_SHARE_WORDS, column) and 1 < observed.max() <= 100:
         return "share", "named like a percentage, values within 0-100"
+    if "万元" in str(column):
+        return "money", "money in 万元 (named so)"
     if _named_like(_MONEY_WORDS, column):
-        return "money", "named like an amount of money (taken to be in 万元)"
+        return "amount", (
+            "named like money, but not in 万元: kind money would read it as 万元, so it is "
+            "an amount as in the file"
+        )
     if _whole(observed):
         return "count", "non-negative whole numbers"
     return "amount", "non-negative numbers"
