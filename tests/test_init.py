@@ -278,6 +278,7 @@ def run_pipeline(workdir: Path, config: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.pipeline
 @pytest.mark.replication
 def test_generated_config_runs_and_reproduces_example_14_1(jtrain_csv):
