@@ -20,10 +20,21 @@ STAMP := $(VENV)/.govcluster-installed
 TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 
-.PHONY: run test lint dag case repro report clean-results env help
+.PHONY: run init test lint dag case repro report clean-results env help
+
+# make run CONFIG=config/<name>.yaml runs a standalone configuration (such as one written by
+# make init): it replaces config/config.yaml instead of being merged into it.
+CONFIG ?= config/config.yaml
+ifeq ($(CONFIG),config/config.yaml)
+CONFIG_ARGS :=
+else
+CONFIG_ARGS := --configfile $(CONFIG) --replace-workflow-config
+endif
 
 help:
 	@echo "make run     run the whole pipeline on the configured data (default: simulated panel)"
+	@echo "make init DATA=data/raw/file.csv   propose config/file.yaml for your own data"
+	@echo "make run CONFIG=config/file.yaml   run the pipeline with that configuration"
 	@echo "make test    run the test suite"
 	@echo "make lint    snakemake --lint, snakefmt --check and ruff"
 	@echo "make dag     draw the rule graph to results/dag.txt"
@@ -31,7 +42,13 @@ help:
 	@echo "make env     only create the environment"
 
 run: env
-	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/snakemake --cores $(CORES) $(CONFIG_ARGS)
+
+# Propose a configuration for a data file, e.g.
+#   make init DATA=data/raw/firms.csv ARGS="--outcome lscrap --treatment grant"
+init: env
+	@test -n "$(DATA)" || { echo "usage: make init DATA=<data file> [ARGS='--outcome Y --treatment D']"; exit 1; }
+	$(BIN)/govcluster init $(DATA) $(ARGS)
 
 test: env
 	$(BIN)/pytest -n 2 --dist loadfile

@@ -1,0 +1,181 @@
+"""Writing a :class:`~govcluster.scaffold.propose.DataProposal` as a commented configuration.
+
+:func:`render_config` returns the text of a complete configuration file: simulation off, the
+data section pointing at the user's file, every usable column under ``variables`` (and
+``passthrough``, so that the models can use it), no constructs, every cleaning step that
+changes values switched off, one two-way fixed-effects model, and the mediation analysis off
+with a commented example of how to turn it on. Every value is written as JSON, which is valid
+YAML and quotes whatever needs quoting (Chinese headers included).
+"""
+
+from __future__ import annotations
+
+import json
+
+from govcluster.scaffold.propose import ColumnProposal, DataProposal
+
+
+def _value(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _variable_line(column: ColumnProposal) -> str:
+    entry: dict[str, object] = {"kind": column.kind}
+    if column.column != column.name:
+        entry = {"column": column.column, **entry}
+        entry["label"] = {"en": column.column, "zh": column.column}
+    fields = ", ".join(f"{key}: {_value(value)}" for key, value in entry.items())
+    return f"  {column.name}: {{{fields}}}  # {column.note}"
+
+
+def render_config(
+    proposal: DataProposal,
+    *,
+    name: str,
+    data_path: str,
+    source: str,
+    data_format: str = "auto",
+    encoding: str = "auto",
+    sheet: str | int = 0,
+) -> str:
+    """The text of a complete, commented configuration for the proposal.
+
+    Parameters
+    ----------
+    proposal : DataProposal
+        What :func:`~govcluster.scaffold.propose.propose_configuration` proposed.
+    name : str
+        Name of the configuration (``config/<name>.yaml``); the run writes under
+        ``runs/<name>``.
+    data_path : str
+        ``data.path``: the data file relative to the project root (or absolute).
+    source : str
+        How the file was read (format, encoding, sheet), for the header comment.
+    data_format, encoding, sheet
+        ``data.format``, ``data.encoding`` and ``data.sheet``.
+
+    Returns
+    -------
+    str
+        YAML text that validates against the configuration schema.
+    """
+    p = proposal
+    variables = p.variables
+    left_out = [column for column in p.columns if not column.usable]
+    by_name = {column.name: column for column in variables}
+    choose = "" if p.chosen else "CHOOSE: a guess, set your own (a key of `variables`)"
+    time_words = "calendar years" if p.time_kind == "year" else "periods numbered 0, 1, 2, ..."
+    lines = [
+        f"# Configuration for {data_path}, written by `govcluster init`.",
+        f"# {source}; {p.n_rows} rows, {p.n_entities} entities ({p.entity}), "
+        f"{p.n_periods} periods ({p.time}, {time_words}).",
+        "#",
+        "# Check the proposals below (entity, time, the kind of every column), choose the",
+        "# outcome and treatment under `roles`, then run:",
+        f"#   make run CONFIG=config/{name}.yaml",
+        "# config/README.md explains every key; keys left out take the schema's defaults.",
+        "# This file is standalone: it replaces config/config.yaml instead of being merged",
+        "# into it (make run CONFIG=... passes --replace-workflow-config).",
+        f"case: {_value(name)}",
+        f"output_root: {_value('runs/' + name)}",
+        "seed: 20240601",
+        "language: en   # en or zh: the language of table and figure labels",
+        "",
+        "simulate: {enabled: false}",
+        "",
+        "data:",
+        f"  path: {_value(data_path)}",
+        f"  format: {_value(data_format)}",
+        f"  encoding: {_value(encoding)}",
+        f"  sheet: {_value(sheet)}",
+        f"  entity: {_value(p.entity)}   # identifies the entities"
+        + (
+            f"; other candidates: {', '.join(p.entity_candidates[1:4])}"
+            if len(p.entity_candidates) > 1
+            else ""
+        ),
+        f"  time: {_value(p.time)}   # {time_words}"
+        + (
+            f"; other candidates: {', '.join(p.time_candidates[1:4])}"
+            if len(p.time_candidates) > 1
+            else ""
+        ),
+    ]
+    if p.time_kind == "period":
+        lines.append(
+            "  # NOTE: validation currently accepts calendar years (1800-2100) only; periods "
+            "1, 2, 3, ... are refused until non-calendar periods are supported."
+        )
+    lines += [
+        "  # Optional text columns: name, province (spellings unified, region derived), industry.",
+        "  name: null",
+        "  province: null",
+        "  industry: null",
+        "  money_unit: null   # no unit column: money variables are taken to be in 万元",
+        "",
+        "# Every numeric column, keyed by its name inside the pipeline. Kinds: money (totals in",
+        "# 万元), count, share (percent, 0-100), amount (other non-negative levels), score (give",
+        "# min and max), binary (0/1), real (any number). Check each proposed kind.",
+        "variables:",
+        *(_variable_line(column) for column in variables),
+    ]
+    if left_out:
+        lines.append("# Columns left out:")
+        lines += [f"#   {column.column!s}: {column.note}" for column in left_out]
+    lines += [
+        "",
+        "# No composite indices: the models use the variables themselves.",
+        "constructs: {}",
+        "controls: {}",
+        "# Variables carried into the analysis panel (every model, role and control uses them).",
+        "passthrough: " + _value([column.name for column in variables]),
+        "",
+        "roles:",
+        f"  outcome: {_value(p.outcome)}{_column_note(by_name[p.outcome], choose)}",
+        f"  treatment: {_value(p.treatment)}{_column_note(by_name[p.treatment], choose)}",
+        "  mediators: []",
+        "  instruments: []",
+        "",
+        "# Nothing changes a value of your data unless you turn it on here. Rows missing a",
+        "# model's variables are left out by that model and counted in its record.",
+        "clean:",
+        "  drop_exact_duplicates: false   # repeated rows stop validation instead",
+        "  scale_typos: {enabled: false}   # x100 typo correction",
+        "  interpolate: {max_gap: 0}   # no filling of missing years",
+        "  winsorize: {enabled: false}",
+        "  deflate: {enabled: false}",
+        "  drop_incomplete: false",
+        "",
+        "indices: {standardize: false}",
+        "",
+        "models:",
+        "  controls: " + _value(list(p.controls)) + "   # control variables of every model",
+        "  cov_type: cluster_entity   # standard errors clustered by entity",
+        "  baseline:",
+        "    # The outcome on the treatment with entity and time fixed effects.",
+        "    twoway_fe: {estimator: twoway_fe}",
+        "",
+        "# Mediation (treatment -> mediator -> outcome) is off. To turn it on, name the",
+        "# mediators under roles (e.g. `mediators: [" + _mediator_example(p) + "]`) and use:",
+        "# mediation:",
+        "#   enabled: true",
+        "#   effects: twoway   # entity and time fixed effects in every equation",
+        "#   use_instruments: false",
+        "#   n_boot: 2000   # entity-cluster bootstrap replicates, seeded by `seed`",
+        "mediation: {enabled: false}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _mediator_example(proposal: DataProposal) -> str:
+    used = {proposal.outcome, proposal.treatment, *proposal.controls}
+    others = [column.name for column in proposal.variables if column.name not in used]
+    return others[0] if others else "a_variable"
+
+
+def _column_note(column: ColumnProposal, choose: str) -> str:
+    notes = [
+        note for note in (choose, "" if column.column == column.name else column.column) if note
+    ]
+    return f"   # {'; '.join(notes)}" if notes else ""
