@@ -16,7 +16,8 @@ fit-window outcomes (an invariance of the problem, as ``diff-diff``). With
 (paper, eq. 2.2-2.3). The estimate is
 
 .. math:: \\hat\\tau = \\Big(\\bar Y_{1,\\mathrm{post}} - \\sum_t \\hat\\lambda_t Y_{1t}\\Big)
-          - \\sum_j \\hat\\omega_j \\Big(\\bar Y_{j,\\mathrm{post}} - \\sum_t \\hat\\lambda_t Y_{jt}\\Big).
+          - \\sum_j \\hat\\omega_j
+          \\Big(\\bar Y_{j,\\mathrm{post}} - \\sum_t \\hat\\lambda_t Y_{jt}\\Big).
 
 The same code gives the paper's two comparison estimators of Table 1: synthetic control
 (``"sc"``: no intercept, :math:`\\zeta_\\omega = 10^{-6}\\sigma`, no time weights) and
@@ -37,7 +38,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from diff_diff.utils import compute_sdid_unit_weights, compute_time_weights
 
 SdidVariant = Literal["sdid", "sc", "did"]
 
@@ -91,6 +91,9 @@ def fit_sdid(outcome: np.ndarray, *, n_fit: int, variant: SdidVariant = "sdid") 
     -------
     SdidFit
     """
+    # diff-diff takes seconds to import; load it only when an estimate is asked for.
+    from diff_diff.utils import compute_sdid_unit_weights, compute_time_weights
+
     y = np.asarray(outcome, dtype=float)
     pre_c, post_c = y[:n_fit, 1:], y[n_fit:, 1:]
     pre_t, post_t = y[:n_fit, 0], y[n_fit:, 0]
