@@ -20,6 +20,8 @@ import pandas as pd
 from govcluster import io
 from govcluster.config import ProjectConfig
 from govcluster.render import (
+    casestudy_figures,
+    casestudy_tables,
     exhibits,
     figures,
     mediation_figures,
@@ -34,7 +36,7 @@ from govcluster.render.settings import RenderSettings, render_settings
 from govcluster.render.tables import Table
 
 ExhibitKind = Literal["table", "figure", "numbers"]
-Stage = Literal["descriptives", "panel", "mediation"]
+Stage = Literal["descriptives", "panel", "mediation", "casestudy"]
 
 #: Extensions written for each kind of exhibit.
 EXTENSIONS: Mapping[str, tuple[str, ...]] = {
@@ -49,6 +51,7 @@ CATEGORIES: Mapping[str, str] = {
     "descriptives": "3. Descriptive statistics",
     "panel": "4. Panel models",
     "mediation": "5. Mediation",
+    "casestudy": "6. Case study",
 }
 SUBCATEGORIES: Mapping[str, str] = {
     "table": "Tables",
@@ -64,6 +67,7 @@ SOURCE_KINDS: Mapping[str, str] = {
     "analysis": "parquet",
     "mediation": "json",
     "bootstrap": "parquet",
+    "case_study": "json",
 }
 
 
@@ -271,6 +275,19 @@ BUILDERS: Mapping[str, Callable[[Mapping[str, Any], ProjectConfig, RenderSetting
         s["mediation"], p
     ),
     "mediation": lambda s, p, r: numbers.mediation_numbers(s["mediation"], r),
+    "case_study_weights": lambda s, p, r: casestudy_tables.case_study_weights_table(
+        s["case_study"], p, r
+    ),
+    "case_study_estimates": lambda s, p, r: casestudy_tables.case_study_estimates_table(
+        s["case_study"], p, r
+    ),
+    "case_study_paths": lambda s, p, r: casestudy_figures.case_study_paths_figure(
+        s["case_study"], p
+    ),
+    "case_study_gap": lambda s, p, r: casestudy_figures.case_study_gap_figure(s["case_study"], p),
+    "case_study_donor_weights": lambda s, p, r: casestudy_figures.case_study_weights_figure(
+        s["case_study"], p
+    ),
 }
 
 

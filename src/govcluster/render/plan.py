@@ -8,7 +8,8 @@ planned only when that part is configured:
 - the panel exhibits need panel jobs of their kind, whatever their names (the replication
   cases name their jobs differently); the robustness table needs a baseline specification
   estimated under more than one covariance estimator;
-- the mediation exhibits need ``mediation.enabled`` and at least one mediator.
+- the mediation exhibits need ``mediation.enabled`` and at least one mediator;
+- the case-study exhibits need ``case_study.enabled``.
 """
 
 from __future__ import annotations
@@ -94,6 +95,14 @@ def planned_exhibits(project: ProjectConfig) -> tuple[Exhibit, ...]:
             Exhibit("mediation_bootstrap", "figure", "mediation", ("mediation", "bootstrap")),
             Exhibit("mediation_sensitivity", "figure", "mediation", ("mediation",)),
             Exhibit("mediation", "numbers", "mediation", ("mediation",)),
+        ]
+    if project.raw.get("case_study", {}).get("enabled", False):
+        planned += [
+            Exhibit("case_study_estimates", "table", "casestudy", ("case_study",)),
+            Exhibit("case_study_weights", "table", "casestudy", ("case_study",)),
+            Exhibit("case_study_paths", "figure", "casestudy", ("case_study",)),
+            Exhibit("case_study_gap", "figure", "casestudy", ("case_study",)),
+            Exhibit("case_study_donor_weights", "figure", "casestudy", ("case_study",)),
         ]
     return tuple(planned)
 
