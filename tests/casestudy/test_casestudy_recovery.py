@@ -131,3 +131,25 @@ def test_sdid_and_sc_unbiased_over_seeds():
     for name, e in errs.items():
         e = np.asarray(e)
         assert abs(e.mean()) < 4 * e.std(ddof=1) / np.sqrt(len(e)), name
+
+
+def test_truth_table_of_a_placebo_case_and_of_a_flagship_case(fitted):
+    from govcluster.casestudy.plan import case_study_truth_table
+
+    panel, truth, result = fitted
+    placebo = case_study_truth_table(result, {}, panel)
+    assert set(placebo["truth"]) == {0.0}
+    assert set(placebo["truth_source"]) == {"placebo case: no intervention"}
+    flagship = {
+        "case_study": {
+            "cluster_id": "T",
+            "cluster_name": "name T",
+            "year": 2014,
+            "effect_on_SCA": {str(k): v for k, v in truth.items()},
+        }
+    }
+    table = case_study_truth_table(result, flagship, panel)
+    assert set(table["truth_source"]) == {"simulated intervention"}
+    assert table["truth"].max() == max(truth.values())
+    designated = panel.assign(designated=(panel["unit"] == "T").astype(float))
+    assert case_study_truth_table(result, {}, designated).empty
