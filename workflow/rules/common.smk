@@ -47,6 +47,7 @@ def out(path):
 
 
 RUN_MEDIATION = bool(PROJECT.mediation["enabled"] and PROJECT.roles.mediators)
+RUN_CASE_STUDY = bool(config.get("case_study", {}).get("enabled", False))
 
 
 def data_targets():
@@ -75,6 +76,10 @@ def estimate_targets():
         targets.append(out("results/estimates/mediation.json"))
         if PROJECT.simulate.enabled:
             targets.append(out("results/estimates/truth_comparison.csv"))
+    if RUN_CASE_STUDY:
+        targets.append(out("results/estimates/casestudy/case_study.json"))
+        if PROJECT.simulate.enabled:
+            targets.append(out("results/estimates/casestudy/truth_comparison.csv"))
     return targets
 
 

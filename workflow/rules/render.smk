@@ -14,6 +14,7 @@ RENDER_SOURCES = {
     "analysis": out("data/processed/analysis_panel.parquet"),
     "mediation": out("results/estimates/mediation.json"),
     "bootstrap": out("results/estimates/mediation_bootstrap.parquet"),
+    "case_study": out("results/estimates/casestudy/case_study.json"),
 }
 
 

@@ -41,6 +41,7 @@ CATEGORIES: dict[str, str] = {
     "descriptives": "3. Descriptive statistics",
     "panel": "4. Panel models",
     "mediation": "5. Mediation",
+    "casestudy": "6. Case study",
 }
 SUBCATEGORIES: Mapping[str, str] = {
     "table": "Tables",
@@ -57,6 +58,7 @@ SOURCE_KINDS: dict[str, str] = {
     "analysis": "parquet",
     "mediation": "mediation_record",
     "bootstrap": "parquet",
+    "case_study": "json",
 }
 
 #: ``build(sources, project, settings)``.

@@ -34,6 +34,8 @@ from govcluster.registry.exhibits import (
     register_exhibit,
 )
 from govcluster.render import (
+    casestudy_figures,
+    casestudy_tables,
     descriptive_tables,
     figures,
     mediation_figures,
@@ -142,6 +144,8 @@ def load_sources(paths: Mapping[str, str | Path | Sequence[str | Path]]) -> dict
             loaded[key] = MediationRecord.from_dict(io.read_json(value), where=str(value))
         elif kind == "parquet":
             loaded[key] = io.read_parquet(value)
+        elif kind == "json":
+            loaded[key] = io.read_json(value)
         elif kind == "csv_indexed":
             loaded[key] = pd.read_csv(value, index_col=0, encoding="utf-8-sig")
         else:
@@ -406,6 +410,55 @@ for _entry in (
         lambda s, p, r: numbers.mediation_numbers(s["mediation"], r),
         ("mediation",),
         when=_mediation_enabled,
+    ),
+):
+    register_exhibit(_entry)
+
+
+def _case_study_enabled(project: ProjectConfig, jobs: Mapping[str, Any]) -> bool:
+    return bool(project.raw.get("case_study", {}).get("enabled", False))
+
+
+for _entry in (
+    ExhibitEntry(
+        "case_study_estimates",
+        "table",
+        "casestudy",
+        lambda s, p, r: casestudy_tables.case_study_estimates_table(s["case_study"], p, r),
+        ("case_study",),
+        when=_case_study_enabled,
+    ),
+    ExhibitEntry(
+        "case_study_weights",
+        "table",
+        "casestudy",
+        lambda s, p, r: casestudy_tables.case_study_weights_table(s["case_study"], p, r),
+        ("case_study",),
+        when=_case_study_enabled,
+    ),
+    ExhibitEntry(
+        "case_study_paths",
+        "figure",
+        "casestudy",
+        lambda s, p, r: casestudy_figures.case_study_paths_figure(s["case_study"], p),
+        ("case_study",),
+        when=_case_study_enabled,
+    ),
+    ExhibitEntry(
+        "case_study_gap",
+        "figure",
+        "casestudy",
+        lambda s, p, r: casestudy_figures.case_study_gap_figure(s["case_study"], p),
+        ("case_study",),
+        when=_case_study_enabled,
+    ),
+    ExhibitEntry(
+        "case_study_donor_weights",
+        "figure",
+        "casestudy",
+        lambda s, p, r: casestudy_figures.case_study_weights_figure(s["case_study"], p),
+        ("case_study",),
+        when=_case_study_enabled,
     ),
 ):
     register_exhibit(_entry)

@@ -1,0 +1,35 @@
+# Case study of one cluster: synthetic control with in-space placebos and synthetic
+# difference-in-differences (govcluster.casestudy), when case_study.enabled.
+
+
+rule case_study:
+    input:
+        code=package_code("casestudy"),
+        analysis=out("data/processed/analysis_panel.parquet"),
+    output:
+        estimate=out("results/estimates/casestudy/case_study.json"),
+    log:
+        out("logs/case_study.log"),
+    conda:
+        ENV_FILE
+    params:
+        case_study=config["case_study"],
+        seed=PROJECT.seed,
+    script:
+        "../scripts/casestudy.py"
+
+
+rule case_study_truth:
+    input:
+        code=package_code("casestudy"),
+        estimate=out("results/estimates/casestudy/case_study.json"),
+        analysis=out("data/processed/analysis_panel.parquet"),
+        truth="data/raw/clusters_truth.json",
+    output:
+        csv=out("results/estimates/casestudy/truth_comparison.csv"),
+    log:
+        out("logs/case_study_truth.log"),
+    conda:
+        ENV_FILE
+    script:
+        "../scripts/casestudy_truth.py"
