@@ -10,6 +10,7 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/simulate.smk"
+include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/indices.smk"
 include: "workflow/rules/describe.smk"

@@ -39,7 +39,7 @@ def test_duckdb_matches_pandas_oracle(small_firm_panel, firm_files):
     got = result.panel.set_index(["cluster_id", "year"]).sort_index()
     assert list(got.index) == list(oracle.sort_index().index)
     np.testing.assert_allclose(
-        got[oracle.columns].to_numpy(), oracle.sort_index().to_numpy(), rtol=1e-10
+        got[oracle.columns].to_numpy(dtype=float), oracle.sort_index().to_numpy(), rtol=1e-10
     )
     audit = result.audit
     assert audit.n_rows_read == len(small_firm_panel.firms) == audit.n_rows_kept
@@ -210,7 +210,9 @@ def test_transactions_are_summed_to_firm_years(tmp_path):
         {"firms": grouped.size(), "exports": grouped.sum(), "mean_firm_exports": grouped.mean()}
     )
     got = result.panel.set_index(["cluster_id", "year"])
-    np.testing.assert_allclose(got[oracle.columns].to_numpy(), oracle.to_numpy(), rtol=1e-10)
+    np.testing.assert_allclose(
+        got[oracle.columns].to_numpy(dtype=float), oracle.to_numpy(), rtol=1e-10
+    )
     assert result.audit.n_rows_read == n == result.audit.n_rows_kept
     assert result.audit.n_firm_years == len(firm_years)
 

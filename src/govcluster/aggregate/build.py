@@ -190,6 +190,18 @@ def _prepare_assignment(
     for key in keys:
         if file_columns.get(key) == "text":
             table[key] = table[key].astype("string")
+        elif file_columns.get(key) == "numeric":
+            numbers = pd.to_numeric(table[key], errors="coerce")
+            bad = numbers.isna() & table[key].notna()
+            if bad.any():
+                raise DataValidationError(
+                    "a key of the mapping file is not a number, but it is one in the firm files",
+                    file=mapping_source,
+                    column=key,
+                    rows=(np.flatnonzero(bad.to_numpy()) + 2).tolist(),
+                    fix="write the same codes as the firm files",
+                )
+            table[key] = numbers
     table["cluster_id"] = table["cluster_id"].astype("string")
     clash = table.duplicated(subset=keys, keep=False) & ~table.duplicated(keep=False)
     if clash.any():
@@ -440,7 +452,9 @@ def _indicators(
     )
     for k, rule in enumerate(spec.indicators):
         values = round_significant(table[f"i{k}"].to_numpy(dtype=float) * rule.scale)
-        panel[rule.name] = values
+        finite = values[np.isfinite(values)]
+        whole = rule.statistic in ("count", "sum") and np.all(finite == np.round(finite))
+        panel[rule.name] = pd.array(values, dtype="Int64") if whole else values
     return panel
 
 
@@ -493,8 +507,6 @@ def _add_empty_cells(
     if len(empty):
         panel = pd.concat([panel, empty], ignore_index=True)
         panel = panel.sort_values([entity, time], kind="stable").reset_index(drop=True)
-        counts = [r.name for r in spec.indicators if r.statistic == "count"]
-        panel[counts] = panel[counts].astype(float)
     listed = [{entity: str(c), time: int(y)} for c, y in empty.itertuples(index=False)]
     return panel, listed
 
