@@ -125,18 +125,21 @@ def aggregate_firms(
         aliases = {column: f"v{k}" for k, column in enumerate(spec.value_columns)}
         labels = _prepare_assignment(con, spec, mapping, mapping_source, schemas[0].columns)
         _create_rows_view(con, spec, scan_expression(paths, fmt), aliases, text_ok)
-        files_read, invalid = _count_invalid(con)
-        _create_firm_years(con, spec, aliases)
+        if spec.unit == "firm_year":
+            con.sql("CREATE TEMP TABLE rows_read AS SELECT * FROM rows_in")
+            source = "rows_read"
+        else:
+            source = "rows_in"
+        files_read, invalid = _count_invalid(con, source)
+        _create_firm_years(con, spec, aliases, source)
         _resolve_key_problems(con, spec, aliases, labels)
-        panel = _indicators(con, spec, aliases, labels, entity, time)
+        panel, missing, kept_rows, kept_firm_years = _indicators(
+            con, spec, aliases, labels, entity, time
+        )
         panel, empty = _add_empty_cells(panel, spec, expected, con, labels, entity, time)
-        missing = _indicator_missing(con, spec, aliases)
         dropped = {**invalid, **_rule_drop_counts(con)}
         if dropped_rows_path is not None:
             _write_dropped(con, labels, dropped_rows_path)
-        kept_rows, kept_firm_years = con.sql(
-            "SELECT coalesce(sum(n_rows), 0), count(*) FROM kept"
-        ).fetchall()[0]
         audit = AggregateAudit(
             unit=spec.unit,
             engine=f"duckdb {duckdb.__version__}",
@@ -255,13 +258,15 @@ def _create_rows_view(
     )
 
 
-def _count_invalid(con: duckdb.DuckDBPyConnection) -> tuple[list[dict[str, Any]], dict[str, int]]:
+def _count_invalid(
+    con: duckdb.DuckDBPyConnection, source: str
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Rows per file; rows without firm/year or cluster (copied to the dropped rows)."""
     per_file = con.sql(
         "SELECT source_file, count(*) AS n, "
         "count(*) FILTER (WHERE firm IS NULL OR year IS NULL) AS missing_key, "
         "count(*) FILTER (WHERE firm IS NOT NULL AND year IS NOT NULL AND cluster IS NULL) "
-        "AS unassigned FROM rows_in GROUP BY source_file ORDER BY source_file"
+        f"AS unassigned FROM {source} GROUP BY source_file ORDER BY source_file"
     ).fetchall()
     files = [{"file": str(r[0]), "rows": int(r[1])} for r in per_file]
     invalid = {
@@ -276,13 +281,13 @@ def _count_invalid(con: duckdb.DuckDBPyConnection) -> tuple[list[dict[str, Any]]
         con.sql(
             "INSERT INTO drops SELECT source_file, CAST(firm AS VARCHAR), year, NULL, "
             "CASE WHEN firm IS NULL OR year IS NULL THEN 'missing_key' ELSE 'unassigned' END, "
-            "1 FROM rows_in WHERE firm IS NULL OR year IS NULL OR cluster IS NULL"
+            f"1 FROM {source} WHERE firm IS NULL OR year IS NULL OR cluster IS NULL"
         )
     return files, invalid
 
 
 def _create_firm_years(
-    con: duckdb.DuckDBPyConnection, spec: AggregateSpec, aliases: dict[str, str]
+    con: duckdb.DuckDBPyConnection, spec: AggregateSpec, aliases: dict[str, str], source: str
 ) -> None:
     valid = "firm IS NOT NULL AND year IS NOT NULL AND cluster IS NOT NULL"
     names = list(aliases.values())
@@ -290,8 +295,9 @@ def _create_firm_years(
         listed = "".join(f", {a}" for a in names)
         con.sql(
             "CREATE TEMP TABLE fy AS SELECT source_file, firm, year, cluster, "
-            f"CAST(1 AS BIGINT) AS n_rows{listed} FROM rows_in WHERE {valid}"
+            f"CAST(1 AS BIGINT) AS n_rows{listed} FROM {source} WHERE {valid}"
         )
+        con.sql(f"DROP TABLE {source}")
         return
     sums = "".join(f", fsum({a}) AS {a}" for a in names)
     con.sql(
@@ -317,7 +323,8 @@ def _resolve_key_problems(
 ) -> None:
     con.sql(
         "CREATE TEMP TABLE key_problems AS SELECT firm, year, count(*) AS n, "
-        "count(DISTINCT cluster) AS k FROM fy GROUP BY firm, year HAVING count(*) > 1"
+        "CASE WHEN min(cluster) = max(cluster) THEN 1 ELSE 2 END AS k FROM fy "
+        "GROUP BY firm, year HAVING count(*) > 1"
     )
     con.sql("CREATE TEMP TABLE rule_drops (rid BIGINT, reason VARCHAR)")
     n_duplicate, n_two = con.sql(
@@ -376,10 +383,13 @@ def _resolve_key_problems(
                 f"{tie_break}) AS r FROM fy JOIN key_problems AS p ON fy.firm = p.firm AND "
                 "fy.year = p.year WHERE p.k > 1) WHERE r > 1"
             )
-    con.sql(
-        "CREATE TEMP VIEW kept AS SELECT fy.* FROM fy WHERE fy.rowid NOT IN "
-        "(SELECT rid FROM rule_drops)"
-    )
+    if n_duplicate or n_two:
+        con.sql(
+            "CREATE TEMP VIEW kept AS SELECT fy.* FROM fy ANTI JOIN rule_drops AS d "
+            "ON fy.rowid = d.rid"
+        )
+    else:
+        con.sql("CREATE TEMP VIEW kept AS SELECT * FROM fy")
     con.sql(
         "INSERT INTO drops SELECT fy.source_file, CAST(fy.firm AS VARCHAR), fy.year, "
         "CAST(fy.cluster AS VARCHAR), d.reason, fy.n_rows FROM fy JOIN rule_drops AS d "
@@ -437,16 +447,20 @@ def _indicators(
     labels: bool,
     entity: str,
     time: str,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, dict[str, int], int, int]:
     exprs = ", ".join(
-        f"CAST({_indicator_sql(rule, aliases)} AS DOUBLE) AS i{k}"
+        f"CAST({_indicator_sql(rule, aliases)} AS DOUBLE) AS i{k}, "
+        f"count(*) FILTER (WHERE {_missing_condition(rule, aliases)}) AS m{k}"
         for k, rule in enumerate(spec.indicators)
     )
     label = _cluster_label(labels, "g.cluster")
     table = con.sql(
         f"SELECT {label} AS cluster_label, g.* EXCLUDE (cluster) FROM (SELECT cluster, year, "
-        f"{exprs} FROM kept GROUP BY cluster, year) AS g ORDER BY cluster_label, year"
+        f"{exprs}, count(*) AS n_fy, sum(n_rows) AS n_rows FROM kept GROUP BY cluster, year) "
+        "AS g ORDER BY cluster_label, year"
     ).df()
+    missing = {rule.name: int(table[f"m{k}"].sum()) for k, rule in enumerate(spec.indicators)}
+    kept_rows, kept_firm_years = int(table["n_rows"].sum()), int(table["n_fy"].sum())
     panel = pd.DataFrame(
         {entity: table["cluster_label"].astype(str), time: table["year"].astype("int64")}
     )
@@ -455,7 +469,12 @@ def _indicators(
         finite = values[np.isfinite(values)]
         whole = rule.statistic in ("count", "sum") and np.all(finite == np.round(finite))
         panel[rule.name] = pd.array(values, dtype="Int64") if whole else values
-    return panel
+    return panel, missing, kept_rows, kept_firm_years
+
+
+def _missing_condition(rule: IndicatorRule, aliases: dict[str, str]) -> str:
+    used = [aliases[c] for c in rule.input_columns]
+    return " OR ".join(f"{a} IS NULL" for a in used) or "FALSE"
 
 
 def round_significant(values: np.ndarray, digits: int = SIGNIFICANT_DIGITS) -> np.ndarray:
@@ -509,18 +528,6 @@ def _add_empty_cells(
         panel = panel.sort_values([entity, time], kind="stable").reset_index(drop=True)
     listed = [{entity: str(c), time: int(y)} for c, y in empty.itertuples(index=False)]
     return panel, listed
-
-
-def _indicator_missing(
-    con: duckdb.DuckDBPyConnection, spec: AggregateSpec, aliases: dict[str, str]
-) -> dict[str, int]:
-    exprs = []
-    for rule in spec.indicators:
-        used = [aliases[c] for c in rule.input_columns]
-        condition = " OR ".join(f"{a} IS NULL" for a in used) or "FALSE"
-        exprs.append(f"count(*) FILTER (WHERE {condition})")
-    row = con.sql(f"SELECT {', '.join(exprs)} FROM kept").fetchall()[0]
-    return {rule.name: int(n) for rule, n in zip(spec.indicators, row, strict=True)}
 
 
 def _write_dropped(con: duckdb.DuckDBPyConnection, labels: bool, path: str | Path) -> None:
