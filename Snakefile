@@ -18,6 +18,7 @@ include: "workflow/rules/panel.smk"
 include: "workflow/rules/mediation.smk"
 include: "workflow/rules/render.smk"
 include: "workflow/rules/provenance.smk"
+include: "workflow/rules/study.smk"
 
 
 rule all:
