@@ -230,7 +230,7 @@ def build_aggregate_spec(settings: Mapping[str, Any]) -> AggregateSpec:
     -------
     AggregateSpec
     """
-    assign = dict(settings.get("assign") or {})
+    assign = dict(settings.get("assign") or {"rule": "column", "column": "cluster_id"})
     assignment = AssignmentRule(
         kind=assign.get("rule", "column"),
         keys=tuple(assign.get("keys") or ()),
