@@ -10,6 +10,7 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/simulate.smk"
+include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/indices.smk"
 include: "workflow/rules/describe.smk"
@@ -18,6 +19,7 @@ include: "workflow/rules/mediation.smk"
 include: "workflow/rules/casestudy.smk"
 include: "workflow/rules/render.smk"
 include: "workflow/rules/provenance.smk"
+include: "workflow/rules/study.smk"
 
 
 rule all:

@@ -428,7 +428,11 @@ def _check_references(project: ProjectConfig) -> None:
         )
     if project.simulate.enabled and project.data.package is not None:
         problems.append("simulate.enabled and data.package are both set; choose one data source")
-    if project.simulate.enabled and project.data.path != SIMULATED_DATA_PATH:
+    if (
+        project.simulate.enabled
+        and project.data.path != SIMULATED_DATA_PATH
+        and not _reads_aggregate_output(project)
+    ):
         problems.append(
             f"simulate.enabled is true, so the data are simulated into {SIMULATED_DATA_PATH}, but "
             f"data.path is {project.data.path}: to analyse your own file set simulate.enabled: "
@@ -451,6 +455,14 @@ def _check_references(project: ProjectConfig) -> None:
             + "\n"
             + fix
         )
+
+
+def _reads_aggregate_output(project: ProjectConfig) -> bool:
+    """data.path is the output of the enabled aggregate stage (firms -> cluster panel)."""
+    aggregate = project.raw.get("aggregate") or {}
+    return bool(aggregate.get("enabled")) and str(aggregate.get("output")) == str(
+        project.data.path
+    )
 
 
 def load_config(path: str | Path, overrides: Mapping[str, Any] | None = None) -> ProjectConfig:

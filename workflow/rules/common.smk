@@ -87,6 +87,7 @@ def all_targets():
     """Every final output of the pipeline for the current configuration."""
     return [
         *data_targets(),
+        *aggregate_targets(),
         *estimate_targets(),
         out("results/metrics.json"),
         *render_targets(),
