@@ -16,8 +16,9 @@ import pandas as pd
 
 from govcluster.columns import ENTITY, SOURCE_ROW, TIME
 from govcluster.config import ProjectConfig
+from govcluster.datachecks import entity_keys, parse_years
 from govcluster.parsing import parse_numeric
-from govcluster.validate import entity_keys, exact_duplicate_mask, parse_years
+from govcluster.validate import exact_duplicate_mask
 
 _ROWS_SHOWN = 30
 
