@@ -63,6 +63,11 @@ import pandas as pd
 from scipy import optimize, stats
 
 from govcluster.errors import EstimationError
+from govcluster.model_diagnostics import (
+    first_stage_messages,
+    low_within_variation_messages,
+    warn_all,
+)
 from govcluster.panel.checks import (
     Sample,
     bandwidth,
@@ -351,6 +356,11 @@ def _fit_iv(data: pd.DataFrame, spec: PanelIVSpec) -> PanelIVEstimate:
             sample, [*roles[role], *roles["ctrl"]], estimator=spec.estimator, labels=labels
         )
     clusters = check_clusters(sample, spec.cov_type, dk_bandwidth=spec.dk_bandwidth)
+    warn_all(
+        low_within_variation_messages(
+            sample.frame, roles["endog"], entity=sample.entity, estimator=spec.estimator
+        )
+    )
     d = _transform(sample, roles, dep, spec.estimator)
     n = len(d.y)
     x = np.hstack([d.endog, d.exog])
@@ -424,6 +434,11 @@ def _fit_iv(data: pd.DataFrame, spec: PanelIVSpec) -> PanelIVEstimate:
                 f_p_value=test.p_value,
                 f_homoskedastic=float(f_h),
                 partial_r2=float(1 - rss_u / rss_r) if rss_r > 0 else math.nan,
+            )
+        )
+        warn_all(
+            first_stage_messages(
+                names[j], partial_r2=first[-1].partial_r2, f_statistic=first[-1].f_statistic
             )
         )
 
