@@ -30,8 +30,9 @@ help:
 	@echo "make case CASE=jtrain   run a replication case of config/cases/"
 	@echo "make env     only create the environment"
 
+# run_guard: one run per directory, recovery after a killed run (--rerun-incomplete)
 run: env
-	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/python -m govcluster.run_guard $(BIN)/snakemake --cores $(CORES)
 
 test: env
 	$(BIN)/pytest -n 2 --dist loadfile

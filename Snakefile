@@ -2,6 +2,9 @@
 # No logic here: the configuration, the rule files (one per stage) and the final targets.
 
 
+from govcluster.run_status import handle_failed_run, handle_successful_run
+
+
 configfile: "config/config.yaml"
 
 
@@ -17,6 +20,15 @@ include: "workflow/rules/panel.smk"
 include: "workflow/rules/mediation.smk"
 include: "workflow/rules/render.smk"
 include: "workflow/rules/provenance.smk"
+
+
+# A failed run sets aside the earlier results it did not remake (govcluster.run_status).
+onsuccess:
+    handle_successful_run(root=OUTPUT_ROOT)
+
+
+onerror:
+    handle_failed_run(workflow.dag, root=OUTPUT_ROOT)
 
 
 rule all:
