@@ -22,6 +22,7 @@ from govcluster.columns import DESCRIPTIVE_ROLES, ENTITY, SOURCE_ROW, TIME
 from govcluster.config import ProjectConfig, config_file_in_use
 from govcluster.errors import ConfigError, DataValidationError
 from govcluster.regions import strip_whitespace
+from govcluster.validate import encoding_hint
 
 #: File row number of the first data row (the header is row 1).
 FIRST_DATA_ROW = 2
@@ -240,6 +241,9 @@ def _missing_columns_error(
         f"  The file has {len(names)} column(s): {listed}.",
     ]
     hints = _layout_hints(missing, raw)
+    garbled = encoding_hint(pd.Series(names, dtype="string"), raw.attrs.get("encoding"))
+    if garbled:
+        hints.append(garbled.strip().replace("These values", "The column names"))
     lines.extend(f"  {hint}" for hint in hints)
     if not hints:
         for role in missing:

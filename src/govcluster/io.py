@@ -547,6 +547,8 @@ def decode_text(content: bytes, *, encoding: str = "auto", source: str = "") -> 
             return content[len(_UTF8_BOM) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError:
             pass
+    if b"\x00" in content and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataReadError(_undecodable_message(content, source))  # binary, not text
     for candidate in AUTO_ENCODINGS:
         try:
             return content.decode(candidate), candidate

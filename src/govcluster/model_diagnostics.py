@@ -24,10 +24,13 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from govcluster.errors import SpecificationWarning
+from govcluster.errors import EstimationError, SpecificationWarning
 
 #: A first stage with a partial R-squared at least this high is a copy, not an instrument.
 NEAR_PERFECT_PARTIAL_R2 = 0.99
+
+#: From this partial R-squared on, the instruments reproduce the regressor exactly.
+EXACT_PARTIAL_R2 = 1 - 1e-9
 
 #: A regressor whose within-entity variance is below this share of its total variance is
 #: identified by almost nothing under entity fixed effects.
@@ -68,6 +71,26 @@ def first_stage_messages(
         f"(almost) a copy of {endogenous}, so IV reproduces OLS and identifies nothing. Use "
         f"instruments that are not a function of {endogenous}.",
     )
+
+
+def check_first_stage(endogenous: str, *, partial_r2: float, f_statistic: float) -> None:
+    """Raise on an exact first stage; warn on a near-perfect one (see :func:`first_stage_messages`).
+
+    Raises
+    ------
+    EstimationError
+        When the instruments reproduce ``endogenous`` exactly (partial R-squared of 1), so that
+        the IV estimate is OLS and its identification statistics cannot be computed.
+    """
+    messages = first_stage_messages(endogenous, partial_r2=partial_r2, f_statistic=f_statistic)
+    if messages and partial_r2 >= EXACT_PARTIAL_R2:
+        raise EstimationError(
+            f"Specification error: the excluded instruments reproduce {endogenous} exactly "
+            f"(first-stage partial R-squared {partial_r2:.6f}): an instrument is a copy or a "
+            f"linear function of {endogenous}, so IV equals OLS and identifies nothing. Use "
+            f"instruments that are not a function of {endogenous}."
+        )
+    warn_all(messages)
 
 
 def within_variation_shares(

@@ -49,6 +49,7 @@ import pandas as pd
 from govcluster.columns import ENTITY, MONEY_UNIT, PROVINCE, SOURCE_ROW, TIME
 from govcluster.config import ProjectConfig, config_file_in_use
 from govcluster.datachecks import (
+    SPREADSHEET_ERRORS,
     YEAR_RANGE,
     compact_text,
     constant_values,
@@ -525,6 +526,18 @@ def check_numeric(
             if decimal_comma.fillna(False).astype(bool).any()
             else ""
         )
+        spreadsheet = bad_text.astype("string").str.strip().str.lower().isin(SPREADSHEET_ERRORS)
+        if spreadsheet.fillna(False).astype(bool).any():
+            comma_advice += (
+                " Cells such as '#DIV/0!' or '#N/A' are errors of a spreadsheet formula: correct "
+                "the formula, or leave the cell empty if the value is unknown."
+            )
+        infinite = bad_text.astype("string").str.strip().str.lower().str.lstrip("+-")
+        if infinite.isin(["inf", "infinity", "∞"]).fillna(False).astype(bool).any():
+            comma_advice += (
+                " Values such as 'inf' are infinite (a division by zero in the program that "
+                "wrote the file?): write the real value, or leave the cell empty."
+            )
         raise DataValidationError(
             f"{len(problems)} numeric column(s) hold text that is not a number:\n"
             + "\n".join(lines),

@@ -64,7 +64,7 @@ from scipy import optimize, stats
 
 from govcluster.errors import EstimationError
 from govcluster.model_diagnostics import (
-    first_stage_messages,
+    check_first_stage,
     low_within_variation_messages,
     warn_all,
 )
@@ -436,10 +436,8 @@ def _fit_iv(data: pd.DataFrame, spec: PanelIVSpec) -> PanelIVEstimate:
                 partial_r2=float(1 - rss_u / rss_r) if rss_r > 0 else math.nan,
             )
         )
-        warn_all(
-            first_stage_messages(
-                names[j], partial_r2=first[-1].partial_r2, f_statistic=first[-1].f_statistic
-            )
+        check_first_stage(
+            names[j], partial_r2=first[-1].partial_r2, f_statistic=first[-1].f_statistic
         )
 
     # Kleibergen-Paap rk statistic on variables partialled of the exogenous regressors
