@@ -144,18 +144,32 @@ def duplicated_key_mask(entities: pd.Series, years: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------- indicators
 
 
-def constant_values(columns: Mapping[str, pd.Series]) -> dict[str, float]:
+def constant_values(
+    columns: Mapping[str, pd.Series], *, relative_tolerance: float = 0.0
+) -> dict[str, float]:
     """Columns with the same value in every row where they are observed (two rows or more).
+
+    Parameters
+    ----------
+    columns : mapping of str to pandas.Series
+        Numeric columns.
+    relative_tolerance : float
+        A column counts as constant when its range is at most this share of its largest
+        absolute value (0: exactly equal values; a small positive tolerance for values that
+        went through floating-point arithmetic, such as deflated indicators).
 
     Returns
     -------
     dict
-        Column name -> its one value.
+        Column name -> its (first) value.
     """
     constant = {}
     for name, values in columns.items():
         observed = pd.Series(values).dropna()
-        if len(observed) > 1 and observed.nunique() == 1:
+        if len(observed) < 2:
+            continue
+        spread = float(observed.max() - observed.min())
+        if spread <= relative_tolerance * float(observed.abs().max()):
             constant[name] = observed.iloc[0]
     return constant
 
