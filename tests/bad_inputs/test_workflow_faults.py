@@ -107,11 +107,6 @@ def clean_run(tmp_path_factory, default_config_dict):
     return workdir, config
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="written with the run guard and run_status; not yet seen to finish on the shared "
-    "development machine (three Snakemake runs did not complete under load in time)",
-)
 def test_killed_run_is_recovered_by_the_next_run(clean_run, tmp_path):
     _, config = clean_run
     _write_config(tmp_path, config)
@@ -134,11 +129,6 @@ def test_killed_run_is_recovered_by_the_next_run(clean_run, tmp_path):
     assert hashes == _result_hashes(clean_run[0])
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="written with the run guard and run_status; not yet seen to finish on the shared "
-    "development machine (three Snakemake runs did not complete under load in time)",
-)
 def test_failed_run_sets_aside_the_results_it_did_not_remake(clean_run):
     workdir, config = clean_run
     data = pd.read_csv(workdir / "data" / "raw" / "clusters.csv", dtype=str)
