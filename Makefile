@@ -41,8 +41,9 @@ help:
 	@echo "make case CASE=jtrain   run a replication case of config/cases/"
 	@echo "make env     only create the environment"
 
+# run_guard: one run per directory, recovery after a killed run (--rerun-incomplete)
 run: env
-	$(BIN)/snakemake --cores $(CORES) $(CONFIG_ARGS)
+	$(BIN)/python -m govcluster.run_guard $(BIN)/snakemake --cores $(CORES) $(CONFIG_ARGS)
 
 # Propose a configuration for a data file, e.g.
 #   make init DATA=data/raw/firms.csv ARGS="--outcome lscrap --treatment grant"
@@ -85,7 +86,7 @@ endif
 # A standalone case configuration of config/cases/, e.g. make case CASE=jtrain
 case: env
 	@test -n "$(CASE)" || { echo "usage: make case CASE=<name of config/cases/NAME.yaml>"; exit 1; }
-	$(BIN)/snakemake --cores $(CORES) --configfile config/cases/$(CASE).yaml --replace-workflow-config
+	$(BIN)/python -m govcluster.run_guard $(BIN)/snakemake --cores $(CORES) --configfile config/cases/$(CASE).yaml --replace-workflow-config
 
 # Reproduce with DVC (dvc.yaml drives the Snakemake DAG); dvc and snakemake from the environment
 repro: env

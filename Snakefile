@@ -2,6 +2,9 @@
 # No logic here: the configuration, the rule files (one per stage) and the final targets.
 
 
+from govcluster.run_status import handle_failed_run, handle_successful_run
+
+
 configfile: "config/config.yaml"
 
 
@@ -20,6 +23,15 @@ include: "workflow/rules/casestudy.smk"
 include: "workflow/rules/render.smk"
 include: "workflow/rules/provenance.smk"
 include: "workflow/rules/study.smk"
+
+
+# A failed run sets aside the earlier results it did not remake (govcluster.run_status).
+onsuccess:
+    handle_successful_run(root=OUTPUT_ROOT)
+
+
+onerror:
+    handle_failed_run(workflow.dag, root=OUTPUT_ROOT)
 
 
 rule all:

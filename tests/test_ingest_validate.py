@@ -372,7 +372,7 @@ def test_unknown_province_is_listed():
 
 
 def test_provinces_are_not_checked_when_the_region_is_a_column():
-    raw = with_cells("省份", {2: "香港"}).assign(地区=["east"] * 6)
+    raw = with_cells("省份", {7: "香港"}).assign(地区=["east"] * 6)
     config = make_config(data={"region": "地区"})
     assert validate_panel(ingest(raw, config), config, source=SOURCE).n_rows == 6
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from govcluster import datachecks
 from govcluster.columns import (
     ENTITY,
     INDUSTRY,
@@ -345,16 +346,15 @@ def _map_text(values: pd.Series, function: Callable[[object], object]) -> pd.Ser
 def parse_years(
     years: pd.Series, source_rows: pd.Series, column: str, *, file: str | None = None
 ) -> pd.Series:
-    """Read years written as text into int64.
+    """Read years written as text into int64 (parsed by :func:`govcluster.datachecks.parse_years`).
 
     Raises
     ------
     DataValidationError
         When a year is missing, not a number or not a whole number.
     """
-    parsed, unreadable = parse_numeric(years)
-    values = parsed.to_numpy(dtype=float)
-    bad = unreadable.to_numpy() | np.isnan(values) | (values != np.round(values))
+    parsed, invalid = datachecks.parse_years(years)
+    bad = invalid.to_numpy(dtype=bool)
     if bad.any():
         raise DataValidationError(
             "Some years are missing or are not whole numbers.",
@@ -363,7 +363,7 @@ def parse_years(
             rows=source_rows.to_numpy()[bad].astype(int).tolist(),
             fix="Write every year as a whole number such as 2015.",
         )
-    return pd.Series(values.astype("int64"), index=years.index, name=years.name)
+    return pd.Series(parsed.to_numpy(dtype="int64"), index=years.index, name=years.name)
 
 
 def _normalise_years(frame: pd.DataFrame, config: ProjectConfig) -> tuple[pd.Series, np.ndarray]:
@@ -378,7 +378,7 @@ def _normalise_years(frame: pd.DataFrame, config: ProjectConfig) -> tuple[pd.Ser
 
 def _check_entities(frame: pd.DataFrame, config: ProjectConfig) -> None:
     """Raise when a cluster identifier is missing or empty."""
-    missing = (frame[ENTITY].isna() | frame[ENTITY].eq("")).fillna(True).to_numpy(dtype=bool)
+    missing = datachecks.entity_keys(frame[ENTITY]).isna().to_numpy(dtype=bool)
     if missing.any():
         raise DataValidationError(
             "Some rows have no cluster identifier.",
@@ -522,7 +522,7 @@ def check_unique_keys(frame: pd.DataFrame, config: ProjectConfig) -> None:
     DataValidationError
         Naming the rows that share a key.
     """
-    shared = frame.duplicated(subset=[ENTITY, TIME], keep=False).to_numpy()
+    shared = datachecks.duplicated_key_mask(frame[ENTITY], frame[TIME]).to_numpy()
     if shared.any():
         raise DataValidationError(
             "Several rows describe the same cluster and year but differ in some column.",

@@ -8,7 +8,10 @@ dataclasses below. Workflow scripts and tests build from the same objects.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+import difflib
+import os
+import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -23,6 +26,13 @@ Transform = Literal["none", "log", "log1p", "age"]
 IndexMethod = Literal["entropy", "pca", "zscore"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+#: The configuration file of a default run.
+CONFIG_FILE = "config/config.yaml"
+
+#: Environment variable through which the workflow tells every step which configuration
+#: file(s) it runs with, so that messages name the file actually in use.
+CONFIG_FILE_VARIABLE = "GOVCLUSTER_CONFIG_FILE"
 SIMULATED_DATA_PATH = Path("data/raw/clusters.csv")
 SCHEMA_PATH = PROJECT_ROOT / "workflow" / "schemas" / "config.schema.yaml"
 
@@ -259,24 +269,116 @@ def _copy(value):
     return copy.deepcopy(value)
 
 
+def config_file_in_use() -> str:
+    """The configuration file(s) of the current run, as the user named them.
+
+    The workflow records them (see :func:`set_config_files`); outside a run this is
+    :data:`CONFIG_FILE`.
+    """
+    return os.environ.get(CONFIG_FILE_VARIABLE) or CONFIG_FILE
+
+
+def set_config_files(files: Sequence[str | Path]) -> str:
+    """Record the configuration file(s) of this run for every message; return their text.
+
+    Several files (a base file and overrides) are joined with `` + ``.
+    """
+    named = [
+        str(Path(f).relative_to(Path.cwd()))
+        if Path(f).is_absolute() and Path(f).is_relative_to(Path.cwd())
+        else str(f)
+        for f in files
+    ]
+    text = " + ".join(dict.fromkeys(named)) or CONFIG_FILE
+    os.environ[CONFIG_FILE_VARIABLE] = text
+    return text
+
+
+def _schema_at(schema: Mapping[str, Any], path: Sequence[Any]) -> Mapping[str, Any]:
+    """The sub-schema describing the object at ``path`` (properties only)."""
+    node = schema
+    for key in path:
+        properties = node.get("properties", {})
+        if key in properties:
+            node = properties[key]
+        elif isinstance(node.get("additionalProperties"), dict):
+            node = node["additionalProperties"]
+        else:
+            return {}
+    return node
+
+
+def _short(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _nearest(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def describe_schema_error(error: jsonschema.ValidationError, schema: Mapping[str, Any]) -> str:
+    """One line for one schema violation: the key path, what is wrong, the nearest valid key."""
+    path = list(error.absolute_path)
+    where = ".".join(str(p) for p in path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = sorted(_schema_at(schema, path).get("properties", {}))
+        unexpected = [key for key in error.instance if key not in allowed]
+        lines = []
+        for key in unexpected:
+            full = f"{where}.{key}" if where else str(key)
+            lines.append(
+                f"{full}: not a configuration key; allowed keys "
+                f"{'under ' + where if where else 'at the top level'}: {', '.join(allowed)}"
+                + _nearest(str(key), allowed)
+            )
+        return "\n  - ".join(lines)
+    where = where or "(top level)"
+    if error.validator == "enum":
+        options = [str(o) for o in error.validator_value]
+        return (
+            f"{where}: {_short(error.instance)} is not allowed; use one of "
+            f"{', '.join(options)}" + _nearest(str(error.instance), options)
+        )
+    if error.validator == "required":
+        return f"{where}: {error.message}"
+    if error.validator in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
+        bound = {
+            "minimum": "at least",
+            "maximum": "at most",
+            "exclusiveMinimum": "more than",
+            "exclusiveMaximum": "less than",
+        }
+        return (
+            f"{where}: {_short(error.instance)} is out of range; it must be "
+            f"{bound[error.validator]} {error.validator_value}"
+        )
+    if error.validator == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        return f"{where}: {_short(error.instance)} is not of type {expected}"
+    return f"{where}: {_short(error.message, 200)}"
+
+
 def validate_config_dict(config: dict[str, Any]) -> dict[str, Any]:
     """Validate ``config`` against the schema, filling defaults in place; return it.
 
     Raises
     ------
     ConfigError
-        Naming the key path and what is wrong.
+        One line per problem: the key path, what is wrong and, for a misspelled key or value,
+        the allowed keys or values and the nearest match.
     """
-    validator = _extend_with_defaults(jsonschema.Draft202012Validator)(load_schema())
-    errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
+    schema = load_schema()
+    validator = _extend_with_defaults(jsonschema.Draft202012Validator)(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
-        lines = []
-        for error in errors:
-            where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-            lines.append(f"  - {where}: {error.message}")
+        lines = list(dict.fromkeys(describe_schema_error(error, schema) for error in errors))
         raise ConfigError(
-            "The configuration is invalid:\n" + "\n".join(lines) + "\n"
-            "See config/README.md for every key, its meaning and its default."
+            f"The configuration {config_file_in_use()} is invalid:\n"
+            + "\n".join(f"  - {line}" for line in lines)
+            + "\n  config/README.md explains every key, its meaning and its default."
         )
     return config
 
@@ -377,6 +479,7 @@ def build_config(config: Mapping[str, Any]) -> ProjectConfig:
         raw=config,
     )
     _check_references(project)
+    check_model_options(project.models)
     return project
 
 
@@ -450,7 +553,7 @@ def _check_references(project: ProjectConfig) -> None:
             else ""
         )
         raise ConfigError(
-            "The configuration refers to things it does not define:\n"
+            f"The configuration {config_file_in_use()} refers to things it does not define:\n"
             + "\n".join(f"  - {p}" for p in problems)
             + "\n"
             + fix
@@ -489,3 +592,96 @@ def load_config(path: str | Path, overrides: Mapping[str, Any] | None = None) ->
         return build_config(raw)
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from None
+
+
+def _model_option_types() -> dict[str, dict[str, Any]]:
+    """Per section of ``models``: option -> its ``Literal`` type (imported lazily)."""
+    from govcluster.panel import spec
+
+    panel = {
+        "estimator": spec.Estimator,
+        "cov_type": spec.CovType,
+        "mundlak_base": spec.MundlakBase,
+        "sample": spec.LPSample,
+        "outcome_form": spec.LPOutcome,
+    }
+    iv = {"estimator": spec.IVEstimator, "cov_type": spec.CovType}
+    return {"baseline": panel, "heterogeneity": panel, "iv": iv}
+
+
+def check_model_options(models: Mapping[str, Any]) -> None:
+    """Raise when a model entry asks for an estimator or covariance that does not exist.
+
+    The message names the configuration entry (``models.baseline.<name>.estimator``), the
+    value, the allowed values and the nearest one.
+
+    Raises
+    ------
+    ConfigError
+    """
+    from typing import get_args
+
+    types = _model_option_types()
+    entries: list[tuple[str, str, Mapping[str, Any]]] = []
+    for section in ("baseline", "heterogeneity", "iv"):
+        for name, entry in (models.get(section) or {}).items():
+            entries.append((f"models.{section}.{name}", section, entry or {}))
+    for section in ("specification_tests", "local_projections"):
+        if isinstance(models.get(section), Mapping):
+            entries.append((f"models.{section}", "baseline", models[section]))
+    problems = []
+    for where, section, entry in entries:
+        for option, literal in types[section].items():
+            if option in entry and entry[option] not in get_args(literal):
+                allowed = [str(a) for a in get_args(literal)]
+                problems.append(
+                    f"{where}.{option}: {entry[option]!r} is not allowed; use one of "
+                    f"{', '.join(allowed)}" + _nearest(str(entry[option]), allowed)
+                )
+    if problems:
+        raise ConfigError(
+            f"The configuration {config_file_in_use()} is invalid:\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+def check_data_file(project: ProjectConfig) -> None:
+    """Raise when ``data.path`` names a file that does not exist and no rule makes it.
+
+    The simulated data and data exported from a package are made by the workflow; any other
+    data file must be there before the run starts.
+
+    Raises
+    ------
+    DataReadError
+        Naming the path, the working directory and the fix.
+    """
+    from govcluster.errors import DataReadError
+    from govcluster.io import missing_file_message
+
+    if project.simulate.enabled or project.data.package is not None:
+        return
+    if not project.data.path.is_file():
+        raise DataReadError(missing_file_message(project.data.path))
+
+
+def build_workflow_config(
+    config: dict[str, Any], *, config_files: Sequence[str | Path]
+) -> ProjectConfig:
+    """The workflow's configuration: validated (defaults filled in place), built, checked.
+
+    Records the configuration file(s) in use for every later message. A configuration or
+    data-file mistake prints one short message naming the file in use and exits with status 1
+    (no stack frames).
+    """
+    from govcluster.errors import GovclusterError
+
+    set_config_files(config_files)
+    try:
+        validate_config_dict(config)
+        project = build_config(config)
+        check_data_file(project)
+    except GovclusterError as error:
+        print(f"\ngovcluster: the run did not start.\n{error}\n", file=sys.stderr)
+        raise SystemExit(1) from None
+    return project

@@ -78,3 +78,7 @@ class GovclusterWarning(UserWarning):
 
 class FewClustersWarning(GovclusterWarning):
     """Cluster-robust inference with fewer clusters than is reliable."""
+
+
+class SpecificationWarning(GovclusterWarning):
+    """The model is degenerate: a perfect first stage, a regressor without within variation."""

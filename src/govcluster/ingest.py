@@ -19,11 +19,10 @@ import numpy as np
 import pandas as pd
 
 from govcluster.columns import DESCRIPTIVE_ROLES, ENTITY, SOURCE_ROW, TIME
-from govcluster.config import ProjectConfig
+from govcluster.config import ProjectConfig, config_file_in_use
 from govcluster.errors import ConfigError, DataValidationError
 from govcluster.regions import strip_whitespace
-
-CONFIG_FILE = "config/config.yaml"
+from govcluster.validate import encoding_hint
 
 #: File row number of the first data row (the header is row 1).
 FIRST_DATA_ROW = 2
@@ -77,7 +76,7 @@ def column_roles(config: ProjectConfig) -> tuple[ColumnRole, ...]:
     clashes = sorted(set(config.variables) & RESERVED_NAMES)
     if clashes:
         raise ConfigError(
-            f"variables {', '.join(clashes)} in {CONFIG_FILE} "
+            f"variables {', '.join(clashes)} in {config_file_in_use()} "
             "use names the pipeline reserves for the data columns "
             f"({', '.join(sorted(RESERVED_NAMES))}).\n"
             "  fix: give these variables other names (their `column` can stay as it is)."
@@ -147,8 +146,9 @@ def ingest_table(raw: pd.DataFrame, config: ProjectConfig, *, source: str) -> pd
             column=_shorten(", ".join(role.column for role in roles)),
             rows=dropped,
             fix=(
-                f"check that data.path in {CONFIG_FILE} names the right file (and data.sheet "
-                "the right sheet of a workbook) and that the file was saved with its data."
+                f"check that data.path in {config_file_in_use()} names the right file "
+                "(and data.sheet the right sheet of a workbook) and that the file was saved with "
+                "its data."
             ),
         )
     ingested = ingested.loc[~empty].reset_index(drop=True)
@@ -241,6 +241,9 @@ def _missing_columns_error(
         f"  The file has {len(names)} column(s): {listed}.",
     ]
     hints = _layout_hints(missing, raw)
+    garbled = encoding_hint(pd.Series(names, dtype="string"), raw.attrs.get("encoding"))
+    if garbled:
+        hints.append(garbled.strip().replace("These values", "The column names"))
     lines.extend(f"  {hint}" for hint in hints)
     if not hints:
         for role in missing:
@@ -254,8 +257,9 @@ def _missing_columns_error(
         column=_shorten(", ".join(role.column for role in missing)),
         fix=(
             "rename the columns in the file, or change the mapping in "
-            f"{CONFIG_FILE}: data.entity, data.time and data.name/province/industry/region/"
-            "money_unit for the identifier, year and descriptive columns, "
+            f"{config_file_in_use()}: data.entity, data.time and "
+            "data.name/province/industry/region/money_unit for the identifier, year and "
+            "descriptive columns, "
             "variables.<name>.column for each numeric column (set an optional descriptive "
             "column to null if the file does not have it)."
         ),
@@ -293,7 +297,7 @@ def _layout_hints(missing: Sequence[ColumnRole], raw: pd.DataFrame) -> list[str]
         hints.append(
             f"Sheet '{sheet}' of the workbook was read; it also has the sheet(s) "
             f"{', '.join(repr(name) for name in others)}. If the data are on another sheet, "
-            f"set data.sheet in {CONFIG_FILE} to its name."
+            f"set data.sheet in {config_file_in_use()} to its name."
         )
     return hints
 

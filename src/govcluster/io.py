@@ -28,9 +28,8 @@ import charset_normalizer
 import numpy as np
 import pandas as pd
 
+from govcluster.config import config_file_in_use
 from govcluster.errors import DataReadError
-
-CONFIG_FILE = "config/config.yaml"
 
 #: File extension -> format read by :func:`read_table` when ``format="auto"``.
 EXTENSION_FORMATS: dict[str, str] = {
@@ -99,8 +98,9 @@ def read_table(
     """
     path = Path(path)
     if not path.is_file():
-        raise DataReadError(_missing_file_message(path))
+        raise DataReadError(missing_file_message(path))
     resolved_format = resolve_format(path, format)
+    _check_content_matches_format(path, resolved_format, declared=format != "auto")
     detected_encoding = None
     sheet_read, sheet_names = None, []
     if resolved_format == "csv":
@@ -137,7 +137,7 @@ def resolve_format(path: str | Path, format: str = "auto") -> str:
         if format not in FORMATS:
             raise DataReadError(
                 f"Unknown data format '{format}' for {path}.\n"
-                f"  fix: set data.format in {CONFIG_FILE} to auto or one of: "
+                f"  fix: set data.format in {config_file_in_use()} to auto or one of: "
                 f"{', '.join(FORMATS)}."
             )
         return format
@@ -153,11 +153,75 @@ def resolve_format(path: str | Path, format: str = "auto") -> str:
     else:
         advice = (
             "convert the file to one of these formats, or, if it is one of them under another "
-            f"name, set data.format in {CONFIG_FILE} to csv, xlsx, dta or parquet"
+            f"name, set data.format in {config_file_in_use()} to csv, xlsx, dta or parquet"
         )
     raise DataReadError(
         f"Cannot read {path}: the extension '{suffix or '(none)'}' is not supported "
         f"(supported: {supported}).\n  fix: {advice}."
+    )
+
+
+#: How each format is named in messages.
+_FORMAT_NAMES = {
+    "csv": "CSV text",
+    "xlsx": "an Excel workbook",
+    "dta": "a Stata file",
+    "parquet": "a Parquet file",
+}
+
+
+def sniff_format(path: str | Path) -> str | None:
+    """The format the first bytes of ``path`` reveal, or None when they do not tell.
+
+    Excel workbooks start with a zip signature, Parquet files with ``PAR1``, Stata 13+ files
+    with ``<stata_dta>`` (older ones with a release byte 0x6e-0x73 then a byte order of 1 or
+    2); text without NUL bytes that decodes as UTF-8 or GB18030 and has a delimiter in its
+    first line is CSV.
+    """
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    if not head:
+        return None
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"<stata_dta>") or (
+        len(head) > 2 and 0x6E <= head[0] <= 0x73 and head[1] in (1, 2) and head[2] == 1
+    ):
+        return "dta"
+    if b"\x00" in head:
+        return None
+    for codec in ("utf-8", "gb18030"):
+        try:
+            text = head.decode(codec)
+        except UnicodeDecodeError as error:
+            if error.start < len(head) - 4:  # not just a character cut at the sample's end
+                continue
+            text = head[: error.start].decode(codec)
+        first_line = text.splitlines()[0] if text.splitlines() else ""
+        return "csv" if any(d in first_line for d in _DELIMITERS) else None
+    return None
+
+
+def _check_content_matches_format(path: Path, resolved: str, *, declared: bool) -> None:
+    """Raise when the file's content is plainly of another format than the one it is read as."""
+    found = sniff_format(path)
+    if found is None or found == resolved:
+        return
+    config = config_file_in_use()
+    if declared:
+        why = f"data.format is {resolved} in {config}"
+        fix = f"set data.format in {config} to {found} (or to auto)"
+    else:
+        why = f"its extension '{path.suffix}' says {resolved}"
+        fix = (
+            f"give the file the extension of its real format, or set data.format in {config} "
+            f"to {found}"
+        )
+    raise DataReadError(
+        f"The data file {path} is read as {_FORMAT_NAMES[resolved]} ({why}), but its content "
+        f"is {_FORMAT_NAMES[found]}.\n  fix: {fix}."
     )
 
 
@@ -177,18 +241,19 @@ def _no_data_message(
         else ""
     )
     return (
-        f"{where} {what}.{also}\n  fix: check that data.path in {CONFIG_FILE} names "
+        f"{where} {what}.{also}\n  fix: check that data.path in {config_file_in_use()} names "
         "the right file (and data.sheet the right sheet of a workbook) and that the file was "
         "saved with its data."
     )
 
 
-def _missing_file_message(path: Path) -> str:
+def missing_file_message(path: Path) -> str:
+    """The message for a data file that is not there: the path, the working directory, the fix."""
     where = "is a folder, not a file" if path.is_dir() else "does not exist"
     return (
         f"The data file {path} {where} (working directory: {Path.cwd()}).\n"
-        f"  data.path in {CONFIG_FILE} names it.\n"
-        f"  fix: put the file there, or set data.path in {CONFIG_FILE} to the file's path "
+        f"  data.path in {config_file_in_use()} names it.\n"
+        f"  fix: put the file there, or set data.path in {config_file_in_use()} to the file's path "
         "relative to the project root."
     )
 
@@ -197,8 +262,9 @@ def _read_csv(path: Path, *, encoding: str) -> tuple[pd.DataFrame, str]:
     content = path.read_bytes()
     if not content.removeprefix(_UTF8_BOM).strip():
         raise DataReadError(
-            f"The data file {path} is empty.\n  fix: check that data.path in {CONFIG_FILE} "
-            "names the right file and that the file was saved with its data."
+            f"The data file {path} is empty.\n  fix: check that data.path in "
+            f"{config_file_in_use()} names the right file and that the file was saved with its "
+            "data."
         )
     text, detected = decode_text(content, encoding=encoding, source=str(path))
     delimiter = "\t" if path.suffix.lower() == ".tsv" else detect_delimiter(text)
@@ -219,7 +285,53 @@ def _read_csv(path: Path, *, encoding: str) -> tuple[pd.DataFrame, str]:
             "that contain the delimiter, delete title or note lines above the column names, "
             "or save the file again from Excel as CSV."
         ) from None
+    _check_no_short_rows(text, delimiter, path)
     return promote_header(rows.astype("string")), detected
+
+
+def short_rows(text: str, delimiter: str) -> tuple[int, list[tuple[int, int]]]:
+    """Rows of CSV ``text`` with fewer fields than the header.
+
+    Returns
+    -------
+    width : int
+        Fields of the header (trailing empty header fields not counted).
+    short : list of (int, int)
+        ``(file row, number of fields)`` of each non-blank row with fewer fields than
+        ``width``; the header is row 1.
+    """
+    records = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(records, [])
+    width = len(header)
+    while width and not header[width - 1].strip():
+        width -= 1
+    short = [
+        (row, len(fields))
+        for row, fields in enumerate(records, start=2)
+        if fields and any(field.strip() for field in fields) and len(fields) < width
+    ]
+    return width, short
+
+
+def _check_no_short_rows(text: str, delimiter: str, path: Path) -> None:
+    """Raise when a row has fewer fields than the header (a cut-off file or a lost field)."""
+    width, short = short_rows(text, delimiter)
+    if not short:
+        return
+    shown = ", ".join(f"row {row} ({count} fields)" for row, count in short[:10])
+    more = f" ... and {len(short) - 10} more" if len(short) > 10 else ""
+    last = (
+        " The last row is among them: the file may have been cut off."
+        if (short[-1][0] == text.rstrip("\r\n").count("\n") + 1)
+        else ""
+    )
+    raise DataReadError(
+        f"The data file {path} has {len(short)} row(s) with fewer fields than the header's "
+        f"{width}: {shown}{more}.{last}\n"
+        "  fix: every row must have as many fields as the header (an empty cell is written as "
+        "nothing between two delimiters, e.g. 'a,,c'); restore the missing cells or the end of "
+        "the file from the original source, or save it again from Excel as CSV."
+    )
 
 
 def _read_xlsx(path: Path, *, sheet: str | int) -> tuple[pd.DataFrame, str, list[str]]:
@@ -259,7 +371,7 @@ def _resolve_sheet(path: Path, sheet_names: list[str], sheet: str | int) -> str:
         wanted = f"'{sheet}'"
     raise DataReadError(
         f"The workbook {path} has no sheet {wanted}; its sheets are: {available}.\n"
-        f"  fix: set data.sheet in {CONFIG_FILE} to one of these names or to its position "
+        f"  fix: set data.sheet in {config_file_in_use()} to one of these names or to its position "
         "(0 for the first sheet)."
     )
 
@@ -435,6 +547,8 @@ def decode_text(content: bytes, *, encoding: str = "auto", source: str = "") -> 
             return content[len(_UTF8_BOM) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError:
             pass
+    if b"\x00" in content and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataReadError(_undecodable_message(content, source))  # binary, not text
     for candidate in AUTO_ENCODINGS:
         try:
             return content.decode(candidate), candidate
@@ -451,7 +565,7 @@ def _decode_with(content: bytes, encoding: str, source: str) -> str:
         text = content.decode(encoding)
     except LookupError:
         raise DataReadError(
-            f"data.encoding in {CONFIG_FILE} is '{encoding}', which is not a known text "
+            f"data.encoding in {config_file_in_use()} is '{encoding}', which is not a known text "
             f"encoding (reading {source}).\n"
             "  fix: set data.encoding to auto, or to a codec name such as utf-8, gbk, gb18030, "
             "big5 or utf-16."
@@ -461,8 +575,9 @@ def _decode_with(content: bytes, encoding: str, source: str) -> str:
         raise DataReadError(
             f"The data file {source} cannot be decoded as {encoding}: byte "
             f"{content[error.start : error.start + 1]!r} at line {line} is not valid {encoding}.\n"
-            f"  fix: set data.encoding in {CONFIG_FILE} to auto (detects UTF-8, UTF-8 with BOM "
-            "and GBK/GB18030) or to the file's real encoding, or save the file as UTF-8."
+            f"  fix: set data.encoding in {config_file_in_use()} to auto (detects UTF-8, "
+            "UTF-8 with BOM and GBK/GB18030) or to the file's real encoding, or save the file as "
+            "UTF-8."
         ) from None
     return text.removeprefix("\ufeff")
 
@@ -484,7 +599,7 @@ def _undecodable_message(content: bytes, source: str) -> str:
             return (
                 f"The data file {source} is read as CSV text, but it is {kind}.\n"
                 f"  fix: give the file its proper extension, or set data.format in "
-                f"{CONFIG_FILE} to {'xlsx' if signature.startswith(b'PK') else 'parquet'}."
+                f"{config_file_in_use()} to {'xlsx' if signature.startswith(b'PK') else 'parquet'}."
             )
     position = _first_invalid_utf8_byte(content)
     line = content.count(b"\n", 0, position) + 1
@@ -493,7 +608,7 @@ def _undecodable_message(content: bytes, source: str) -> str:
         "GB18030 (which covers GBK and GB2312) and automatic detection (charset-normalizer); "
         f"the first byte that is not UTF-8 is at line {line}.\n"
         f"  fix: save the file as UTF-8 (Excel: Save As > CSV UTF-8), or set data.encoding in "
-        f"{CONFIG_FILE} to its encoding (for example big5, utf-16 or shift_jis)."
+        f"{config_file_in_use()} to its encoding (for example big5, utf-16 or shift_jis)."
     )
 
 

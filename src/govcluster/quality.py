@@ -2,24 +2,34 @@
 
 :func:`data_quality_report` describes the panel as read, before any cleaning: which share of
 each variable's cells is missing (overall and by year), how balanced the panel is (each
-entity's first and last year, the years it lacks inside its span), and which rows are exact
-copies of one another. It never raises on bad data (rows without a valid year or entity are
-counted, not described), so it can be written before validation stops the pipeline.
+entity's first and last year, the years it lacks inside its span), which rows are exact
+copies of one another, which cells hold a placeholder or a spreadsheet error instead of a
+number, and which values lie far from the rest of their cluster. The Markdown rendering is in
+:mod:`govcluster.render.data_quality`. It never raises on bad data (rows without a valid
+year or entity are counted, not described), so it can be written before validation stops the
+pipeline.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from govcluster.columns import ENTITY, SOURCE_ROW, TIME
 from govcluster.config import ProjectConfig
+from govcluster.datachecks import (
+    NON_VALUE_COLUMNS,
+    SCREEN_COLUMNS,
+    entity_keys,
+    non_value_cells,
+    parse_years,
+    parsed_variables,
+    screen_values,
+)
 from govcluster.parsing import parse_numeric
-from govcluster.validate import entity_keys, exact_duplicate_mask, parse_years
-
-_ROWS_SHOWN = 30
+from govcluster.validate import exact_duplicate_mask
 
 MISSINGNESS_BY_VARIABLE_COLUMNS = (
     "variable",
@@ -74,6 +84,13 @@ class DataQualityReport:
     exact_duplicates : pandas.DataFrame
         One row per group of rows identical in every ingested column: the entity, the year,
         ``n_rows`` and ``source_rows`` (their file rows, as text).
+    non_values : pandas.DataFrame
+        Every cell of a variable holding a placeholder ("-", "NA", "null", ...) or a
+        spreadsheet error ("#DIV/0!"), which is not a number and may be filled by the clean
+        step (columns :data:`govcluster.datachecks.NON_VALUE_COLUMNS`).
+    flagged_values : pandas.DataFrame
+        Values far from the rest of their cluster or off by a power of ten, not corrected
+        (columns :data:`govcluster.datachecks.SCREEN_COLUMNS`).
     """
 
     missingness_by_variable: pd.DataFrame
@@ -82,9 +99,18 @@ class DataQualityReport:
     balance_summary: pd.DataFrame
     exact_duplicates: pd.DataFrame
 
+    non_values: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(NON_VALUE_COLUMNS))
+    )
+    flagged_values: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(SCREEN_COLUMNS))
+    )
+
     def to_markdown(self) -> str:
-        """The report as a Markdown document."""
-        return render_markdown(self)
+        """The report as a Markdown document (see :mod:`govcluster.render.data_quality`)."""
+        from govcluster.render.data_quality import render_data_quality
+
+        return render_data_quality(self)
 
 
 def data_quality_report(ingested: pd.DataFrame, config: ProjectConfig) -> DataQualityReport:
@@ -112,6 +138,10 @@ def data_quality_report(ingested: pd.DataFrame, config: ProjectConfig) -> DataQu
         panel_balance=balance,
         balance_summary=balance_summary(ingested, entities, years, balance, duplicates),
         exact_duplicates=duplicates,
+        non_values=non_value_cells(ingested, config),
+        flagged_values=screen_values(
+            parsed_variables(ingested, config), entities, years, ingested[SOURCE_ROW], config
+        ),
     )
 
 
@@ -278,101 +308,3 @@ def balance_summary(
 
 def _share(part: int, whole: int) -> float:
     return part / whole if whole else float("nan")
-
-
-# --------------------------------------------------------------------------- markdown
-
-
-def render_markdown(report: DataQualityReport) -> str:
-    """The data-quality report as Markdown (long tables shortened)."""
-    sections = [
-        "# Data quality report",
-        "The panel as read from the file, before cleaning. File rows count the header as row 1.",
-        "## Overview",
-        _table(report.balance_summary.assign(value=report.balance_summary["value"].map(_cell))),
-        "## Missing values by variable",
-        "Missing cells are empty cells, placeholders such as '-' or 'NA', and text that is not "
-        "a number (`n_unreadable`).",
-        _table(_with_percent(report.missingness_by_variable, "share_missing")),
-        "## Missing values by year",
-        "Share of missing cells over all variables (each variable and year: "
-        "`missingness_by_year`).",
-        _table(_missing_share_by_year(report.missingness_by_year)),
-        "## Panel balance",
-        _balance_text(report.panel_balance),
-        "## Exact duplicate rows",
-        _duplicates_text(report.exact_duplicates),
-    ]
-    return "\n\n".join(sections) + "\n"
-
-
-def _table(table: pd.DataFrame) -> str:
-    if table.empty:
-        return "(none)"
-    return table.to_markdown(index=False)
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return "" if np.isnan(value) else f"{value:.1%}"
-    return str(value)
-
-
-def _with_percent(table: pd.DataFrame, column: str) -> pd.DataFrame:
-    return table.assign(**{column: table[column].map(_cell)})
-
-
-def _missing_share_by_year(by_year: pd.DataFrame) -> pd.DataFrame:
-    if by_year.empty:
-        return pd.DataFrame()
-    totals = by_year.groupby("year", sort=True)[["n_cells", "n_missing"]].sum()
-    variables = by_year.loc[by_year["n_missing"] > 0].groupby("year")["variable"].nunique()
-    table = pd.DataFrame(
-        {
-            "year": totals.index.astype("int64"),
-            "cells": totals["n_cells"].to_numpy(),
-            "missing": totals["n_missing"].to_numpy(),
-            "share_missing": [
-                _cell(_share(int(m), int(c)))
-                for m, c in zip(totals["n_missing"], totals["n_cells"], strict=True)
-            ],
-            "variables with missing cells": variables.reindex(totals.index, fill_value=0)
-            .astype("int64")
-            .to_numpy(),
-        }
-    )
-    return table
-
-
-def _balance_text(balance: pd.DataFrame) -> str:
-    if balance.empty:
-        return "(no rows with both an entity and a valid year)"
-    unbalanced = balance.loc[~balance["balanced"].astype(bool)]
-    if unbalanced.empty:
-        return f"Balanced: all {len(balance)} entities are observed in every year."
-    with_gaps = balance.loc[balance["n_gaps"] > 0]
-    lines = [
-        f"Entities not observed in every year of the panel: {len(unbalanced)} of "
-        f"{len(balance)}; with gaps inside their own span: {len(with_gaps)}."
-    ]
-    if not with_gaps.empty:
-        shown = with_gaps.head(_ROWS_SHOWN)
-        lines.append(_table(shown))
-        if len(with_gaps) > _ROWS_SHOWN:
-            lines.append(f"... and {len(with_gaps) - _ROWS_SHOWN} more (see `panel_balance`).")
-    return "\n\n".join(lines)
-
-
-def _duplicates_text(duplicates: pd.DataFrame) -> str:
-    if duplicates.empty:
-        return "None."
-    n_extra = int(duplicates["n_rows"].sum() - len(duplicates))
-    lines = [
-        f"{len(duplicates)} group(s) of identical rows ({n_extra} extra copies):",
-        _table(duplicates.head(_ROWS_SHOWN).astype({TIME: "string"})),
-    ]
-    if len(duplicates) > _ROWS_SHOWN:
-        lines.append(f"... and {len(duplicates) - _ROWS_SHOWN} more.")
-    return "\n\n".join(lines)

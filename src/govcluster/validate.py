@@ -15,21 +15,28 @@ listing every offending row of that kind (as row numbers of the user's file):
    variable the analysis needs (indicators, controls, passthrough, the price index) has at
    least one value; no indicator other than money has the same value in every row;
 6. every money unit is one of ``data.money_units`` (when ``data.money_unit`` is configured);
-7. every value is within the variable's allowed range (binary variables are 0 or 1);
+7. every value is within the variable's allowed range (binary variables are 0 or 1), and
+   is plausible: finite and within its kind's plausible magnitude (money in 万元; see
+   :data:`govcluster.datachecks.PLAUSIBLE_MAGNITUDE`);
 8. every value can be transformed as configured: the source of a ``log`` control is positive,
    of a ``log1p`` control above -1, a founding year (``age``) not after the row's year, and
    the price index used for deflation positive;
 9. every province is one of the 31 provincial-level divisions (when the region is derived
-   from the province).
+   from the province);
+10. each identifier describes one cluster: its name, province, industry and founding year
+    are the same in every row.
 
 Missing values are allowed: the ``clean`` step handles them. Problems that are not errors
 (missing cells, exact duplicates, blank rows, shares that look like fractions, years in which
-every variable is missing, clusters seen in a single year) are recorded in the
-:class:`ValidationReport` and logged as warnings.
+every variable is missing, clusters seen in a single year, years after the current year,
+values far from the rest of their cluster or off by a power of ten) are recorded in the
+:class:`ValidationReport` and logged as warnings. The shared checks live in
+:mod:`govcluster.datachecks`.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -40,12 +47,26 @@ import numpy as np
 import pandas as pd
 
 from govcluster.columns import ENTITY, MONEY_UNIT, PROVINCE, SOURCE_ROW, TIME
-from govcluster.config import ProjectConfig
+from govcluster.config import ProjectConfig, config_file_in_use
+from govcluster.datachecks import (
+    SPREADSHEET_ERRORS,
+    YEAR_RANGE,
+    compact_text,
+    constant_values,
+    duplicated_key_mask,
+    entity_attribute_conflicts,
+    entity_keys,
+    future_year_mask,
+    implausible_mask,
+    implausible_year_mask,
+    parse_years,
+    parsed_variables,
+    plausible_maximum,
+    screen_values,
+)
 from govcluster.errors import DataValidationError
 from govcluster.parsing import parse_numeric
-from govcluster.regions import REGION_OF, normalise_province, strip_whitespace
-
-CONFIG_FILE = "config/config.yaml"
+from govcluster.regions import REGION_OF, normalise_province
 
 #: The checks of :func:`validate_panel`, in the order they run.
 CHECKS: tuple[str, ...] = (
@@ -59,12 +80,11 @@ CHECKS: tuple[str, ...] = (
     "indicators_vary",
     "money_units_known",
     "values_in_range",
+    "values_plausible",
     "values_transformable",
     "provinces_known",
+    "entity_attributes_constant",
 )
-
-#: Years accepted as plausible (inclusive); others are typos such as 12 for 2012 or 2105.
-YEAR_RANGE: tuple[int, int] = (1800, 2100)
 
 #: A share (percent) variable whose values never exceed this looks like it holds fractions.
 _FRACTION_LIMIT = 1.0
@@ -75,13 +95,19 @@ _NUMERIC_IDENTIFIER = re.compile(r"[+-]?0*(\d+)(?:\.0*)?")
 #: A number written with a decimal comma ("4,74", "1.234,5").
 _DECIMAL_COMMA = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+")
 
-#: Advice for each kind of value that cannot be transformed.
-_TRANSFORM_ADVICE = {
-    "log": f"when zeros are genuine, use transform: log1p instead of log in {CONFIG_FILE}",
-    "log1p": f"log1p needs values above -1: choose another transform in {CONFIG_FILE} if not",
-    "age": "a founding year after the year of its row is a typo",
-    "price_index": "a price index is positive (or set clean.deflate.enabled: false)",
-}
+
+def _transform_advice(kind: str) -> str:
+    """Advice for a kind of value that cannot be transformed."""
+    return {
+        "log": "when zeros are genuine, use transform: log1p instead of log in "
+        + config_file_in_use(),
+        "log1p": "log1p needs values above -1: choose another transform in "
+        + config_file_in_use()
+        + " if not",
+        "age": "a founding year after the year of its row is a typo",
+        "price_index": "a price index is positive (or set clean.deflate.enabled: false)",
+    }[kind]
+
 
 logger = logging.getLogger(__name__)
 
@@ -151,39 +177,6 @@ class ValidationReport:
 # --------------------------------------------------------------------------- shared helpers
 
 
-def parse_years(years: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse a year column.
-
-    Returns
-    -------
-    parsed : pandas.Series of Int64
-        The year; NA where it is missing or not a whole number.
-    invalid : pandas.Series of bool
-        True where the year is missing, unreadable ("2010年") or not whole (2010.5).
-    """
-    numbers, _ = parse_numeric(years)
-    whole = numbers.notna() & np.isfinite(numbers) & (numbers == np.round(numbers))
-    parsed = numbers.where(whole).astype("Int64")
-    return parsed, ~whole
-
-
-def compact_text(values: pd.Series) -> pd.Series:
-    """``values`` as text with every whitespace character removed; NA where nothing is left.
-
-    This is at least as coarse as every text normalisation of the ``clean`` step, so that two
-    values that clean would make equal are equal here too.
-    """
-    text = values.astype("string")
-    lookup = {value: strip_whitespace(value) for value in text.dropna().unique()}
-    compact = text.map(lookup).astype("string")
-    return compact.mask(compact.eq("").fillna(False).astype(bool))
-
-
-def entity_keys(entities: pd.Series) -> pd.Series:
-    """Entity identifiers as the checks compare them: whitespace removed, NA where empty."""
-    return compact_text(entities)
-
-
 def exact_duplicate_mask(ingested: pd.DataFrame) -> pd.Series:
     """True for a row identical to an earlier row in every column but ``source_row``."""
     values = ingested.drop(columns=[SOURCE_ROW], errors="ignore")
@@ -221,7 +214,11 @@ def _rows(ingested: pd.DataFrame, mask: pd.Series | np.ndarray) -> list[int]:
 
 
 def validate_panel(
-    ingested: pd.DataFrame, config: ProjectConfig, *, source: str
+    ingested: pd.DataFrame,
+    config: ProjectConfig,
+    *,
+    source: str,
+    current_year: int | None = None,
 ) -> ValidationReport:
     """Check the rules of the panel; raise on the first kind of problem found.
 
@@ -234,6 +231,8 @@ def validate_panel(
         The configuration (column names in the user's file, units, bounds).
     source : str
         The data file, for error messages.
+    current_year : int, optional
+        Years after it are flagged as lying in the future (default: this year).
 
     Returns
     -------
@@ -246,6 +245,8 @@ def validate_panel(
         numbers) and the fix.
     """
     data = config.data
+    if current_year is None:
+        current_year = datetime.date.today().year
     years = check_years(ingested, column=data.time, source=source)
     entities = check_entities(ingested, column=data.entity, source=source)
     check_entity_spellings(ingested, entities, column=data.entity, source=source)
@@ -269,16 +270,20 @@ def validate_panel(
     else:
         skipped.add("money_units_known")
     check_ranges(ingested, parsed, config, source=source)
+    check_plausible(ingested, config, source=source)
     check_transformable(ingested, parsed, years, config, source=source)
     if data.province and not data.region:
         check_provinces(ingested, column=data.province, source=source)
     else:
         skipped.add("provinces_known")
+    check_entity_attributes(ingested, entities, config, source=source)
 
     missing_cells = {name: int(values.isna().sum()) for name, values in parsed.items()}
     warnings = [
         *_suspicious_values_notes(config, parsed, years),
         *_single_year_notes(entities, years),
+        *_future_year_notes(ingested, years, column=data.time, current_year=current_year),
+        *screened_value_notes(ingested, entities, years, config),
     ]
     for note in warnings:
         logger.warning("data note: %s", note)
@@ -311,7 +316,7 @@ def check_years(ingested: pd.DataFrame, *, column: str, source: str) -> pd.Serie
     """
     parsed, invalid = parse_years(ingested[TIME])
     low, high = YEAR_RANGE
-    implausible = ~invalid & ((parsed < low) | (parsed > high)).fillna(False).astype(bool)
+    implausible = ~invalid & implausible_year_mask(parsed)
     if implausible.any() and not invalid.any():
         raise DataValidationError(
             f"{int(implausible.sum())} row(s) have a year outside {low}-{high}: "
@@ -355,7 +360,7 @@ def check_entities(ingested: pd.DataFrame, *, column: str, source: str) -> pd.Se
             fix=(
                 f"fill in the identifier in column '{column}', or delete rows that are not "
                 "data (notes, totals); if another column identifies the clusters, set "
-                f"data.entity in {CONFIG_FILE} to it."
+                f"data.entity in {config_file_in_use()} to it."
             ),
         )
     return keys
@@ -419,7 +424,7 @@ def check_panel_size(
             column=time_column,
             fix=(
                 "add the other years to the file (one row per cluster and year), or check that "
-                f"data.time in {CONFIG_FILE} names the year column."
+                f"data.time in {config_file_in_use()} names the year column."
             ),
         )
     n_entities = int(entities.nunique())
@@ -431,7 +436,7 @@ def check_panel_size(
             column=entity_column,
             fix=(
                 "add the other clusters to the file, or check that data.entity in "
-                f"{CONFIG_FILE} names the column that identifies the clusters."
+                f"{config_file_in_use()} names the column that identifies the clusters."
             ),
         )
 
@@ -454,7 +459,9 @@ def check_unique_keys(
     """
     keys = pd.DataFrame({"entity": entities, "year": years})
     kept = keys.loc[~exact_copies.to_numpy()] if dropped_by_clean else keys
-    duplicated_keys = kept.loc[kept.duplicated(keep=False)].drop_duplicates()
+    duplicated_keys = kept.loc[
+        duplicated_key_mask(kept["entity"], kept["year"]).to_numpy()
+    ].drop_duplicates()
     if duplicated_keys.empty:
         return
     offending = keys.merge(
@@ -478,7 +485,7 @@ def check_unique_keys(
     else:
         copies_note = (
             "Rows identical in every configured column count too, since "
-            f"clean.drop_exact_duplicates is false in {CONFIG_FILE}."
+            f"clean.drop_exact_duplicates is false in {config_file_in_use()}."
         )
     raise DataValidationError(
         f"{len(duplicated_keys)} ({entity_column}, {time_column}) pair(s) occur in more than "
@@ -519,6 +526,18 @@ def check_numeric(
             if decimal_comma.fillna(False).astype(bool).any()
             else ""
         )
+        spreadsheet = bad_text.astype("string").str.strip().str.lower().isin(SPREADSHEET_ERRORS)
+        if spreadsheet.fillna(False).astype(bool).any():
+            comma_advice += (
+                " Cells such as '#DIV/0!' or '#N/A' are errors of a spreadsheet formula: correct "
+                "the formula, or leave the cell empty if the value is unknown."
+            )
+        infinite = bad_text.astype("string").str.strip().str.lower().str.lstrip("+-")
+        if infinite.isin(["inf", "infinity", "∞"]).fillna(False).astype(bool).any():
+            comma_advice += (
+                " Values such as 'inf' are infinite (a division by zero in the program that "
+                "wrote the file?): write the real value, or leave the cell empty."
+            )
         raise DataValidationError(
             f"{len(problems)} numeric column(s) hold text that is not a number:\n"
             + "\n".join(lines),
@@ -573,7 +592,7 @@ def check_needed_variables(
         column=", ".join(config.variables[name].column for name, _ in empty),
         fix=(
             "fill in these columns, or check that variables.<name>.column in "
-            f"{CONFIG_FILE} names the right column; if the data do not have the variable, "
+            f"{config_file_in_use()} names the right column; if the data do not have the variable, "
             "remove it from constructs, controls and passthrough (and set "
             "clean.deflate.enabled: false for a missing price index)."
         ),
@@ -591,11 +610,13 @@ def check_indicators_vary(
     """
     constant = []
     for construct in config.constructs.values():
-        for name in construct.indicator_names:
-            values = parsed[name].dropna() if name in parsed else pd.Series(dtype=float)
-            kind = config.variables[name].kind
-            if kind != "money" and len(values) > 1 and values.nunique() == 1:
-                constant.append((construct.name, name, values.iloc[0]))
+        columns = {
+            name: parsed[name]
+            for name in construct.indicator_names
+            if name in parsed and config.variables[name].kind != "money"
+        }
+        for name, value in constant_values(columns).items():
+            constant.append((construct.name, name, value))
     if not constant:
         return
     lines = [
@@ -611,7 +632,7 @@ def check_indicators_vary(
         "information for their index:\n" + "\n".join(lines),
         file=source,
         column=", ".join(config.variables[name].column for _, name, _ in constant),
-        fix=f"check the data, or remove {owners} in {CONFIG_FILE}.",
+        fix=f"check the data, or remove {owners} in {config_file_in_use()}.",
     )
 
 
@@ -639,15 +660,17 @@ def check_money_units(ingested: pd.DataFrame, config: ProjectConfig, *, source: 
             + ", ".join(str(r) for r in _rows(ingested, missing)[:_KEYS_SHOWN])
         )
     known_units = ", ".join(f"{unit} (= {factor:g} 万元)" for unit, factor in known.items())
+    hint = encoding_hint(ingested.loc[unknown, MONEY_UNIT], ingested.attrs.get("encoding"))
     raise DataValidationError(
         f"The money unit of some rows is not one of the known units ({known_units}):\n"
-        + "\n".join(lines),
+        + "\n".join(lines)
+        + hint,
         file=source,
         column=column,
         rows=_rows(ingested, missing | unknown),
         fix=(
             f"write one of the known units in column '{column}' of every row, or add the unit "
-            f"with its value in 万元 to data.money_units in {CONFIG_FILE} (for example "
+            f"with its value in 万元 to data.money_units in {config_file_in_use()} (for example "
             "money_units: {元: 0.0001, 千元: 0.1, 万元: 1, 亿元: 10000, 十亿元: 100000}); if "
             "all money is in 万元, set data.money_unit: null."
         ),
@@ -689,7 +712,8 @@ def check_ranges(
             fix=(
                 "correct these values in the file (a share is a percentage between 0 and "
                 "100; counts and amounts cannot be negative); if the range itself is wrong, "
-                f"set min/max or the kind of the variable under variables in {CONFIG_FILE}."
+                "set min/max or the kind of the variable under variables in "
+                f"{config_file_in_use()}."
             ),
         )
 
@@ -796,7 +820,7 @@ def check_transformable(
         column=", ".join(dict.fromkeys(columns)),
         rows=_rows(ingested, any_bad),
         fix="correct these values in the file; "
-        + "; ".join(dict.fromkeys(_TRANSFORM_ADVICE[kind] for kind in kinds))
+        + "; ".join(dict.fromkeys(_transform_advice(kind) for kind in kinds))
         + ".",
     )
 
@@ -812,16 +836,154 @@ def check_provinces(ingested: pd.DataFrame, *, column: str, source: str) -> None
     raise DataValidationError(
         f"{int(unknown.sum())} row(s) name a province that is not one of the 31 provincial-"
         "level divisions of mainland China: "
-        + describe_values(provinces.loc[unknown], ingested.loc[unknown, SOURCE_ROW]),
+        + describe_values(provinces.loc[unknown], ingested.loc[unknown, SOURCE_ROW])
+        + encoding_hint(provinces.loc[unknown], ingested.attrs.get("encoding")),
         file=source,
         column=column,
         rows=_rows(ingested, unknown),
         fix=(
             "write the official or short name (浙江省 or 浙江) or the English name (Zhejiang); "
             "for places outside the 31 divisions give the region as a column of the file and "
-            f"name it in data.region in {CONFIG_FILE}."
+            f"name it in data.region in {config_file_in_use()}."
         ),
     )
+
+
+def encoding_hint(values: pd.Series, encoding: str | None) -> str:
+    """A sentence pointing at ``data.encoding`` when ``values`` look wrongly decoded.
+
+    Chinese text read with a Western codec (latin-1, cp1252) turns into accented Latin
+    letters ("ÍòÔª" for 万元); a wrong multi-byte codec leaves replacement characters.
+    """
+    texts = [str(v) for v in values.dropna().unique()]
+    garbled = [
+        t
+        for t in texts
+        if "\ufffd" in t or (any(ord(c) > 127 for c in t) and all(ord(c) < 0x250 for c in t))
+    ]
+    if not garbled:
+        return ""
+    read_as = f" (read as {encoding})" if encoding else ""
+    return (
+        f"\n  These values look like text decoded with the wrong encoding{read_as}: check "
+        f"data.encoding in {config_file_in_use()} (auto detects UTF-8 and GBK/GB18030)."
+    )
+
+
+def check_plausible(ingested: pd.DataFrame, config: ProjectConfig, *, source: str) -> None:
+    """Raise when a value cannot be right: infinite, or beyond its kind's plausible magnitude.
+
+    Money is compared in 万元 (converted by each row's unit); the caps are
+    :data:`govcluster.datachecks.PLAUSIBLE_MAGNITUDE` and apply when the variable has no
+    configured ``max``. Such values must be stopped before cleaning, since winsorising would
+    clip them silently and without winsorising they would dominate every estimate.
+    """
+    parsed = parsed_variables(ingested, config)
+    lines = []
+    columns = []
+    any_bad = np.zeros(len(ingested), dtype=bool)
+    for name, spec in config.variables.items():
+        bad = implausible_mask(parsed[name], kind=spec.kind, maximum=spec.maximum)
+        if not bad.any():
+            continue
+        cap = plausible_maximum(spec.kind, spec.maximum)
+        limit = f"plausible up to {cap:g}" + (" 万元" if spec.kind == "money" else "")
+        columns.append(spec.column)
+        any_bad |= bad.to_numpy()
+        lines.append(
+            f"    '{spec.column}' ({spec.kind}, {limit if cap else 'must be finite'}): "
+            + describe_values(ingested.loc[bad, name], ingested.loc[bad, SOURCE_ROW])
+        )
+    if not lines:
+        return
+    raise DataValidationError(
+        f"{len(lines)} column(s) hold values that cannot be right (infinite, or larger than "
+        "any cluster could report):\n" + "\n".join(lines),
+        file=source,
+        column=", ".join(columns),
+        rows=_rows(ingested, any_bad),
+        fix=(
+            "correct these values in the file (a unit mix-up, extra digits or a formula "
+            "error?); if such magnitudes are genuine, set max for the variable under "
+            f"variables in {config_file_in_use()}."
+        ),
+    )
+
+
+def check_entity_attributes(
+    ingested: pd.DataFrame, entities: pd.Series, config: ProjectConfig, *, source: str
+) -> None:
+    """Raise when one identifier carries several names, provinces, industries or founding years.
+
+    Two different clusters sharing an identifier would otherwise be merged into one.
+    """
+    conflicts = entity_attribute_conflicts(ingested, entities, config)
+    if conflicts.empty:
+        return
+    lines = []
+    shown_entities = list(dict.fromkeys(conflicts[ENTITY]))
+    for entity in shown_entities[:_KEYS_SHOWN]:
+        for attribute, group in conflicts.loc[conflicts[ENTITY] == entity].groupby(
+            "attribute", sort=False
+        ):
+            values = "; ".join(
+                f"{value!r} (rows {rows})"
+                for value, rows in zip(group["value"], group["source_rows"], strict=True)
+            )
+            lines.append(f"    {entity!r}, {attribute} ('{group['column'].iloc[0]}'): {values}")
+    if len(shown_entities) > _KEYS_SHOWN:
+        lines.append(f"    ... and {len(shown_entities) - _KEYS_SHOWN} more identifiers")
+    rows = sorted({int(r) for text in conflicts["source_rows"] for r in str(text).split(", ")})
+    raise DataValidationError(
+        f"{len(shown_entities)} identifier(s) in '{config.data.entity}' carry conflicting "
+        "descriptions (name, province, industry or founding year differ between rows), so "
+        "they may be different clusters merged into one:\n" + "\n".join(lines),
+        file=source,
+        column=", ".join(dict.fromkeys(conflicts["column"])),
+        rows=rows,
+        fix=(
+            "give different clusters different identifiers, or correct the descriptive columns "
+            "so that each cluster is described the same way in every year."
+        ),
+    )
+
+
+def screened_value_notes(
+    ingested: pd.DataFrame, entities: pd.Series, years: pd.Series, config: ProjectConfig
+) -> list[str]:
+    """Warnings for values far from their cluster's other years (outliers, powers of ten)."""
+    flagged = screen_values(
+        parsed_variables(ingested, config), entities, years, ingested[SOURCE_ROW], config
+    )
+    notes = []
+    for (check, column), group in flagged.groupby(["check", "column"], sort=False):
+        cells = ", ".join(
+            f"row {row} ({value:g}: {reason})"
+            for row, value, reason in zip(
+                group[SOURCE_ROW][:5], group["value"][:5], group["reason"][:5], strict=True
+            )
+        )
+        more = f", ... ({len(group)} in all)" if len(group) > 5 else ""
+        what = "off by a power of ten" if check == "scale" else "robust outliers"
+        notes.append(
+            f"'{column}': {len(group)} value(s) {what} within their cluster, not corrected: "
+            f"{cells}{more}. Check them in the file; data_quality.md lists them all."
+        )
+    return notes
+
+
+def _future_year_notes(
+    ingested: pd.DataFrame, years: pd.Series, *, column: str, current_year: int
+) -> list[str]:
+    """A warning for rows dated after the current year."""
+    future = future_year_mask(years, current_year=current_year)
+    if not future.any():
+        return []
+    return [
+        f"{int(future.sum())} row(s) have a year after {current_year} in '{column}' (file rows "
+        f"{_short_list(_rows(ingested, future))}): data cannot come from the future; check for "
+        "typos such as 2032 for 2023."
+    ]
 
 
 # --------------------------------------------------------------------------- notes

@@ -2,9 +2,9 @@
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
 
-from govcluster.config import build_config
+from govcluster.config import build_workflow_config
 from govcluster.panel.plan import project_panel_jobs
 
 min_version("8.0")
@@ -17,8 +17,11 @@ if config.get("case") and not workflow.config_settings.replace_workflow_config:
         "into config/config.yaml"
     )
 
-validate(config, schema="../schemas/config.schema.yaml")
-PROJECT = build_config(config)
+# Validates against workflow/schemas/config.schema.yaml (defaults filled in), builds and checks
+# the configuration; a mistake prints one message naming the configuration file in use.
+PROJECT = build_workflow_config(
+    config, config_files=workflow.overwrite_configfiles or workflow.configfiles
+)
 
 ENV_FILE = "../../environment.yml"
 PACKAGE = Path(workflow.basedir) / "src" / "govcluster"

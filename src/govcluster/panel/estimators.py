@@ -37,6 +37,7 @@ from linearmodels import BetweenOLS, PanelOLS, PooledOLS, RandomEffects
 
 from govcluster.core.covariance import bandwidth
 from govcluster.errors import EstimationError
+from govcluster.model_diagnostics import low_within_variation_messages, warn_all
 from govcluster.panel.covariance import inference, linearmodels_options
 from govcluster.panel.results import PanelEstimate, TestResult, readonly
 from govcluster.panel.sample import (
@@ -170,6 +171,11 @@ def _fit(data: pd.DataFrame, spec: PanelSpec) -> PanelEstimate:
         )
     sample, dep, cols, labels = build_sample(data, spec)
     check_design(sample, cols, estimator=spec.estimator, labels=labels)
+    warn_all(
+        low_within_variation_messages(
+            sample.frame, cols, entity=sample.entity, estimator=spec.estimator
+        )
+    )
     clusters = check_clusters(sample, spec.cov_type, dk_bandwidth=spec.dk_bandwidth)
     fitted = fit_design(sample, dep, cols, spec)
     return fitted_to_estimate(sample, dep, cols, spec, fitted, clusters)

@@ -67,6 +67,11 @@ from govcluster.core.absorb import demean
 from govcluster.core.covariance import bandwidth, sandwich
 from govcluster.core.iv import kp_rk_statistic, ols, two_stage_least_squares
 from govcluster.errors import EstimationError
+from govcluster.model_diagnostics import (
+    check_first_stage,
+    low_within_variation_messages,
+    warn_all,
+)
 from govcluster.panel.covariance import DESCRIPTIONS, Inference, inference
 from govcluster.panel.estimators import CONST, capture_warnings, undiff
 from govcluster.panel.results import (
@@ -519,6 +524,9 @@ def _first_stages(
                 partial_r2=float(1 - rss_u / rss_r) if rss_r > 0 else math.nan,
             )
         )
+        check_first_stage(
+            endog_names[j], partial_r2=first[-1].partial_r2, f_statistic=first[-1].f_statistic
+        )
     return tuple(first)
 
 
@@ -575,6 +583,11 @@ def _fit_iv(data: pd.DataFrame, spec: PanelIVSpec) -> PanelIVEstimate:
     sample, roles, dep = _build(data, spec)
     _check_identified(sample, roles, spec.estimator)
     clusters = check_clusters(sample, spec.cov_type, dk_bandwidth=spec.dk_bandwidth)
+    warn_all(
+        low_within_variation_messages(
+            sample.frame, roles["endog"], entity=sample.entity, estimator=spec.estimator
+        )
+    )
     d = _transform(sample, roles, dep, spec.estimator)
     n = len(d.y)
     x, z = d.regressors, d.instruments
