@@ -74,10 +74,18 @@ from govcluster.simulate.dgp import (
     _measure,
     _simulate_economy,
     _simulate_latent,
+    case_study_effect_path,
+    designation_exposure_profile,
 )
 from govcluster.simulate.messiness import _make_messy
 from govcluster.simulate.parameters import SimulationParameters
-from govcluster.simulate.truth import SimulationTruth, _to_builtin, derive_true_effects
+from govcluster.simulate.truth import (
+    SimulationTruth,
+    _to_builtin,
+    case_study_truth,
+    derive_true_effects,
+    designation_truth,
+)
 
 __all__ = [
     "CITIES",
@@ -100,6 +108,10 @@ __all__ = [
     "SimulationParameters",
     "SimulationTruth",
     "derive_true_effects",
+    "designation_exposure_profile",
+    "designation_truth",
+    "case_study_truth",
+    "case_study_effect_path",
     "raw_variable_columns",
     "simulate_cluster_panel",
 ]
@@ -166,6 +178,23 @@ def simulate_cluster_panel(
     share_less = float(clusters["less_developed"].mean())
     latent_sd = {name: float(np.std(latent[name])) for name in (*MECHANISMS, OUTCOME)}
     effects = derive_true_effects(parameters, share_less, latent["gov_raw_sd"], latent_sd)
+    effects["designation"] = designation_truth(
+        clusters["designation_year"].to_numpy(),
+        year_values,
+        latent["designation_effects"],
+        {TREATMENT: 1.0, **latent_sd},
+    )
+    case_study: dict[str, Any] = {}
+    if parameters.case_study_cluster:
+        row = clusters.iloc[parameters.case_study_cluster - 1]
+        case_study = case_study_truth(
+            row[columns.ENTITY],
+            row[columns.NAME],
+            parameters.case_study_year,
+            year_values,
+            case_study_effect_path(year_values, parameters),
+            latent_sd[OUTCOME],
+        )
     used = {
         "n_clusters": int(n_clusters),
         "years": [first_year, last_year],
@@ -174,6 +203,10 @@ def simulate_cluster_panel(
         **parameters.to_dict(),
     }
     truth = SimulationTruth(
-        parameters=_to_builtin(used), latent=latent_frame, messiness=messiness, effects=effects
+        parameters=_to_builtin(used),
+        latent=latent_frame,
+        messiness=messiness,
+        effects=effects,
+        case_study=case_study,
     )
     return raw, truth

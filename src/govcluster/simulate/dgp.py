@@ -119,7 +119,9 @@ def _draw_clusters(
             "mu": mu,
             "trait": trait,
             "designation_probability": probability,
-            "designation_year": np.where(designated, designation_year, 0),
+            "designation_year": np.where(
+                designated & ~_is_case_study(n_clusters, parameters), designation_year, 0
+            ),
         }
     )
 
@@ -220,6 +222,49 @@ def _simulate_economy(
     }
 
 
+def _is_case_study(n_clusters: int, parameters: SimulationParameters) -> np.ndarray:
+    """Boolean mask of the case-study cluster (all False when there is none)."""
+    mask = np.zeros(n_clusters, dtype=bool)
+    if parameters.case_study_cluster:
+        if parameters.case_study_cluster > n_clusters:
+            raise ConfigError(
+                f"simulate.params.case_study_cluster = {parameters.case_study_cluster} but the "
+                f"panel has only {n_clusters} clusters; choose a position from 1 to "
+                f"{n_clusters}, or 0 for no case study"
+            )
+        mask[parameters.case_study_cluster - 1] = True
+    return mask
+
+
+def designation_exposure_profile(
+    designation_year: np.ndarray, years: np.ndarray, parameters: SimulationParameters
+) -> np.ndarray:
+    """``D_it h(g_i, t - g_i)``: the designation's multiplier of ``gov_d_effect`` (N x T).
+
+    Zero before designation and for never-designated clusters (``designation_year == 0``);
+    ``(1 + growth * e) * (1 + gradient * (last - g) / (last - first))`` from the designation
+    year ``g`` on, with ``e = t - g``.
+    """
+    p = parameters
+    g = designation_year.astype(float)[:, None]
+    event_time = years[None, :] - g
+    treated = (designation_year > 0)[:, None] & (event_time >= 0)
+    span = p.designation_last_year - p.designation_first_year
+    cohort = 1.0 + (
+        p.designation_cohort_gradient * (p.designation_last_year - g) / span if span > 0 else 0.0
+    )
+    profile = (1.0 + p.designation_effect_growth * np.maximum(event_time, 0.0)) * cohort
+    return np.where(treated, profile, 0.0)
+
+
+def case_study_effect_path(years: np.ndarray, parameters: SimulationParameters) -> np.ndarray:
+    """Effect of the case-study intervention on latent SCA in each of ``years`` (0 before)."""
+    path = np.asarray(parameters.case_study_effect, dtype=float)
+    since = years - parameters.case_study_year
+    index = np.clip(since, 0, len(path) - 1)
+    return np.where(since >= 0, path[index], 0.0)
+
+
 def _simulate_latent(
     clusters: pd.DataFrame,
     economy: Mapping[str, np.ndarray],
@@ -245,7 +290,7 @@ def _simulate_latent(
     confounder_all = rng.standard_normal((n, t_all))
     gov_raw = (
         p.gov_mu_loading * mu[:, None]
-        + p.gov_d_effect * d_all
+        + p.gov_d_effect * designation_exposure_profile(designation_year, all_years, p)
         + p.gov_z_effect * z_all
         + p.endogeneity * confounder_all
         + p.gov_noise_sd * rng.standard_normal((n, t_all))
@@ -297,7 +342,14 @@ def _simulate_latent(
     }
     for name, effect in control_effects.items():
         sca = sca + effect * economy[name]
+    ever_designated = (designation_year > 0).astype(float)
+    sca = sca + p.pretrend_violation * ever_designated[:, None] * elapsed[None, :]
+    case_study = _is_case_study(n, p)
+    sca[case_study] += case_study_effect_path(year_values, p)
     out[OUTCOME] = sca
+    out["designation_effects"] = _designation_effects(
+        designation_year, all_years, burn_in, less_developed, p, gov_raw_sd
+    )
     out["sca_shock"] = shock
     return out
 
@@ -332,6 +384,8 @@ def _latent_frame(
     for name in CONTROLS:
         frame[name] = economy[name].ravel()
     frame["sca_shock"] = latent["sca_shock"].ravel()
+    frame["designation_year"] = per_cluster("designation_year").astype("int64")
+    frame["designation_effect_SCA"] = latent["designation_effects"][OUTCOME].ravel()
     return frame
 
 
@@ -383,3 +437,36 @@ def _indicator_values(spec: IndicatorDesign, response: np.ndarray, cpi: np.ndarr
         return np.clip(np.round(values, spec.decimals), spec.lower, spec.upper)
     values = np.clip(spec.centre + spec.spread * response, spec.lower, spec.upper)
     return np.round(values, spec.decimals)
+
+
+def _designation_effects(
+    designation_year: np.ndarray,
+    all_years: np.ndarray,
+    burn_in: int,
+    less_developed: np.ndarray,
+    parameters: SimulationParameters,
+    gov_raw_sd: float,
+) -> dict[str, np.ndarray]:
+    """Each cluster's effect of designation on GOV, the mechanisms and SCA (N x T, latent units).
+
+    The model is linear, so the effect is the difference between the outcome with and without
+    the designation term of the GOV equation, all shocks held fixed: on GOV
+    ``gov_d_effect D h / sd(GOV raw)``; on mechanism ``k`` ``a_k (1 + heterogeneity *
+    lessdev) dGOV``; on SCA ``c' dGOV + sum_k b_k dM_k + sum_l lag_l dGOV_{t-l}``.
+    """
+    p = parameters
+    d_gov_all = (
+        p.gov_d_effect * designation_exposure_profile(designation_year, all_years, p) / gov_raw_sd
+    )
+    t_all = d_gov_all.shape[1]
+    d_gov = d_gov_all[:, burn_in:t_all]
+    multiplier = (1.0 + p.heterogeneity * less_developed)[:, None]
+    effects = {TREATMENT: d_gov}
+    d_sca = p.c_prime * d_gov
+    for k, name in enumerate(MECHANISMS):
+        effects[name] = p.a[k] * multiplier * d_gov
+        d_sca = d_sca + p.b[k] * effects[name]
+    for lag, effect in enumerate(p.lag_effects, start=1):
+        d_sca = d_sca + effect * d_gov_all[:, burn_in - lag : t_all - lag]
+    effects[OUTCOME] = d_sca
+    return effects

@@ -14,7 +14,7 @@ from govcluster.simulate.design import MECHANISMS
 
 _DEFAULT_A = (0.40, 0.30, 0.35, 0.0, 0.30, 0.25)
 _DEFAULT_B = (0.30, 0.25, 0.20, 0.30, 0.0, 0.20)
-_SEQUENCE_FIELDS = ("a", "b", "lag_effects")
+_SEQUENCE_FIELDS = ("a", "b", "lag_effects", "case_study_effect")
 _SHARE_FIELDS = (
     "designation_share",
     "duplicate_share",
@@ -24,7 +24,7 @@ _SHARE_FIELDS = (
     "province_variant_share",
     "name_variant_share",
 )
-_COUNT_FIELDS = ("gap_clusters", "gap_max_years", "n_typos")
+_COUNT_FIELDS = ("gap_clusters", "gap_max_years", "n_typos", "case_study_cluster")
 _POSITIVE_FIELDS = (
     "mu_sd",
     "gov_noise_sd",
@@ -70,7 +70,33 @@ class SimulationParameters:
         Designation years are uniform over this range (staggered adoption).
     gov_mu_loading, gov_d_effect, gov_z_effect : float
         Effects of ``mu_i``, the designation ``D_it`` and the instrument ``Z_it`` on GOV before
-        standardisation.
+        standardisation. The designation's effect is ``gov_d_effect`` times the exposure and
+        cohort profile ``h(g, e)`` below.
+    designation_effect_growth : float
+        Relative growth per year of exposure of the designation's effect on GOV:
+        ``h(g, e) = (1 + designation_effect_growth * e) * cohort factor`` for event time
+        ``e = t - g >= 0``. Because GOV acts on the mechanisms and SCA, the designation's
+        effect on SCA (ATT(g, t), recorded in the truth) grows with exposure.
+    designation_cohort_gradient : float
+        Heterogeneity across cohorts: the cohort factor is ``1 + designation_cohort_gradient *
+        (designation_last_year - g) / (designation_last_year - designation_first_year)``, so
+        the earliest cohort's effect is ``1 + gradient`` times the latest cohort's. Zero and
+        zero growth make the effect homogeneous and static TWFE unbiased.
+    pretrend_violation : float
+        Differential linear trend of SCA (latent units per year, ``(t - first year)``) of the
+        clusters that are ever designated, in their untreated outcome: parallel trends fail
+        (pre-trends appear, post-period estimates are biased by the continued trend). Zero by
+        default; the true ATT(g, t) does not include it.
+    case_study_cluster : int
+        1-based position of the flagship case-study cluster (cluster ``C0001`` for 1), 0 for
+        none. This cluster is never designated (it is excluded from the designation cohorts)
+        and receives a one-off intervention in ``case_study_year`` whose effect on latent SCA
+        follows ``case_study_effect``.
+    case_study_year : int
+        Year of the case-study intervention.
+    case_study_effect : tuple of float
+        Effect of the case-study intervention on latent SCA (in latent SCA units, the units of
+        the SCA equation) 0, 1, 2, ... years after the intervention; the last value persists.
     gov_noise_sd : float
         Standard deviation of the iid noise of GOV before standardisation.
     endogeneity : float
@@ -170,6 +196,12 @@ class SimulationParameters:
     gov_mu_loading: float = 0.5
     gov_d_effect: float = 0.8
     gov_z_effect: float = 0.5
+    designation_effect_growth: float = 0.15
+    designation_cohort_gradient: float = 1.0
+    pretrend_violation: float = 0.0
+    case_study_cluster: int = 1
+    case_study_year: int = 2015
+    case_study_effect: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0)
     gov_noise_sd: float = 1.0
     endogeneity: float = 0.0
     a: tuple[float, ...] = _DEFAULT_A
@@ -219,6 +251,9 @@ class SimulationParameters:
         for name in ("a", "b"):
             object.__setattr__(self, name, _mechanism_values(name, getattr(self, name)))
         object.__setattr__(self, "lag_effects", _float_tuple("lag_effects", self.lag_effects))
+        object.__setattr__(
+            self, "case_study_effect", _float_tuple("case_study_effect", self.case_study_effect)
+        )
         problems = []
         for item in fields(self):
             value = getattr(self, item.name)
@@ -248,6 +283,8 @@ class SimulationParameters:
             problems.append("founding_year_min is after founding_year_max")
         if self.designation_first_year > self.designation_last_year:
             problems.append("designation_first_year is after designation_last_year")
+        if self.case_study_cluster and not self.case_study_effect:
+            problems.append("case_study_effect must name at least one effect")
         weights = (self.province_weight_east, self.province_weight_central)
         if (
             min(*weights, self.province_weight_west) < 0

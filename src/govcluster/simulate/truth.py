@@ -30,13 +30,18 @@ class SimulationTruth:
     messiness : dict
         Every piece of dirt injected in the raw data (see :func:`simulate_cluster_panel`).
     effects : dict
-        True effects derived from the parameters (see :func:`derive_true_effects`).
+        True effects derived from the parameters (see :func:`derive_true_effects`), with the
+        designation's ATT(g, t) under ``"designation"`` (see :func:`designation_truth`).
+    case_study : dict
+        The flagship case-study cluster and the effect of its intervention on latent SCA by
+        year (see :func:`case_study_truth`); empty when there is none.
     """
 
     parameters: dict[str, Any]
     latent: pd.DataFrame
     messiness: dict[str, Any]
     effects: dict[str, Any] = field(default_factory=dict)
+    case_study: dict[str, Any] = field(default_factory=dict)
 
     def to_json_dict(self) -> dict[str, Any]:
         """Parameters, true effects and a summary of the messiness, JSON-serialisable.
@@ -52,6 +57,7 @@ class SimulationTruth:
                 "parameters": self.parameters,
                 "effects": self.effects,
                 "messiness": messiness,
+                "case_study": self.case_study,
                 "latent_columns": list(self.latent.columns),
             }
         )
@@ -169,3 +175,109 @@ def derive_true_effects(
             "lag_effects": [lag / sca_sd for lag in lags],
         }
     return effects
+
+
+DESIGNATION_UNITS = (
+    "latent units of each construct (the units of its equation in govcluster.simulate); "
+    "the *_standardised values divide by the construct's standard deviation over the panel"
+)
+
+
+def designation_truth(
+    designation_year: np.ndarray,
+    years: np.ndarray,
+    unit_effects: Mapping[str, np.ndarray],
+    latent_sd: Mapping[str, float],
+) -> dict[str, Any]:
+    """The designation's true ATT(g, t) and its aggregations, from each cluster's effect.
+
+    Parameters
+    ----------
+    designation_year : numpy.ndarray
+        Designation year of each cluster, 0 for never designated.
+    years : numpy.ndarray
+        Years of the panel.
+    unit_effects : mapping
+        Construct name -> N x T array of each cluster's effect of designation (latent units).
+    latent_sd : mapping
+        Standard deviation of each construct over the panel (for the standardised values).
+
+    Returns
+    -------
+    dict
+        ``att_gt``: one row per cohort ``g`` and year ``t`` (``event_time = t - g``; zero
+        before ``g``) with the mean effect over the cohort's clusters on each construct, in
+        latent units and standardised (``<name>_standardised``); ``event_time``: the
+        cohort-size weighted mean over the cohorts observed at each event time (Callaway and
+        Sant'Anna's dynamic aggregation); ``by_cohort``: the mean over each cohort's
+        post-designation years; ``overall``: the mean over all designated cluster-years
+        (their simple aggregation); ``cohort_sizes``.
+    """
+    names = list(unit_effects)
+    cohorts = sorted(int(g) for g in np.unique(designation_year) if g > 0)
+    rows = []
+    for g in cohorts:
+        members = designation_year == g
+        for j, year in enumerate(years):
+            row: dict[str, Any] = {
+                "cohort": g,
+                "year": int(year),
+                "event_time": int(year) - g,
+                "n_clusters": int(members.sum()),
+            }
+            for name in names:
+                value = float(unit_effects[name][members, j].mean())
+                row[name] = value
+                row[f"{name}_standardised"] = value / float(latent_sd.get(name, np.nan))
+            rows.append(row)
+    table = pd.DataFrame(rows)
+    value_columns = [c for c in table.columns if c in names or c.endswith("_standardised")]
+    out: dict[str, Any] = {
+        "units": DESIGNATION_UNITS,
+        "constructs": names,
+        "cohort_sizes": {str(g): int((designation_year == g).sum()) for g in cohorts},
+        "att_gt": rows,
+    }
+    if table.empty:
+        out.update(event_time=[], by_cohort=[], overall={})
+        return out
+
+    def weighted(frame: pd.DataFrame) -> dict[str, float]:
+        w = frame["n_clusters"].to_numpy(dtype=float)
+        return {c: float(np.average(frame[c], weights=w)) for c in value_columns}
+
+    out["event_time"] = [
+        {"event_time": int(e), **weighted(frame)} for e, frame in table.groupby("event_time")
+    ]
+    post = table[table["event_time"] >= 0]
+    out["by_cohort"] = [
+        {"cohort": int(g), **{c: float(frame[c].mean()) for c in value_columns}}
+        for g, frame in post.groupby("cohort")
+    ]
+    out["overall"] = weighted(post) if len(post) else {}
+    return out
+
+
+def case_study_truth(
+    cluster_id: str,
+    cluster_name: str,
+    year: int,
+    years: np.ndarray,
+    path: np.ndarray,
+    sca_sd: float,
+) -> dict[str, Any]:
+    """The flagship case study: which cluster, when, and its effect on latent SCA by year.
+
+    ``effect_on_SCA`` is in latent SCA units (the units of the SCA equation of the
+    simulator); ``effect_on_SCA_standardised`` divides by the standard deviation of latent SCA
+    over the panel, the scale of the standardised SCA index up to measurement error.
+    """
+    effect = {str(int(y)): float(v) for y, v in zip(years, path, strict=True) if y >= year}
+    return {
+        "cluster_id": cluster_id,
+        "cluster_name": cluster_name,
+        "year": int(year),
+        "units": "latent SCA units (the units of the SCA equation of govcluster.simulate)",
+        "effect_on_SCA": effect,
+        "effect_on_SCA_standardised": {k: v / sca_sd for k, v in effect.items()},
+    }
