@@ -9,6 +9,7 @@ smallest ``M`` at which the set includes zero.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from typing import Any
 
@@ -19,9 +20,40 @@ from govcluster.did.results import HonestResult
 TARGET = "average of the post-period event-study effects"
 
 
+def trim_event_study(event_study: Any, window: tuple[int, int]) -> Any:
+    """The library's event-study container restricted to the event times of ``window``.
+
+    The robust sets then use the pre- and post-periods the analysis reports, not every event
+    time the data allow (the far ends rest on one or two cohorts).
+    """
+    times = np.asarray(event_study.event_time)
+    keep = (times >= window[0]) & (times <= window[1])
+    changes: dict[str, Any] = {}
+    for item in dataclasses.fields(event_study):
+        value = getattr(event_study, item.name)
+        if isinstance(value, np.ndarray) and value.ndim == 1 and len(value) == len(times):
+            changes[item.name] = value[keep]
+    index = list(event_study.vcov_index)
+    rows = [k for k, e in enumerate(index) if window[0] <= e <= window[1]]
+    changes["vcov"] = np.asarray(event_study.vcov)[np.ix_(rows, rows)]
+    trimmed_index = [index[k] for k in rows]
+    changes["vcov_index"] = (
+        np.asarray(trimmed_index)
+        if isinstance(event_study.vcov_index, np.ndarray)
+        else trimmed_index
+    )
+    return dataclasses.replace(event_study, **changes)
+
+
 def honest_sensitivity(
-    event_study: Any, *, outcome: str, source: str, method: str, m_grid: tuple[float, ...],
+    event_study: Any,
+    *,
+    outcome: str,
+    source: str,
+    method: str,
+    m_grid: tuple[float, ...],
     alpha: float,
+    window: tuple[int, int],
 ) -> HonestResult:
     """Robust confidence sets over ``m_grid`` and the breakdown value.
 
@@ -35,6 +67,7 @@ def honest_sensitivity(
     import diff_diff
 
     honest = diff_diff.HonestDiD(method=method, alpha=alpha)
+    event_study = trim_event_study(event_study, window)
     rows = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -86,6 +86,7 @@ def _one_outcome(sample, spec: DidSpec, outcome: str, seeds: list[int]) -> Outco
                     method=method,
                     m_grid=grid,
                     alpha=spec.alpha,
+                    window=spec.event_window,
                 )
             )
     return OutcomeResults(

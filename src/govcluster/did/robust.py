@@ -152,9 +152,7 @@ def _calendar_rows(fit: Any, z: float) -> list[dict[str, Any]]:
     """
     effects = fit.group_time_effects
     influence = fit._aggregation_kit.influence  # noqa: SLF001 - per-cell influence functions
-    cells = [
-        (g, t) for (g, t) in effects if t >= g and np.isfinite(effects[(g, t)]["effect"])
-    ]
+    cells = [(g, t) for (g, t) in effects if t >= g and np.isfinite(effects[(g, t)]["effect"])]
     n_units = 1 + max(
         max(np.max(c["treated_idx"], initial=0), np.max(c["control_idx"], initial=0))
         for c in influence.values()
@@ -227,8 +225,6 @@ def fit_sun_abraham(
     pretrend = wald_pretrend_test(b, vcov[np.ix_(pre, pre)])
     pretrend["n_pre"] = len(pre)
     aggregations = [_agg_row("overall", "ATT", fit.overall_att, fit.overall_se, z)]
-    cohort = getattr(fit, "cohort_effects", None)
-    del cohort
     record = EstimatorResult(
         estimator="sun_abraham",
         outcome=outcome,

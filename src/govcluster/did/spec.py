@@ -15,8 +15,8 @@ EstimationMethod = Literal["reg", "ipw", "dr"]
 BasePeriod = Literal["varying", "universal"]
 Incomplete = Literal["drop", "error"]
 Estimator = Literal["twfe", "callaway_santanna", "sun_abraham", "imputation"]
-HonestMethod = Literal["relative_magnitude", "smoothness"]
-HonestSource = Literal["callaway_santanna", "sun_abraham"]
+HonestMethod = Literal["relative_magnitude"]
+HonestSource = Literal["callaway_santanna"]
 
 ESTIMATORS: tuple[str, ...] = get_args(Estimator)
 
@@ -36,25 +36,25 @@ class HonestSpec:
     Attributes
     ----------
     methods : tuple of str
-        ``relative_magnitude`` (post-period violations at most ``M`` times the largest
-        pre-period one) and/or ``smoothness`` (second differences of the violation at most
-        ``M``).
-    m_grid_relative_magnitude, m_grid_smoothness : tuple of float
+        ``relative_magnitude``: post-period violations of parallel trends at most ``M`` times
+        the largest pre-period one. (Smoothness restrictions are not offered: the engine's
+        smoothness sets are undefined on these event studies; see docs/methods/did.md.)
+    m_grid_relative_magnitude : tuple of float
         Values of ``M`` at which the robust confidence set is computed.
     source : str
-        The event study whose pre- and post-period coefficients are used.
+        The event study whose pre- and post-period coefficients are used (Callaway-Sant'Anna;
+        the engine accepts no other staggered event study).
     """
 
-    methods: tuple[str, ...] = ("relative_magnitude", "smoothness")
+    methods: tuple[str, ...] = ("relative_magnitude",)
     m_grid_relative_magnitude: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
-    m_grid_smoothness: tuple[float, ...] = (0.0, 0.02, 0.05, 0.1, 0.2)
     source: str = "callaway_santanna"
 
     def __post_init__(self) -> None:
         for method in self.methods:
             check_option(method, HonestMethod, "honest.methods[]")
         check_option(self.source, HonestSource, "honest.source")
-        for name in ("m_grid_relative_magnitude", "m_grid_smoothness"):
+        for name in ("m_grid_relative_magnitude",):
             grid = getattr(self, name)
             if not grid or any(m < 0 for m in grid):
                 raise ConfigError(f"did.honest.{name} must be a non-empty list of values >= 0")
@@ -164,10 +164,11 @@ class DidSpec:
         unknown = sorted(set(section) - valid)
         if unknown:
             raise ConfigError(
-                f"Unknown key(s) in did: {', '.join(unknown)}. Valid keys: {', '.join(sorted(valid))}."
+                f"Unknown key(s) in did: {', '.join(unknown)}. "
+                f"Valid keys: {', '.join(sorted(valid))}."
             )
         honest = dict(section.pop("honest", {}) or {})
-        for key in ("methods", "m_grid_relative_magnitude", "m_grid_smoothness"):
+        for key in ("methods", "m_grid_relative_magnitude"):
             if key in honest:
                 honest[key] = tuple(honest[key])
         for key in ("outcomes", "controls", "exclude_units", "estimators"):

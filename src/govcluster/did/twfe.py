@@ -27,7 +27,7 @@ def _within(values: np.ndarray, n_units: int, n_years: int) -> np.ndarray:
 
 
 def _ols_clustered(
-    y: np.ndarray, x: np.ndarray, clusters: np.ndarray, n_absorbed: int
+    y: np.ndarray, x: np.ndarray, clusters: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """OLS on demeaned data with the cluster-robust (CR1) covariance.
 
@@ -43,7 +43,6 @@ def _ols_clustered(
     np.add.at(scores, codes, x * resid[:, None])
     n, k, g = len(y), x.shape[1], scores.shape[0]
     factor = g / (g - 1) * (n - 1) / (n - k)
-    del n_absorbed
     return beta, factor * xtx_inv @ (scores.T @ scores) @ xtx_inv
 
 
@@ -60,7 +59,7 @@ def fit_twfe(sample: StaggeredSample, spec: DidSpec, outcome: str, *, seed: int)
     y = _within(frame[[outcome]].to_numpy(float), n_units, n_years)[:, 0]
     clusters = frame[spec.cluster].to_numpy()
     d = _within(frame[[TREATED]].to_numpy(float), n_units, n_years)
-    beta, vcov = _ols_clustered(y, d, clusters, 0)
+    beta, vcov = _ols_clustered(y, d, clusters)
     z = stats.norm.ppf(1.0 - spec.alpha / 2.0)
     se = float(np.sqrt(vcov[0, 0]))
     overall = _row("overall", "ATT", float(beta[0]), se, z)
@@ -70,7 +69,7 @@ def fit_twfe(sample: StaggeredSample, spec: DidSpec, outcome: str, *, seed: int)
     event_times = [e for e in range(low, high + 1) if e != reference]
     dummies = _event_dummies(frame, spec, event_times)
     x = _within(dummies, n_units, n_years)
-    b, v = _ols_clustered(y, x, clusters, 0)
+    b, v = _ols_clustered(y, x, clusters)
     ses = np.sqrt(np.diag(v))
     rng = np.random.default_rng(seed)
     crit = sup_t_critical_value(v, alpha=spec.alpha, draws=spec.sup_t_draws, rng=rng)
