@@ -15,6 +15,7 @@ include: "workflow/rules/indices.smk"
 include: "workflow/rules/describe.smk"
 include: "workflow/rules/panel.smk"
 include: "workflow/rules/mediation.smk"
+include: "workflow/rules/did.smk"
 include: "workflow/rules/render.smk"
 include: "workflow/rules/provenance.smk"
 

@@ -47,6 +47,7 @@ def out(path):
 
 
 RUN_MEDIATION = bool(PROJECT.mediation["enabled"] and PROJECT.roles.mediators)
+DID_OUTCOMES = list(config.get("did", {}).get("outcomes", [])) if config.get("did", {}).get("enabled") else []
 
 
 def data_targets():
@@ -75,6 +76,7 @@ def estimate_targets():
         targets.append(out("results/estimates/mediation.json"))
         if PROJECT.simulate.enabled:
             targets.append(out("results/estimates/truth_comparison.csv"))
+    targets += [out(f"results/estimates/did/{outcome}.json") for outcome in DID_OUTCOMES]
     return targets
 
 
