@@ -477,7 +477,9 @@ def test_truth_json(truth):
     document = truth.to_json_dict()
     text = json.dumps(document, ensure_ascii=False)
     assert json.loads(text) == document
-    assert set(document) == {"generator", "parameters", "effects", "messiness", "latent_columns"}
+    assert set(document) == {
+        "generator", "parameters", "effects", "messiness", "case_study", "latent_columns"
+    }
     assert "latent" not in document
     assert "missing_cells" not in document["messiness"]
     assert document["messiness"]["typos"] == truth.messiness["typos"]

@@ -14,6 +14,7 @@ RENDER_SOURCES = {
     "analysis": out("data/processed/analysis_panel.parquet"),
     "mediation": out("results/estimates/mediation.json"),
     "bootstrap": out("results/estimates/mediation_bootstrap.parquet"),
+    "did": [out(f"results/estimates/did/{outcome}.json") for outcome in DID_OUTCOMES],
 }
 
 

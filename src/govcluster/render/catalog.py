@@ -20,6 +20,8 @@ import pandas as pd
 from govcluster import io
 from govcluster.config import ProjectConfig
 from govcluster.render import (
+    did_figures,
+    did_tables,
     exhibits,
     figures,
     mediation_figures,
@@ -34,7 +36,7 @@ from govcluster.render.settings import RenderSettings, render_settings
 from govcluster.render.tables import Table
 
 ExhibitKind = Literal["table", "figure", "numbers"]
-Stage = Literal["descriptives", "panel", "mediation"]
+Stage = Literal["descriptives", "panel", "mediation", "did"]
 
 #: Extensions written for each kind of exhibit.
 EXTENSIONS: Mapping[str, tuple[str, ...]] = {
@@ -49,6 +51,7 @@ CATEGORIES: Mapping[str, str] = {
     "descriptives": "3. Descriptive statistics",
     "panel": "4. Panel models",
     "mediation": "5. Mediation",
+    "did": "6. Staggered designation (difference-in-differences)",
 }
 SUBCATEGORIES: Mapping[str, str] = {
     "table": "Tables",
@@ -64,6 +67,7 @@ SOURCE_KINDS: Mapping[str, str] = {
     "analysis": "parquet",
     "mediation": "json",
     "bootstrap": "parquet",
+    "did": "json_by_outcome",
 }
 
 
@@ -144,7 +148,11 @@ def load_sources(paths: Mapping[str, str | Path | Sequence[str | Path]]) -> dict
         if key not in SOURCE_KINDS:
             raise ValueError(f"unknown source '{key}'; expected one of {sorted(SOURCE_KINDS)}")
         kind = SOURCE_KINDS[key]
-        if kind == "json":
+        if kind == "json_by_outcome":
+            files = [value] if isinstance(value, str | Path) else list(value)
+            records = [io.read_json(path) for path in files]
+            loaded[key] = {record["outcomes"][0]["outcome"]: record for record in records}
+        elif kind == "json":
             loaded[key] = io.read_json(value)
         elif kind == "parquet":
             loaded[key] = io.read_parquet(value)
@@ -271,6 +279,15 @@ BUILDERS: Mapping[str, Callable[[Mapping[str, Any], ProjectConfig, RenderSetting
         s["mediation"], p
     ),
     "mediation": lambda s, p, r: numbers.mediation_numbers(s["mediation"], r),
+    "did_att": lambda s, p, r: did_tables.att_table(s["did"], p, r),
+    "did_event_study": lambda s, p, r: did_tables.event_study_table(s["did"], p, r),
+    "did_mechanisms": lambda s, p, r: did_tables.mechanism_table(s["did"], p, r),
+    "did_bacon": lambda s, p, r: did_tables.bacon_table(s["did"], p, r),
+    "did_honest": lambda s, p, r: did_tables.honest_table(s["did"], p, r),
+    "did_event_study_plot": lambda s, p, r: did_figures.event_study_figure(s["did"], p),
+    "did_bacon_scatter": lambda s, p, r: did_figures.bacon_figure(s["did"], p),
+    "did_honest_sensitivity": lambda s, p, r: did_figures.honest_figure(s["did"], p),
+    "did_mechanism_event_studies": lambda s, p, r: did_figures.mechanism_figure(s["did"], p),
 }
 
 

@@ -95,6 +95,26 @@ def planned_exhibits(project: ProjectConfig) -> tuple[Exhibit, ...]:
             Exhibit("mediation_sensitivity", "figure", "mediation", ("mediation",)),
             Exhibit("mediation", "numbers", "mediation", ("mediation",)),
         ]
+    did = project.raw.get("did") or {}
+    if did.get("enabled") and did.get("outcomes"):
+        estimators = did.get("estimators") or ["twfe", "callaway_santanna"]
+        planned += [
+            Exhibit("did_att", "table", "did", ("did",)),
+            Exhibit("did_event_study", "table", "did", ("did",)),
+            Exhibit("did_event_study_plot", "figure", "did", ("did",)),
+        ]
+        if "callaway_santanna" in estimators:
+            planned += [
+                Exhibit("did_mechanisms", "table", "did", ("did",)),
+                Exhibit("did_mechanism_event_studies", "figure", "did", ("did",)),
+                Exhibit("did_honest", "table", "did", ("did",)),
+                Exhibit("did_honest_sensitivity", "figure", "did", ("did",)),
+            ]
+        if "twfe" in estimators:
+            planned += [
+                Exhibit("did_bacon", "table", "did", ("did",)),
+                Exhibit("did_bacon_scatter", "figure", "did", ("did",)),
+            ]
     return tuple(planned)
 
 
