@@ -27,13 +27,13 @@ def _within(values: np.ndarray, n_units: int, n_years: int) -> np.ndarray:
 
 
 def _ols_clustered(
-    y: np.ndarray, x: np.ndarray, clusters: np.ndarray
+    y: np.ndarray, x: np.ndarray, clusters: np.ndarray, n_absorbed: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """OLS on demeaned data with the cluster-robust (CR1) covariance.
 
     The small-sample factor is ``G / (G - 1) * (N - 1) / (N - K)`` with ``K`` the slope
-    coefficients (fixed effects nested in the clusters are not counted, as in fixest and
-    reghdfe).
+    coefficients plus ``n_absorbed``, the fixed effects not nested in the clusters (fixest's
+    default ``ssc(adj = TRUE, fixef.K = "nested", cluster.adj = TRUE)``).
     """
     xtx_inv = np.linalg.pinv(x.T @ x)
     beta = xtx_inv @ (x.T @ y)
@@ -41,7 +41,7 @@ def _ols_clustered(
     codes, _ = pd.factorize(clusters)
     scores = np.zeros((codes.max() + 1, x.shape[1]))
     np.add.at(scores, codes, x * resid[:, None])
-    n, k, g = len(y), x.shape[1], scores.shape[0]
+    n, k, g = len(y), x.shape[1] + n_absorbed, scores.shape[0]
     factor = g / (g - 1) * (n - 1) / (n - k)
     return beta, factor * xtx_inv @ (scores.T @ scores) @ xtx_inv
 
@@ -58,8 +58,9 @@ def fit_twfe(sample: StaggeredSample, spec: DidSpec, outcome: str, *, seed: int)
     n_years = frame[spec.time].nunique()
     y = _within(frame[[outcome]].to_numpy(float), n_units, n_years)[:, 0]
     clusters = frame[spec.cluster].to_numpy()
+    absorbed = _absorbed_not_nested(frame, spec, n_units, n_years)
     d = _within(frame[[TREATED]].to_numpy(float), n_units, n_years)
-    beta, vcov = _ols_clustered(y, d, clusters)
+    beta, vcov = _ols_clustered(y, d, clusters, absorbed)
     z = stats.norm.ppf(1.0 - spec.alpha / 2.0)
     se = float(np.sqrt(vcov[0, 0]))
     overall = _row("overall", "ATT", float(beta[0]), se, z)
@@ -69,7 +70,7 @@ def fit_twfe(sample: StaggeredSample, spec: DidSpec, outcome: str, *, seed: int)
     event_times = [e for e in range(low, high + 1) if e != reference]
     dummies = _event_dummies(frame, spec, event_times)
     x = _within(dummies, n_units, n_years)
-    b, v = _ols_clustered(y, x, clusters)
+    b, v = _ols_clustered(y, x, clusters, absorbed)
     ses = np.sqrt(np.diag(v))
     rng = np.random.default_rng(seed)
     crit = sup_t_critical_value(v, alpha=spec.alpha, draws=spec.sup_t_draws, rng=rng)
@@ -95,6 +96,16 @@ def fit_twfe(sample: StaggeredSample, spec: DidSpec, outcome: str, *, seed: int)
             "binned",
         ),
     )
+
+
+def _absorbed_not_nested(frame: pd.DataFrame, spec: DidSpec, n_units: int, n_years: int) -> int:
+    """Fixed effects (beyond one constant) not nested in the clusters of the standard errors."""
+    per_unit = frame.groupby(spec.entity)[spec.cluster].nunique()
+    units_nested = bool((per_unit == 1).all())
+    per_year = frame.groupby(spec.time)[spec.cluster].nunique()
+    years_nested = bool((per_year == 1).all())
+    # fixest counts a fixed effect nested in the clusters as one parameter.
+    return (1 if units_nested else n_units - 1) + (1 if years_nested else n_years - 1)
 
 
 def _event_dummies(frame: pd.DataFrame, spec: DidSpec, event_times: list[int]) -> np.ndarray:
