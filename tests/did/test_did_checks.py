@@ -46,7 +46,9 @@ def test_treatment_that_switches_off_is_an_error_naming_the_units():
 def test_switch_off_option_keeps_first_treatment():
     frame = _panel(PANEL)
     frame.loc[(frame["cluster_id"] == "A") & (frame["year"] == 2014), "demo_cluster"] = 0
-    sample = prepare_staggered_sample(frame, DidSpec(event_window=(-2, 2), switch_off="first_treatment"))
+    sample = prepare_staggered_sample(
+        frame, DidSpec(event_window=(-2, 2), switch_off="first_treatment")
+    )
     assert sample.summary["switched_off"] == ["A"]
     row = sample.frame[(sample.frame["cluster_id"] == "A") & (sample.frame["year"] == 2014)]
     assert row["treated_post"].item() == 1.0

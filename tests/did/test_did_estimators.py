@@ -23,8 +23,13 @@ ORACLES = json.loads(
     (Path(__file__).parents[1] / "reference" / "did_castle_oracles.json").read_text()
 )
 CASTLE_SPEC = DidSpec(
-    outcomes=("l_homicide",), treatment="post", entity="sid", cluster="sid",
-    event_window=(-5, 4), estimation_method="reg", n_bootstrap=0,
+    outcomes=("l_homicide",),
+    treatment="post",
+    entity="sid",
+    cluster="sid",
+    event_window=(-5, 4),
+    estimation_method="reg",
+    n_bootstrap=0,
 )
 
 
@@ -94,10 +99,10 @@ def test_static_twfe_is_biased_on_the_default_data(default_latent):
     effects = latent.set_index(["cluster_id", "year"])["designation_effect_SCA"]
     cells = sample.frame[sample.frame["treated_post"] == 1]
     cell_effect = effects.loc[list(zip(cells["cluster_id"], cells["year"], strict=True))]
-    by_cell = cell_effect.groupby([cells["first_treat"].to_numpy(), cells["year"].to_numpy()]).mean()
-    estimand = sum(
-        w["weight"] * by_cell.loc[(w["cohort"], w["year"])] for w in weights["weights"]
-    )
+    by_cell = cell_effect.groupby(
+        [cells["first_treat"].to_numpy(), cells["year"].to_numpy()]
+    ).mean()
+    estimand = sum(w["weight"] * by_cell.loc[(w["cohort"], w["year"])] for w in weights["weights"])
     att = truth["overall"]["SCA"]
     assert weights["n_negative"] > 0 and weights["sum_negative"] < 0
     assert att - estimand > 0.15, (estimand, att)
@@ -121,7 +126,9 @@ def test_pretrend_violation_is_detected_and_honest_sets_widen():
     latent, _ = simulate_latent_panel(pretrend_violation=0.25, case_study_cluster=0)
     latent["demo_cluster"] = latent["D"]
     spec = DidSpec(
-        n_bootstrap=0, estimators=("callaway_santanna",), event_window=(-5, 5),
+        n_bootstrap=0,
+        estimators=("callaway_santanna",),
+        event_window=(-5, 5),
         base_period="universal",
     )
     result = estimate_did(latent, spec).outcome("SCA")

@@ -33,7 +33,10 @@ def _one_panel(seed: int) -> list[dict]:
     latent, truth = simulate_latent_panel(seed=seed, **DESIGN)
     latent["demo_cluster"] = latent["D"]
     spec = DidSpec(
-        event_window=WINDOW, estimation_method="reg", n_bootstrap=199, seed=seed,
+        event_window=WINDOW,
+        estimation_method="reg",
+        n_bootstrap=199,
+        seed=seed,
         sup_t_draws=2000,
     )
     sample = prepare_staggered_sample(latent, spec)
@@ -45,7 +48,8 @@ def _one_panel(seed: int) -> list[dict]:
     for record in (cs, sa, bjs):
         post = [r for r in record.event_study if r["event_time"] >= 0]
         band = all(
-            r["band_lower"] is not None and r["band_lower"] <= by_e[r["event_time"]] <= r["band_upper"]
+            r["band_lower"] is not None
+            and r["band_lower"] <= by_e[r["event_time"]] <= r["band_upper"]
             for r in post
         )
         for r in record.event_study:
