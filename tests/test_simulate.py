@@ -477,7 +477,14 @@ def test_truth_json(truth):
     document = truth.to_json_dict()
     text = json.dumps(document, ensure_ascii=False)
     assert json.loads(text) == document
-    assert set(document) == {"generator", "parameters", "effects", "messiness", "latent_columns"}
+    assert set(document) == {
+        "generator",
+        "parameters",
+        "effects",
+        "messiness",
+        "case_study",
+        "latent_columns",
+    }
     assert "latent" not in document
     assert "missing_cells" not in document["messiness"]
     assert document["messiness"]["typos"] == truth.messiness["typos"]
@@ -564,9 +571,24 @@ def test_designation_selects_on_mu_so_pooled_ols_is_biased_upward(latent, truth)
     assert mu[ever == 1].mean() - mu[ever == 0].mean() > 0.5
     first_years = latent[latent["D"] == 1].reset_index().groupby(columns.ENTITY)[columns.TIME].min()
     assert first_years.between(2011, 2018).all() and first_years.nunique() == 8
-    fixed = _fe(latent["GOV"], latent[["D"]])
+    # the designation moves GOV by d_effect times its exposure and cohort profile h(g, e)
+    from govcluster.simulate import SimulationParameters, designation_exposure_profile
+
+    first = latent["designation_year"].to_numpy()
+    years = latent.index.get_level_values(columns.TIME).to_numpy()
+    profile = np.array(
+        [
+            designation_exposure_profile(np.array([g]), np.array([t]), SimulationParameters())[0, 0]
+            for g, t in zip(first, years, strict=True)
+        ]
+    )
+    exposure = pd.DataFrame({"D_profile": profile}, index=latent.index)
+    fixed_profile = _fe(latent["GOV"], exposure)
     truth_d = truth.effects["gov_equation"]["d_effect"]
-    assert _within_tolerance(fixed.params["D"], fixed.std_errors["D"], truth_d)
+    assert _within_tolerance(
+        fixed_profile.params["D_profile"], fixed_profile.std_errors["D_profile"], truth_d
+    )
+    fixed = _fe(latent["GOV"], latent[["D"]])
     pooled = sm.OLS(latent["GOV"], sm.add_constant(latent[["D"]])).fit()
     # selection bias gov_mu_loading * E[mu | D] gap / sd(GOV) is about 0.25; FE SE about 0.06
     assert pooled.params["D"] - fixed.params["D"] > 0.15
@@ -611,3 +633,56 @@ def test_csv_round_trip_keeps_every_cell(raw, tmp_path):
     assert list(back.columns) == list(raw.columns)
     expected = raw.astype(object).where(raw.notna(), "").astype(str)
     pd.testing.assert_frame_equal(back.astype(object), expected.astype(object), check_dtype=False)
+
+
+# --------------------------------------------------------------------------- designation truth
+
+
+def test_designation_att_is_zero_before_and_grows_with_exposure_and_cohort():
+    from govcluster.simulate import simulate_latent_panel
+
+    _, truth = simulate_latent_panel(n_clusters=120, seed=3)
+    table = pd.DataFrame(truth["att_gt"])
+    assert (table.loc[table["event_time"] < 0, "SCA"] == 0).all()
+    for _, cohort in table[table["event_time"] >= 0].groupby("cohort"):
+        assert cohort.sort_values("year")["GOV"].is_monotonic_increasing
+    at_zero = table[table["event_time"] == 0].sort_values("cohort")["GOV"].to_numpy()
+    assert at_zero[0] > at_zero[-1] > 0  # earlier cohorts: larger effects
+    overall = truth["overall"]["SCA"]
+    post = table[table["event_time"] >= 0]
+    weighted = (post["SCA"] * post["n_clusters"]).sum() / post["n_clusters"].sum()
+    assert overall == pytest.approx(weighted, rel=1e-12)
+
+
+def test_designation_effect_on_gov_follows_the_exposure_profile():
+    from govcluster.simulate import SimulationParameters, designation_exposure_profile
+
+    _, truth = simulate_cluster_panel(n_clusters=40, seed=5)
+    latent = truth.latent
+    params = SimulationParameters()
+    years = np.sort(latent["year"].unique())
+    first = latent.groupby("cluster_id")["designation_year"].first().to_numpy()
+    profile = designation_exposure_profile(first, years, params)
+    expected = params.gov_d_effect * profile / truth.effects["gov_equation"]["raw_sd"]
+    table = pd.DataFrame(truth.effects["designation"]["att_gt"])
+    for row in table.sample(10, random_state=0).to_dict("records"):
+        members = first == row["cohort"]
+        column = list(years).index(row["year"])
+        assert row["GOV"] == pytest.approx(expected[members, column].mean(), rel=1e-12)
+
+
+def test_case_study_cluster_gets_its_path_and_is_never_designated():
+    base = {"n_clusters": 40, "seed": 9}
+    _, truth = simulate_cluster_panel(**base)
+    _, flat = simulate_cluster_panel(**base, case_study_effect=[0.0])
+    case = truth.case_study
+    assert case["cluster_id"] == "C0001" and case["year"] == 2015
+    assert case["effect_on_SCA"]["2015"] == 0.5 and case["effect_on_SCA"]["2022"] == 2.0
+    difference = truth.latent["SCA"] - flat.latent["SCA"]
+    is_case = truth.latent["cluster_id"] == "C0001"
+    assert np.allclose(difference[~is_case], 0.0)
+    by_year = dict(zip(truth.latent.loc[is_case, "year"], difference[is_case], strict=True))
+    for year, value in by_year.items():
+        assert value == pytest.approx(case["effect_on_SCA"].get(str(year), 0.0), abs=1e-12)
+    assert (truth.latent.loc[is_case, "D"] == 0).all()
+    json.dumps(truth.to_json_dict()["case_study"])

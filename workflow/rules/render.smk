@@ -15,6 +15,7 @@ RENDER_SOURCES = {
     "mediation": out("results/estimates/mediation.json"),
     "bootstrap": out("results/estimates/mediation_bootstrap.parquet"),
     "case_study": out("results/estimates/casestudy/case_study.json"),
+    "did": [out(f"results/estimates/did/{outcome}.json") for outcome in DID_OUTCOMES],
 }
 
 

@@ -41,7 +41,8 @@ CATEGORIES: dict[str, str] = {
     "descriptives": "3. Descriptive statistics",
     "panel": "4. Panel models",
     "mediation": "5. Mediation",
-    "casestudy": "6. Case study",
+    "did": "6. Staggered designation (difference-in-differences)",
+    "casestudy": "7. Case study",
 }
 SUBCATEGORIES: Mapping[str, str] = {
     "table": "Tables",
@@ -59,6 +60,7 @@ SOURCE_KINDS: dict[str, str] = {
     "mediation": "mediation_record",
     "bootstrap": "parquet",
     "case_study": "json",
+    "did": "json_by_outcome",
 }
 
 #: ``build(sources, project, settings)``.

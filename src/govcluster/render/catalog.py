@@ -37,6 +37,8 @@ from govcluster.render import (
     casestudy_figures,
     casestudy_tables,
     descriptive_tables,
+    did_figures,
+    did_tables,
     figures,
     mediation_figures,
     mediation_tables,
@@ -146,6 +148,10 @@ def load_sources(paths: Mapping[str, str | Path | Sequence[str | Path]]) -> dict
             loaded[key] = io.read_parquet(value)
         elif kind == "json":
             loaded[key] = io.read_json(value)
+        elif kind == "json_by_outcome":
+            files = [value] if isinstance(value, str | Path) else list(value)
+            records = [io.read_json(path) for path in files]
+            loaded[key] = {record["outcomes"][0]["outcome"]: record for record in records}
         elif kind == "csv_indexed":
             loaded[key] = pd.read_csv(value, index_col=0, encoding="utf-8-sig")
         else:
@@ -413,6 +419,74 @@ for _entry in (
     ),
 ):
     register_exhibit(_entry)
+
+
+def _did_estimators(project: ProjectConfig) -> tuple[str, ...]:
+    did = project.raw.get("did") or {}
+    if not (did.get("enabled") and did.get("outcomes")):
+        return ()
+    return tuple(did.get("estimators") or ("twfe", "callaway_santanna"))
+
+
+def _did_enabled(project: ProjectConfig, jobs: Mapping[str, Any]) -> bool:
+    return bool(_did_estimators(project))
+
+
+def _did_with_callaway_santanna(project: ProjectConfig, jobs: Mapping[str, Any]) -> bool:
+    return "callaway_santanna" in _did_estimators(project)
+
+
+def _did_with_twfe(project: ProjectConfig, jobs: Mapping[str, Any]) -> bool:
+    return "twfe" in _did_estimators(project)
+
+
+for _name, _kind, _build, _when in (
+    ("did_att", "table", lambda s, p, r: did_tables.att_table(s["did"], p, r), _did_enabled),
+    (
+        "did_event_study",
+        "table",
+        lambda s, p, r: did_tables.event_study_table(s["did"], p, r),
+        _did_enabled,
+    ),
+    (
+        "did_event_study_plot",
+        "figure",
+        lambda s, p, r: did_figures.event_study_figure(s["did"], p),
+        _did_enabled,
+    ),
+    (
+        "did_mechanisms",
+        "table",
+        lambda s, p, r: did_tables.mechanism_table(s["did"], p, r),
+        _did_with_callaway_santanna,
+    ),
+    (
+        "did_mechanism_event_studies",
+        "figure",
+        lambda s, p, r: did_figures.mechanism_figure(s["did"], p),
+        _did_with_callaway_santanna,
+    ),
+    (
+        "did_honest",
+        "table",
+        lambda s, p, r: did_tables.honest_table(s["did"], p, r),
+        _did_with_callaway_santanna,
+    ),
+    (
+        "did_honest_sensitivity",
+        "figure",
+        lambda s, p, r: did_figures.honest_figure(s["did"], p),
+        _did_with_callaway_santanna,
+    ),
+    ("did_bacon", "table", lambda s, p, r: did_tables.bacon_table(s["did"], p, r), _did_with_twfe),
+    (
+        "did_bacon_scatter",
+        "figure",
+        lambda s, p, r: did_figures.bacon_figure(s["did"], p),
+        _did_with_twfe,
+    ),
+):
+    register_exhibit(ExhibitEntry(_name, _kind, "did", _build, ("did",), when=_when))
 
 
 def _case_study_enabled(project: ProjectConfig, jobs: Mapping[str, Any]) -> bool:

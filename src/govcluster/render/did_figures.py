@@ -1,0 +1,203 @@
+"""Figures of the staggered-adoption (``did``) stage, drawn from its stored records.
+
+- :func:`event_study_figure`: every estimator's event study overlaid (offset markers,
+  pointwise intervals as bars, uniform bands as shaded areas, reference period marked, pre-
+  and post-periods shaded);
+- :func:`bacon_figure`: each 2x2 estimate against its weight by comparison type, with the
+  TWFE coefficient as a line;
+- :func:`honest_figure`: the robust confidence set against ``M``, breakdown value marked;
+- :func:`mechanism_figure`: small multiples of the Callaway-Sant'Anna event study of every
+  outcome.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from govcluster.config import ProjectConfig
+from govcluster.render.did_tables import BACON_TYPES, ESTIMATOR_LABELS, _estimators, _records
+from govcluster.render.style import figure_style
+
+#: Okabe-Ito colours, one per estimator.
+COLOURS = {
+    "twfe": "#999999",
+    "callaway_santanna": "#0072B2",
+    "sun_abraham": "#D55E00",
+    "imputation": "#009E73",
+}
+BACON_MARKERS = {
+    "treated vs never treated": ("o", "#0072B2"),
+    "earlier vs later treated": ("s", "#009E73"),
+    "later vs earlier treated (forbidden)": ("^", "#D55E00"),
+}
+AXIS = {
+    "event_time": {"en": "Years since designation", "zh": "认定后年数"},
+    "effect": {"en": "Effect on {outcome}", "zh": "对{outcome}的效应"},
+    "weight": {"en": "Weight", "zh": "权重"},
+    "estimate": {"en": "2x2 estimate", "zh": "2x2估计"},
+    "M": {"en": "M (relative magnitude)", "zh": "M（相对幅度）"},
+    "robust_ci": {"en": "Robust 95% confidence set", "zh": "稳健95%置信集"},
+    "breakdown": {"en": "breakdown M = {m}", "zh": "临界M = {m}"},
+    "reference": {"en": "reference period", "zh": "参照期"},
+}
+
+
+def _a(key: str, language: str) -> str:
+    return AXIS[key][language]
+
+
+def _draw_event_study(ax, rows, colour, offset, label, *, band=True) -> None:
+    times = np.array([r["event_time"] for r in rows], dtype=float) + offset
+    estimate = np.array([r["estimate"] for r in rows], dtype=float)
+    low = np.array([np.nan if r["ci_lower"] is None else r["ci_lower"] for r in rows], dtype=float)
+    high = np.array([np.nan if r["ci_upper"] is None else r["ci_upper"] for r in rows], dtype=float)
+    ax.vlines(times, low, high, color=colour, linewidth=1.2)
+    ax.plot(
+        times, estimate, marker="o", markersize=3.5, linestyle="none", color=colour, label=label
+    )
+    if band:
+        b_low = [r.get("band_lower") for r in rows]
+        b_high = [r.get("band_upper") for r in rows]
+        if any(v is not None for v in b_low):
+            b_low = np.array([np.nan if v is None else v for v in b_low], dtype=float)
+            b_high = np.array([np.nan if v is None else v for v in b_high], dtype=float)
+            ax.fill_between(times, b_low, b_high, color=colour, alpha=0.12, linewidth=0)
+
+
+def _shade(ax, reference: int, first: int, last: int, language: str) -> None:
+    ax.axvspan(first - 0.5, reference + 0.5, color="0.93", zorder=0)
+    ax.axvspan(reference + 0.5, last + 0.5, color="0.98", zorder=0)
+    ax.axhline(0.0, color="0.35", linewidth=0.8, linestyle=":")
+    ax.axvline(reference, color="0.5", linewidth=0.8, linestyle="--")
+    ax.annotate(
+        _a("reference", language),
+        (reference, 0),
+        xytext=(2, 4),
+        textcoords="offset points",
+        fontsize=7,
+        color="0.4",
+    )
+
+
+def event_study_figure(records: Mapping[str, Any], project: ProjectConfig) -> Figure:
+    """All estimators' event studies of the first outcome, overlaid."""
+    language = project.language
+    outcome = _records(records)[0]
+    fitted = _estimators(outcome)
+    offsets = np.linspace(-0.24, 0.24, len(fitted))
+    times = [r["event_time"] for e in fitted.values() for r in e["event_study"]]
+    reference = next(iter(fitted.values()))["reference_period"]
+    with figure_style(language):
+        figure = Figure(figsize=(7.0, 4.0), layout="constrained")
+        ax = figure.subplots()
+        _shade(ax, reference, min(times), max(times), language)
+        for offset, (name, result) in zip(offsets, fitted.items(), strict=True):
+            _draw_event_study(
+                ax,
+                result["event_study"],
+                COLOURS.get(name, "black"),
+                offset,
+                ESTIMATOR_LABELS.get(name, {}).get(language, name),
+            )
+        ax.set_xlabel(_a("event_time", language))
+        ax.set_ylabel(_a("effect", language).format(outcome=project.label(outcome["outcome"])))
+        ax.legend(loc="upper left", fontsize=8, frameon=False)
+    return figure
+
+
+def bacon_figure(records: Mapping[str, Any], project: ProjectConfig) -> Figure:
+    """Each 2x2 comparison's estimate against its weight, by type; TWFE as a line."""
+    language = project.language
+    outcome = _records(records)[0]
+    bacon = outcome["bacon"]
+    with figure_style(language):
+        figure = Figure(figsize=(6.4, 4.0), layout="constrained")
+        ax = figure.subplots()
+        for kind, (marker, colour) in BACON_MARKERS.items():
+            rows = [r for r in bacon["comparisons"] if r["type"] == kind]
+            if rows:
+                ax.scatter(
+                    [r["weight"] for r in rows],
+                    [r["estimate"] for r in rows],
+                    marker=marker,
+                    color=colour,
+                    s=22,
+                    label=BACON_TYPES[kind][language],
+                )
+        ax.axhline(bacon["twfe_estimate"], color="black", linewidth=1.0, label="TWFE")
+        ax.axhline(0.0, color="0.35", linewidth=0.8, linestyle=":")
+        ax.set_xlabel(_a("weight", language))
+        ax.set_ylabel(_a("estimate", language))
+        ax.legend(fontsize=8, frameon=False)
+    return figure
+
+
+def honest_figure(records: Mapping[str, Any], project: ProjectConfig) -> Figure:
+    """The robust confidence set of the first outcome against ``M``, breakdown marked."""
+    language = project.language
+    outcome = next(o for o in _records(records) if o.get("honest"))
+    honest = outcome["honest"][0]
+    rows = honest["rows"]
+    m = np.array([r["M"] for r in rows])
+    with figure_style(language):
+        figure = Figure(figsize=(6.0, 3.8), layout="constrained")
+        ax = figure.subplots()
+        ax.vlines(
+            m,
+            [r["ci_lower"] for r in rows],
+            [r["ci_upper"] for r in rows],
+            color="#0072B2",
+            linewidth=2.0,
+            label=_a("robust_ci", language),
+        )
+        ax.plot(
+            m,
+            [(r["ci_lower"] + r["ci_upper"]) / 2 for r in rows],
+            "o",
+            color="#0072B2",
+            markersize=3,
+        )
+        ax.axhline(0.0, color="0.35", linewidth=0.8, linestyle=":")
+        breakdown = honest.get("breakdown_M")
+        if breakdown is not None:
+            ax.axvline(
+                breakdown,
+                color="#D55E00",
+                linestyle="--",
+                linewidth=1.0,
+                label=_a("breakdown", language).format(m=f"{breakdown:.2f}"),
+            )
+        ax.set_xlabel(_a("M", language))
+        ax.set_ylabel(_a("effect", language).format(outcome=project.label(outcome["outcome"])))
+        ax.legend(fontsize=8, frameon=False)
+    return figure
+
+
+def mechanism_figure(records: Mapping[str, Any], project: ProjectConfig) -> Figure:
+    """Small multiples: the Callaway-Sant'Anna event study of every outcome."""
+    language = project.language
+    outcomes = _records(records)
+    n = len(outcomes)
+    ncols = min(4, n)
+    nrows = math.ceil(n / ncols)
+    with figure_style(language):
+        figure = Figure(figsize=(2.4 * ncols + 0.6, 2.2 * nrows + 0.4), layout="constrained")
+        axes = np.atleast_1d(figure.subplots(nrows, ncols, sharex=True, squeeze=False)).ravel()
+        for ax, outcome in zip(axes, outcomes, strict=False):
+            result = _estimators(outcome).get("callaway_santanna")
+            if result is None:
+                ax.set_visible(False)
+                continue
+            times = [r["event_time"] for r in result["event_study"]]
+            _shade(ax, result["reference_period"], min(times), max(times), language)
+            _draw_event_study(ax, result["event_study"], COLOURS["callaway_santanna"], 0.0, None)
+            ax.set_title(project.label(outcome["outcome"]), fontsize=9)
+        for ax in axes[n:]:
+            ax.set_visible(False)
+        figure.supxlabel(_a("event_time", language), fontsize=9)
+    return figure

@@ -1,0 +1,309 @@
+"""Tables of the staggered-adoption (``did``) stage, from its stored records.
+
+- :func:`att_table`: the overall ATT of every estimator with its pre-trend test, one column
+  per estimator, one panel per outcome;
+- :func:`event_study_table`: event-time estimates of every estimator for the first outcome;
+- :func:`mechanism_table`: the Callaway-Sant'Anna event study of every outcome side by side
+  (the mechanism event studies);
+- :func:`bacon_table`: the Goodman-Bacon decomposition by comparison type;
+- :func:`honest_table`: HonestDiD robust confidence sets over the grid of ``M``.
+
+Records are the dicts of :class:`govcluster.did.results.DidResults` (``did`` source: outcome
+-> record).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from govcluster.config import ProjectConfig
+from govcluster.render.formatting import format_number
+from govcluster.render.settings import RenderSettings
+from govcluster.render.tables import Panel, Row, Table, make_header
+
+ESTIMATOR_LABELS = {
+    "twfe": {"en": "TWFE", "zh": "双向固定效应"},
+    "callaway_santanna": {"en": "Callaway-Sant'Anna", "zh": "Callaway-Sant'Anna"},
+    "sun_abraham": {"en": "Sun-Abraham", "zh": "Sun-Abraham"},
+    "imputation": {"en": "BJS imputation", "zh": "BJS插补"},
+}
+TEXT = {
+    "att_title": {
+        "en": "Effect of designation: ATT by estimator",
+        "zh": "认定的效应：各估计量的平均处理效应",
+    },
+    "overall": {"en": "ATT", "zh": "平均处理效应"},
+    "pretrend": {"en": "Pre-trend test p-value", "zh": "事前趋势检验p值"},
+    "n_obs": {"en": "Observations", "zh": "观测值"},
+    "event_title": {"en": "Event study of the designation", "zh": "认定的事件研究"},
+    "event_time": {"en": "Event time", "zh": "事件时间"},
+    "mechanism_title": {
+        "en": "Mechanism event studies (Callaway-Sant'Anna)",
+        "zh": "机制的事件研究（Callaway-Sant'Anna）",
+    },
+    "bacon_title": {
+        "en": "Goodman-Bacon decomposition of the TWFE estimate",
+        "zh": "双向固定效应估计的Goodman-Bacon分解",
+    },
+    "type": {"en": "Comparison", "zh": "比较类型"},
+    "weight": {"en": "Weight", "zh": "权重"},
+    "estimate": {"en": "Average 2x2 estimate", "zh": "2x2估计均值"},
+    "n_comparisons": {"en": "Comparisons", "zh": "比较数"},
+    "honest_title": {
+        "en": "HonestDiD: robust confidence sets (relative magnitudes)",
+        "zh": "HonestDiD：稳健置信集（相对幅度限制）",
+    },
+    "ci": {"en": "Robust 95% CI", "zh": "稳健95%置信区间"},
+    "breakdown": {"en": "Breakdown M", "zh": "临界M值"},
+    "notes_att": {
+        "en": "Standard errors in parentheses, clustered by unit. TWFE is the static two-way "
+        "fixed-effects coefficient; the others are heterogeneity-robust. Pre-trend test: joint "
+        "Wald test of the pre-period event-study coefficients (BJS: its test 1, F).",
+        "zh": "括号内为按单位聚类的标准误。双向固定效应为静态系数，其余为对异质性稳健的估计量。"
+        "事前趋势检验：事前事件研究系数的联合Wald检验（BJS为其检验1，F检验）。",
+    },
+    "notes_event": {
+        "en": "Estimate (standard error) and, in brackets, the uniform (simultaneous) band "
+        "where computed. The reference period has estimate 0.",
+        "zh": "估计值（标准误），方括号内为一致（联合）置信带。参照期估计值为0。",
+    },
+    "notes_honest": {
+        "en": "Target: average of the post-period effects. M bounds post-period violations of "
+        "parallel trends relative to the largest pre-period one (Rambachan and Roth 2023).",
+        "zh": "目标：事后效应的平均值。M为事后平行趋势偏离相对于最大事前偏离的倍数上限"
+        "（Rambachan和Roth 2023）。",
+    },
+    "notes_bacon": {
+        "en": "Weights sum to one; the weighted sum of the 2x2 estimates equals the TWFE "
+        "coefficient. Later vs earlier treated comparisons use already-treated units as "
+        "controls.",
+        "zh": "权重之和为1；2x2估计的加权和等于双向固定效应系数。"
+        "后处理对先处理的比较以已处理单位为对照。",
+    },
+}
+BACON_TYPES = {
+    "treated vs never treated": {"en": "Treated vs never treated", "zh": "处理组对从未处理组"},
+    "earlier vs later treated": {"en": "Earlier vs later treated", "zh": "先处理对后处理"},
+    "later vs earlier treated (forbidden)": {
+        "en": "Later vs earlier treated (forbidden)",
+        "zh": "后处理对先处理（禁止比较）",
+    },
+}
+
+
+def _t(key: str, language: str) -> str:
+    return TEXT[key][language]
+
+
+def _estimator(name: str, language: str) -> str:
+    return ESTIMATOR_LABELS.get(name, {}).get(language, name)
+
+
+def _records(records: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One outcome record each, in the order given."""
+    return [record["outcomes"][0] for record in records.values()]
+
+
+def _estimators(outcome: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    return {e["estimator"]: e for e in outcome["estimators"]}
+
+
+def _overall(estimator: Mapping[str, Any]) -> dict[str, Any]:
+    return next(r for r in estimator["aggregations"] if r["level"] == "overall")
+
+
+def att_table(
+    records: Mapping[str, Any], project: ProjectConfig, settings: RenderSettings
+) -> Table:
+    """Overall ATT by estimator (columns) and outcome (panels), with pre-trend p-values."""
+    language, digits = project.language, settings.digits
+    outcomes = _records(records)
+    names = list(_estimators(outcomes[0]))
+    panels, numbers = [], []
+    for outcome in outcomes:
+        fitted = _estimators(outcome)
+        estimate, se, pvalue = [], [], []
+        for name in names:
+            result = fitted.get(name)
+            row = _overall(result) if result else {}
+            estimate.append(format_number(row.get("estimate"), digits))
+            se.append(f"({format_number(row.get('se'), digits)})" if row else "")
+            p = (result or {}).get("pretrend", {}).get("p_value")
+            pvalue.append(format_number(p, digits))
+            numbers.append(
+                {
+                    "outcome": outcome["outcome"],
+                    "estimator": name,
+                    "estimate": row.get("estimate"),
+                    "se": row.get("se"),
+                    "ci_lower": row.get("ci_lower"),
+                    "ci_upper": row.get("ci_upper"),
+                    "pretrend_p_value": p,
+                }
+            )
+        label = project.label(outcome["outcome"])
+        panels.append(
+            Panel(
+                label,
+                (
+                    Row(_t("overall", language), tuple(estimate)),
+                    Row("", tuple(se)),
+                    Row(_t("pretrend", language), tuple(pvalue)),
+                ),
+            )
+        )
+    header = make_header([_estimator(n, language) for n in names])
+    return Table(
+        title=_t("att_title", language),
+        columns=header,
+        panels=tuple(panels),
+        notes=(_t("notes_att", language),),
+        label="did_att",
+        numbers=pd.DataFrame(numbers),
+    )
+
+
+def _cell(row: Mapping[str, Any] | None, digits: int) -> str:
+    if row is None:
+        return ""
+    text = format_number(row.get("estimate"), digits)
+    if row.get("se") is not None:
+        text += f" ({format_number(row.get('se'), digits)})"
+    if row.get("band_lower") is not None and row.get("band_upper") is not None:
+        low, high = (
+            format_number(row["band_lower"], digits),
+            format_number(row["band_upper"], digits),
+        )
+        text += f" [{low}, {high}]"
+    return text
+
+
+def event_study_table(
+    records: Mapping[str, Any], project: ProjectConfig, settings: RenderSettings
+) -> Table:
+    """Event-time estimates of every estimator for the first outcome."""
+    language, digits = project.language, settings.digits
+    outcome = _records(records)[0]
+    fitted = _estimators(outcome)
+    times = sorted({r["event_time"] for e in fitted.values() for r in e["event_study"]})
+    rows, numbers = [], []
+    for e in times:
+        cells = []
+        for name, result in fitted.items():
+            row = next((r for r in result["event_study"] if r["event_time"] == e), None)
+            cells.append(_cell(row, digits))
+            if row is not None:
+                numbers.append({"estimator": name, **row})
+        rows.append(Row(str(e), tuple(cells)))
+    return Table(
+        title=f"{_t('event_title', language)}: {project.label(outcome['outcome'])}",
+        columns=make_header([_estimator(n, language) for n in fitted]),
+        panels=(Panel("", tuple(rows)),),
+        notes=(_t("notes_event", language),),
+        label="did_event_study",
+        stub_header=_t("event_time", language),
+        numbers=pd.DataFrame(numbers),
+    )
+
+
+def mechanism_table(
+    records: Mapping[str, Any], project: ProjectConfig, settings: RenderSettings
+) -> Table:
+    """The Callaway-Sant'Anna event study of every outcome, one column per outcome."""
+    language, digits = project.language, settings.digits
+    outcomes = _records(records)
+    studies = {
+        o["outcome"]: _estimators(o).get("callaway_santanna", {}).get("event_study", [])
+        for o in outcomes
+    }
+    times = sorted({r["event_time"] for rows in studies.values() for r in rows})
+    rows, numbers = [], []
+    for e in times:
+        cells = []
+        for name, study in studies.items():
+            row = next((r for r in study if r["event_time"] == e), None)
+            cells.append(_cell({**row, "band_lower": None} if row else None, digits))
+            if row is not None:
+                numbers.append({"outcome": name, **row})
+        rows.append(Row(str(e), tuple(cells)))
+    return Table(
+        title=_t("mechanism_title", language),
+        columns=make_header([project.label(name) for name in studies]),
+        panels=(Panel("", tuple(rows)),),
+        notes=(_t("notes_event", language),),
+        label="did_mechanisms",
+        stub_header=_t("event_time", language),
+        numbers=pd.DataFrame(numbers),
+    )
+
+
+def bacon_table(
+    records: Mapping[str, Any], project: ProjectConfig, settings: RenderSettings
+) -> Table:
+    """The Goodman-Bacon decomposition of the first outcome's TWFE estimate, by type."""
+    language, digits = project.language, settings.digits
+    outcome = _records(records)[0]
+    bacon = outcome["bacon"]
+    rows, numbers = [], []
+    for part in bacon["by_type"]:
+        label = BACON_TYPES.get(part["type"], {}).get(language, part["type"])
+        rows.append(
+            Row(
+                label,
+                (
+                    str(part["n_comparisons"]),
+                    format_number(part["weight"], digits),
+                    format_number(part["estimate"], digits),
+                ),
+            )
+        )
+        numbers.append(part)
+    rows.append(Row("TWFE", ("", "1", format_number(bacon["twfe_estimate"], digits))))
+    return Table(
+        title=f"{_t('bacon_title', language)}: {project.label(outcome['outcome'])}",
+        columns=make_header(
+            [_t("n_comparisons", language), _t("weight", language), _t("estimate", language)]
+        ),
+        panels=(Panel("", tuple(rows)),),
+        notes=(_t("notes_bacon", language),),
+        label="did_bacon",
+        stub_header=_t("type", language),
+        numbers=pd.DataFrame(numbers),
+    )
+
+
+def honest_table(
+    records: Mapping[str, Any], project: ProjectConfig, settings: RenderSettings
+) -> Table:
+    """Robust confidence sets over the grid of ``M``, one column per outcome."""
+    language, digits = project.language, settings.digits
+    outcomes = [o for o in _records(records) if o.get("honest")]
+    grid = [r["M"] for r in outcomes[0]["honest"][0]["rows"]]
+    rows, numbers = [], []
+    for m in grid:
+        cells = []
+        for outcome in outcomes:
+            honest = outcome["honest"][0]
+            row = next(r for r in honest["rows"] if r["M"] == m)
+            low, high = (
+                format_number(row["ci_lower"], digits),
+                format_number(row["ci_upper"], digits),
+            )
+            cells.append(f"[{low}, {high}]")
+            numbers.append({"outcome": outcome["outcome"], **row})
+        rows.append(Row(f"M = {m:g}", tuple(cells)))
+    breakdown = [format_number(o["honest"][0]["breakdown_M"], digits) for o in outcomes]
+    return Table(
+        title=_t("honest_title", language),
+        columns=make_header([project.label(o["outcome"]) for o in outcomes]),
+        panels=(
+            Panel(_t("ci", language), tuple(rows)),
+            Panel("", (Row(_t("breakdown", language), tuple(breakdown)),)),
+        ),
+        notes=(_t("notes_honest", language),),
+        label="did_honest",
+        numbers=pd.DataFrame(numbers),
+    )

@@ -1,0 +1,14 @@
+"""Rule did: every staggered-adoption estimator on one outcome, saved as JSON."""
+
+from govcluster import io
+from govcluster.did import run_configured_did
+from govcluster.runner import run_rule
+
+
+def main(smk):
+    section = {**smk.params.did, "outcomes": [smk.wildcards.outcome]}
+    result = run_configured_did(io.read_parquet(smk.input.analysis), section, seed=smk.params.seed)
+    io.write_json(result.to_dict(), smk.output.estimate)
+
+
+run_rule(snakemake, main)  # noqa: F821
