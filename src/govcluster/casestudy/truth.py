@@ -65,7 +65,13 @@ def compare_case_study_truth(
             f"The case study starts in {result.intervention_year} but the simulated "
             f"intervention is in {truth_case_study['year']}; set case_study.intervention_year."
         )
-    effects = {int(y): float(v) for y, v in truth_case_study["effect_on_SCA"].items()}
+    # The pipeline's SCA is a standardised index: compare on that scale where the truth has it.
+    scale_key = (
+        "effect_on_SCA_standardised"
+        if "effect_on_SCA_standardised" in truth_case_study
+        else "effect_on_SCA"
+    )
+    effects = {int(y): float(v) for y, v in truth_case_study[scale_key].items()}
     missing = [y for y in result.post_years if y not in effects]
     if missing:
         raise EstimationError(
