@@ -2,9 +2,6 @@
 
 import copy
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -16,23 +13,6 @@ from govcluster.provenance import file_sha256
 pytestmark = pytest.mark.pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
-SNAKEMAKE = [sys.executable, "-m", "snakemake"]
-
-
-def _snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [
-        *SNAKEMAKE,
-        "--snakefile",
-        str(ROOT / "Snakefile"),
-        "--directory",
-        str(workdir),
-        "--configfile",
-        str(workdir / "config.yaml"),
-        "--replace-workflow-config",
-        *args,
-    ]
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=workdir)
 
 
 def _write_config(workdir: Path, config: dict) -> None:
@@ -41,14 +21,14 @@ def _write_config(workdir: Path, config: dict) -> None:
 
 
 @pytest.fixture(scope="module")
-def small_run(tmp_path_factory, default_config_dict):
-    """The whole pipeline on 40 simulated clusters over 2008-2019."""
+def small_run(tmp_path_factory, default_config_dict, snakemake):
+    """Run the whole pipeline on 40 simulated clusters over 2008-2019."""
     workdir = tmp_path_factory.mktemp("pipeline")
     config = copy.deepcopy(default_config_dict)
     config["simulate"].update(n_clusters=40, first_year=2008, last_year=2019)
     config["mediation"]["n_boot"] = 200
     _write_config(workdir, config)
-    result = _snakemake(workdir, "--cores", "2")
+    result = snakemake(workdir, "--cores", "2")
     assert result.returncode == 0, result.stderr[-4000:]
     return workdir, config
 
@@ -108,22 +88,24 @@ def test_analysis_panel_has_the_indices(small_run):
     assert not analysis.duplicated(["cluster_id", "year"]).any()
 
 
-def test_second_run_does_nothing(small_run):
+def test_second_run_does_nothing(small_run, snakemake):
     workdir, _ = small_run
-    result = _snakemake(workdir, "--cores", "1", "--dry-run")
+    result = snakemake(workdir, "--cores", "1", "--dry-run")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Nothing to be done" in result.stdout + result.stderr
 
 
-def test_snakemake_lint_is_clean(tmp_path, default_config_dict):
+def test_snakemake_lint_is_clean(tmp_path, default_config_dict, snakemake):
     _write_config(tmp_path, default_config_dict)
-    result = _snakemake(tmp_path, "--lint")
+    result = snakemake(tmp_path, "--lint")
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
     assert "Lints for" not in output, output[-4000:]
 
 
-def test_bad_gbk_file_stops_before_estimation_with_a_clear_error(tmp_path, default_config_dict):
+def test_bad_gbk_file_stops_before_estimation_with_a_clear_error(
+    tmp_path, default_config_dict, snakemake
+):
     """A user's GBK-encoded file with a duplicated key: a clear message, no partial outputs."""
     frame = pd.DataFrame(
         {
@@ -149,7 +131,7 @@ def test_bad_gbk_file_stops_before_estimation_with_a_clear_error(tmp_path, defau
         "roles": {"treatment": "GOV", "mediators": [], "outcome": "GOV"},
     }
     _write_config(tmp_path, config)
-    result = _snakemake(tmp_path, "--cores", "1")
+    result = snakemake(tmp_path, "--cores", "1")
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "user_panel.csv" in output
