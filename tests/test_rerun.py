@@ -194,10 +194,14 @@ def _dvc_changed_params(project: Path) -> set[str]:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     status = json.loads(done.stdout or "{}")
+    # e.g. {"prepare": [{"changed deps": {"config/config.yaml": {"clean": "modified"}}}]}
     return {
         stage
         for stage, changes in status.items()
-        if any(isinstance(c, dict) and "changed params" in c for c in changes)
+        for change in changes
+        if isinstance(change, dict)
+        for kind in ("changed params", "changed deps")
+        if "config/config.yaml" in change.get(kind, {})
     }
 
 
