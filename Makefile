@@ -1,6 +1,7 @@
 # govcluster: the two commands of the README, and a few more.
 #   make run     create the environment if missing, then run the whole pipeline
-#   make test    create the environment if missing, then run the test suite
+#   make test    create the environment if missing, then run the whole test suite (as CI does)
+#   make test-fast  unit tests only: no Snakemake, no Monte Carlo, no replication (< 2 minutes)
 #
 # VENV=/path/to/env points every target at an existing environment (nothing is installed
 # into it; it must already have govcluster and its dependencies, e.g. from environment.yml).
@@ -20,7 +21,7 @@ STAMP := $(VENV)/.govcluster-installed
 TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 
-.PHONY: run init test lint dag case repro report clean-results env help
+.PHONY: run init test test-fast lint dag case repro report clean-results env help
 
 # make run CONFIG=config/<name>.yaml runs a standalone configuration (such as one written by
 # make init): it replaces config/config.yaml instead of being merged into it.
@@ -35,7 +36,8 @@ help:
 	@echo "make run     run the whole pipeline on the configured data (default: simulated panel)"
 	@echo "make init DATA=data/raw/file.csv   propose config/file.yaml for your own data"
 	@echo "make run CONFIG=config/file.yaml   run the pipeline with that configuration"
-	@echo "make test    run the test suite"
+	@echo "make test    run the whole test suite (as CI does)"
+	@echo "make test-fast  unit tests only (no Snakemake, Monte Carlo or replication)"
 	@echo "make lint    snakemake --lint, snakefmt --check and ruff"
 	@echo "make dag     draw the rule graph to results/dag.txt"
 	@echo "make case CASE=jtrain   run a replication case of config/cases/"
@@ -54,10 +56,18 @@ init: env
 test: env
 	$(BIN)/pytest -n 2 --dist loadfile
 
+# Markers (pyproject.toml): pipeline = runs Snakemake or DVC, slow = Monte Carlo or long runs,
+# replication = published numbers on real data.
+FAST_MARKERS := not pipeline and not slow and not replication
+
+test-fast: env
+	$(BIN)/pytest -n 2 --dist loadfile -m "$(FAST_MARKERS)"
+
 lint: env
 	$(BIN)/snakemake --lint
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/ruff check src tests workflow benchmarks
+	$(BIN)/ruff format --check src tests workflow benchmarks
 
 dag: env
 	mkdir -p results && $(BIN)/snakemake --rulegraph > results/dag.txt
@@ -88,9 +98,10 @@ case: env
 	@test -n "$(CASE)" || { echo "usage: make case CASE=<name of config/cases/NAME.yaml>"; exit 1; }
 	$(BIN)/python -m govcluster.run_guard $(BIN)/snakemake --cores $(CORES) --configfile config/cases/$(CASE).yaml --replace-workflow-config
 
-# Reproduce with DVC (dvc.yaml drives the Snakemake DAG); dvc and snakemake from the environment
+# Reproduce with DVC (dvc.yaml drives the Snakemake DAG); its stages run Snakemake with the
+# interpreter of this environment (workflow/run_snakemake.sh)
 repro: env
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dvc repro
+	GOVCLUSTER_PYTHON="$(abspath $(BIN))/python" $(BIN)/dvc repro
 
 # Snakemake's report: every table and figure with its caption, grouped by stage
 report: run

@@ -1,11 +1,88 @@
-"""Shared fixtures."""
+"""Shared fixtures and helpers.
 
+Helpers reach the test modules as fixtures (``snakemake``, ``copy_project``, ``half_unit``,
+``assert_printed``):
+``tests/render`` has a conftest of its own, so a plain ``from conftest import ...`` would be
+ambiguous.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_snakemake(
+    workdir: Path, *args: str, configfile: Path | None = None
+) -> subprocess.CompletedProcess:
+    """Run the project's Snakefile in ``workdir`` and return the finished process.
+
+    Parameters
+    ----------
+    workdir : Path
+        Working directory of the run (outputs, logs and ``.snakemake`` go there).
+    *args : str
+        Further command-line arguments (``--cores 2``, ``--dry-run``, targets, ...).
+    configfile : Path, optional
+        The configuration; it replaces ``config/config.yaml`` entirely
+        (default: ``workdir/config.yaml``).
+
+    Returns
+    -------
+    subprocess.CompletedProcess
+        With ``stdout`` and ``stderr`` as text; the caller checks ``returncode``.
+    """
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(ROOT / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(configfile or workdir / "config.yaml"),
+        "--replace-workflow-config",
+        *args,
+    ]
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=workdir)
+
+
+def copy_project_files(destination: Path) -> None:
+    """Copy the project's files (tracked and new, not ignored) into ``destination``."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    for relative in listed:
+        source = ROOT / relative
+        if source.is_file():
+            target = destination / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+
+
+def printed_half_unit(printed: str) -> float:
+    """Half a unit of the last printed digit of ``printed`` (e.g. '.151' -> 0.0005)."""
+    decimals = len(printed.split(".")[1]) if "." in printed else 0
+    return 0.5 * 10.0 ** (-decimals)
+
+
+def assert_equals_printed(value: float, printed: str) -> None:
+    """``value`` equals the published ``printed`` number at its printed precision."""
+    np.testing.assert_allclose(value, float(printed), rtol=0, atol=printed_half_unit(printed))
 
 
 @pytest.fixture(scope="session")
@@ -15,6 +92,30 @@ def project_root() -> Path:
 
 @pytest.fixture(scope="session")
 def default_config_dict() -> dict:
-    """The shipped config/config.yaml as a dict (a fresh copy per test is up to the caller)."""
+    """Return the shipped config/config.yaml as a dict (copying it is up to the caller)."""
     with open(ROOT / "config" / "config.yaml", encoding="utf-8") as handle:
         return yaml.safe_load(handle)
+
+
+@pytest.fixture(scope="session")
+def snakemake() -> Callable[..., subprocess.CompletedProcess]:
+    """:func:`run_snakemake`: the project's Snakefile in a working directory."""
+    return run_snakemake
+
+
+@pytest.fixture(scope="session")
+def copy_project() -> Callable[[Path], None]:
+    """:func:`copy_project_files`: the project's files into a directory."""
+    return copy_project_files
+
+
+@pytest.fixture(scope="session")
+def half_unit() -> Callable[[str], float]:
+    """:func:`printed_half_unit`: the tolerance of a number quoted at its printed precision."""
+    return printed_half_unit
+
+
+@pytest.fixture(scope="session")
+def assert_printed() -> Callable[[float, str], None]:
+    """:func:`assert_equals_printed`: a value against a published number as printed."""
+    return assert_equals_printed

@@ -9,8 +9,6 @@ printed precision (half a unit of the last printed digit).
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,40 +20,17 @@ ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = yaml.safe_load((ROOT / "tests/reference/published.yaml").read_text(encoding="utf-8"))
 
 
-def half_unit(printed: str) -> float:
-    decimals = len(printed.split(".")[1]) if "." in printed else 0
-    return 0.5 * 10.0 ** (-decimals)
-
-
-def run_case(case: str, workdir: Path) -> Path:
+def run_case(snakemake, case: str, workdir: Path) -> Path:
     """Run config/cases/<case>.yaml through the DAG in ``workdir``; return its output root."""
     shutil.copy(ROOT / "config" / "cases" / f"{case}.yaml", workdir / "case.yaml")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "snakemake",
-            "--snakefile",
-            str(ROOT / "Snakefile"),
-            "--directory",
-            str(workdir),
-            "--configfile",
-            str(workdir / "case.yaml"),
-            "--replace-workflow-config",
-            "--cores",
-            "1",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=workdir,
-    )
+    result = snakemake(workdir, "--cores", "1", configfile=workdir / "case.yaml")
     assert result.returncode == 0, result.stderr[-4000:]
     return workdir / "runs" / case
 
 
 @pytest.mark.parametrize("case", ["produc", "jtrain"])
-def test_case_reproduces_published_estimates(case, tmp_path):
-    output_root = run_case(case, tmp_path)
+def test_case_reproduces_published_estimates(case, tmp_path, snakemake, half_unit):
+    output_root = run_case(snakemake, case, tmp_path)
     for job, expected in PUBLISHED[case]["jobs"].items():
         record = json.loads((output_root / f"results/estimates/panel/{job}.json").read_text())
         result = record["result"]
@@ -71,14 +46,14 @@ def test_case_reproduces_published_estimates(case, tmp_path):
                 ), f"{case} {job} {name} {statistic}"
 
 
-def test_jtrain_mediation_chain_runs_through_the_dag(tmp_path):
-    """grant -> hrsemp -> lscrap with firm and year effects (no published benchmark).
+def test_jtrain_mediation_chain_runs_through_the_dag(tmp_path, snakemake):
+    """Grant -> hrsemp -> lscrap with firm and year effects (no published benchmark).
 
     The check is the first link, which the data show beyond doubt: a state training grant
     raises training hours per employee (Wooldridge, Example 15.10's first stage, reports the
     same direction in first differences).
     """
-    output_root = run_case("jtrain", tmp_path)
+    output_root = run_case(snakemake, "jtrain", tmp_path)
     record = json.loads((output_root / "results/estimates/mediation.json").read_text())
     paths = {(p["path"], p.get("mediator")): p for p in record["paths"]}
     a_path = paths[("a", "hrsemp")]

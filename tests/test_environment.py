@@ -46,3 +46,45 @@ def test_environment_yml_installs_the_package_and_python_311():
     pip_section = next(e["pip"] for e in env["dependencies"] if isinstance(e, dict))
     assert "-e ." in pip_section
     assert "conda-forge" in env["channels"]
+    assert "nodefaults" in env["channels"]  # no package from Anaconda's defaults channel
+
+
+# Runtime dependencies that no module imports by name, and why they are needed.
+USED_WITHOUT_IMPORT = {
+    "pyarrow": "pandas' Parquet engine (io.read_parquet / write_parquet)",
+    "openpyxl": "pandas' Excel engine (io.read_table of .xlsx files)",
+    "tabulate": "pandas' DataFrame.to_markdown",
+    "snakemake": "the workflow engine (make run)",
+    "dvc": "the data and pipeline versioning tool (make repro)",
+    "noto-cjk-sans-otc": "the Chinese font of figures, found by render.style",
+}
+IMPORT_NAMES = {"pyyaml": "yaml", "python-docx": "docx", "charset-normalizer": "charset_normalizer"}
+
+
+def _imported_modules() -> set[str]:
+    pattern = re.compile(r"^\s*(?:import|from)\s+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+    found = set()
+    for folder in ("src", "workflow"):
+        for path in (ROOT / folder).rglob("*.py"):
+            found |= set(pattern.findall(path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_every_runtime_dependency_is_used():
+    """Runtime dependencies are imported by the package or the workflow (or listed above)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    imported = _imported_modules()
+    for requirement in project["project"]["dependencies"]:
+        name = _name(requirement)
+        module = IMPORT_NAMES.get(name, name.replace("-", "_"))
+        assert name in USED_WITHOUT_IMPORT or module in imported, (
+            f"{name} is a dependency of govcluster but nothing in src/ or workflow/ imports it: "
+            "remove it, or move it to the dev group if only the tests use it"
+        )
+
+
+def test_rules_declare_no_per_rule_conda_environment():
+    """One environment runs every rule (README, "Other environments"), so no `conda:`."""
+    rules = [ROOT / "Snakefile", *sorted((ROOT / "workflow" / "rules").glob("*.smk"))]
+    for path in rules:
+        assert not re.search(r"^\s*conda:", path.read_text(encoding="utf-8"), re.M), path.name

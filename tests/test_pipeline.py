@@ -2,9 +2,6 @@
 
 import copy
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -16,23 +13,6 @@ from govcluster.provenance import file_sha256
 pytestmark = pytest.mark.pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
-SNAKEMAKE = [sys.executable, "-m", "snakemake"]
-
-
-def _snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [
-        *SNAKEMAKE,
-        "--snakefile",
-        str(ROOT / "Snakefile"),
-        "--directory",
-        str(workdir),
-        "--configfile",
-        str(workdir / "config.yaml"),
-        "--replace-workflow-config",
-        *args,
-    ]
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=workdir)
 
 
 def _write_config(workdir: Path, config: dict) -> None:
@@ -41,14 +21,14 @@ def _write_config(workdir: Path, config: dict) -> None:
 
 
 @pytest.fixture(scope="module")
-def small_run(tmp_path_factory, default_config_dict):
-    """The whole pipeline on 40 simulated clusters over 2008-2019."""
+def small_run(tmp_path_factory, default_config_dict, snakemake):
+    """Run the whole pipeline on 40 simulated clusters over 2008-2019."""
     workdir = tmp_path_factory.mktemp("pipeline")
     config = copy.deepcopy(default_config_dict)
     config["simulate"].update(n_clusters=40, first_year=2008, last_year=2019)
     config["mediation"]["n_boot"] = 200
     _write_config(workdir, config)
-    result = _snakemake(workdir, "--cores", "2")
+    result = snakemake(workdir, "--cores", "2")
     assert result.returncode == 0, result.stderr[-4000:]
     return workdir, config
 
@@ -108,22 +88,35 @@ def test_analysis_panel_has_the_indices(small_run):
     assert not analysis.duplicated(["cluster_id", "year"]).any()
 
 
-def test_second_run_does_nothing(small_run):
+def test_second_run_does_nothing(small_run, snakemake):
     workdir, _ = small_run
-    result = _snakemake(workdir, "--cores", "1", "--dry-run")
+    result = snakemake(workdir, "--cores", "1", "--dry-run")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Nothing to be done" in result.stdout + result.stderr
 
 
-def test_snakemake_lint_is_clean(tmp_path, default_config_dict):
+# The rules run in the one project environment and declare no per-rule `conda:` (README,
+# "Other environments"); Snakemake's linter asks for one, and that is the only lint allowed.
+NO_PER_RULE_ENVIRONMENT = "Specify a conda environment or container for each rule."
+
+
+def test_snakemake_lint_is_clean(tmp_path, default_config_dict, snakemake):
     _write_config(tmp_path, default_config_dict)
-    result = _snakemake(tmp_path, "--lint")
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-4000:]
-    assert "Lints for" not in output, output[-4000:]
+    result = snakemake(tmp_path, "--lint", "json")  # exit status 1 when anything is linted
+    assert "{" in result.stdout, (result.stdout + result.stderr)[-4000:]
+    report = json.loads(result.stdout[result.stdout.index("{") :])
+    titles = {
+        lint["title"]
+        for section in ("snakefiles", "rules")
+        for item in report.get(section, [])
+        for lint in item["lints"]
+    }
+    assert titles <= {NO_PER_RULE_ENVIRONMENT}, titles
 
 
-def test_bad_gbk_file_stops_before_estimation_with_a_clear_error(tmp_path, default_config_dict):
+def test_bad_gbk_file_stops_before_estimation_with_a_clear_error(
+    tmp_path, default_config_dict, snakemake
+):
     """A user's GBK-encoded file with a duplicated key: a clear message, no partial outputs."""
     frame = pd.DataFrame(
         {
@@ -149,7 +142,7 @@ def test_bad_gbk_file_stops_before_estimation_with_a_clear_error(tmp_path, defau
         "roles": {"treatment": "GOV", "mediators": [], "outcome": "GOV"},
     }
     _write_config(tmp_path, config)
-    result = _snakemake(tmp_path, "--cores", "1")
+    result = snakemake(tmp_path, "--cores", "1")
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "user_panel.csv" in output
@@ -202,11 +195,44 @@ def test_every_configured_panel_job_has_an_estimate(small_run):
     assert record["result"]["n_clusters"] == 40
 
 
-def test_provenance_covers_every_output(small_run):
-    workdir, _ = small_run
+def test_provenance_covers_every_file_the_run_wrote(small_run):
+    """Every file on disk under the folders the run writes has a record, with its SHA-256.
+
+    The files are found by walking the disk, not from the rules' declarations, so an output
+    a rule writes without declaring it, or one no rule records, is caught.
+    """
+    workdir, config = small_run
     provenance = json.loads((workdir / "results/provenance.json").read_text(encoding="utf-8"))
     assert provenance["outputs_without_record"] == []
+    assert provenance["outputs_with_stale_record"] == []
+    on_disk = {
+        str(path.relative_to(workdir))
+        for folder in ("results", "data/processed", "data/interim")
+        for path in (workdir / folder).rglob("*")
+        if path.is_file()
+    } - {"results/provenance.json"}
+    assert on_disk <= set(provenance["outputs"]), sorted(on_disk - set(provenance["outputs"]))
+    for relative in on_disk:
+        assert provenance["outputs"][relative]["sha256"] == file_sha256(workdir / relative)
+    # the files the issue found without a record
+    for relative in (
+        "results/config_resolved.yaml",
+        "results/data_quality/missingness_by_year.csv",
+        "results/data_quality/panel_balance.csv",
+        "results/data_quality/sample_construction.md",
+        "results/plots/horizon_profile.csv",
+        "results/descriptives/summary_statistics.md",
+        "results/estimates/truth_comparison.md",
+    ):
+        assert relative in provenance["outputs"], relative
     audit = provenance["outputs"]["results/data_quality/cleaning_audit.csv"]
-    assert audit["rule"] == "clean" and audit["seed"] == 20240601
-    assert audit["sha256"] == file_sha256(workdir / "results/data_quality/cleaning_audit.csv")
+    assert audit["rule"] == "clean" and audit["seed"] is None  # clean draws nothing at random
     assert "data/interim/ingested.parquet" in audit["inputs"]
+    clean_config = audit["params"]["config"]["values"]
+    assert clean_config["clean"] == config["clean"] and "models" not in clean_config
+    mediation = provenance["outputs"]["results/estimates/mediation.json"]
+    assert mediation["seed"] == config["seed"]
+    assert set(mediation["params"]["config"]["values"]) == {
+        "output_root", "seed", "mediation", "roles", "models",
+    }  # fmt: skip
+    assert "govcluster" in provenance["packages"] and "tqdm" not in provenance["packages"]

@@ -1,11 +1,20 @@
 """Provenance records, key estimates and the truth comparison, on small inputs."""
 
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from govcluster.metrics import key_estimates
-from govcluster.provenance import build_provenance, file_sha256, job_record
+from govcluster.provenance import (
+    build_provenance,
+    file_sha256,
+    job_record,
+    package_versions,
+    recorded_packages,
+    written_files,
+)
 from govcluster.truth import compare_mediation_with_truth
 
 
@@ -44,6 +53,54 @@ def test_job_records_combine_into_provenance_of_every_output(tmp_path):
     assert provenance["outputs_without_record"] == ["missing.csv"]
     assert provenance["git_state"] == "not a git repository"
     assert provenance["packages"]["numpy"]
+
+
+def test_a_record_whose_file_changed_since_is_reported_stale(tmp_path):
+    table = tmp_path / "table.csv"
+    table.write_text("b\n2\n")
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    record = job_record(
+        rule="clean",
+        wildcards={},
+        inputs=[],
+        outputs=[str(table)],
+        params={},
+        seed=None,
+        started=start,
+        finished=start,
+    )
+    table.write_text("b\n3\n")  # rewritten by something that left no record
+    provenance = build_provenance([record], code_directory=tmp_path, outputs=[str(table)])
+    assert provenance["outputs_with_stale_record"] == [str(table)]
+    assert provenance["outputs_without_record"] == []
+
+
+def test_written_files_walks_the_output_folders_on_disk(tmp_path):
+    for relative in ("results/a.csv", "results/sub/b.md", "data/processed/p.parquet",
+                     "data/raw/raw.csv", "results/provenance.json"):  # fmt: skip
+        path = tmp_path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x")
+    found = written_files(tmp_path, exclude=[tmp_path / "results/provenance.json"])
+    relative = sorted(str(Path(p).relative_to(tmp_path)) for p in found)
+    assert relative == ["data/processed/p.parquet", "results/a.csv", "results/sub/b.md"]
+
+
+def test_recorded_packages_are_govclusters_requirements_from_its_metadata():
+    from importlib import metadata
+
+    names = recorded_packages()
+    assert names[0] == "govcluster"
+    required = {
+        re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0].lower()
+        for r in metadata.requires("govcluster")
+        if "extra" not in r
+    }
+    assert {n.lower() for n in names[1:]} == required
+    assert "tqdm" not in names  # not a requirement of govcluster
+    versions = package_versions()
+    assert versions["govcluster"] == metadata.version("govcluster")
+    assert set(versions) <= set(names)
 
 
 def _coefficient(name, estimate):

@@ -28,23 +28,9 @@ RTOL = 1e-6
 ATOL = 1e-9
 
 
-def snakemake(workdir: Path, config: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--snakefile",
-        str(ROOT / "Snakefile"),
-        "--directory",
-        str(workdir),
-        "--configfile",
-        str(config),
-        "--replace-workflow-config",
-        *args,
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=workdir)
+def run_ok(snakemake, workdir: Path, config: Path, *args: str) -> None:
+    result = snakemake(workdir, *args, configfile=config)
     assert result.returncode == 0, result.stderr[-4000:]
-    return result
 
 
 def write_config(path: Path, config: dict) -> Path:
@@ -52,14 +38,14 @@ def write_config(path: Path, config: dict) -> Path:
     return path
 
 
-def test_default_run_reproduces_the_golden_estimates(tmp_path, default_config_dict):
+def test_default_run_reproduces_the_golden_estimates(tmp_path, default_config_dict, snakemake):
     """The default configuration, run from scratch, gives the committed key estimates.
 
     tests/reference/golden_default.json is changed only deliberately (README, "Changing the
     golden estimates"); this test never rewrites it.
     """
     config = write_config(tmp_path / "config.yaml", default_config_dict)
-    snakemake(tmp_path, config, "--cores", "2", "estimates_ready")
+    run_ok(snakemake, tmp_path, config, "--cores", "2", "estimates_ready")
     metrics = json.loads((tmp_path / "results" / "metrics.json").read_text())
     golden = json.loads(GOLDEN.read_text())
     assert compare_with_golden(metrics, golden, rtol=RTOL, atol=ATOL) == []
@@ -78,7 +64,7 @@ def test_a_drifted_estimate_is_caught():
     assert any("iv_twoway_fe" in p for p in compare_with_golden(run, altered, rtol=RTOL, atol=ATOL))
 
 
-def test_estimates_do_not_depend_on_the_number_of_cores(tmp_path, default_config_dict):
+def test_estimates_do_not_depend_on_the_number_of_cores(tmp_path, default_config_dict, snakemake):
     """The DAG with 1 core and with 2 cores writes byte-identical estimates."""
     config = copy.deepcopy(default_config_dict)
     config["simulate"].update(n_clusters=30, first_year=2010, last_year=2018)
@@ -87,7 +73,8 @@ def test_estimates_do_not_depend_on_the_number_of_cores(tmp_path, default_config
     for cores in ("1", "2"):
         workdir = tmp_path / f"cores{cores}"
         workdir.mkdir()
-        snakemake(
+        run_ok(
+            snakemake,
             workdir,
             write_config(workdir / "config.yaml", config),
             "--cores",
@@ -102,23 +89,6 @@ def test_estimates_do_not_depend_on_the_number_of_cores(tmp_path, default_config
         assert written["1"][name] == written["2"][name], name
 
 
-def _project_copy(destination: Path) -> None:
-    """The project's files (tracked and new, not ignored) copied into ``destination``."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
-    for relative in listed:
-        source = ROOT / relative
-        if source.is_file():
-            target = destination / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-
-
 def _run(command: list[str], cwd: Path, env: dict) -> str:
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     assert result.returncode == 0, (
@@ -127,13 +97,13 @@ def _run(command: list[str], cwd: Path, env: dict) -> str:
     return result.stdout + result.stderr
 
 
-def test_dvc_round_trip_with_a_local_remote(tmp_path):
+def test_dvc_round_trip_with_a_local_remote(tmp_path, copy_project):
     """A user's raw data: dvc add, push, lose data and cache, pull, dvc repro, dvc status."""
     from govcluster.simulate import simulate_cluster_panel
 
     repo, remote = tmp_path / "repo", tmp_path / "remote"
     repo.mkdir()
-    _project_copy(repo)
+    copy_project(repo)
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid"]
 

@@ -395,7 +395,19 @@ def build_config(config: Mapping[str, Any]) -> ProjectConfig:
     Cross-references (indicators, controls, roles naming known variables) are checked here,
     since JSON Schema cannot express them.
     """
-    config = validate_config_dict(_copy(dict(config)))
+    project = assemble_config(validate_config_dict(_copy(dict(config))))
+    _check_references(project)
+    check_model_options(project.models)
+    return project
+
+
+def assemble_config(config: Mapping[str, Any]) -> ProjectConfig:
+    """Build the dataclasses of an already validated configuration dict, without checks.
+
+    :func:`build_config` validates first and checks cross-references afterwards;
+    :func:`govcluster.workflow_config.project_from_slice` uses this directly on the part of
+    the configuration one workflow rule reads.
+    """
     variables = {}
     for name, raw in config["variables"].items():
         low, high = KIND_BOUNDS[raw["kind"]]
@@ -443,7 +455,7 @@ def build_config(config: Mapping[str, Any]) -> ProjectConfig:
     s = config["simulate"]
     c = config["clean"]
     r = config["roles"]
-    project = ProjectConfig(
+    return ProjectConfig(
         seed=int(config["seed"]),
         simulate=SimulateSpec(
             enabled=s["enabled"],
@@ -478,9 +490,6 @@ def build_config(config: Mapping[str, Any]) -> ProjectConfig:
         output_root=config["output_root"],
         raw=config,
     )
-    _check_references(project)
-    check_model_options(project.models)
-    return project
 
 
 def _check_references(project: ProjectConfig) -> None:

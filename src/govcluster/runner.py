@@ -85,29 +85,33 @@ def provenance_path(config: dict[str, Any], job_name: str) -> Path:
 def run_rule(smk: Any, main: Callable[[Any], Any]) -> Any:
     """Run a workflow script's ``main(smk)`` as one logged step and record its provenance.
 
-    ``smk`` is the ``snakemake`` object of a script. On success the job's provenance record
-    (inputs and outputs with their SHA-256, parameters, seed, times; see
-    :mod:`govcluster.provenance`) is written next to the logs; on a user error the step exits
-    with a clear message (see :func:`run_step`).
+    ``smk`` is the ``snakemake`` object of a script; its ``params.config`` is the rule's
+    configuration slice (:func:`govcluster.workflow_config.rule_config_slice`). On success the
+    job's provenance record (inputs and outputs with their SHA-256, parameters including that
+    slice, the seed when the rule reads one, times; see :mod:`govcluster.provenance`) is
+    written next to the logs; on a user error the step exits with a clear message (see
+    :func:`run_step`).
     """
     from datetime import UTC, datetime
 
     from govcluster.io import write_json
     from govcluster.provenance import job_record
+    from govcluster.workflow_config import slice_values
 
     name = _job_name(smk)
     started = datetime.now(UTC)
     result = run_step(name, smk.log[0] if smk.log else None, lambda: main(smk))
     params = {key: value for key, value in smk.params.items()}
+    config = slice_values(params["config"])
     record = job_record(
         rule=smk.rule,
         wildcards=dict(smk.wildcards.items()),
         inputs=[str(p) for p in smk.input],
         outputs=[str(p) for p in smk.output],
         params=params,
-        seed=smk.config.get("seed"),
+        seed=config.get("seed"),
         started=started,
         finished=datetime.now(UTC),
     )
-    write_json(record, provenance_path(smk.config, name))
+    write_json(record, provenance_path(config, name))
     return result

@@ -9,10 +9,8 @@ and for the replication cases in ``tests/test_cases.py``.
 from __future__ import annotations
 
 import copy
-import os
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -30,30 +28,13 @@ RULES = {
 }
 
 
-def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--snakefile",
-        str(ROOT / "Snakefile"),
-        "--directory",
-        str(workdir),
-        "--configfile",
-        str(workdir / "config.yaml"),
-        "--replace-workflow-config",
-        "--allowed-rules",
-        *RULES,
-        *args,
-        "--",
-        *RULES.values(),
-    ]
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=workdir)
+def render_only(snakemake, workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    """The rendering rules of ``RULES`` only, through the shared ``snakemake`` fixture."""
+    return snakemake(workdir, "--allowed-rules", *RULES, *args, "--", *RULES.values())
 
 
 @pytest.fixture(scope="module")
-def chinese_run(small_run, tmp_path_factory):
+def chinese_run(small_run, tmp_path_factory, snakemake):
     workdir = tmp_path_factory.mktemp("render_zh")
     for folder in ("data", "results"):
         shutil.copytree(small_run.root / folder, workdir / folder)
@@ -61,7 +42,7 @@ def chinese_run(small_run, tmp_path_factory):
     config["language"] = "zh"
     with open(workdir / "config.yaml", "w", encoding="utf-8") as handle:
         yaml.safe_dump(config, handle, allow_unicode=True, sort_keys=False)
-    result = snakemake(workdir, "--cores", "2")
+    result = render_only(snakemake, workdir, "--cores", "2")
     assert result.returncode == 0, result.stderr[-4000:]
     return workdir
 
@@ -77,14 +58,14 @@ def test_rendering_rules_write_chinese_exhibits(chinese_run):
     assert (chinese_run / "logs/render/mediation_path_diagram.log").is_file()
 
 
-def test_a_second_run_renders_nothing(chinese_run):
-    result = snakemake(chinese_run, "--cores", "1", "--dry-run")
+def test_a_second_run_renders_nothing(chinese_run, snakemake):
+    result = render_only(snakemake, chinese_run, "--cores", "1", "--dry-run")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Nothing to be done" in result.stdout + result.stderr
 
 
-def test_the_report_collects_the_exhibits_with_their_captions(chinese_run):
-    result = snakemake(chinese_run, "--cores", "1", "--report", "report.zip")
+def test_the_report_collects_the_exhibits_with_their_captions(chinese_run, snakemake):
+    result = render_only(snakemake, chinese_run, "--cores", "1", "--report", "report.zip")
     assert result.returncode == 0, result.stderr[-4000:]
     with zipfile.ZipFile(chinese_run / "report.zip") as archive:
         names = archive.namelist()

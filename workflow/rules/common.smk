@@ -6,6 +6,7 @@ from snakemake.utils import min_version
 
 from govcluster.config import build_workflow_config
 from govcluster.panel.plan import project_panel_jobs
+from govcluster.workflow_config import rule_config_slice
 
 min_version("8.0")
 
@@ -23,13 +24,20 @@ PROJECT = build_workflow_config(
     config, config_files=workflow.overwrite_configfiles or workflow.configfiles
 )
 
-ENV_FILE = "../../environment.yml"
 PACKAGE = Path(workflow.basedir) / "src" / "govcluster"
 
 
 def package_code(*modules):
     """Source files of the package a rule depends on, so that changing them reruns it."""
-    shared = ("__init__", "config", "errors", "io", "runner", "columns")
+    shared = (
+        "__init__",
+        "config",
+        "errors",
+        "io",
+        "runner",
+        "columns",
+        "workflow_config",
+    )
     files = []
     for module in (*shared, *modules):
         path = PACKAGE / f"{module}.py"
@@ -37,6 +45,16 @@ def package_code(*modules):
             [path] if path.exists() else sorted((PACKAGE / module).glob("*.py"))
         )
     return [str(f) for f in files]
+
+
+def rule_config(rule):
+    """The configuration `rule` reads, declared as its one `config` param.
+
+    Snakemake reruns a job when its params change, and the rule's script builds everything
+    from this slice only (govcluster.workflow_config), so a change of the configuration reruns
+    exactly the rules that read it. The slice is also what the job's provenance records.
+    """
+    return rule_config_slice(PROJECT.raw, rule)
 
 
 RAW_DATA = str(PROJECT.data.path)

@@ -9,10 +9,8 @@ rule ingest:
         ingested=out("data/interim/ingested.parquet"),
     log:
         out("logs/ingest.log"),
-    conda:
-        ENV_FILE
     params:
-        data=config["data"],
+        config=rule_config("ingest"),
     script:
         "../scripts/ingest.py"
 
@@ -28,12 +26,8 @@ rule validate:
         balance=out("results/data_quality/panel_balance.csv"),
     log:
         out("logs/validate.log"),
-    conda:
-        ENV_FILE
     params:
-        source=RAW_DATA,
-        data=config["data"],
-        variables=config["variables"],
+        config=rule_config("validate"),
     script:
         "../scripts/validate.py"
 
@@ -57,11 +51,7 @@ rule clean:
         sample_md=out("results/data_quality/sample_construction.md"),
     log:
         out("logs/clean.log"),
-    conda:
-        ENV_FILE
     params:
-        clean=config["clean"],
-        data=config["data"],
-        variables=config["variables"],
+        config=rule_config("clean"),
     script:
         "../scripts/clean.py"

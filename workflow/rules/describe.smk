@@ -12,9 +12,7 @@ rule describe:
         correlations_md=out("results/descriptives/correlations.md"),
     log:
         out("logs/describe.log"),
-    conda:
-        ENV_FILE
     params:
-        variables=[*config["constructs"], *config["controls"], *config["passthrough"]],
+        config=rule_config("describe"),
     script:
         "../scripts/describe.py"

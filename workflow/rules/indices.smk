@@ -15,12 +15,7 @@ rule indices:
         reliability_md=out("results/descriptives/index_reliability.md"),
     log:
         out("logs/indices.log"),
-    conda:
-        ENV_FILE
     params:
-        indices=config["indices"],
-        constructs=config["constructs"],
-        controls=config["controls"],
-        passthrough=config["passthrough"],
+        config=rule_config("indices"),
     script:
         "../scripts/indices.py"

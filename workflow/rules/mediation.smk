@@ -10,13 +10,8 @@ rule mediation:
         boot=out("results/estimates/mediation_bootstrap.parquet"),
     log:
         out("logs/mediation.log"),
-    conda:
-        ENV_FILE
     params:
-        mediation=config["mediation"],
-        roles=config["roles"],
-        controls=config["models"]["controls"],
-        seed=PROJECT.seed,
+        config=rule_config("mediation"),
     script:
         "../scripts/mediation.py"
 
@@ -31,7 +26,7 @@ rule compare_truth:
         md=out("results/estimates/truth_comparison.md"),
     log:
         out("logs/compare_truth.log"),
-    conda:
-        ENV_FILE
+    params:
+        config=rule_config("compare_truth"),
     script:
         "../scripts/compare_truth.py"

@@ -11,10 +11,7 @@ rule estimate_panel:
         out("logs/estimate_panel/{job}.log"),
     wildcard_constraints:
         job="|".join(PANEL_JOBS) or "no-panel-jobs",
-    conda:
-        ENV_FILE
     params:
-        models=config["models"],
-        roles=config["roles"],
+        config=rule_config("estimate_panel"),
     script:
         "../scripts/estimate_panel.py"

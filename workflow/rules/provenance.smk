@@ -11,10 +11,8 @@ rule metrics:
         horizons=out("results/plots/horizon_profile.csv"),
     log:
         out("logs/metrics.log"),
-    conda:
-        ENV_FILE
     params:
-        treatment=PROJECT.roles.treatment,
+        config=rule_config("metrics"),
     script:
         "../scripts/metrics.py"
 
@@ -41,9 +39,8 @@ rule provenance:
         ),
     log:
         out("logs/provenance.log"),
-    conda:
-        ENV_FILE
     params:
+        config=rule_config("provenance"),
         records=out("logs/provenance"),
     script:
         "../scripts/provenance.py"

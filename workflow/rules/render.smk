@@ -2,7 +2,6 @@
 # estimates. One rule per exhibit of the configuration (govcluster.render.catalog plans them);
 # rendering reads only results files, so it never reruns a model.
 from govcluster.render.plan import planned_exhibits
-from govcluster.render.labels import display_labels
 
 EXHIBITS = planned_exhibits(PROJECT)
 
@@ -60,13 +59,9 @@ for exhibit in EXHIBITS:
             **exhibit_outputs(exhibit),
         log:
             out(f"logs/render/{exhibit.name}.log"),
-        conda:
-            ENV_FILE
         params:
+            config=rule_config(f"render_{exhibit.name}"),
             exhibit=exhibit.name,
             kind=exhibit.kind,
-            language=config["language"],
-            render=config.get("render", {}),
-            labels=display_labels(PROJECT),
         script:
             "../scripts/render_exhibit.py"

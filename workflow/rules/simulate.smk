@@ -11,11 +11,8 @@ if PROJECT.simulate.enabled:
             latent="data/raw/clusters_latent.parquet",
         log:
             out("logs/simulate.log"),
-        conda:
-            ENV_FILE
         params:
-            seed=PROJECT.seed,
-            simulate=config["simulate"],
+            config=rule_config("simulate"),
         script:
             "../scripts/simulate.py"
 
@@ -29,9 +26,7 @@ if PROJECT.data.package:
             raw=RAW_DATA,
         log:
             out("logs/export_packaged_data.log"),
-        conda:
-            ENV_FILE
         params:
-            package=config["data"]["package"],
+            config=rule_config("export_packaged_data"),
         script:
             "../scripts/export_packaged_data.py"

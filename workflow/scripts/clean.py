@@ -2,13 +2,13 @@
 
 from govcluster import io
 from govcluster.clean import clean_panel
-from govcluster.config import build_config
 from govcluster.describe import to_markdown_table
 from govcluster.runner import run_rule
+from govcluster.workflow_config import project_from_slice
 
 
 def main(smk):
-    project = build_config(smk.config)
+    project = project_from_slice(smk.params.config)
     result = clean_panel(io.read_parquet(smk.input.ingested), project)
     io.write_parquet(result.panel, smk.output.panel)
     io.write_csv(result.audit, smk.output.audit)

@@ -1,14 +1,14 @@
 """Rule indices: build the composite indices and the analysis panel."""
 
 from govcluster import io
-from govcluster.config import build_config
 from govcluster.describe import to_markdown_table
 from govcluster.indices import build_analysis_panel
 from govcluster.runner import run_rule
+from govcluster.workflow_config import project_from_slice
 
 
 def main(smk):
-    project = build_config(smk.config)
+    project = project_from_slice(smk.params.config)
     result = build_analysis_panel(io.read_parquet(smk.input.panel), project)
     io.write_parquet(result.analysis, smk.output.analysis)
     io.write_csv(result.weights, smk.output.weights)

@@ -1,19 +1,36 @@
-"""Rule provenance: combine the job records into results/provenance.json."""
+"""Rule provenance: the resolved configuration, then results/provenance.json of every file."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from govcluster import io
-from govcluster.provenance import build_provenance, resolved_config_yaml
+from govcluster.provenance import build_provenance, job_record, resolved_config_yaml, written_files
 from govcluster.runner import run_step
+from govcluster.workflow_config import slice_values
 
 
 def main(smk):
+    started = datetime.now(UTC)
+    config = slice_values(smk.params.config)
+    io.write_text(resolved_config_yaml(config), smk.output.config)
+    own_record = job_record(
+        rule=smk.rule,
+        wildcards={},
+        inputs=[],
+        outputs=[smk.output.config],
+        params=dict(smk.params.items()),
+        seed=config.get("seed"),
+        started=started,
+        finished=datetime.now(UTC),
+    )
     records = [io.read_json(p) for p in sorted(Path(smk.params.records).glob("*.json"))]
+    on_disk = written_files(config.get("output_root", "."), exclude=[smk.output.provenance])
     provenance = build_provenance(
-        records, code_directory=Path(smk.scriptdir), outputs=smk.input.outputs
+        [*records, own_record],
+        code_directory=Path(smk.scriptdir),
+        outputs=sorted({*on_disk, *smk.input.outputs, smk.output.config}),
     )
     io.write_json(provenance, smk.output.provenance)
-    io.write_text(resolved_config_yaml(smk.config), smk.output.config)
 
 
 run_step("provenance", snakemake.log[0], lambda: main(snakemake))  # noqa: F821

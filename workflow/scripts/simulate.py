@@ -3,15 +3,17 @@
 from govcluster import io
 from govcluster.runner import run_rule
 from govcluster.simulate import simulate_cluster_panel
+from govcluster.workflow_config import project_from_slice
 
 
 def main(smk):
-    settings = smk.params.simulate
+    project = project_from_slice(smk.params.config)
+    settings = project.simulate
     raw, truth = simulate_cluster_panel(
-        n_clusters=settings["n_clusters"],
-        years=(settings["first_year"], settings["last_year"]),
-        seed=smk.params.seed,
-        **settings["params"],
+        n_clusters=settings.n_clusters,
+        years=(settings.first_year, settings.last_year),
+        seed=project.seed,
+        **settings.params,
     )
     io.write_csv(raw, smk.output.raw)
     io.write_json(truth.to_json_dict(), smk.output.truth)
