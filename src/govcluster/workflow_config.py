@@ -89,6 +89,19 @@ RULE_CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     ),
     # results/config_resolved.yaml is the whole configuration
     "provenance": (WHOLE_CONFIG,),
+    # govcluster.did.run_configured_did
+    "did": ("seed", "did"),
+    # govcluster.casestudy.plan.run_configured_case_study
+    "case_study": ("seed", "case_study"),
+    # govcluster.casestudy.plan.case_study_truth_table reads only its input files
+    "case_study_truth": (),
+    # govcluster.simulate_firms: firms drawn from the simulated cluster panel
+    "simulate_firms": ("seed", "aggregate.simulate_firms"),
+    # govcluster.aggregate: firm-level files to the cluster-year panel
+    "aggregate": ("aggregate", "data"),
+    # govcluster.study: one replication of the simulation study, and their summary
+    "study_replication": ("seed", "study"),
+    "study_summary": ("seed", "study"),
 }
 
 

@@ -85,14 +85,11 @@ if SIMULATED_FIRMS:
             mapping=f"{FIRM_DIR}/cluster_map.csv",
         log:
             out("logs/simulate_firms.log"),
-        conda:
-            ENV_FILE
         resources:
             mem_mb=4000,
             runtime=20,
         params:
-            seed=PROJECT.seed,
-            simulate_firms=AGGREGATE["simulate_firms"],
+            config=rule_config("simulate_firms"),
         script:
             "../scripts/simulate_firms.py"
 
@@ -110,14 +107,11 @@ if RUN_AGGREGATE:
             dropped=out("results/data_quality/aggregate_dropped_rows.csv"),
         log:
             out("logs/aggregate.log"),
-        conda:
-            ENV_FILE
         threads: AGGREGATE.get("threads", 2)
         resources:
             mem_mb=1024 + memory_mb(AGGREGATE.get("memory_limit", "3GB")),
             runtime=60,
         params:
-            aggregate=AGGREGATE,
-            data=config["data"],
+            config=rule_config("aggregate"),
         script:
             "../scripts/aggregate.py"

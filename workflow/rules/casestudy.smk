@@ -10,11 +10,8 @@ rule case_study:
         estimate=out("results/estimates/casestudy/case_study.json"),
     log:
         out("logs/case_study.log"),
-    conda:
-        ENV_FILE
     params:
-        case_study=config["case_study"],
-        seed=PROJECT.seed,
+        config=rule_config("case_study"),
     script:
         "../scripts/casestudy.py"
 
@@ -29,7 +26,7 @@ rule case_study_truth:
         csv=out("results/estimates/casestudy/truth_comparison.csv"),
     log:
         out("logs/case_study_truth.log"),
-    conda:
-        ENV_FILE
+    params:
+        config=rule_config("case_study_truth"),
     script:
         "../scripts/casestudy_truth.py"

@@ -69,7 +69,11 @@ def out(path):
 
 RUN_MEDIATION = bool(PROJECT.mediation["enabled"] and PROJECT.roles.mediators)
 RUN_CASE_STUDY = bool(config.get("case_study", {}).get("enabled", False))
-DID_OUTCOMES = list(config.get("did", {}).get("outcomes", [])) if config.get("did", {}).get("enabled") else []
+DID_OUTCOMES = (
+    list(config.get("did", {}).get("outcomes", []))
+    if config.get("did", {}).get("enabled")
+    else []
+)
 
 
 def data_targets():
@@ -102,7 +106,9 @@ def estimate_targets():
         targets.append(out("results/estimates/casestudy/case_study.json"))
         if PROJECT.simulate.enabled:
             targets.append(out("results/estimates/casestudy/truth_comparison.csv"))
-    targets += [out(f"results/estimates/did/{outcome}.json") for outcome in DID_OUTCOMES]
+    targets += [
+        out(f"results/estimates/did/{outcome}.json") for outcome in DID_OUTCOMES
+    ]
     return targets
 
 

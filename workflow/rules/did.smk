@@ -12,10 +12,7 @@ rule did:
         out("logs/did/{outcome}.log"),
     wildcard_constraints:
         outcome="|".join(DID_OUTCOMES) or "no-did-outcomes",
-    conda:
-        ENV_FILE
     params:
-        did=config.get("did", {}),
-        seed=PROJECT.seed,
+        config=rule_config("did"),
     script:
         "../scripts/did.py"

@@ -25,15 +25,12 @@ rule study_replication:
     wildcard_constraints:
         design="|".join(STUDY_DESIGNS),
         rep=r"\d{4}",
-    conda:
-        ENV_FILE
     threads: 1
     resources:
         mem_mb=2000,
         runtime=15,
     params:
-        study=config.get("study", {}),
-        seed=PROJECT.seed,
+        config=rule_config("study_replication"),
     script:
         "../scripts/study_replication.py"
 
@@ -49,15 +46,12 @@ rule study_summary:
         pdf=f"{STUDY_DIR}/study_summary.pdf",
     log:
         out("logs/study/summary.log"),
-    conda:
-        ENV_FILE
     threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
     params:
-        study=config.get("study", {}),
-        seed=PROJECT.seed,
+        config=rule_config("study_summary"),
     script:
         "../scripts/study_summary.py"
 

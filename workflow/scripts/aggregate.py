@@ -3,10 +3,12 @@
 from govcluster import io
 from govcluster.aggregate import aggregate_firms, build_aggregate_spec, merge_into_cluster_table
 from govcluster.runner import run_rule
+from govcluster.workflow_config import slice_values
 
 
 def main(smk):
-    settings, data = smk.params.aggregate, smk.params.data
+    values = slice_values(smk.params.config)
+    settings, data = values["aggregate"], values["data"]
     spec = build_aggregate_spec(settings)
     entity, time = data["entity"], data["time"]
     mapping = None

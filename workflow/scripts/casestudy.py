@@ -3,11 +3,13 @@
 from govcluster import io
 from govcluster.casestudy.plan import run_configured_case_study
 from govcluster.runner import run_rule
+from govcluster.workflow_config import slice_values
 
 
 def main(smk):
     panel = io.read_parquet(smk.input.analysis)
-    result = run_configured_case_study(panel, smk.params.case_study, seed=smk.params.seed)
+    values = slice_values(smk.params.config)
+    result = run_configured_case_study(panel, values["case_study"], seed=values["seed"])
     io.write_json(result.to_dict(), smk.output.estimate)
 
 

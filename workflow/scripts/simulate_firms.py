@@ -5,10 +5,12 @@ from pathlib import Path
 from govcluster import io
 from govcluster.runner import run_rule
 from govcluster.simulate_firms import FirmDesign, simulate_firm_panel
+from govcluster.workflow_config import slice_values
 
 
 def main(smk):
-    settings = dict(smk.params.simulate_firms)
+    values = slice_values(smk.params.config)
+    settings = dict(values["aggregate"]["simulate_firms"])
     raw = io.read_table(smk.input.raw, format="csv")
     latent = io.read_parquet(smk.input.latent)
     typos = io.read_json(smk.input.truth)["messiness"]["typos"]
@@ -18,7 +20,7 @@ def main(smk):
     panel = simulate_firm_panel(
         raw,
         latent,
-        seed=smk.params.seed,
+        seed=values["seed"],
         typos=typos,
         firm_scale=settings.get("firm_scale", 1.0),
         design=design,

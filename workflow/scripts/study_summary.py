@@ -10,9 +10,12 @@ from govcluster.study.summary import summary_figure, summary_markdown
 
 matplotlib.use("Agg")
 
+from govcluster.workflow_config import slice_values
+
 
 def main(smk):
-    spec = build_study_spec(smk.params.study, seed=smk.params.seed)
+    values = slice_values(smk.params.config)
+    spec = build_study_spec(values["study"], seed=values["seed"])
     results = [ReplicationResult.from_dict(io.read_json(path)) for path in smk.input.records]
     table = summarise_study(spec, results)
     io.write_csv(table, smk.output.table)
