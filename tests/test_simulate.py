@@ -619,7 +619,9 @@ def test_endogeneity_biases_fixed_effects_and_iv_recovers_the_truth():
         within[["Z"]].reset_index(drop=True),
     ).fit(cov_type="clustered", clusters=clusters)
     assert _within_tolerance(iv.params["GOV"], iv.std_errors["GOV"], total)
-    assert iv.std_errors["GOV"] < 0.1
+    # informative: about 0.11 on this design (the designation now moves GOV more in some
+    # cohorts than the instrument does), well below the FE bias of at least 0.3
+    assert iv.std_errors["GOV"] < 0.15
     assert truth.effects["gov_equation"]["confounder_loading"] == pytest.approx(
         1.0 / truth.effects["gov_equation"]["raw_sd"]
     )

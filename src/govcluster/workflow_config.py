@@ -62,6 +62,8 @@ RULE_CONFIG_KEYS: dict[str, tuple[str, ...]] = {
         "passthrough",
         "clean.drop_exact_duplicates",
         "clean.deflate",
+        # the power-of-ten screen leaves the configured x100 typo rule to `clean`
+        "clean.scale_typos",
     ),
     # govcluster.clean.clean_panel
     "clean": ("data", "variables", "constructs", "controls", "passthrough", "clean"),

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from govcluster.errors import FewClustersWarning
+from govcluster.errors import EstimationError, FewClustersWarning
 from govcluster.panel import PanelIVSpec, PanelSpec, fit_panel_iv, fit_panel_model
 
 
@@ -127,7 +127,13 @@ def test_driscoll_kraay_matches_bartlett_formula() -> None:
     "cov_type", ["cluster_entity", "cluster_twoway", "driscoll_kraay", "robust", "unadjusted"]
 )
 @pytest.mark.parametrize("estimator", ["entity_fe", "twoway_fe", "first_difference", "pooled"])
-def test_iv_with_instruments_equal_to_regressors_is_ols(cov_type: str, estimator: str) -> None:
+def test_iv_with_instruments_equal_to_regressors_is_ols(
+    cov_type: str, estimator: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The identity IV = OLS checks the IV arithmetic; the estimator refuses such an instrument
+    # as a specification error (test_iv_refuses_an_instrument_that_copies_the_regressor), so
+    # that check is switched off here.
+    monkeypatch.setattr("govcluster.panel.iv.check_first_stage", lambda *args, **kwargs: None)
     df = make_panel(5, n=40, t=35)
     df["z1"] = df["x1"]
     spec = PanelSpec(outcome="y", regressors=["x1"], controls=["x2"], entity="id", time="year",
@@ -141,6 +147,15 @@ def test_iv_with_instruments_equal_to_regressors_is_ols(cov_type: str, estimator
     np.testing.assert_allclose(iv.cov_array, ols.cov_array, rtol=1e-7, atol=1e-12)
     assert iv.df_inference == ols.df_inference
     assert iv.n_obs == ols.n_obs
+
+
+def test_iv_refuses_an_instrument_that_copies_the_regressor() -> None:
+    df = make_panel(5, n=40, t=35)
+    df["z1"] = df["x1"]
+    ivspec = PanelIVSpec(outcome="y", endogenous=["x1"], instruments=["z1"], controls=["x2"],
+                         entity="id", time="year", estimator="twoway_fe")
+    with pytest.raises(EstimationError, match="Specification error"):
+        fit_panel_iv(df, ivspec)
 
 
 def test_no_small_sample_correction_uses_normal() -> None:

@@ -17,7 +17,15 @@ rule ingest:
 
 rule validate:
     input:
-        code=package_code("validate", "quality", "parsing", "regions"),
+        code=package_code(
+            "validate",
+            "quality",
+            "datachecks",
+            "parsing",
+            "regions",
+            "render/data_quality",
+            "render/markdown",
+        ),
         ingested=out("data/interim/ingested.parquet"),
     output:
         report=out("results/data_quality/validation.json"),
@@ -36,6 +44,7 @@ rule clean:
     input:
         code=package_code(
             "clean",
+            "datachecks",
             "parsing",
             "regions",
             "describe",

@@ -3,7 +3,7 @@
 
 rule estimate_panel:
     input:
-        code=package_code("panel", "core", "records", "registry"),
+        code=package_code("panel", "core", "model_diagnostics", "records", "registry"),
         analysis=out("data/processed/analysis_panel.parquet"),
     output:
         estimate=out("results/estimates/panel/{job}.json"),
