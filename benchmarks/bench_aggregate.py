@@ -141,6 +141,7 @@ def write_transaction_files(
 
 
 def duckdb_firm_years(directory: str) -> dict:
+    """Case 1 with govcluster.aggregate: the firm-year files aggregated by DuckDB (2 threads)."""
     from govcluster.aggregate import aggregate_firms, build_aggregate_spec
 
     spec = build_aggregate_spec(
@@ -173,6 +174,7 @@ def pandas_firm_years(directory: str) -> dict:
 
 
 def duckdb_transactions(directory: str, firm_directory: str, temp: str) -> dict:
+    """Case 2 with govcluster.aggregate: transactions summed to firm-years, then aggregated."""
     from govcluster.aggregate import aggregate_firms, build_aggregate_spec
 
     spec = build_aggregate_spec(
@@ -209,6 +211,7 @@ def _line(name: str, measured: dict, target: str = "") -> str:
 
 
 def main() -> None:
+    """Write the data, time both cases in fresh processes and print the report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--firm-years", type=int, default=4_000_000)
     parser.add_argument("--transactions", type=int, default=100_000_000)

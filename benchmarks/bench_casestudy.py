@@ -39,6 +39,7 @@ class Timer:
 
 
 def main() -> None:
+    """Time each step of the configured case study on the analysis panel and print a table."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--panel", default="data/processed/analysis_panel.parquet")
     parser.add_argument("--config", default="config/config.yaml")

@@ -49,6 +49,7 @@ def large_panel(n_units: int, n_years: int, seed: int = 1) -> pd.DataFrame:
 
 
 def run(frame: pd.DataFrame, spec: DidSpec) -> dict[str, float]:
+    """Seconds taken by the sample checks and by each did estimator on ``frame``, by step."""
     times: dict[str, float] = {}
     start = time.perf_counter()
     sample = prepare_staggered_sample(frame, spec)
@@ -83,6 +84,7 @@ def run(frame: pd.DataFrame, spec: DidSpec) -> dict[str, float]:
 
 
 def main() -> None:
+    """Time the did estimators on the default or a large panel and print the seconds per step."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--large", nargs=2, type=int, metavar=("UNITS", "YEARS"))
     parser.add_argument("--bootstrap", type=int, default=999)

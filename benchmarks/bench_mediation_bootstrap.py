@@ -63,9 +63,7 @@ def simulate(n_clusters: int, n_years: int, seed: int = 1) -> pd.DataFrame:
     med += rng.standard_normal((n_clusters, 6))[ent] + rng.standard_normal((n, 6))
     sca = 0.2 * gov + med @ b + controls @ rng.normal(0, 0.2, 4) + fe[ent]
     sca += rng.standard_normal(n)
-    data = pd.DataFrame(
-        {"cluster_id": ent, "year": 2000 + year, "GOV": gov, "SCA": sca}
-    )
+    data = pd.DataFrame({"cluster_id": ent, "year": 2000 + year, "GOV": gov, "SCA": sca})
     for j, m in enumerate(MEDIATORS):
         data[m] = med[:, j]
     for j, c in enumerate(CONTROLS):
@@ -77,12 +75,22 @@ def fast_bootstrap(data: pd.DataFrame, n_boot: int) -> tuple[np.ndarray, float]:
     """All statistics of all replicates from per-entity cross-products; seconds taken."""
     start = time.perf_counter()
     design = build_design(
-        data, treatment="GOV", mediators=MEDIATORS, outcome="SCA", controls=CONTROLS,
-        entity="cluster_id", time="year", effects="twoway",
+        data,
+        treatment="GOV",
+        mediators=MEDIATORS,
+        outcome="SCA",
+        controls=CONTROLS,
+        entity="cluster_id",
+        time="year",
+        effects="twoway",
     )
     xp = entity_crossproducts(design.matrix, design.entity_codes, design.n_entities)
     draws = run_bootstrap(
-        xp, p=design.n_columns, n_mediators=len(MEDIATORS), n_boot=n_boot, seed=SEED,
+        xp,
+        p=design.n_columns,
+        n_mediators=len(MEDIATORS),
+        n_boot=n_boot,
+        seed=SEED,
         block_size=1000,
     )
     return draws.stats, time.perf_counter() - start
@@ -100,8 +108,7 @@ def naive_replicate(data: pd.DataFrame, counts: np.ndarray, entities: np.ndarray
     panel = pd.concat(parts, ignore_index=True).set_index(["cluster_id", "year"])
 
     def fit(dep: str, regs: list[str]) -> pd.Series:
-        model = PanelOLS(panel[dep], panel[regs + CONTROLS], entity_effects=True,
-                         time_effects=True)
+        model = PanelOLS(panel[dep], panel[regs + CONTROLS], entity_effects=True, time_effects=True)
         return model.fit().params
 
     out = {}
@@ -120,6 +127,7 @@ def naive_replicate(data: pd.DataFrame, counts: np.ndarray, entities: np.ndarray
 
 
 def main() -> None:
+    """Time the fast bootstrap, the whole analysis and the naive refits, and check they agree."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--large", action="store_true", help="20,000 clusters x 20 years")
     parser.add_argument("--n-boot", type=int, default=None)
@@ -130,30 +138,42 @@ def main() -> None:
     naive_reps = args.naive_reps or (2 if args.large else 30)
 
     data = simulate(n_clusters, n_years)
-    print(f"panel: {n_clusters} clusters x {n_years} years = {len(data):,} rows, "
-          f"{len(MEDIATORS)} mediators, {len(CONTROLS)} controls, two-way FE")
+    print(
+        f"panel: {n_clusters} clusters x {n_years} years = {len(data):,} rows, "
+        f"{len(MEDIATORS)} mediators, {len(CONTROLS)} controls, two-way FE"
+    )
     if args.large:
         tracemalloc.start()
     stats, fast_seconds = fast_bootstrap(data, n_boot)
-    print(f"fast bootstrap: {n_boot} replicates in {fast_seconds:.3f} s "
-          f"({1e3 * fast_seconds / n_boot:.3f} ms per replicate)")
+    print(
+        f"fast bootstrap: {n_boot} replicates in {fast_seconds:.3f} s "
+        f"({1e3 * fast_seconds / n_boot:.3f} ms per replicate)"
+    )
 
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = panel_mediation(
-            data, treatment="GOV", mediators=MEDIATORS, outcome="SCA", controls=CONTROLS,
-            n_boot=n_boot, seed=SEED,
+            data,
+            treatment="GOV",
+            mediators=MEDIATORS,
+            outcome="SCA",
+            controls=CONTROLS,
+            n_boot=n_boot,
+            seed=SEED,
         )
     full_seconds = time.perf_counter() - start
-    print(f"panel_mediation (design, paths, bootstrap, jackknife, all reports): "
-          f"{full_seconds:.3f} s")
+    print(
+        f"panel_mediation (design, paths, bootstrap, jackknife, all reports): {full_seconds:.3f} s"
+    )
     if args.large:
         _, traced_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
-        print(f"peak traced allocations: {traced_peak / 2**30:.2f} GiB; "
-              f"peak resident memory of the process: {rss_peak / 2**30:.2f} GiB (target < 4)")
+        print(
+            f"peak traced allocations: {traced_peak / 2**30:.2f} GiB; "
+            f"peak resident memory of the process: {rss_peak / 2**30:.2f} GiB (target < 4)"
+        )
     assert np.array_equal(res.boot_stats.to_numpy(), stats, equal_nan=True)
 
     entities = np.sort(data["cluster_id"].unique())
@@ -169,14 +189,18 @@ def main() -> None:
     naive_seconds = time.perf_counter() - start
     per = naive_seconds / naive_reps
     estimate = per * n_boot
-    print(f"naive PanelOLS refits: {naive_reps} replicates in {naive_seconds:.1f} s "
-          f"({per:.3f} s per replicate, {2 * len(MEDIATORS) + 2} fits each); "
-          f"scaled to {n_boot}: {estimate:.0f} s")
+    print(
+        f"naive PanelOLS refits: {naive_reps} replicates in {naive_seconds:.1f} s "
+        f"({per:.3f} s per replicate, {2 * len(MEDIATORS) + 2} fits each); "
+        f"scaled to {n_boot}: {estimate:.0f} s"
+    )
     print(f"largest |fast - naive| over the first {naive_reps} replicates: {worst:.2e}")
     assert worst < 1e-8, worst
-    print(f"speed-up (naive estimate / fast bootstrap): {estimate / fast_seconds:,.0f}x "
-          f"(target >= 1000x); vs the whole panel_mediation call: "
-          f"{estimate / full_seconds:,.0f}x")
+    print(
+        f"speed-up (naive estimate / fast bootstrap): {estimate / fast_seconds:,.0f}x "
+        f"(target >= 1000x); vs the whole panel_mediation call: "
+        f"{estimate / full_seconds:,.0f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -96,10 +96,12 @@ class ConstructSpec:
 
     @property
     def indicator_names(self) -> tuple[str, ...]:
+        """Names of the indicators, in configured order."""
         return tuple(name for name, _ in self.indicators)
 
     @property
     def directions(self) -> dict[str, int]:
+        """Indicator name -> direction (+1 or -1)."""
         return dict(self.indicators)
 
 
@@ -146,6 +148,8 @@ class DataSpec:
 
 @dataclass(frozen=True)
 class SimulateSpec:
+    """The built-in simulated cluster panel: whether to generate it, its size and parameters."""
+
     enabled: bool
     n_clusters: int
     first_year: int
@@ -155,6 +159,8 @@ class SimulateSpec:
 
 @dataclass(frozen=True)
 class ScaleTypoSpec:
+    """Correction of values off by a power-of-ten typo relative to the cluster's own median."""
+
     enabled: bool
     factor: float
     tolerance: float
@@ -163,12 +169,16 @@ class ScaleTypoSpec:
 
 @dataclass(frozen=True)
 class InterpolateSpec:
+    """Filling of missing values within a cluster over the years."""
+
     max_gap: int
     edges: Literal["nearest", "keep_missing"]
 
 
 @dataclass(frozen=True)
 class WinsorizeSpec:
+    """Winsorisation of indicators and controls at pooled percentiles (shares)."""
+
     enabled: bool
     lower: float
     upper: float
@@ -176,6 +186,8 @@ class WinsorizeSpec:
 
 @dataclass(frozen=True)
 class DeflateSpec:
+    """Deflation of money variables: real = nominal * base / price_index."""
+
     enabled: bool
     price_index: str | None
     base: float
@@ -183,6 +195,8 @@ class DeflateSpec:
 
 @dataclass(frozen=True)
 class CleanSpec:
+    """The cleaning steps and their settings."""
+
     drop_exact_duplicates: bool
     scale_typos: ScaleTypoSpec
     interpolate: InterpolateSpec
@@ -193,12 +207,16 @@ class CleanSpec:
 
 @dataclass(frozen=True)
 class IndexSpec:
+    """How composite indices are built: the index method and whether to z-score them."""
+
     method: IndexMethod
     standardize: bool
 
 
 @dataclass(frozen=True)
 class RoleSpec:
+    """Which constructs and variables are the treatment, mediators, outcome and instruments."""
+
     treatment: str
     mediators: tuple[str, ...]
     outcome: str
@@ -232,6 +250,7 @@ class ProjectConfig:
 
     @property
     def money_variables(self) -> tuple[str, ...]:
+        """Names of the variables of kind "money", in configured order."""
         return tuple(n for n, v in self.variables.items() if v.kind == "money")
 
     def label(self, name: str) -> str:
@@ -572,9 +591,7 @@ def _check_references(project: ProjectConfig) -> None:
 def _reads_aggregate_output(project: ProjectConfig) -> bool:
     """data.path is the output of the enabled aggregate stage (firms -> cluster panel)."""
     aggregate = project.raw.get("aggregate") or {}
-    return bool(aggregate.get("enabled")) and str(aggregate.get("output")) == str(
-        project.data.path
-    )
+    return bool(aggregate.get("enabled")) and str(aggregate.get("output")) == str(project.data.path)
 
 
 def load_config(path: str | Path, overrides: Mapping[str, Any] | None = None) -> ProjectConfig:

@@ -269,7 +269,7 @@ def validate_indicators(
 
 
 def minmax_normalize(indicators: pd.DataFrame, directions: Mapping[str, int]) -> pd.DataFrame:
-    """Min-max normalise indicators over the pooled panel, taking their direction into account.
+    r"""Min-max normalise indicators over the pooled panel, taking their direction into account.
 
     Parameters
     ----------
@@ -285,12 +285,12 @@ def minmax_normalize(indicators: pd.DataFrame, directions: Mapping[str, int]) ->
 
     Notes
     -----
-    With :math:`m_j = \\min_i x_{ij}` and :math:`M_j = \\max_i x_{ij}` over all cluster-years,
+    With :math:`m_j = \min_i x_{ij}` and :math:`M_j = \max_i x_{ij}` over all cluster-years,
 
     .. math::
 
-        x'_{ij} = \\frac{x_{ij} - m_j}{M_j - m_j} \\text{ if } d_j = +1, \\qquad
-        x'_{ij} = \\frac{M_j - x_{ij}}{M_j - m_j} \\text{ if } d_j = -1.
+        x'_{ij} = \frac{x_{ij} - m_j}{M_j - m_j} \text{ if } d_j = +1, \qquad
+        x'_{ij} = \frac{M_j - x_{ij}}{M_j - m_j} \text{ if } d_j = -1.
     """
     values = validate_indicators(indicators, directions)
     normalized = {}
@@ -305,7 +305,7 @@ def minmax_normalize(indicators: pd.DataFrame, directions: Mapping[str, int]) ->
 
 
 def standardize_indicators(indicators: pd.DataFrame, directions: Mapping[str, int]) -> pd.DataFrame:
-    """Z-score indicators over the pooled panel and multiply them by their direction.
+    r"""Z-score indicators over the pooled panel and multiply them by their direction.
 
     Parameters
     ----------
@@ -323,11 +323,11 @@ def standardize_indicators(indicators: pd.DataFrame, directions: Mapping[str, in
     -----
     .. math::
 
-        z_{ij} = d_j \\, \\frac{x_{ij} - \\bar x_j}{s_j}, \\qquad
-        s_j^2 = \\frac{1}{n - 1} \\sum_i (x_{ij} - \\bar x_j)^2,
+        z_{ij} = d_j \, \frac{x_{ij} - \bar x_j}{s_j}, \qquad
+        s_j^2 = \frac{1}{n - 1} \sum_i (x_{ij} - \bar x_j)^2,
 
     with means and sample standard deviations (divisor :math:`n - 1`) over all :math:`n`
-    cluster-years, so that :math:`Z^\\top Z / (n - 1)` is the correlation matrix.
+    cluster-years, so that :math:`Z^\top Z / (n - 1)` is the correlation matrix.
     """
     values = validate_indicators(indicators, directions)
     signs = pd.Series({name: float(directions[name]) for name in values.columns})
@@ -340,7 +340,7 @@ def standardize_indicators(indicators: pd.DataFrame, directions: Mapping[str, in
 def entropy_weights(
     indicators: pd.DataFrame, directions: Mapping[str, int], *, shift: float = 0.0
 ) -> pd.Series:
-    """Entropy weights of indicators over the pooled panel.
+    r"""Entropy weights of indicators over the pooled panel.
 
     Parameters
     ----------
@@ -351,7 +351,7 @@ def entropy_weights(
         +1 or -1 for every column.
     shift : float, default 0.0
         Constant added to the normalised values before the shares are taken. The default adds
-        nothing and uses :math:`0 \\ln 0 = 0` instead; some studies add a small shift such as
+        nothing and uses :math:`0 \ln 0 = 0` instead; some studies add a small shift such as
         1e-4 to avoid zeros, which is available here but never applied unless asked for.
 
     Returns
@@ -367,12 +367,12 @@ def entropy_weights(
 
     .. math::
 
-        p_{ij} = \\frac{x'_{ij} + s}{\\sum_{i=1}^{n} (x'_{ij} + s)}, \\qquad
-        e_j = -\\frac{1}{\\ln n} \\sum_{i=1}^{n} p_{ij} \\ln p_{ij}, \\qquad
-        d_j = 1 - e_j, \\qquad
-        w_j = \\frac{d_j}{\\sum_k d_k},
+        p_{ij} = \frac{x'_{ij} + s}{\sum_{i=1}^{n} (x'_{ij} + s)}, \qquad
+        e_j = -\frac{1}{\ln n} \sum_{i=1}^{n} p_{ij} \ln p_{ij}, \qquad
+        d_j = 1 - e_j, \qquad
+        w_j = \frac{d_j}{\sum_k d_k},
 
-    where :math:`p \\ln p` is taken to be 0 when :math:`p = 0`. Without a shift every
+    where :math:`p \ln p` is taken to be 0 when :math:`p = 0`. Without a shift every
     non-constant indicator has a zero share in the row of its worst value, so
     :math:`e_j < 1` and :math:`d_j > 0`. A construct with a single indicator gets weight 1.
     """
@@ -392,7 +392,7 @@ def entropy_weights(
 
 
 def entropy_index(indicators: pd.DataFrame, directions: Mapping[str, int]) -> pd.Series:
-    """Entropy-weighted index of indicators.
+    r"""Entropy-weighted index of indicators.
 
     Parameters
     ----------
@@ -410,7 +410,7 @@ def entropy_index(indicators: pd.DataFrame, directions: Mapping[str, int]) -> pd
     -----
     .. math::
 
-        I_i = \\sum_j w_j x'_{ij},
+        I_i = \sum_j w_j x'_{ij},
 
     with :math:`w_j` from :func:`entropy_weights` (no shift) and :math:`x'_{ij}` from
     :func:`minmax_normalize`.
@@ -425,7 +425,7 @@ def entropy_index(indicators: pd.DataFrame, directions: Mapping[str, int]) -> pd
 def first_principal_component(
     indicators: pd.DataFrame, directions: Mapping[str, int]
 ) -> PrincipalComponent:
-    """First principal component of the directed, standardised indicators.
+    r"""First principal component of the directed, standardised indicators.
 
     Parameters
     ----------
@@ -447,14 +447,14 @@ def first_principal_component(
     Notes
     -----
     With :math:`R` the correlation matrix of the directed indicators (equal to that of
-    :func:`standardize_indicators`) and :math:`R v = \\lambda_1 v` its largest eigenpair,
-    :math:`\\lVert v \\rVert = 1`, the sign of :math:`v` is chosen so that
-    :math:`\\sum_j v_j > 0` and
+    :func:`standardize_indicators`) and :math:`R v = \lambda_1 v` its largest eigenpair,
+    :math:`\lVert v \rVert = 1`, the sign of :math:`v` is chosen so that
+    :math:`\sum_j v_j > 0` and
 
     .. math::
 
-        w_j = \\frac{v_j}{\\sum_k v_k}, \\qquad
-        \\text{variance share} = \\frac{\\lambda_1}{\\sum_k \\lambda_k} = \\frac{\\lambda_1}{K}.
+        w_j = \frac{v_j}{\sum_k v_k}, \qquad
+        \text{variance share} = \frac{\lambda_1}{\sum_k \lambda_k} = \frac{\lambda_1}{K}.
 
     A construct with a single indicator has :math:`w = 1` and variance share 1.
     """
@@ -488,7 +488,7 @@ def first_principal_component(
 
 
 def pca_weights(indicators: pd.DataFrame, directions: Mapping[str, int]) -> pd.Series:
-    """Weights of the first principal component, rescaled to sum to one.
+    r"""Weights of the first principal component, rescaled to sum to one.
 
     See :func:`first_principal_component` for the formula and the sign convention.
 
@@ -506,14 +506,14 @@ def pca_weights(indicators: pd.DataFrame, directions: Mapping[str, int]) -> pd.S
 
     Notes
     -----
-    :math:`w_j = v_j / \\sum_k v_k` with :math:`v` the first eigenvector of the correlation
-    matrix of the directed indicators, signed so that :math:`\\sum_k v_k > 0`.
+    :math:`w_j = v_j / \sum_k v_k` with :math:`v` the first eigenvector of the correlation
+    matrix of the directed indicators, signed so that :math:`\sum_k v_k > 0`.
     """
     return first_principal_component(indicators, directions).weights
 
 
 def pca_index(indicators: pd.DataFrame, directions: Mapping[str, int]) -> pd.Series:
-    """Index from the first principal component.
+    r"""Index from the first principal component.
 
     Parameters
     ----------
@@ -531,7 +531,7 @@ def pca_index(indicators: pd.DataFrame, directions: Mapping[str, int]) -> pd.Ser
     -----
     .. math::
 
-        I_i = \\sum_j w_j z_{ij},
+        I_i = \sum_j w_j z_{ij},
 
     with :math:`z_{ij}` from :func:`standardize_indicators` and :math:`w_j` from
     :func:`pca_weights`; it is proportional to the first principal component score.
@@ -544,7 +544,7 @@ def pca_index(indicators: pd.DataFrame, directions: Mapping[str, int]) -> pd.Ser
 
 
 def zscore_index(indicators: pd.DataFrame, directions: Mapping[str, int]) -> pd.Series:
-    """Equal-weighted mean of the standardised, directed indicators.
+    r"""Equal-weighted mean of the standardised, directed indicators.
 
     Parameters
     ----------
@@ -562,7 +562,7 @@ def zscore_index(indicators: pd.DataFrame, directions: Mapping[str, int]) -> pd.
     -----
     .. math::
 
-        I_i = \\frac{1}{K} \\sum_{j=1}^{K} z_{ij},
+        I_i = \frac{1}{K} \sum_{j=1}^{K} z_{ij},
 
     with :math:`z_{ij}` from :func:`standardize_indicators`. A construct with a single
     indicator is that indicator, standardised.
@@ -574,7 +574,7 @@ def zscore_index(indicators: pd.DataFrame, directions: Mapping[str, int]) -> pd.
 
 
 def cronbach_alpha(items: pd.DataFrame) -> float:
-    """Cronbach's alpha of a set of items.
+    r"""Cronbach's alpha of a set of items.
 
     Parameters
     ----------
@@ -591,12 +591,12 @@ def cronbach_alpha(items: pd.DataFrame) -> float:
 
     Notes
     -----
-    With :math:`K` items, :math:`\\sigma^2_j` the variance of item :math:`j` and
-    :math:`\\sigma^2_T` the variance of the total :math:`T_i = \\sum_j y_{ij}`,
+    With :math:`K` items, :math:`\sigma^2_j` the variance of item :math:`j` and
+    :math:`\sigma^2_T` the variance of the total :math:`T_i = \sum_j y_{ij}`,
 
     .. math::
 
-        \\alpha = \\frac{K}{K - 1} \\left( 1 - \\frac{\\sum_j \\sigma^2_j}{\\sigma^2_T} \\right).
+        \alpha = \frac{K}{K - 1} \left( 1 - \frac{\sum_j \sigma^2_j}{\sigma^2_T} \right).
 
     The divisor of the variances cancels; :math:`n - 1` is used.
     """
@@ -617,7 +617,7 @@ def cronbach_alpha(items: pd.DataFrame) -> float:
 def construct_index(
     indicators: pd.DataFrame, directions: Mapping[str, int], method: str
 ) -> ConstructIndex:
-    """Build the index of one construct with ``method`` and its reliability statistics.
+    r"""Build the index of one construct with ``method`` and its reliability statistics.
 
     Parameters
     ----------
@@ -642,9 +642,9 @@ def construct_index(
 
     Notes
     -----
-    entropy: :math:`I_i = \\sum_j w_j x'_{ij}` with entropy weights;
-    pca: :math:`I_i = \\sum_j w_j z_{ij}` with first-component weights;
-    zscore: :math:`I_i = K^{-1} \\sum_j z_{ij}` (:math:`w_j = 1/K`).
+    entropy: :math:`I_i = \sum_j w_j x'_{ij}` with entropy weights;
+    pca: :math:`I_i = \sum_j w_j z_{ij}` with first-component weights;
+    zscore: :math:`I_i = K^{-1} \sum_j z_{ij}` (:math:`w_j = 1/K`).
     Cronbach's alpha is computed on the :math:`z_{ij}` and the first-component variance
     share on their correlation matrix, whatever the method.
     """
@@ -676,7 +676,7 @@ def _first_component_share(standardized: pd.DataFrame) -> float:
 def transform_control(
     panel: pd.DataFrame, control: ControlSpec, config: ProjectConfig | None = None
 ) -> pd.Series:
-    """Compute one control of the analysis panel from its source variable.
+    r"""Compute one control of the analysis panel from its source variable.
 
     Parameters
     ----------
@@ -701,8 +701,8 @@ def transform_control(
 
     Notes
     -----
-    none: :math:`c_{it} = x_{it}`; log: :math:`c_{it} = \\ln x_{it}` (:math:`x_{it} > 0`);
-    log1p: :math:`c_{it} = \\ln(1 + x_{it})` (:math:`x_{it} > -1`);
+    none: :math:`c_{it} = x_{it}`; log: :math:`c_{it} = \ln x_{it}` (:math:`x_{it} > 0`);
+    log1p: :math:`c_{it} = \ln(1 + x_{it})` (:math:`x_{it} > -1`);
     age: :math:`c_{it} = t - x_{it}` (:math:`x_{it}` a founding year, :math:`t` the year).
     """
     variable = control.variable
@@ -855,7 +855,7 @@ def _pooled_zscore(index: pd.Series, construct: str, file: str | None = None) ->
 
 
 def build_analysis_panel(panel: pd.DataFrame, config: ProjectConfig) -> IndexResult:
-    """Build the analysis panel: construct indices, controls and passthrough variables.
+    r"""Build the analysis panel: construct indices, controls and passthrough variables.
 
     Parameters
     ----------
@@ -887,7 +887,7 @@ def build_analysis_panel(panel: pd.DataFrame, config: ProjectConfig) -> IndexRes
     Each construct :math:`c` gets the index :math:`I^c_{it}` of :func:`construct_index` with
     ``config.indices.method``, computed over all cluster-years at once. When
     ``config.indices.standardize`` is true it is reported as
-    :math:`(I^c_{it} - \\bar I^c) / s_{I^c}` with the pooled mean and sample standard
+    :math:`(I^c_{it} - \bar I^c) / s_{I^c}` with the pooled mean and sample standard
     deviation, so regression coefficients are in standard deviations. A construct with a
     single indicator is allowed: its weight is 1 and its index is that indicator, normalised
     (entropy), standardised (pca, zscore). Controls follow :func:`transform_control`.

@@ -621,7 +621,7 @@ def _first_invalid_utf8_byte(content: bytes) -> int:
 
 
 def detect_delimiter(text: str) -> str:
-    """The most frequent of ``, \\t ; |`` in the first non-blank line that has one.
+    r"""The most frequent of ``, \t ; |`` in the first non-blank line that has one.
 
     A first line without any delimiter (a title above the column names) is skipped; among
     the first few non-blank lines the first one holding a delimiter decides (``,`` if none).

@@ -47,9 +47,7 @@ def key_estimates(
         result = record["result"]
         if not (job == HEADLINE_PANEL_JOB or record["kind"] == "iv"):
             continue
-        coefficient = next(
-            (c for c in result["coefficients"] if c["name"] == treatment), None
-        )
+        coefficient = next((c for c in result["coefficients"] if c["name"] == treatment), None)
         if coefficient is None:
             continue
         name = "total_effect_twoway_fe" if job == HEADLINE_PANEL_JOB else job

@@ -18,7 +18,13 @@ import numpy as np
 import pandas as pd
 
 COMPARISON_COLUMNS = [
-    "quantity", "truth", "estimate", "se", "ci_lower", "ci_upper", "covers_truth",
+    "quantity",
+    "truth",
+    "estimate",
+    "se",
+    "ci_lower",
+    "ci_upper",
+    "covers_truth",
     "ratio_to_truth",
 ]
 

@@ -58,8 +58,10 @@ def test_firm_counts_are_the_cluster_panel_counts(small_firm_panel, firm_files):
 
 
 def _sampling_errors(firm_panel) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per cell and indicator: relative error (aggregate / cluster panel value - 1) and the
-    error divided by its sampling standard error.
+    """Relative errors per cell and indicator, raw and divided by their standard errors.
+
+    The relative error is aggregate / cluster panel value - 1; it is also divided by its
+    sampling standard error.
 
     Standard errors from the firms themselves: binomial for the foreign share, the delta method
     (linearisation) for the ratios, sqrt(n) x sd for the employment total.

@@ -36,8 +36,11 @@ def spec(**kw):
 
 
 def test_cluster_robust_part_matches_the_panel_estimator(produc):
-    """Two-way FE clustered by state (48 < 50): coefficients and CRV1 standard errors equal
-    those of govcluster.panel.fit_panel_model (linearmodels-based, year dummies in K)."""
+    """Two-way FE clustered by state (48 < 50) agrees with the panel estimator.
+
+    Coefficients and CRV1 standard errors equal those of govcluster.panel.fit_panel_model
+    (linearmodels-based, year dummies in K).
+    """
     report = few_cluster_inference(produc, spec(), seed=1, draws=999)
     reference = fit_panel_model(produc, spec())
     assert report.n_clusters == 48 and report.wild_reported

@@ -150,10 +150,12 @@ def test_full_enumeration_matches_wildboottest_on_produc(
 def test_random_draws_agree_with_wildboottest_within_mc_error(
     produc, produc_partialled, coefficient, weights
 ):
-    """48 state clusters, 9,999 draws each side, independent streams: the two p-values
-    differ by Monte Carlo error only; 4.5 standard errors of a difference of two independent
-    proportions (sqrt(2 p (1-p) / B)), floored at 1/B, make a false failure negligible
-    over the eight cases."""
+    """Random-draw p-values agree with wildboottest's within Monte Carlo error.
+
+    48 state clusters, 9,999 draws each side, independent streams; 4.5 standard errors of a
+    difference of two independent proportions (sqrt(2 p (1-p) / B)), floored at 1/B, make a
+    false failure negligible over the eight cases.
+    """
     X, y = produc_partialled
     j = REGRESSORS.index(coefficient)
     ref = _case("state", coefficient, True, weights)
@@ -206,8 +208,11 @@ def test_weights_have_the_right_support_and_moments():
 
 
 def test_wcu_interval_is_estimate_plus_minus_bootstrap_quantile(produc, produc_partialled):
-    """Under WCU the bootstrap distribution does not depend on r, so the inverted interval
-    is estimate -/+ se * (the level quantile of |t*|), up to the step of the ECDF."""
+    """Under WCU the inverted interval is estimate -/+ se * (level quantile of |t*|).
+
+    The bootstrap distribution does not depend on r, so the interval is that one up to the
+    step of the ECDF.
+    """
     X, y = produc_partialled
     res = wild_cluster_bootstrap(
         X,
@@ -278,7 +283,8 @@ def test_wcr_has_correct_size_with_few_clusters_where_crv_over_rejects():
 
     Over 400 samples the WCR (Webb) test rejects at 5% within Monte Carlo error of 0.05
     (|rate - 0.05| <= 3.5 * sqrt(0.05 * 0.95 / 400) = 0.038), while the CRV1 t(G-1) test
-    over-rejects clearly (MacKinnon and Webb 2017)."""
+    over-rejects clearly (MacKinnon and Webb 2017).
+    """
     from scipy import stats
 
     rng = np.random.default_rng(20261129)

@@ -69,9 +69,7 @@ def simulate_panel(
     )
     z = rng.standard_normal(n)
     v = ar_noise(1.0)
-    treat = (
-        alpha_t[ent] + rng.normal(0, 0.5, t)[per] + 0.6 * z + 0.2 * controls[:, 0] + v
-    )
+    treat = alpha_t[ent] + rng.normal(0, 0.5, t)[per] + 0.6 * z + 0.2 * controls[:, 0] + v
     gam = rng.normal(0, 0.2, (4, k))
     med = np.empty((n, k))
     for j in range(k):

@@ -1,5 +1,6 @@
-"""Repeated-seed Monte Carlo: bootstrap interval coverage and the size of the mediation
-verdicts for the null mechanisms.
+"""Repeated-seed Monte Carlo of bootstrap interval coverage and mediation verdicts.
+
+The size of the mediation verdicts is checked for the null mechanisms.
 
 REPS simulated two-way FE panels (100 clusters x 6 years, AR(1) errors, six mechanisms of which
 ABSORB has b = 0 and INNOV has a = 0), N_BOOT cluster-bootstrap replicates each.
@@ -38,8 +39,15 @@ def monte_carlo():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             res = panel_mediation(
-                df, treatment="GOV", mediators=list(MEDIATORS), outcome="SCA",
-                controls=list(CONTROLS), n_boot=N_BOOT, seed=rep, ci_level=LEVEL, n_mc=2000,
+                df,
+                treatment="GOV",
+                mediators=list(MEDIATORS),
+                outcome="SCA",
+                controls=list(CONTROLS),
+                n_boot=N_BOOT,
+                seed=rep,
+                ci_level=LEVEL,
+                n_mc=2000,
             )
         inf = res.inference.set_index(["effect", "method"])
         for method in covered:

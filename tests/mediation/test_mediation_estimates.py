@@ -82,8 +82,11 @@ def test_bootstrap_se_close_to_clustered_delta_se(large) -> None:
 
 @pytest.mark.parametrize("effects", ["none", "entity", "twoway"])
 def test_clustered_se_match_stata_convention(effects: str) -> None:
-    """xtreg, fe vce(cluster) = PanelOLS with a constant, year dummies as regressors and
-    debiased + group_debias (linearmodels documents this equivalence)."""
+    """Clustered standard errors follow Stata's ``xtreg, fe vce(cluster)`` convention.
+
+    ``xtreg, fe vce(cluster)`` is PanelOLS with a constant, year dummies as regressors and
+    debiased + group_debias (linearmodels documents this equivalence).
+    """
     meds = MEDS[:2]
     df, _ = simulate_panel(4, n_entities=40, n_periods=6, n_mediators=2, drop_share=0.2)
     res = _fit(df, mediators=meds, effects=effects, n_boot=50)
@@ -94,10 +97,12 @@ def test_clustered_se_match_stata_convention(effects: str) -> None:
     extra = ["const"] + (list(years.columns) if effects == "twoway" else [])
 
     def se(dep: str, regs: list[str]) -> pd.Series:
-        model = PanelOLS(panel[dep], panel[regs + list(CONTROLS) + extra],
-                         entity_effects=effects != "none")
-        fitted = model.fit(cov_type="clustered", cluster_entity=True, debiased=True,
-                           group_debias=True)
+        model = PanelOLS(
+            panel[dep], panel[regs + list(CONTROLS) + extra], entity_effects=effects != "none"
+        )
+        fitted = model.fit(
+            cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True
+        )
         return fitted.std_errors
 
     par = se("SCA", ["GOV", *meds])
@@ -119,8 +124,15 @@ def test_within_2sls_matches_linearmodels_iv2sls(effects: str) -> None:
     df, _ = simulate_panel(4, n_entities=40, n_periods=6, n_mediators=2, drop_share=0.2)
     res = _fit(df, mediators=meds, effects=effects, n_boot=50, instruments=["iv_fiscal_shock"])
     design = build_design(
-        df, treatment="GOV", mediators=meds, outcome="SCA", controls=list(CONTROLS),
-        entity="cluster_id", time="year", effects=effects, instruments=["iv_fiscal_shock"],
+        df,
+        treatment="GOV",
+        mediators=meds,
+        outcome="SCA",
+        controls=list(CONTROLS),
+        entity="cluster_id",
+        time="year",
+        effects=effects,
+        instruments=["iv_fiscal_shock"],
     )
     x = design.matrix
     n, k_lm = design.n_obs, 1 + x.shape[1] - design.n_core
@@ -155,8 +167,10 @@ def test_fe_iv_corrects_endogeneity() -> None:
 def test_controls_absorbed_by_fixed_effects_are_omitted() -> None:
     df, _ = simulate_panel(8, n_entities=40, n_periods=6, n_mediators=2)
     founding = df.groupby("cluster_id")["year"].transform("min") - 3
-    df = df.assign(age_exact=df["year"] - founding, province_size=df.groupby("cluster_id")[
-        "ln_firms"].transform("mean"))
+    df = df.assign(
+        age_exact=df["year"] - founding,
+        province_size=df.groupby("cluster_id")["ln_firms"].transform("mean"),
+    )
     controls = ["ln_employment", "age_exact", "province_size"]
     res = _fit(df, mediators=MEDS[:2], controls=controls, n_boot=50)
     omitted = dict(res.sample.omitted)
@@ -180,9 +194,11 @@ def test_missing_rows_dropped_and_counted() -> None:
 
 
 def test_replicate_lacking_a_period_is_exact_and_valid() -> None:
-    """An unbalanced panel where the last year is observed by two entities only: replicates
-    that draw neither have no such year; the nuisance block is then rank deficient, but the
-    coefficients still equal the refit."""
+    """Replicates with a rank-deficient nuisance block still equal the refit.
+
+    In this unbalanced panel the last year is observed by two entities only: replicates that
+    draw neither have no such year, and the nuisance block is then rank deficient.
+    """
     meds = MEDS[:2]
     df, _ = simulate_panel(14, n_entities=30, n_periods=6, n_mediators=2)
     last = df["year"].max()
@@ -202,15 +218,19 @@ def test_replicate_lacking_a_period_is_exact_and_valid() -> None:
             parts.append(df[df["cluster_id"] == ent].assign(cluster_id=f"{ent}#{copy}"))
     panel = pd.concat(parts).set_index(["cluster_id", "year"])
     assert last not in panel.index.get_level_values("year")
-    fitted = PanelOLS(panel["SCA"], panel[["GOV", *meds, *CONTROLS]], entity_effects=True,
-                      time_effects=True).fit()
+    fitted = PanelOLS(
+        panel["SCA"], panel[["GOV", *meds, *CONTROLS]], entity_effects=True, time_effects=True
+    ).fit()
     for name, coef in (("c_prime", "GOV"), (f"b[{meds[0]}]", meds[0])):
         assert res.boot_stats.at[r, name] == pytest.approx(fitted.params[coef], abs=1e-8)
 
 
 def test_degenerate_replicates_are_counted_not_dropped() -> None:
-    """The treatment varies over time in three entities only: replicates drawing none of them
-    cannot identify anything and are reported as degenerate."""
+    """Replicates that cannot identify anything are reported as degenerate.
+
+    The treatment varies over time in three entities only; replicates drawing none of them
+    are the degenerate ones.
+    """
     meds = MEDS[:2]
     df, _ = simulate_panel(15, n_entities=30, n_periods=5, n_mediators=2)
     movers = {"C0000", "C0001", "C0002"}

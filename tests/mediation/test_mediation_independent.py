@@ -19,8 +19,14 @@ N_REP = 2000
 def single_mediator():
     df, _ = simulate_panel(5, n_entities=60, n_periods=8, n_mediators=1)
     res = panel_mediation(
-        df, treatment="GOV", mediators=["OPEN"], outcome="SCA", controls=["ln_employment"],
-        effects="none", n_boot=200, seed=3,
+        df,
+        treatment="GOV",
+        mediators=["OPEN"],
+        outcome="SCA",
+        controls=["ln_employment"],
+        effects="none",
+        n_boot=200,
+        seed=3,
     )
     exog_y = sm.add_constant(df[["GOV", "OPEN", "ln_employment"]].to_numpy())
     exog_m = sm.add_constant(df[["GOV", "ln_employment"]].to_numpy())
@@ -40,10 +46,13 @@ def test_closed_form_equals_statsmodels_ols_products(single_mediator) -> None:
 
 
 def test_agrees_with_statsmodels_mediation(single_mediator) -> None:
-    """statsmodels' estimates are means over N_REP parametric simulations; each differs from
+    """The closed form agrees with statsmodels' simulated mediation estimates.
+
+    Statsmodels' estimates are means over N_REP parametric simulations; each differs from
     the closed form by Monte Carlo error only. Its standard error is estimated from the
     simulated per-replication effects, and we allow 4 of them (two-sided 6e-5 chance of a
-    false failure; the seed is fixed, so the test is deterministic)."""
+    false failure; the seed is fixed, so the test is deterministic).
+    """
     _, res, outcome_model, mediator_model = single_mediator
     med = Mediation(outcome_model, mediator_model, (1, 1), 2).fit(
         method="parametric", n_rep=N_REP, rng=np.random.default_rng(12345)
@@ -51,8 +60,10 @@ def test_agrees_with_statsmodels_mediation(single_mediator) -> None:
     acme_reps = med.indirect_effects[1].mean(axis=0)
     ade_reps = med.direct_effects[1].mean(axis=0)
     total_reps = 0.5 * (
-        med.indirect_effects[0] + med.indirect_effects[1]
-        + med.direct_effects[0] + med.direct_effects[1]
+        med.indirect_effects[0]
+        + med.indirect_effects[1]
+        + med.direct_effects[0]
+        + med.direct_effects[1]
     ).mean(axis=0)
     cause = res.causal[0]
     for ours, reps in ((cause.acme, acme_reps), (cause.ade, ade_reps), (cause.total, total_reps)):
@@ -80,14 +91,22 @@ def _jtrain() -> tuple[pd.DataFrame, int]:
 
 
 def test_jtrain_grant_raises_training_hours() -> None:
-    """Wooldridge jtrain: grant -> hrsemp (training hours per employee) -> log(scrap), firm and
-    year effects, 1987-1989."""
+    """Wooldridge jtrain: grant -> hrsemp -> log(scrap).
+
+    hrsemp is training hours per employee; firm and year effects, 1987-1989.
+    """
     data, n_missing = _jtrain()
     assert n_missing == 331  # of 471 firm-years, scrap or hrsemp missing
     assert len(data) == 140
     res = panel_mediation(
-        data, treatment="grant", mediators=["hrsemp"], outcome="lscrap", entity="fcode",
-        time="year", n_boot=1000, seed=20240601,
+        data,
+        treatment="grant",
+        mediators=["hrsemp"],
+        outcome="lscrap",
+        entity="fcode",
+        time="year",
+        n_boot=1000,
+        seed=20240601,
     )
     assert res.sample.n_obs == 140
     assert res.sample.n_entities == 48

@@ -1,5 +1,7 @@
-"""Every bootstrap replicate equals a refit on the actually resampled panel; draws are
-reproducible and do not depend on how the work is split."""
+"""Every bootstrap replicate equals a refit on the actually resampled panel.
+
+Draws are reproducible and do not depend on how the work is split.
+"""
 
 from __future__ import annotations
 
@@ -75,8 +77,14 @@ def test_replicates_equal_refit_on_resampled_panel(effects: str, drop_share: flo
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = panel_mediation(
-            df, treatment="GOV", mediators=MEDS, outcome="SCA", controls=list(CONTROLS),
-            effects=effects, n_boot=n_boot, seed=SEED,
+            df,
+            treatment="GOV",
+            mediators=MEDS,
+            outcome="SCA",
+            controls=list(CONTROLS),
+            effects=effects,
+            n_boot=n_boot,
+            seed=SEED,
         )
     assert res.sample.balanced is (drop_share == 0.0)
     entities = sorted(df["cluster_id"].unique())
@@ -92,8 +100,13 @@ def test_replicates_equal_refit_on_resampled_panel(effects: str, drop_share: flo
 def test_full_sample_matches_panelols_twoway_unbalanced() -> None:
     df, _ = simulate_panel(12, n_entities=40, n_periods=7, n_mediators=3, drop_share=0.25)
     res = panel_mediation(
-        df, treatment="GOV", mediators=MEDS, outcome="SCA", controls=list(CONTROLS),
-        n_boot=50, seed=SEED,
+        df,
+        treatment="GOV",
+        mediators=MEDS,
+        outcome="SCA",
+        controls=list(CONTROLS),
+        n_boot=50,
+        seed=SEED,
     )
     panel = df.assign(const=1.0).set_index(["cluster_id", "year"])
     expected = _refit(panel, "twoway")
@@ -104,8 +117,14 @@ def test_full_sample_matches_panelols_twoway_unbalanced() -> None:
 def _run(seed: int, n_boot: int, block_size: int) -> pd.DataFrame:
     df, _ = simulate_panel(21, n_entities=35, n_periods=5, n_mediators=3, drop_share=0.1)
     res = panel_mediation(
-        df, treatment="GOV", mediators=MEDS, outcome="SCA", controls=list(CONTROLS),
-        n_boot=n_boot, seed=seed, block_size=block_size,
+        df,
+        treatment="GOV",
+        mediators=MEDS,
+        outcome="SCA",
+        controls=list(CONTROLS),
+        n_boot=n_boot,
+        seed=seed,
+        block_size=block_size,
     )
     return res.boot_stats
 
@@ -148,8 +167,12 @@ def test_draws_do_not_depend_on_blas_threads() -> None:
     script = _THREAD_SCRIPT.format(here=str(Path(__file__).parent))
     digests = []
     for threads in ("1", "2"):
-        env = {**os.environ, "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads,
-               "MKL_NUM_THREADS": threads}
+        env = {
+            **os.environ,
+            "OPENBLAS_NUM_THREADS": threads,
+            "OMP_NUM_THREADS": threads,
+            "MKL_NUM_THREADS": threads,
+        }
         out = subprocess.run(
             [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
         )
@@ -160,8 +183,14 @@ def test_draws_do_not_depend_on_blas_threads() -> None:
 def test_to_dict_is_json_and_carries_the_schema() -> None:
     df, _ = simulate_panel(2, n_entities=30, n_periods=5, n_mediators=3)
     res = panel_mediation(
-        df, treatment="GOV", mediators=MEDS, outcome="SCA", controls=list(CONTROLS),
-        n_boot=100, seed=1, instruments=["iv_fiscal_shock"],
+        df,
+        treatment="GOV",
+        mediators=MEDS,
+        outcome="SCA",
+        controls=list(CONTROLS),
+        n_boot=100,
+        seed=1,
+        instruments=["iv_fiscal_shock"],
     )
     out = json.loads(json.dumps(res.to_dict(), allow_nan=False))
     assert out["schema"] == "govcluster.mediation/1"
@@ -172,7 +201,13 @@ def test_to_dict_is_json_and_carries_the_schema() -> None:
     assert len(out["causal"]["mediators"]) == len(MEDS)
     assert out["bootstrap"]["n_boot"] == 100
     assert {r["method"] for r in out["inference"]} == {
-        "sobel", "aroian", "delta", "joint_significance", "monte_carlo", "percentile", "bca"
+        "sobel",
+        "aroian",
+        "delta",
+        "joint_significance",
+        "monte_carlo",
+        "percentile",
+        "bca",
     }
     assert res.boot.shape == (100, len(MEDS))
     assert list(res.boot.columns) == MEDS

@@ -69,18 +69,60 @@ def test_demean_unbalanced() -> None:
 
 CASES = [
     # (p_c, a, p_a, b, p_b, ci, c_prime, p_cp, verdict, evidence, basis)
-    (0.01, 0.5, 0.001, 0.4, 0.001, (0.1, 0.3), 0.05, 0.40, "full_mediation", "joint_significance",
-     "mediation"),
-    (0.01, 0.5, 0.001, 0.4, 0.001, (0.1, 0.3), 0.30, 0.01, "partial_mediation",
-     "joint_significance", "mediation"),
-    (0.30, 0.5, 0.001, -0.4, 0.001, (-0.3, -0.1), 0.30, 0.01, "suppression",
-     "joint_significance", "suppression"),
-    (0.01, 0.5, 0.001, 0.4, 0.200, (0.02, 0.4), 0.30, 0.01, "partial_mediation", "bootstrap",
-     "mediation"),
-    (0.01, 0.5, 0.300, 0.4, 0.001, (-0.05, 0.4), 0.30, 0.01, "no_mediation", "none",
-     "mediation"),
-    (0.01, 0.0, 0.900, 0.4, 0.001, (-0.05, 0.05), 0.30, 0.01, "no_mediation", "none",
-     "mediation"),
+    (
+        0.01,
+        0.5,
+        0.001,
+        0.4,
+        0.001,
+        (0.1, 0.3),
+        0.05,
+        0.40,
+        "full_mediation",
+        "joint_significance",
+        "mediation",
+    ),
+    (
+        0.01,
+        0.5,
+        0.001,
+        0.4,
+        0.001,
+        (0.1, 0.3),
+        0.30,
+        0.01,
+        "partial_mediation",
+        "joint_significance",
+        "mediation",
+    ),
+    (
+        0.30,
+        0.5,
+        0.001,
+        -0.4,
+        0.001,
+        (-0.3, -0.1),
+        0.30,
+        0.01,
+        "suppression",
+        "joint_significance",
+        "suppression",
+    ),
+    (
+        0.01,
+        0.5,
+        0.001,
+        0.4,
+        0.200,
+        (0.02, 0.4),
+        0.30,
+        0.01,
+        "partial_mediation",
+        "bootstrap",
+        "mediation",
+    ),
+    (0.01, 0.5, 0.300, 0.4, 0.001, (-0.05, 0.4), 0.30, 0.01, "no_mediation", "none", "mediation"),
+    (0.01, 0.0, 0.900, 0.4, 0.001, (-0.05, 0.05), 0.30, 0.01, "no_mediation", "none", "mediation"),
 ]
 
 
@@ -89,8 +131,19 @@ def test_wen_ye_decision_tree(case) -> None:
     p_c, a, p_a, b, p_b, ci, cp, p_cp, verdict, evidence, basis = case
     c = cp + a * b
     d = wen_ye_stepwise(
-        mediator="M", model="single", c=c, p_c=p_c, a=a, p_a=p_a, b=b, p_b=p_b,
-        ci_lower=ci[0], ci_upper=ci[1], c_prime=cp, p_c_prime=p_cp, alpha=0.05,
+        mediator="M",
+        model="single",
+        c=c,
+        p_c=p_c,
+        a=a,
+        p_a=p_a,
+        b=b,
+        p_b=p_b,
+        ci_lower=ci[0],
+        ci_upper=ci[1],
+        c_prime=cp,
+        p_c_prime=p_cp,
+        alpha=0.05,
     )
     assert (d.verdict, d.evidence, d.basis) == (verdict, evidence, basis)
     assert d.bootstrap_used == (evidence != "joint_significance")
@@ -118,15 +171,31 @@ def _confounded_panel(seed: int, rho: float, n: int = 4000) -> pd.DataFrame:
     e2, e3 = rng.multivariate_normal([0, 0], [[1, rho], [rho, 1]], size=n).T
     m = 0.6 * t + e2
     y = 0.3 * t + 0.5 * m + e3
-    return pd.DataFrame({"unit": np.repeat(np.arange(n // 4), 4), "period": np.tile(range(4),
-                         n // 4), "T": t, "M": m, "Y": y})
+    return pd.DataFrame(
+        {
+            "unit": np.repeat(np.arange(n // 4), 4),
+            "period": np.tile(range(4), n // 4),
+            "T": t,
+            "M": m,
+            "Y": y,
+        }
+    )
 
 
 def test_sensitivity_recovers_the_true_acme_at_the_true_rho() -> None:
     """With corr(e2, e3) = 0.4 the naive ACME is biased; ACME(0.4) recovers 0.6 * 0.5."""
     df = _confounded_panel(3, 0.4)
-    res = panel_mediation(df, treatment="T", mediators=["M"], outcome="Y", entity="unit",
-                          time="period", effects="none", n_boot=200, seed=1)
+    res = panel_mediation(
+        df,
+        treatment="T",
+        mediators=["M"],
+        outcome="Y",
+        entity="unit",
+        time="period",
+        effects="none",
+        n_boot=200,
+        seed=1,
+    )
     cause = res.causal[0]
     assert cause.acme > 0.5  # 0.6 * (0.5 + 0.4) roughly: confounded
     rho = np.asarray(cause.curve.rho)

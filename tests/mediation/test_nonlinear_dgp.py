@@ -134,9 +134,11 @@ def test_bootstrap_recovers_known_effects_with_a_binary_mediator():
 
 @pytest.mark.slow
 def test_quasi_bayesian_intervals_cover_the_truth():
-    """Coverage over 150 seeded samples (probit mediator, logit outcome, interaction):
-    each 95% interval of ACME(control), ACME(treated), ADE(control) and ADE(treated) covers
-    the population value in 0.95 +- 3 * sqrt(0.05 * 0.95 / 150) = 0.95 +- 0.053 of samples."""
+    """Coverage over 150 seeded samples (probit mediator, logit outcome, interaction).
+
+    Each 95% interval of ACME(control), ACME(treated), ADE(control) and ADE(treated) covers
+    the population value in 0.95 +- 3 * sqrt(0.05 * 0.95 / 150) = 0.95 +- 0.053 of samples.
+    """
     true = truth("probit", "logit", 0.5)
     covered = {k: 0 for k in true}
     reps = 150

@@ -99,7 +99,8 @@ def test_cluster_covariance_matches_statsmodels(family):
 
     For probit, statsmodels uses the observed Hessian as the bread and R (and we) the
     expected information, so the comparison is made for the canonical logit link, where
-    the two coincide, and for the linear model."""
+    the two coincide, and for the linear model.
+    """
     data = linear_data()
     X = sm.add_constant(data[["t", "x"]]).to_numpy()
     y = data["m"].to_numpy() if family == "linear" else (data["m"] > 1).astype(float).to_numpy()

@@ -30,7 +30,7 @@ def make_panel(seed: int, n: int = 60, t: int = 8, unbalanced: bool = True) -> p
 
 
 def within(a: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """x - entity mean + grand mean, for each column."""
+    """Within transformation of each column: x - entity mean + grand mean."""
     out = np.empty_like(a)
     for g in np.unique(codes):
         m = codes == g
@@ -56,8 +56,9 @@ def cluster_cov(x: np.ndarray, u: np.ndarray, codes: np.ndarray, k: int) -> np.n
     n = len(u)
     bread = np.linalg.inv(x.T @ x)
     groups = np.unique(codes)
-    meat = sum(np.outer(x[codes == g].T @ u[codes == g], x[codes == g].T @ u[codes == g])
-               for g in groups)
+    meat = sum(
+        np.outer(x[codes == g].T @ u[codes == g], x[codes == g].T @ u[codes == g]) for g in groups
+    )
     g = len(groups)
     return g / (g - 1) * (n - 1) / (n - k) * bread @ meat @ bread
 
@@ -65,8 +66,14 @@ def cluster_cov(x: np.ndarray, u: np.ndarray, codes: np.ndarray, k: int) -> np.n
 @pytest.mark.parametrize("twoway", [False, True])
 def test_cluster_entity_matches_stata_formula(twoway: bool) -> None:
     df = make_panel(1)
-    spec = PanelSpec(outcome="y", regressors=["x1"], controls=["x2"], entity="id", time="year",
-                     estimator="twoway_fe" if twoway else "entity_fe")
+    spec = PanelSpec(
+        outcome="y",
+        regressors=["x1"],
+        controls=["x2"],
+        entity="id",
+        time="year",
+        estimator="twoway_fe" if twoway else "entity_fe",
+    )
     est = fit_panel_model(df, spec)
     x, b, u, _ = hand_fe(df, twoway)
     v = cluster_cov(x, u, pd.factorize(df["id"], sort=True)[0], x.shape[1])
@@ -78,8 +85,15 @@ def test_cluster_entity_matches_stata_formula(twoway: bool) -> None:
 
 def test_cluster_twoway_matches_cgm_formula() -> None:
     df = make_panel(2, n=40, t=35)
-    spec = PanelSpec(outcome="y", regressors=["x1"], controls=["x2"], entity="id", time="year",
-                     estimator="entity_fe", cov_type="cluster_twoway")
+    spec = PanelSpec(
+        outcome="y",
+        regressors=["x1"],
+        controls=["x2"],
+        entity="id",
+        time="year",
+        estimator="entity_fe",
+        cov_type="cluster_twoway",
+    )
     est = fit_panel_model(df, spec)
     x, _, u, _ = hand_fe(df, False)
     ent = pd.factorize(df["id"], sort=True)[0]
@@ -93,8 +107,15 @@ def test_cluster_twoway_matches_cgm_formula() -> None:
 
 def test_robust_and_unadjusted_count_the_effects() -> None:
     df = make_panel(3)
-    base = PanelSpec(outcome="y", regressors=["x1"], controls=["x2"], entity="id", time="year",
-                     estimator="entity_fe", cov_type="robust")
+    base = PanelSpec(
+        outcome="y",
+        regressors=["x1"],
+        controls=["x2"],
+        entity="id",
+        time="year",
+        estimator="entity_fe",
+        cov_type="robust",
+    )
     x, _, u, n_eff = hand_fe(df, False)
     n, k = x.shape
     bread = np.linalg.inv(x.T @ x)
@@ -108,8 +129,16 @@ def test_robust_and_unadjusted_count_the_effects() -> None:
 
 def test_driscoll_kraay_matches_bartlett_formula() -> None:
     df = make_panel(4, n=30, t=40, unbalanced=False)
-    spec = PanelSpec(outcome="y", regressors=["x1"], controls=["x2"], entity="id", time="year",
-                     estimator="entity_fe", cov_type="driscoll_kraay", dk_bandwidth=3)
+    spec = PanelSpec(
+        outcome="y",
+        regressors=["x1"],
+        controls=["x2"],
+        entity="id",
+        time="year",
+        estimator="entity_fe",
+        cov_type="driscoll_kraay",
+        dk_bandwidth=3,
+    )
     est = fit_panel_model(df, spec)
     x, _, u, _ = hand_fe(df, False)
     n, k = x.shape
@@ -136,10 +165,25 @@ def test_iv_with_instruments_equal_to_regressors_is_ols(
     monkeypatch.setattr("govcluster.panel.iv.check_first_stage", lambda *args, **kwargs: None)
     df = make_panel(5, n=40, t=35)
     df["z1"] = df["x1"]
-    spec = PanelSpec(outcome="y", regressors=["x1"], controls=["x2"], entity="id", time="year",
-                     estimator=estimator, cov_type=cov_type)
-    ivspec = PanelIVSpec(outcome="y", endogenous=["x1"], instruments=["z1"], controls=["x2"],
-                         entity="id", time="year", estimator=estimator, cov_type=cov_type)
+    spec = PanelSpec(
+        outcome="y",
+        regressors=["x1"],
+        controls=["x2"],
+        entity="id",
+        time="year",
+        estimator=estimator,
+        cov_type=cov_type,
+    )
+    ivspec = PanelIVSpec(
+        outcome="y",
+        endogenous=["x1"],
+        instruments=["z1"],
+        controls=["x2"],
+        entity="id",
+        time="year",
+        estimator=estimator,
+        cov_type=cov_type,
+    )
     ols = fit_panel_model(df, spec)
     iv = fit_panel_iv(df, ivspec)
     assert iv.names == ols.names
@@ -160,8 +204,15 @@ def test_iv_refuses_an_instrument_that_copies_the_regressor() -> None:
 
 def test_no_small_sample_correction_uses_normal() -> None:
     df = make_panel(6)
-    spec = PanelSpec(outcome="y", regressors=["x1"], controls=["x2"], entity="id", time="year",
-                     estimator="entity_fe", small_sample=False)
+    spec = PanelSpec(
+        outcome="y",
+        regressors=["x1"],
+        controls=["x2"],
+        entity="id",
+        time="year",
+        estimator="entity_fe",
+        small_sample=False,
+    )
     est = fit_panel_model(df, spec)
     x, _, u, _ = hand_fe(df, False)
     codes = pd.factorize(df["id"], sort=True)[0]
@@ -177,8 +228,9 @@ def test_no_small_sample_correction_uses_normal() -> None:
 
 def test_result_is_read_only_and_json() -> None:
     df = make_panel(7)
-    est = fit_panel_model(df, PanelSpec(outcome="y", regressors="x1", controls=["x2"],
-                                        entity="id", time="year"))
+    est = fit_panel_model(
+        df, PanelSpec(outcome="y", regressors="x1", controls=["x2"], entity="id", time="year")
+    )
     with pytest.raises(ValueError):
         est.params_array[0] = 0.0
     with pytest.raises(AttributeError):

@@ -33,13 +33,15 @@ def lp_dgp(seed: int, n: int = 300, t: int = 12) -> pd.DataFrame:
     for h, th in enumerate(THETA):
         y[:, h:] += th * gov[:, : t + 3 - h]
     y, gov = y[:, 3:], gov[:, 3:]
-    return pd.DataFrame({
-        "cluster_id": np.repeat(np.arange(n), t),
-        "year": np.tile(np.arange(2008, 2008 + t), n),
-        "GOV": gov.ravel(),
-        "SCA": y.ravel(),
-        "ln_firms": rng.normal(size=n * t),
-    })
+    return pd.DataFrame(
+        {
+            "cluster_id": np.repeat(np.arange(n), t),
+            "year": np.tile(np.arange(2008, 2008 + t), n),
+            "GOV": gov.ravel(),
+            "SCA": y.ravel(),
+            "ln_firms": rng.normal(size=n * t),
+        }
+    )
 
 
 def test_local_projections_trace_the_dynamic_effect() -> None:
@@ -48,13 +50,18 @@ def test_local_projections_trace_the_dynamic_effect() -> None:
     # because the other years' GOV, which are in the error, correlate with the demeaned
     # GOV_t; it is checked against the truth with that allowance.
     df = lp_dgp(1)
-    pooled = fit_local_projections(df, LocalProjectionSpec(
-        outcome="SCA", treatment="GOV", controls=["ln_firms"], estimator="pooled"))
+    pooled = fit_local_projections(
+        df,
+        LocalProjectionSpec(
+            outcome="SCA", treatment="GOV", controls=["ln_firms"], estimator="pooled"
+        ),
+    )
     for h, th in enumerate(THETA):
         row = pooled.table().iloc[h]
         assert abs(row["estimate"] - th) < 4 * row["std_error"]
-    res = fit_local_projections(df, LocalProjectionSpec(outcome="SCA", treatment="GOV",
-                                                        controls=["ln_firms"]))
+    res = fit_local_projections(
+        df, LocalProjectionSpec(outcome="SCA", treatment="GOV", controls=["ln_firms"])
+    )
     table = res.table()
     assert list(table["horizon"]) == [0, 1, 2, 3]
     for h, th in enumerate(THETA):
@@ -65,9 +72,17 @@ def test_local_projections_trace_the_dynamic_effect() -> None:
     # a lead is taken by year: each horizon loses the last h years of every entity
     assert list(table["n_obs"]) == [300 * (12 - h) for h in range(4)]
     assert table.iloc[1]["dependent"] == "SCA_lead1"
-    fixed = fit_local_projections(df, res.spec.__class__(
-        outcome="SCA", treatment="GOV", sample="fixed", outcome_form="long_difference",
-        treatment_lags=[1], horizons=2))
+    fixed = fit_local_projections(
+        df,
+        res.spec.__class__(
+            outcome="SCA",
+            treatment="GOV",
+            sample="fixed",
+            outcome_form="long_difference",
+            treatment_lags=[1],
+            horizons=2,
+        ),
+    )
     t2 = fixed.table()
     assert t2["n_obs"].nunique() == 1
     # y(t+2) - y(t-1) needs the years t-1 and t+2: the first and last two years go
@@ -80,8 +95,9 @@ def test_local_projections_trace_the_dynamic_effect() -> None:
     from govcluster.panel import PanelSpec, add_leads, fit_panel_model
 
     led = add_leads(df, {"SCA": [2]}, entity="cluster_id", time="year")
-    direct = fit_panel_model(led, PanelSpec(outcome="SCA_lead2", regressors=["GOV"],
-                                            controls=["ln_firms"]))
+    direct = fit_panel_model(
+        led, PanelSpec(outcome="SCA_lead2", regressors=["GOV"], controls=["ln_firms"])
+    )
     np.testing.assert_allclose(table.iloc[2]["estimate"], direct.params["GOV"], rtol=1e-10)
     np.testing.assert_allclose(table.iloc[2]["std_error"], direct.std_errors["GOV"], rtol=1e-10)
     json.dumps(res.to_dict())
@@ -90,8 +106,9 @@ def test_local_projections_trace_the_dynamic_effect() -> None:
 def test_local_projections_drop_years_after_a_gap() -> None:
     df = lp_dgp(2, n=60, t=8)
     gap = df[df["year"] != 2011]
-    res = fit_local_projections(gap, LocalProjectionSpec(outcome="SCA", treatment="GOV",
-                                                         horizons=1))
+    res = fit_local_projections(
+        gap, LocalProjectionSpec(outcome="SCA", treatment="GOV", horizons=1)
+    )
     # horizon 1 needs year t+1: 2010 (-> 2011 missing) and 2015 (last year) are dropped
     assert res.estimates[1].n_obs == 60 * (7 - 2)
     assert res.estimates[1].n_dropped["missing_values"] == 60 * 2
@@ -105,15 +122,17 @@ def het_dgp(seed: int, n: int = 240, t: int = 8) -> pd.DataFrame:
     gov = rng.normal(size=n * t) + rng.normal(size=n)[ids]
     a = rng.normal(size=n)[ids]
     y = effect[ids] * gov + a + rng.normal(size=n * t)
-    return pd.DataFrame({
-        "cluster_id": ids,
-        "year": np.tile(np.arange(2010, 2010 + t), n),
-        "region": region[ids],
-        "GOV": gov,
-        "SCA": y,
-        "ln_firms": rng.normal(size=n * t),
-        "iv_fiscal_shock": rng.normal(size=n * t),
-    })
+    return pd.DataFrame(
+        {
+            "cluster_id": ids,
+            "year": np.tile(np.arange(2010, 2010 + t), n),
+            "region": region[ids],
+            "GOV": gov,
+            "SCA": y,
+            "ln_firms": rng.normal(size=n * t),
+            "iv_fiscal_shock": rng.normal(size=n * t),
+        }
+    )
 
 
 def base_spec(**kw: object) -> PanelSpec:
@@ -147,8 +166,9 @@ def test_heterogeneity_less_developed_grouping() -> None:
     assert [g for g, _ in res.groups] == ["east", "less_developed"]
     assert res.n_excluded_rows == 8
     assert res.equal_effects.p_value < 1e-6
-    central_west = HeterogeneitySpec(base=base_spec(),
-                                     groups={"central": ["central"], "west": ["west"]})
+    central_west = HeterogeneitySpec(
+        base=base_spec(), groups={"central": ["central"], "west": ["west"]}
+    )
     assert fit_heterogeneity(df, central_west).equal_effects.p_value > 0.001
 
 
@@ -157,8 +177,12 @@ def test_records_are_json_serialisable() -> None:
     tests = specification_tests(df, base_spec())
     record = json.loads(json.dumps(tests.to_dict()))
     assert set(record) == {"kind", "spec", "poolability", "breusch_pagan", "hausman", "mundlak"}
-    iv = fit_panel_iv(df, PanelIVSpec(outcome="SCA", endogenous="GOV",
-                                      instruments="iv_fiscal_shock", controls=["ln_firms"]))
+    iv = fit_panel_iv(
+        df,
+        PanelIVSpec(
+            outcome="SCA", endogenous="GOV", instruments="iv_fiscal_shock", controls=["ln_firms"]
+        ),
+    )
     rec = json.loads(json.dumps(iv.to_dict()))
     assert rec["kind"] == "panel_iv_estimate"
     assert rec["first_stages"][0]["endogenous"] == "GOV"

@@ -24,8 +24,11 @@ BETA = 0.5
 def twoway_dgp(
     rng: np.random.Generator, n: int, t: int, *, corr_effects: float = 1.0, rho: float = 0.5
 ) -> pd.DataFrame:
-    """y = BETA x + 0.3 c + a_i + g_t + e, with x correlated with a_i and g_t, and AR(1),
-    heteroskedastic errors within entities."""
+    """Two-way panel: y = BETA x + 0.3 c + a_i + g_t + e.
+
+    x is correlated with a_i and g_t, and the errors are AR(1) and heteroskedastic within
+    entities.
+    """
     a = rng.normal(size=n)
     g = rng.normal(size=t)
     ids = np.repeat(np.arange(n), t)
@@ -39,7 +42,7 @@ def twoway_dgp(
         ei[0] = shocks[i, 0]
         for s in range(1, t):
             ei[s] = rho * ei[s - 1] + shocks[i, s]
-        e[i * t:(i + 1) * t] = ei
+        e[i * t : (i + 1) * t] = ei
     y = BETA * x + 0.3 * c + a[ids] + g[yrs] + e
     return pd.DataFrame({"id": ids, "year": 2000 + yrs, "y": y, "x": x, "c": c})
 
@@ -79,8 +82,11 @@ def test_cluster_confidence_interval_coverage() -> None:
 
 
 def iv_dgp(rng: np.random.Generator, n: int, t: int) -> pd.DataFrame:
-    """x is endogenous (its shock v enters the error u) and correlated with the entity
-    effect; z is a valid instrument that is correlated with the entity effect too."""
+    """Panel with an endogenous regressor x and a valid instrument z.
+
+    x is endogenous (its shock v enters the error u) and correlated with the entity effect;
+    z is a valid instrument that is correlated with the entity effect too.
+    """
     ids = np.repeat(np.arange(n), t)
     yrs = np.tile(np.arange(t), n)
     a = rng.normal(size=n)[ids]
@@ -95,11 +101,13 @@ def iv_dgp(rng: np.random.Generator, n: int, t: int) -> pd.DataFrame:
 def test_fe_iv_recovers_the_truth_where_fe_is_biased() -> None:
     rng = np.random.default_rng(11)
     df = iv_dgp(rng, 300, 6)
-    fe = fit_panel_model(df, PanelSpec(outcome="y", regressors="x", entity="id", time="year",
-                                       estimator="twoway_fe"))
+    fe = fit_panel_model(
+        df, PanelSpec(outcome="y", regressors="x", entity="id", time="year", estimator="twoway_fe")
+    )
     assert fe.params["x"] - BETA > 10 * fe.std_errors["x"]
-    iv = fit_panel_iv(df, PanelIVSpec(outcome="y", endogenous="x", instruments="z",
-                                      entity="id", time="year"))
+    iv = fit_panel_iv(
+        df, PanelIVSpec(outcome="y", endogenous="x", instruments="z", entity="id", time="year")
+    )
     assert abs(iv.params["x"] - BETA) < 3 * iv.std_errors["x"]
     fs = iv.first_stages[0]
     assert fs.f_statistic > 100 and 0 < fs.partial_r2 < 1
@@ -107,7 +115,7 @@ def test_fe_iv_recovers_the_truth_where_fe_is_biased() -> None:
     np.testing.assert_allclose(iv.kp_rk_wald_f, fs.f_statistic, rtol=1e-10)
     # Anderson-Rubin: rejects beta = 0, its set contains the truth and the estimate
     assert iv.anderson_rubin.test.p_value < 1e-6
-    (lo, hi), = iv.anderson_rubin.confidence_set
+    ((lo, hi),) = iv.anderson_rubin.confidence_set
     assert lo < BETA < hi and lo < iv.params["x"] < hi
     assert iv.anderson_rubin.bounded
     at_truth = fit_panel_iv(df, iv.spec.replace(ar_null=BETA)).anderson_rubin.test
@@ -122,8 +130,9 @@ def test_anderson_rubin_set_is_unbounded_with_irrelevant_instrument() -> None:
     rng = np.random.default_rng(12)
     df = iv_dgp(rng, 200, 5)
     df["noise"] = rng.normal(size=len(df))
-    iv = fit_panel_iv(df, PanelIVSpec(outcome="y", endogenous="x", instruments="noise",
-                                      entity="id", time="year"))
+    iv = fit_panel_iv(
+        df, PanelIVSpec(outcome="y", endogenous="x", instruments="noise", entity="id", time="year")
+    )
     assert iv.first_stages[0].f_statistic < 10
     ar = iv.anderson_rubin
     assert ar.bounded is False
@@ -141,8 +150,15 @@ def test_kleibergen_paap_equals_cragg_donald_under_homoskedastic_standardisation
     pi = np.linalg.lstsq(z, y, rcond=None)[0]
     v = y - z @ pi
     codes = np.arange(n)
-    vpi = sandwich(z, v, cov_type="unadjusted", small_sample=True, entity_codes=codes,
-                   time_codes=codes, n_absorbed=0)
+    vpi = sandwich(
+        z,
+        v,
+        cov_type="unadjusted",
+        small_sample=True,
+        entity_codes=codes,
+        time_codes=codes,
+        n_absorbed=0,
+    )
     sigma = v.T @ v / (n - 3)
     g = np.linalg.cholesky(sigma).T
     rk = kp_rk_statistic(pi, vpi, z, y, g_matrix=g)
@@ -162,8 +178,15 @@ def test_kleibergen_paap_small_when_rank_deficient() -> None:
     pi = np.linalg.lstsq(z, y, rcond=None)[0]
     v = y - z @ pi
     codes = np.arange(n)
-    vpi = sandwich(z, v, cov_type="robust", small_sample=True, entity_codes=codes,
-                   time_codes=codes, n_absorbed=0)
+    vpi = sandwich(
+        z,
+        v,
+        cov_type="robust",
+        small_sample=True,
+        entity_codes=codes,
+        time_codes=codes,
+        n_absorbed=0,
+    )
     rk = kp_rk_statistic(pi, vpi, z, y)
     assert stats.chi2.sf(rk, 2) > 0.001  # rank 1: not rejected
 
@@ -201,6 +224,10 @@ def re_dgp(rng: np.random.Generator, n: int, t: int) -> pd.DataFrame:
 def test_other_estimators_are_consistent_without_correlated_effects(estimator: str) -> None:
     rng = np.random.default_rng(5)
     df = re_dgp(rng, 300, 6)
-    est = fit_panel_model(df, spec(estimator=estimator, cov_type="robust"
-                                   if estimator == "between" else "cluster_entity"))
+    est = fit_panel_model(
+        df,
+        spec(
+            estimator=estimator, cov_type="robust" if estimator == "between" else "cluster_entity"
+        ),
+    )
     assert abs(est.params["x"] - BETA) < 4 * est.std_errors["x"]

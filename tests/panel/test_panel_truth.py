@@ -24,7 +24,9 @@ def total_effect_spec(estimator="twoway_fe"):
     # The outcome equation has lagged effects of GOV; they enter as regressors so that the
     # coefficient on GOV is the contemporaneous total effect c' + sum_k a_k b_k.
     return PanelSpec(
-        outcome="SCA", regressors=["GOV", "GOV_lag1", "GOV_lag2"], controls=CONTROLS,
+        outcome="SCA",
+        regressors=["GOV", "GOV_lag1", "GOV_lag2"],
+        controls=CONTROLS,
         estimator=estimator,
     )
 
@@ -74,7 +76,9 @@ def test_fe_iv_recovers_the_truth_when_fixed_effects_are_confounded():
     iv = fit_panel_iv(
         latent,
         PanelIVSpec(
-            outcome="SCA", endogenous=["GOV"], instruments=["Z"],
+            outcome="SCA",
+            endogenous=["GOV"],
+            instruments=["Z"],
             controls=["GOV_lag1", "GOV_lag2", *CONTROLS],
         ),
     )

@@ -1,5 +1,8 @@
-"""Fixtures of the rendering tests: configurations in both languages, a small table, and the
-estimates of a small run of the real estimators."""
+"""Fixtures of the rendering tests.
+
+Configurations in both languages, a small table, and the estimates of a small run of the real
+estimators.
+"""
 
 from __future__ import annotations
 

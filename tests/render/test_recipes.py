@@ -1,7 +1,9 @@
-"""The recipes of docs/ARCHITECTURE.md, done once each: a toy estimator, a toy index method, a
-toy table and a toy figure are registered in the one place the recipe names, and must reach
-the configuration, the estimation jobs, the typed records, the plan of exhibits, the rendered
-files, the numbers in the text and the report entries.
+"""The recipes of docs/ARCHITECTURE.md, done once each.
+
+A toy estimator, a toy index method, a toy table and a toy figure are registered in the one
+place the recipe names, and must reach the configuration, the estimation jobs, the typed
+records, the plan of exhibits, the rendered files, the numbers in the text and the report
+entries.
 
 The toy estimator is an OLS slope through the origin of the outcome on the treatment, checked
 against a seeded data-generating process with a known slope (not against itself).
@@ -150,8 +152,10 @@ def _toy_macros(prefix: str, record: PanelJobRecord, settings) -> list[numbers.M
 
 @pytest.fixture()
 def toy_registered(monkeypatch) -> Iterator[None]:
-    """The toy estimator, its record, its numbers, a toy table and a toy figure, registered
-    as docs/ARCHITECTURE.md says (and removed afterwards)."""
+    """The toy estimator and its exhibits, registered as docs/ARCHITECTURE.md says.
+
+    The estimator, its record, its numbers, a toy table and a toy figure (removed afterwards).
+    """
     schema = load_schema()
     schema["properties"]["models"]["properties"]["toy_slope"] = {
         "type": "object",

@@ -1,5 +1,8 @@
-"""Typed records of the stored results: every file the estimators write reads back unchanged,
-and a file of another layout, version or kind is refused with a message saying what to do."""
+"""Typed records of the stored results.
+
+Every file the estimators write reads back unchanged, and a file of another layout, version or
+kind is refused with a message saying what to do.
+"""
 
 from __future__ import annotations
 

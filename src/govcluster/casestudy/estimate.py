@@ -40,13 +40,13 @@ def placebo_units(n_donors: int, *, max_units: int | None, seed: int) -> np.ndar
 def run_in_space_placebos(
     data: CaseStudyData, spec: CaseStudySpec, treated_fit: SyntheticControlFit
 ) -> PlaceboRecord:
-    """In-space placebos (ADH 2010, Section 2.4) and the permutation p-value.
+    r"""In-space placebos (ADH 2010, Section 2.4) and the permutation p-value.
 
     Each chosen donor in turn is treated as if it had received the intervention; its
     synthetic control is built from every other unit, the treated cluster included (ADH
     2010, p. 501: "shifting California to the donor pool"). The p-value is the share of the
     ``1 + n`` units (treated and placebos) whose post/pre RMSPE ratio is at least the treated
-    cluster's, :math:`(1 + \\#\\{r_j \\ge r_1\\}) / (1 + n)`.
+    cluster's, :math:`(1 + \#\{r_j \ge r_1\}) / (1 + n)`.
     """
     chosen = placebo_units(len(data.donor_ids), max_units=spec.placebo_max_units, seed=spec.seed)
     n_units = data.outcome.shape[1]

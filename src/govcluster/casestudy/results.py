@@ -54,6 +54,7 @@ class PlaceboRecord:
     p_value: float
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form, with ``n_placebos``; non-finite numbers become null."""
         return {
             "units": list(self.units),
             "rmspe_ratio": _nums(self.rmspe_ratio),
@@ -65,6 +66,7 @@ class PlaceboRecord:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> PlaceboRecord:
+        """Rebuild from :meth:`to_dict` output (null numbers become NaN)."""
         return cls(
             units=tuple(d["units"]),
             rmspe_ratio=tuple(_float(v) for v in d["rmspe_ratio"]),
@@ -98,6 +100,7 @@ class SyntheticControlRecord:
     placebo: PlaceboRecord
 
     def to_dict(self, donor_ids: tuple[str, ...]) -> dict[str, Any]:
+        """The JSON form, donor weights keyed by ``donor_ids``; non-finite numbers become null."""
         return {
             "donor_weights": dict(zip(donor_ids, _nums(self.donor_weights), strict=True)),
             "predictor_weights": dict(
@@ -132,6 +135,7 @@ class SyntheticControlRecord:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SyntheticControlRecord:
+        """Rebuild from :meth:`to_dict` output (null numbers become NaN)."""
         bal = d["balance"]
         return cls(
             donor_weights=tuple(_float(v) for v in d["donor_weights"].values()),
@@ -166,6 +170,7 @@ class SdidEstimate:
         return (self.att - 1.959963984540054 * self.se, self.att + 1.959963984540054 * self.se)
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form, with the 95% interval of :attr:`ci`; non-finite numbers become null."""
         lo, hi = self.ci
         return {
             "estimator": self.estimator,
@@ -178,6 +183,7 @@ class SdidEstimate:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SdidEstimate:
+        """Rebuild from :meth:`to_dict` output (null numbers become NaN)."""
         return cls(
             estimator=d["estimator"],
             att=_float(d["att"]),
@@ -203,6 +209,7 @@ class SdidRecord:
         raise KeyError(f"no {estimator!r} estimate; have {[e.estimator for e in self.estimates]}")
 
     def to_dict(self, donor_ids: tuple[str, ...], fit_years: tuple[int, ...]) -> dict[str, Any]:
+        """The JSON form: unit weights keyed by ``donor_ids``, time weights by ``fit_years``."""
         return {
             "estimates": [e.to_dict() for e in self.estimates],
             "unit_weights": dict(zip(donor_ids, _nums(self.unit_weights), strict=True)),
@@ -215,6 +222,7 @@ class SdidRecord:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SdidRecord:
+        """Rebuild from :meth:`to_dict` output (null numbers become NaN)."""
         return cls(
             estimates=tuple(SdidEstimate.from_dict(e) for e in d["estimates"]),
             unit_weights=tuple(_float(v) for v in d["unit_weights"].values()),

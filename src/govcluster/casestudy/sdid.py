@@ -1,4 +1,4 @@
-"""Synthetic difference-in-differences (Arkhangelsky, Athey, Hirshberg, Imbens and Wager 2021).
+r"""Synthetic difference-in-differences (Arkhangelsky, Athey, Hirshberg, Imbens and Wager 2021).
 
 The unit and time weights are computed by the Frank-Wolfe solver of ``diff-diff``
 (:func:`diff_diff.utils.compute_sdid_unit_weights`, :func:`diff_diff.utils.compute_time_weights`),
@@ -11,22 +11,22 @@ Notes
 With :math:`N_0` donors, one treated unit, :math:`T_0` fit-window years and :math:`T_1` post
 years, the outcomes are first rescaled by the mean and standard deviation of the donors'
 fit-window outcomes (an invariance of the problem, as ``diff-diff``). With
-:math:`\\sigma` the standard deviation of the donors' first differences over the fit window,
-:math:`\\zeta_\\omega = (N_1 T_1)^{1/4}\\sigma` and :math:`\\zeta_\\lambda = 10^{-6}\\sigma`
+:math:`\sigma` the standard deviation of the donors' first differences over the fit window,
+:math:`\zeta_\omega = (N_1 T_1)^{1/4}\sigma` and :math:`\zeta_\lambda = 10^{-6}\sigma`
 (paper, eq. 2.2-2.3). The estimate is
 
-.. math:: \\hat\\tau = \\Big(\\bar Y_{1,\\mathrm{post}} - \\sum_t \\hat\\lambda_t Y_{1t}\\Big)
-          - \\sum_j \\hat\\omega_j
-          \\Big(\\bar Y_{j,\\mathrm{post}} - \\sum_t \\hat\\lambda_t Y_{jt}\\Big).
+.. math:: \hat\tau = \Big(\bar Y_{1,\mathrm{post}} - \sum_t \hat\lambda_t Y_{1t}\Big)
+          - \sum_j \hat\omega_j
+          \Big(\bar Y_{j,\mathrm{post}} - \sum_t \hat\lambda_t Y_{jt}\Big).
 
 The same code gives the paper's two comparison estimators of Table 1: synthetic control
-(``"sc"``: no intercept, :math:`\\zeta_\\omega = 10^{-6}\\sigma`, no time weights) and
+(``"sc"``: no intercept, :math:`\zeta_\omega = 10^{-6}\sigma`, no time weights) and
 difference-in-differences (``"did"``: equal unit and time weights). The effect path in year
-:math:`t` is :math:`(Y_{1t} - \\sum_j \\hat\\omega_j Y_{jt}) - \\sum_s \\hat\\lambda_s (Y_{1s} -
-\\sum_j \\hat\\omega_j Y_{js})` (R ``synthdid_effect_curve``, extended to the fit years).
+:math:`t` is :math:`(Y_{1t} - \sum_j \hat\omega_j Y_{jt}) - \sum_s \hat\lambda_s (Y_{1s} -
+\sum_j \hat\omega_j Y_{js})` (R ``synthdid_effect_curve``, extended to the fit years).
 
 The placebo standard error (paper, Algorithm 4) reassigns the treatment to donors, re-estimates
-on the remaining donors and takes :math:`\\sqrt{(B-1)/B}` times the standard deviation of the
+on the remaining donors and takes :math:`\sqrt{(B-1)/B}` times the standard deviation of the
 placebo estimates. With one treated unit there are exactly :math:`N_0` distinct placebo
 assignments; this module uses each exactly once (the limit of R's random resampling), so the
 standard error is deterministic.

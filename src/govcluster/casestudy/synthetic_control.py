@@ -1,21 +1,21 @@
-"""Synthetic control (Abadie and Gardeazabal 2003; Abadie, Diamond and Hainmueller 2010).
+r"""Synthetic control (Abadie and Gardeazabal 2003; Abadie, Diamond and Hainmueller 2010).
 
 Notes
 -----
-With predictors :math:`X_1` (treated, :math:`k` values) and :math:`X_0` (:math:`k \\times J`
+With predictors :math:`X_1` (treated, :math:`k` values) and :math:`X_0` (:math:`k \times J`
 donors), each predictor divided by its standard deviation across the :math:`J + 1` units when
 ``standardize`` is set (as R ``Synth``), the donor weights solve
 
-.. math:: W^*(V) = \\arg\\min_{W \\ge 0,\\ 1'W = 1} (X_1 - X_0 W)' V (X_1 - X_0 W)
+.. math:: W^*(V) = \arg\min_{W \ge 0,\ 1'W = 1} (X_1 - X_0 W)' V (X_1 - X_0 W)
 
-for a diagonal :math:`V \\ge 0` with :math:`\\operatorname{tr} V = 1`. With
+for a diagonal :math:`V \ge 0` with :math:`\operatorname{tr} V = 1`. With
 ``v_method="nested"`` :math:`V` minimises the mean squared prediction error of the outcome
-over the fit window, :math:`\\frac{1}{T_0}\\lVert Z_1 - Z_0 W^*(V) \\rVert^2` (ADH 2010,
+over the fit window, :math:`\frac{1}{T_0}\lVert Z_1 - Z_0 W^*(V) \rVert^2` (ADH 2010,
 Section 2.3), searched by Nelder-Mead over a softmax parameterisation from the equal
 weights and seeded random starts; ``v_method="equal"`` keeps :math:`V = I/k`. The inner
 problem is solved as a non-negative least-squares problem with the adding-up constraint
 imposed by a heavily weighted extra row, then renormalised. The gap is
-:math:`\\hat\\alpha_{1t} = Y_{1t} - \\sum_j w_j Y_{jt}`, the effect estimate the mean gap over
+:math:`\hat\alpha_{1t} = Y_{1t} - \sum_j w_j Y_{jt}`, the effect estimate the mean gap over
 the post-intervention years.
 """
 

@@ -142,7 +142,7 @@ def group_means(values: np.ndarray, codes: np.ndarray, n_groups: int | None = No
 
 
 def demean(values: np.ndarray, codes: np.ndarray, n_groups: int | None = None) -> np.ndarray:
-    """Subtract from every row the mean of its group (the one-way within transformation).
+    r"""Subtract from every row the mean of its group (the one-way within transformation).
 
     Parameters
     ----------
@@ -156,7 +156,7 @@ def demean(values: np.ndarray, codes: np.ndarray, n_groups: int | None = None) -
     Returns
     -------
     numpy.ndarray
-        Same shape as ``values``: :math:`x_{it} - \\bar x_i`, the mean over the group's own
+        Same shape as ``values``: :math:`x_{it} - \bar x_i`, the mean over the group's own
         rows (exact in unbalanced panels).
     """
     v = np.asarray(values, dtype=float)

@@ -22,7 +22,7 @@ from govcluster.core.absorb import group_sums
 
 
 def cluster_factor(n_clusters: int, n_obs: int, n_params: int | np.ndarray) -> float | np.ndarray:
-    """Stata's small-sample factor of a cluster-robust covariance.
+    r"""Stata's small-sample factor of a cluster-robust covariance.
 
     Parameters
     ----------
@@ -36,7 +36,7 @@ def cluster_factor(n_clusters: int, n_obs: int, n_params: int | np.ndarray) -> f
     Returns
     -------
     float or numpy.ndarray
-        :math:`\\frac{G}{G-1}\\frac{N-1}{N-K}`.
+        :math:`\frac{G}{G-1}\frac{N-1}{N-K}`.
     """
     g, n = n_clusters, n_obs
     return g / (g - 1) * (n - 1) / (n - n_params)

@@ -45,7 +45,7 @@ def ols(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class TwoStageLeastSquares:
-    """Result of :func:`two_stage_least_squares`.
+    r"""Result of :func:`two_stage_least_squares`.
 
     Attributes
     ----------
@@ -54,7 +54,7 @@ class TwoStageLeastSquares:
     xhat : numpy.ndarray
         ``(n, k)`` projection :math:`P_Z X` (the regressors of the sandwich covariance).
     resid : numpy.ndarray
-        ``(n,)`` structural residuals :math:`y - X\\hat\\beta`.
+        ``(n,)`` structural residuals :math:`y - X\hat\beta`.
     """
 
     beta: np.ndarray
@@ -63,7 +63,7 @@ class TwoStageLeastSquares:
 
 
 def two_stage_least_squares(y: np.ndarray, x: np.ndarray, z: np.ndarray) -> TwoStageLeastSquares:
-    """2SLS of ``y`` on ``x`` with instruments ``z``.
+    r"""2SLS of ``y`` on ``x`` with instruments ``z``.
 
     Parameters
     ----------
@@ -80,8 +80,8 @@ def two_stage_least_squares(y: np.ndarray, x: np.ndarray, z: np.ndarray) -> TwoS
 
     Notes
     -----
-    :math:`\\hat X = Z(Z'Z)^{-1}Z'X` (by least squares),
-    :math:`\\hat\\beta = (\\hat X'X)^{-1}\\hat X'y`.
+    :math:`\hat X = Z(Z'Z)^{-1}Z'X` (by least squares),
+    :math:`\hat\beta = (\hat X'X)^{-1}\hat X'y`.
     """
     xhat = z @ np.linalg.lstsq(z, x, rcond=None)[0]
     beta = np.linalg.solve(xhat.T @ x, xhat.T @ y)
@@ -90,22 +90,22 @@ def two_stage_least_squares(y: np.ndarray, x: np.ndarray, z: np.ndarray) -> TwoS
 
 @dataclass(frozen=True)
 class OneEndogenous2SLS:
-    """Result of :func:`one_endogenous_2sls`.
+    r"""Result of :func:`one_endogenous_2sls`.
 
     Attributes
     ----------
     pi : numpy.ndarray
         ``(l,)`` first-stage coefficients of the instruments.
     first_stage_resid : numpy.ndarray
-        ``(n,)`` first-stage residuals :math:`T - Z\\hat\\pi`.
+        ``(n,)`` first-stage residuals :math:`T - Z\hat\pi`.
     fitted : numpy.ndarray
-        ``(n,)`` :math:`\\hat T = Z\\hat\\pi`.
+        ``(n,)`` :math:`\hat T = Z\hat\pi`.
     denominator : float
-        :math:`\\hat T'T`.
+        :math:`\hat T'T`.
     estimates : numpy.ndarray
         ``(m,)`` coefficient of ``T`` for each response.
     resid : numpy.ndarray
-        ``(n, m)`` structural residuals :math:`y_j - \\hat\\beta_j T`.
+        ``(n, m)`` structural residuals :math:`y_j - \hat\beta_j T`.
     """
 
     pi: np.ndarray
@@ -119,7 +119,7 @@ class OneEndogenous2SLS:
 def one_endogenous_2sls(
     endogenous: np.ndarray, instruments: np.ndarray, responses: Sequence[np.ndarray]
 ) -> OneEndogenous2SLS:
-    """2SLS of each response on one endogenous regressor (exogenous ones partialled out).
+    r"""2SLS of each response on one endogenous regressor (exogenous ones partialled out).
 
     Parameters
     ----------
@@ -138,8 +138,8 @@ def one_endogenous_2sls(
 
     Notes
     -----
-    :math:`\\hat\\pi = (Z'Z)^{-1}Z'T`, :math:`\\hat T = Z\\hat\\pi` and
-    :math:`\\hat\\beta_j = \\hat T'y_j/\\hat T'T`, which by the Frisch-Waugh-Lovell theorem is
+    :math:`\hat\pi = (Z'Z)^{-1}Z'T`, :math:`\hat T = Z\hat\pi` and
+    :math:`\hat\beta_j = \hat T'y_j/\hat T'T`, which by the Frisch-Waugh-Lovell theorem is
     the coefficient of ``T`` in :func:`two_stage_least_squares` with the exogenous regressors
     among both ``x`` and ``z``.
     """
@@ -173,7 +173,7 @@ def kp_rk_statistic(
     *,
     g_matrix: np.ndarray | None = None,
 ) -> float:
-    """Kleibergen-Paap (2006) rk Wald statistic that ``rank(pi) = K1 - 1``.
+    r"""Kleibergen-Paap (2006) rk Wald statistic that ``rank(pi) = K1 - 1``.
 
     Parameters
     ----------
@@ -195,12 +195,12 @@ def kp_rk_statistic(
 
     Notes
     -----
-    :math:`\\Theta = F\\Pi G^{-1}` with :math:`F'F = Z'Z`; with the SVD
-    :math:`\\Theta = USV'` and :math:`q = K1 - 1`,
-    :math:`A_\\perp = U_{\\cdot,2}U_{22}^{-1}(U_{22}U_{22}')^{1/2}`,
-    :math:`B_\\perp = (V_{22}V_{22}')^{1/2}V_{22}'^{-1}V_{\\cdot,2}'`,
-    :math:`\\lambda = (B_\\perp\\otimes A_\\perp')\\mathrm{vec}\\,\\Theta` and
-    :math:`rk = \\lambda'[(B_\\perp\\otimes A_\\perp')\\hat V_\\Theta(\\ldots)']^{-1}\\lambda`.
+    :math:`\Theta = F\Pi G^{-1}` with :math:`F'F = Z'Z`; with the SVD
+    :math:`\Theta = USV'` and :math:`q = K1 - 1`,
+    :math:`A_\perp = U_{\cdot,2}U_{22}^{-1}(U_{22}U_{22}')^{1/2}`,
+    :math:`B_\perp = (V_{22}V_{22}')^{1/2}V_{22}'^{-1}V_{\cdot,2}'`,
+    :math:`\lambda = (B_\perp\otimes A_\perp')\mathrm{vec}\,\Theta` and
+    :math:`rk = \lambda'[(B_\perp\otimes A_\perp')\hat V_\Theta(\ldots)']^{-1}\lambda`.
     """
     n_instr, k1 = pi.shape
     f = np.linalg.cholesky(z.T @ z).T

@@ -160,6 +160,7 @@ class OutcomeResults(_Record):
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> OutcomeResults:
+        """Rebuild from :meth:`to_dict` output, checking ``kind`` and ``schema_version``."""
         body = cls._check(d)
         return cls(
             outcome=body["outcome"],
@@ -189,6 +190,7 @@ class DidResults(_Record):
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> DidResults:
+        """Rebuild from :meth:`to_dict` output, checking ``kind`` and ``schema_version``."""
         body = cls._check(d)
         return cls(
             spec=body["spec"],

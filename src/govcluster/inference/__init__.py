@@ -1,6 +1,6 @@
-"""Inference with few clusters: the wild cluster bootstrap.
+r"""Inference with few clusters: the wild cluster bootstrap.
 
-:func:`wild_cluster_bootstrap` tests one linear restriction :math:`R\\beta = r` in a linear
+:func:`wild_cluster_bootstrap` tests one linear restriction :math:`R\beta = r` in a linear
 model and inverts the test into a confidence interval, by the restricted (WCR) or
 unrestricted (WCU) wild cluster bootstrap with Rademacher, Webb six-point or Mammen weights,
 with the fast algorithm of Roodman, MacKinnon, Nielsen and Webb (2019). Fixed effects are

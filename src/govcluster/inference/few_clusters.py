@@ -161,7 +161,7 @@ def few_cluster_inference(
     weights: WeightType = "webb",
     draws: int = 9999,
 ) -> FewClusterReport:
-    """Cluster-robust and wild cluster bootstrap inference for a linear panel model.
+    r"""Cluster-robust and wild cluster bootstrap inference for a linear panel model.
 
     Parameters
     ----------
@@ -182,7 +182,7 @@ def few_cluster_inference(
     weights : {"rademacher", "webb", "mammen"}
         Default ``"webb"`` (recommended by Webb (2023) and MacKinnon, Nielsen and Webb
         (2023) when clusters are very few, where Rademacher has only :math:`2^G` distinct
-        values); Rademacher with :math:`2^G \\le` ``draws`` is enumerated.
+        values); Rademacher with :math:`2^G \le` ``draws`` is enumerated.
     draws : int
         Bootstrap replicates.
 

@@ -1,14 +1,14 @@
-"""Wild bootstrap weight distributions, drawn in a way that does not depend on chunking.
+r"""Wild bootstrap weight distributions, drawn in a way that does not depend on chunking.
 
 Every distribution has mean 0 and variance 1:
 
 ``rademacher``
-    :math:`\\pm 1` with probability 1/2 each.
+    :math:`\pm 1` with probability 1/2 each.
 ``webb``
-    Webb (2023) six-point: :math:`\\pm\\sqrt{1/2}, \\pm 1, \\pm\\sqrt{3/2}`, each 1/6.
+    Webb (2023) six-point: :math:`\pm\sqrt{1/2}, \pm 1, \pm\sqrt{3/2}`, each 1/6.
 ``mammen``
-    Mammen (1993): :math:`-(\\sqrt5-1)/2` with probability :math:`(\\sqrt5+1)/(2\\sqrt5)`,
-    :math:`(\\sqrt5+1)/2` otherwise.
+    Mammen (1993): :math:`-(\sqrt5-1)/2` with probability :math:`(\sqrt5+1)/(2\sqrt5)`,
+    :math:`(\sqrt5+1)/2` otherwise.
 
 Draws are made row by row (one row of ``n_clusters`` weights per bootstrap replicate) from one
 uniform stream of :func:`numpy.random.default_rng`, so the weights of replicate ``b`` are the

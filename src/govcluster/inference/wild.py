@@ -1,40 +1,40 @@
-"""The wild cluster bootstrap test of one linear restriction, and its confidence interval.
+r"""The wild cluster bootstrap test of one linear restriction, and its confidence interval.
 
-The model is :math:`y = X\\beta + u` with errors correlated within :math:`G` clusters (fixed
+The model is :math:`y = X\beta + u` with errors correlated within :math:`G` clusters (fixed
 effects already partialled out, :mod:`govcluster.inference.partial`). The hypothesis is
-:math:`H_0: R\\beta = r` for one row vector :math:`R`.
+:math:`H_0: R\beta = r` for one row vector :math:`R`.
 
 Algorithm (Roodman, MacKinnon, Nielsen and Webb 2019, "Fast and wild", sections 3-5)
 --------------------------------------------------------------------------------
 With :math:`A = (X'X)^{-1}` and the cluster cross-products :math:`X_g'X_g` and
 :math:`X_g'y_g` computed once:
 
-* WCR: the bootstrap data are :math:`y^*_g = X_g\\tilde\\beta + v_g\\tilde u_g`, with
-  :math:`\\tilde\\beta` the estimate under :math:`H_0` and :math:`\\tilde u` its residuals.
-  WCU: :math:`y^*_g = X_g\\hat\\beta + v_g\\hat u_g`.
-* With the cluster scores :math:`s_g = X_g'\\ddot u_g` (:math:`\\ddot u = \\tilde u` or
-  :math:`\\hat u`), :math:`c_g = R A s_g` and :math:`M_g = R A X_g'X_g A`, a replicate with
-  weights :math:`v` has numerator :math:`R\\hat\\beta^* - r = \\sum_g v_g c_g` (WCU: centred at
-  :math:`R\\hat\\beta`) and cluster-robust variance
-  :math:`\\hat V^* = q \\sum_g \\big(v_g c_g - M_g \\sum_h v_h s_h\\big)^2`, so each replicate
+* WCR: the bootstrap data are :math:`y^*_g = X_g\tilde\beta + v_g\tilde u_g`, with
+  :math:`\tilde\beta` the estimate under :math:`H_0` and :math:`\tilde u` its residuals.
+  WCU: :math:`y^*_g = X_g\hat\beta + v_g\hat u_g`.
+* With the cluster scores :math:`s_g = X_g'\ddot u_g` (:math:`\ddot u = \tilde u` or
+  :math:`\hat u`), :math:`c_g = R A s_g` and :math:`M_g = R A X_g'X_g A`, a replicate with
+  weights :math:`v` has numerator :math:`R\hat\beta^* - r = \sum_g v_g c_g` (WCU: centred at
+  :math:`R\hat\beta`) and cluster-robust variance
+  :math:`\hat V^* = q \sum_g \big(v_g c_g - M_g \sum_h v_h s_h\big)^2`, so each replicate
   costs :math:`O(Gk)` instead of :math:`O(Nk)`.
-* :math:`t^* = (\\sum_g v_g c_g) / \\sqrt{\\hat V^*}`; the observed
-  :math:`t = (R\\hat\\beta - r)/\\hat{se}` with the usual CRV1 standard error. Both use the same
-  factor :math:`q = \\frac{G}{G-1}\\frac{N-1}{N-K}` (which therefore does not change the
+* :math:`t^* = (\sum_g v_g c_g) / \sqrt{\hat V^*}`; the observed
+  :math:`t = (R\hat\beta - r)/\hat{se}` with the usual CRV1 standard error. Both use the same
+  factor :math:`q = \frac{G}{G-1}\frac{N-1}{N-K}` (which therefore does not change the
   p-value).
-* Symmetric p-value :math:`\\frac1B\\#\\{|t^*_b| > |t|\\}` with a strict inequality and
-  exact ties not counted (boottest's convention; under WCR the replicates :math:`v=\\pm1`
+* Symmetric p-value :math:`\frac1B\#\{|t^*_b| > |t|\}` with a strict inequality and
+  exact ties not counted (boottest's convention; under WCR the replicates :math:`v=\pm1`
   reproduce the data and tie with :math:`t`, which ``fwildclusterboot`` and ``wildboottest``
   count or not depending on rounding); equal-tailed
-  :math:`2\\min(\\frac1B\\#\\{t^*_b<t\\}, \\frac1B\\#\\{t^*_b>t\\})`.
+  :math:`2\min(\frac1B\#\{t^*_b<t\}, \frac1B\#\{t^*_b>t\})`.
 * Confidence interval by test inversion (section 3.5): under WCR the scores are linear in
-  :math:`r` (:math:`\\tilde\\beta(r) = \\hat\\beta - AR'(RAR')^{-1}(R\\hat\\beta - r)`), so each
+  :math:`r` (:math:`\tilde\beta(r) = \hat\beta - AR'(RAR')^{-1}(R\hat\beta - r)`), so each
   replicate's numerator is linear and its variance quadratic in :math:`r`; the five
   per-replicate coefficients are stored and :math:`p(r)` costs :math:`O(B)`. The interval is
-  :math:`\\{r: p(r) > \\alpha\\}`, found by bracketing and bisection on each side of
-  :math:`\\hat\\beta` with the same weights for every :math:`r`.
+  :math:`\{r: p(r) > \alpha\}`, found by bracketing and bisection on each side of
+  :math:`\hat\beta` with the same weights for every :math:`r`.
 
-With Rademacher weights and :math:`2^G \\le B` all :math:`2^G` sign vectors are used (full
+With Rademacher weights and :math:`2^G \le B` all :math:`2^G` sign vectors are used (full
 enumeration, as ``boottest``), and the result is exact and free of randomness.
 """
 
@@ -64,20 +64,20 @@ _TIE_RTOL = 1e-9
 
 @dataclass(frozen=True)
 class WildBootstrapResult:
-    """The wild cluster bootstrap test of :math:`R\\beta = r` and its confidence interval.
+    r"""The wild cluster bootstrap test of :math:`R\beta = r` and its confidence interval.
 
     Attributes
     ----------
     coefficient : str
         Name of the tested combination (the coefficient name for a single coefficient).
     estimate : float
-        :math:`R\\hat\\beta`.
+        :math:`R\hat\beta`.
     null_value : float
         :math:`r`.
     std_error : float
-        Cluster-robust (CRV1) standard error of :math:`R\\hat\\beta`.
+        Cluster-robust (CRV1) standard error of :math:`R\hat\beta`.
     t_stat : float
-        :math:`(R\\hat\\beta - r)/\\hat{se}`.
+        :math:`(R\hat\beta - r)/\hat{se}`.
     p_value : float
         Wild bootstrap p-value.
     conf_int : tuple of float
@@ -94,11 +94,11 @@ class WildBootstrapResult:
     n_clusters, n_obs : int
         :math:`G` and :math:`N`.
     small_sample_factor : float
-        :math:`q = \\frac{G}{G-1}\\frac{N-1}{N-K}`.
+        :math:`q = \frac{G}{G-1}\frac{N-1}{N-K}`.
     seed : int or None
         Seed of the weights (``None`` under full enumeration).
     bootstrap_t : ndarray
-        The :math:`B` bootstrap t statistics under :math:`H_0: R\\beta = r` (not stored by
+        The :math:`B` bootstrap t statistics under :math:`H_0: R\beta = r` (not stored by
         :meth:`to_dict`).
     """
 
@@ -158,8 +158,10 @@ def _check_record(record: dict[str, Any], kind: str, version: int) -> None:
 
 @dataclass(frozen=True)
 class _Replicates:
-    """Per-replicate coefficients of :math:`t^*_b(r)`: numerator ``n0 + r n1``, variance
-    ``q (d00 + 2 r d01 + r^2 d11)``."""
+    """Per-replicate coefficients of :math:`t^*_b(r)`.
+
+    The numerator is ``n0 + r n1`` and the variance ``q (d00 + 2 r d01 + r^2 d11)``.
+    """
 
     n0: np.ndarray
     n1: np.ndarray
@@ -204,7 +206,7 @@ def wild_cluster_bootstrap(
     extra_parameters: int = 0,
     name: str = "",
 ) -> WildBootstrapResult:
-    """Wild cluster bootstrap test of :math:`R\\beta = r` in a linear model.
+    r"""Wild cluster bootstrap test of :math:`R\beta = r` in a linear model.
 
     Parameters
     ----------
@@ -226,7 +228,7 @@ def wild_cluster_bootstrap(
     weights : {"rademacher", "webb", "mammen"}
         Weight distribution (:mod:`govcluster.inference.weights`).
     draws : int
-        Number of replicates :math:`B`. Rademacher weights with :math:`2^G \\le B` are
+        Number of replicates :math:`B`. Rademacher weights with :math:`2^G \le B` are
         enumerated instead (:math:`2^G` replicates, no randomness).
     level : float
         Confidence level of the interval.
@@ -386,7 +388,7 @@ def wild_cluster_bootstrap(
 
 
 def _invert(p_of, estimate: float, std_error: float, alpha: float, *, side: int) -> float:
-    """Endpoint of :math:`\\{r: p(r) > \\alpha\\}` on one side of the estimate.
+    r"""Endpoint of :math:`\{r: p(r) > \alpha\}` on one side of the estimate.
 
     Steps outward from the estimate by multiples of the standard error until the test
     rejects, then bisects to a relative precision of about :math:`10^{-10}` of the

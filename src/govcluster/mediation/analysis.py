@@ -83,7 +83,7 @@ def panel_mediation(
     rho_grid: Sequence[float] = DEFAULT_RHO_GRID,
     block_size: int = 1000,
 ) -> MediationResults:
-    """Mediation analysis on a panel with fixed effects and an entity-cluster bootstrap.
+    r"""Mediation analysis on a panel with fixed effects and an entity-cluster bootstrap.
 
     Each mediator is analysed alone and all of them together as parallel mediators.
 
@@ -150,12 +150,12 @@ def panel_mediation(
 
     .. math::
 
-        M_k &= a_k T + X\\gamma_k + e_k, \\\\
-        Y &= c'T + \\textstyle\\sum_k b_k M_k + X\\gamma + e \\quad\\text{(parallel)}, \\\\
-        Y &= c\\,T + X\\gamma_0 + e_0 \\quad\\text{(total)},
+        M_k &= a_k T + X\gamma_k + e_k, \\
+        Y &= c'T + \textstyle\sum_k b_k M_k + X\gamma + e \quad\text{(parallel)}, \\
+        Y &= c\,T + X\gamma_0 + e_0 \quad\text{(total)},
 
-    and with one mediator at a time :math:`Y = c'_kT + b^s_kM_k + X\\gamma^s_k + e^s_k`.
-    Specific indirect effects :math:`a_kb_k`, total indirect effect :math:`\\sum_k a_kb_k`
+    and with one mediator at a time :math:`Y = c'_kT + b^s_kM_k + X\gamma^s_k + e^s_k`.
+    Specific indirect effects :math:`a_kb_k`, total indirect effect :math:`\sum_k a_kb_k`
     (equal to :math:`c - c'` in the sample), contrasts :math:`a_jb_j - a_kb_k`, proportions
     mediated (indirect over :math:`c`). Standard errors: :mod:`govcluster.mediation.paths`;
     tests and intervals: :mod:`govcluster.mediation.inference`; bootstrap:

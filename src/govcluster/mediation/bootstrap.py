@@ -1,18 +1,18 @@
-"""Entity-block (cluster) bootstrap and entity jackknife from per-entity cross-products.
+r"""Entity-block (cluster) bootstrap and entity jackknife from per-entity cross-products.
 
 Notes
 -----
 Replicate ``r`` draws ``n_entities`` entities with replacement; :math:`w_{ri}` is the number of
-times entity ``i`` is drawn (a multinomial count, :math:`\\sum_i w_{ri} = n_{\\text{entities}}`).
+times entity ``i`` is drawn (a multinomial count, :math:`\sum_i w_{ri} = n_{\text{entities}}`).
 Each copy of an entity is a new entity with its own fixed effect, so (see
 :mod:`govcluster.mediation.design`) the replicate's cross-product matrix is
 
 .. math::
 
-    A_r = \\sum_i w_{ri}\\, G_i'G_i ,
+    A_r = \sum_i w_{ri}\, G_i'G_i ,
 
 and for a block of replicates all of them come from one matrix product
-:math:`W \\,\\mathrm{vec}(G_i'G_i)` (``W`` is ``replicates x entities``, the cross-products
+:math:`W \,\mathrm{vec}(G_i'G_i)` (``W`` is ``replicates x entities``, the cross-products
 stacked as ``entities x p(p+1)/2`` upper triangles), followed by the batched solves of
 :func:`govcluster.mediation.crossprod.solve_crossproducts`. Every replicate equals a refit of
 the model on the actually resampled panel.

@@ -1,4 +1,4 @@
-"""Causal mediation in the linear structural equation model, with sensitivity analysis.
+r"""Causal mediation in the linear structural equation model, with sensitivity analysis.
 
 Imai, K., Keele, L. and Yamamoto, T. (2010). Identification, inference and sensitivity analysis
 for causal mediation effects. *Statistical Science*, 25(1), 51-71.
@@ -10,32 +10,32 @@ out) is
 
 .. math::
 
-    Y &= \\alpha_1 + \\beta_1 T + \\varepsilon_1 \\\\
-    M &= \\alpha_2 + \\beta_2 T + \\varepsilon_2 \\\\
-    Y &= \\alpha_3 + \\beta_3 T + \\gamma M + \\varepsilon_3 .
+    Y &= \alpha_1 + \beta_1 T + \varepsilon_1 \\
+    M &= \alpha_2 + \beta_2 T + \varepsilon_2 \\
+    Y &= \alpha_3 + \beta_3 T + \gamma M + \varepsilon_3 .
 
 Under sequential ignorability the average causal mediation effect is
-:math:`\\mathrm{ACME} = \\beta_2\\gamma` (:math:`= a_k b_k` of the single-mediator model), the
-average direct effect is :math:`\\mathrm{ADE} = \\beta_3` (:math:`c'_k`) and the total effect
-is :math:`\\beta_1 = \\mathrm{ACME} + \\mathrm{ADE}` (:math:`c`).
+:math:`\mathrm{ACME} = \beta_2\gamma` (:math:`= a_k b_k` of the single-mediator model), the
+average direct effect is :math:`\mathrm{ADE} = \beta_3` (:math:`c'_k`) and the total effect
+is :math:`\beta_1 = \mathrm{ACME} + \mathrm{ADE}` (:math:`c`).
 
-Sequential ignorability implies :math:`\\rho = \\operatorname{corr}(\\varepsilon_2,
-\\varepsilon_3) = 0`. For a given :math:`\\rho` the ACME is identified (IKY 2010, Theorem 2;
+Sequential ignorability implies :math:`\rho = \operatorname{corr}(\varepsilon_2,
+\varepsilon_3) = 0`. For a given :math:`\rho` the ACME is identified (IKY 2010, Theorem 2;
 the closed form used by R ``mediation::medsens`` for a continuous mediator and outcome):
 
 .. math::
 
-    \\mathrm{ACME}(\\rho) = \\frac{\\beta_2\\sigma_1}{\\sigma_2}
-        \\Big\\{\\tilde\\rho - \\rho\\sqrt{(1-\\tilde\\rho^2)/(1-\\rho^2)}\\Big\\},
-    \\qquad \\sigma_j^2 = \\operatorname{var}(\\varepsilon_j),\\;
-    \\tilde\\rho = \\operatorname{corr}(\\varepsilon_1, \\varepsilon_2).
+    \mathrm{ACME}(\rho) = \frac{\beta_2\sigma_1}{\sigma_2}
+        \Big\{\tilde\rho - \rho\sqrt{(1-\tilde\rho^2)/(1-\rho^2)}\Big\},
+    \qquad \sigma_j^2 = \operatorname{var}(\varepsilon_j),\;
+    \tilde\rho = \operatorname{corr}(\varepsilon_1, \varepsilon_2).
 
-At :math:`\\rho = 0` it equals :math:`\\beta_2\\gamma`, and it is zero at
-:math:`\\rho = \\tilde\\rho`. In terms of the share of variance an unobserved confounder
-explains, the ACME is zero when :math:`R^{2*}_M R^{2*}_Y = \\tilde\\rho^2` (shares of the
-residual variances) or :math:`\\tilde R^2_M \\tilde R^2_Y = \\tilde\\rho^2(1-R^2_M)(1-R^2_Y)`
+At :math:`\rho = 0` it equals :math:`\beta_2\gamma`, and it is zero at
+:math:`\rho = \tilde\rho`. In terms of the share of variance an unobserved confounder
+explains, the ACME is zero when :math:`R^{2*}_M R^{2*}_Y = \tilde\rho^2` (shares of the
+residual variances) or :math:`\tilde R^2_M \tilde R^2_Y = \tilde\rho^2(1-R^2_M)(1-R^2_Y)`
 (shares of the total variances, :math:`R^2_M` and :math:`R^2_Y` those of the mediator and
-outcome models). Residuals are within residuals, so :math:`\\rho` is the correlation of the
+outcome models). Residuals are within residuals, so :math:`\rho` is the correlation of the
 idiosyncratic errors. Intervals of the ACME curve are pointwise bootstrap intervals.
 """
 
@@ -52,18 +52,18 @@ def acme_at_rho(
     rho_tilde: np.ndarray | float,
     rho: np.ndarray | float,
 ) -> np.ndarray:
-    """ACME as a function of the error correlation :math:`\\rho` (broadcasts).
+    r"""ACME as a function of the error correlation :math:`\rho` (broadcasts).
 
     Parameters
     ----------
     beta2 : float or array
         Effect of the treatment on the mediator (:math:`a`).
     sigma_ratio : float or array
-        :math:`\\sigma_1/\\sigma_2`.
+        :math:`\sigma_1/\sigma_2`.
     rho_tilde : float or array
-        :math:`\\operatorname{corr}(\\varepsilon_1, \\varepsilon_2)`.
+        :math:`\operatorname{corr}(\varepsilon_1, \varepsilon_2)`.
     rho : float or array
-        Values of :math:`\\rho` in (-1, 1).
+        Values of :math:`\rho` in (-1, 1).
     """
     beta2 = np.asarray(beta2, dtype=float)
     rho = np.asarray(rho, dtype=float)
@@ -73,7 +73,7 @@ def acme_at_rho(
 
 @dataclass(frozen=True)
 class SensitivityCurve:
-    """ACME over a grid of :math:`\\rho`, with pointwise bootstrap intervals."""
+    r"""ACME over a grid of :math:`\rho`, with pointwise bootstrap intervals."""
 
     rho: tuple[float, ...]
     acme: tuple[float, ...]
@@ -81,6 +81,7 @@ class SensitivityCurve:
     ci_upper: tuple[float, ...]
 
     def to_dict(self) -> dict:
+        """The JSON form: the grid and the ACME with its interval bounds, as lists."""
         return {
             "rho": list(self.rho),
             "acme": list(self.acme),
@@ -91,7 +92,7 @@ class SensitivityCurve:
 
 @dataclass(frozen=True)
 class CausalMediation:
-    """Linear causal mediation of one mediator (IKY 2010).
+    r"""Linear causal mediation of one mediator (IKY 2010).
 
     Attributes
     ----------
@@ -103,17 +104,17 @@ class CausalMediation:
     proportion_mediated : float
         ACME / total.
     rho_at_zero : float
-        :math:`\\rho` at which the ACME is 0 (:math:`= \\tilde\\rho`).
+        :math:`\rho` at which the ACME is 0 (:math:`= \tilde\rho`).
     rho_at_zero_ci : tuple of float
-        Bootstrap interval of :math:`\\tilde\\rho`.
+        Bootstrap interval of :math:`\tilde\rho`.
     r2_product_residual : float
         :math:`R^{2*}_M R^{2*}_Y` at which the ACME is 0.
     r2_product_total : float
-        :math:`\\tilde R^2_M \\tilde R^2_Y` at which the ACME is 0.
+        :math:`\tilde R^2_M \tilde R^2_Y` at which the ACME is 0.
     r2_mediator, r2_outcome : float
         Within R-squared of the mediator and outcome models.
     sigma_ratio : float
-        :math:`\\sigma_1/\\sigma_2`.
+        :math:`\sigma_1/\sigma_2`.
     curve : SensitivityCurve
     """
 
@@ -135,6 +136,7 @@ class CausalMediation:
     curve: SensitivityCurve
 
     def to_dict(self) -> dict:
+        """The JSON form: every attribute, tuples as lists, the curve as its own record."""
         out = {
             k: (list(v) if isinstance(v, tuple) else v)
             for k, v in self.__dict__.items()

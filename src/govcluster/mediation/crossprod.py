@@ -1,6 +1,6 @@
-"""From summed cross-product matrices to the coefficients of every equation of the analysis.
+r"""From summed cross-product matrices to the coefficients of every equation of the analysis.
 
-Given :math:`A = \\sum_i w_i G_i'G_i` (one matrix per bootstrap replicate, jackknife sample or
+Given :math:`A = \sum_i w_i G_i'G_i` (one matrix per bootstrap replicate, jackknife sample or
 the full sample, stacked as ``(b, p, p)``), every equation is solved without touching the rows.
 
 Notes
@@ -21,17 +21,17 @@ because :math:`A_{NV}` lies in the column space of :math:`A_{NN}`. Such replicat
 
 .. math::
 
-    a_k = S_{TM_k}/S_{TT}, \\qquad c = S_{TY}/S_{TT},
+    a_k = S_{TM_k}/S_{TT}, \qquad c = S_{TY}/S_{TT},
 
-    \\begin{pmatrix} c' \\\\ b \\end{pmatrix} =
-    \\begin{pmatrix} S_{TT} & S_{TM} \\\\ S_{MT} & S_{MM} \\end{pmatrix}^{-1}
-    \\begin{pmatrix} S_{TY} \\\\ S_{MY} \\end{pmatrix} \\quad\\text{(parallel)},
+    \begin{pmatrix} c' \\ b \end{pmatrix} =
+    \begin{pmatrix} S_{TT} & S_{TM} \\ S_{MT} & S_{MM} \end{pmatrix}^{-1}
+    \begin{pmatrix} S_{TY} \\ S_{MY} \end{pmatrix} \quad\text{(parallel)},
 
 and the single-mediator outcome equation of mediator ``k`` is the 2x2 version with
 :math:`M_k` only. The residual moments of the mediator and total-effect equations give the
 inputs of the sensitivity analysis of :mod:`govcluster.mediation.causal`:
-:math:`\\tilde\\rho_k = \\operatorname{corr}(\\varepsilon_{1}, \\varepsilon_{2k})` and
-:math:`\\sigma_1/\\sigma_{2k}`.
+:math:`\tilde\rho_k = \operatorname{corr}(\varepsilon_{1}, \varepsilon_{2k})` and
+:math:`\sigma_1/\sigma_{2k}`.
 
 A replicate is *degenerate* when a reported coefficient is not identified in it: the treatment
 has no variation left (:math:`S_{TT}` below ``IDENT_TOL`` times its raw sum of squares), the
@@ -244,13 +244,13 @@ def statistic_names(mediators: Sequence[str]) -> tuple[str, ...]:
 
 
 def statistics_matrix(sol: CoreSolution) -> np.ndarray:
-    """Every reported statistic of every replicate, as a ``(b, n_stats)`` array.
+    r"""Every reported statistic of every replicate, as a ``(b, n_stats)`` array.
 
     Notes
     -----
     With :math:`c` the total effect, the specific indirect effects are :math:`a_kb_k` (parallel
-    model) and :math:`a_kb_k^{\\text{single}}` (mediator alone), the proportions mediated are
-    indirect over :math:`c`, the total indirect effect is :math:`\\sum_k a_kb_k`, and the
+    model) and :math:`a_kb_k^{\text{single}}` (mediator alone), the proportions mediated are
+    indirect over :math:`c`, the total indirect effect is :math:`\sum_k a_kb_k`, and the
     contrasts are :math:`a_jb_j - a_kb_k`.
     """
     indirect = sol.a * sol.b

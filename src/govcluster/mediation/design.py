@@ -1,11 +1,11 @@
-"""The estimation sample, the within transformation and the per-entity cross-products.
+r"""The estimation sample, the within transformation and the per-entity cross-products.
 
 Every regression of the mediation analysis is a regression among the columns of one matrix
 
 .. math::
 
-    G = [\\underbrace{T,\\; M_1, \\dots, M_K,\\; Y}_{\\text{core}},\\;
-         \\underbrace{N}_{\\text{nuisance}}]
+    G = [\underbrace{T,\; M_1, \dots, M_K,\; Y}_{\text{core}},\;
+         \underbrace{N}_{\text{nuisance}}]
 
 after the fixed effects have been removed. The nuisance block ``N`` holds the regressors whose
 coefficients are not reported: the constant (``effects="none"``), the year dummies
@@ -16,7 +16,7 @@ estimation sample, and :func:`entity_crossproducts` stores :math:`G_i'G_i` for e
 Within transformation and the cluster bootstrap
 -----------------------------------------------
 ``effects="entity"``: every column is demeaned within its entity,
-:math:`\\tilde x_{it} = x_{it} - \\bar x_{i}`, with the entity mean over the entity's own rows
+:math:`\tilde x_{it} = x_{it} - \bar x_{i}`, with the entity mean over the entity's own rows
 of the estimation sample (so unbalanced panels are handled exactly).
 
 ``effects="twoway"``: the year effects enter as dummies for every period but the first
@@ -30,7 +30,7 @@ new identity (its own fixed effect). A copy has exactly the rows of the original
 within transformation equals the original entity's. The resampled panel's two-way
 estimate is therefore the regression of the stacked, already demeaned rows of the copies on the
 already demeaned regressors and year dummies, that is
-:math:`(\\sum_i w_i G_i'G_i)` with :math:`w_i` the number of copies of entity ``i``: no
+:math:`(\sum_i w_i G_i'G_i)` with :math:`w_i` the number of copies of entity ``i``: no
 re-demeaning is needed. A period that none of the drawn entities observes (possible in an
 unbalanced panel) leaves an all-zero dummy column; the solver treats the nuisance block with a
 pseudo-inverse, which leaves the reported coefficients exact (see
@@ -158,8 +158,11 @@ class PanelDesign:
 
     @property
     def absorbed_intercept(self) -> int:
-        """1 when an intercept is absorbed by entity effects (counted in the small-sample
-        correction as Stata's ``xtreg, fe`` counts ``_cons``), else 0."""
+        """1 when an intercept is absorbed by entity effects, else 0.
+
+        The absorbed intercept is counted in the small-sample correction as Stata's
+        ``xtreg, fe`` counts ``_cons``.
+        """
         return 0 if self.effects == "none" else 1
 
 
@@ -464,7 +467,7 @@ def build_design(
     effects: Effects = "twoway",
     instruments: Sequence[str] = (),
 ) -> PanelDesign:
-    """Build the transformed design of a panel mediation analysis.
+    r"""Build the transformed design of a panel mediation analysis.
 
     Parameters
     ----------
@@ -495,7 +498,7 @@ def build_design(
     Notes
     -----
     Rows with a missing value in any used column are dropped (listwise deletion, so that all
-    equations use the same sample, which makes :math:`c = c' + \\sum_k a_k b_k` hold exactly);
+    equations use the same sample, which makes :math:`c = c' + \sum_k a_k b_k` hold exactly);
     their number is kept in ``n_dropped_missing``.
     """
     check_option(effects, Effects, name="effects")
@@ -569,8 +572,11 @@ def _residual_ss(target: np.ndarray, basis: np.ndarray) -> np.ndarray:
 def _check_core_variation(
     matrix: np.ndarray, reference: np.ndarray, n_core: int, names: Sequence[str], effects: str
 ) -> None:
-    """Raise unless every core variable varies after the nuisance columns and the treatment
-    and mediators are not collinear (``reference``: raw centred sums of squares)."""
+    """Raise unless the core variables are identified after the nuisance columns.
+
+    Every core variable must vary after the nuisance columns are removed, and the treatment
+    and mediators must not be collinear (``reference``: raw centred sums of squares).
+    """
     left = _residual_ss(matrix[:, :n_core], matrix[:, n_core:])
     bad = [names[j] for j in range(n_core) if not left[j] > COLLINEAR_TOL * reference[j]]
     bad += [names[j] for j in range(n_core) if reference[j] == 0.0 and names[j] not in bad]

@@ -1,4 +1,4 @@
-"""Identification-first mechanism analysis (Jiang 2022), with a within-2SLS.
+r"""Identification-first mechanism analysis (Jiang 2022), with a within-2SLS.
 
 江艇 (2022). 因果推断经验研究中的中介效应与调节效应. 中国工业经济, (5), 100-120.
 
@@ -18,21 +18,21 @@ dummies, controls) and excluded instruments ``Z``, all residualised on ``N`` (ti
 
 .. math::
 
-    \\tilde T = \\tilde Z\\pi + v, \\qquad \\hat T = \\tilde Z\\hat\\pi, \\qquad
-    \\hat\\beta_{IV} = \\frac{\\hat T'\\tilde y}{\\hat T'\\tilde T},
+    \tilde T = \tilde Z\pi + v, \qquad \hat T = \tilde Z\hat\pi, \qquad
+    \hat\beta_{IV} = \frac{\hat T'\tilde y}{\hat T'\tilde T},
 
 which by the Frisch-Waugh-Lovell theorem equals the treatment coefficient of 2SLS of ``y`` on
 ``[T, N]`` with instruments ``[Z, N]``. The structural residual is
-:math:`\\hat u = \\tilde y - \\hat\\beta_{IV}\\tilde T` and the entity-clustered variance is
+:math:`\hat u = \tilde y - \hat\beta_{IV}\tilde T` and the entity-clustered variance is
 
 .. math::
 
-    \\hat V = q\\,\\frac{\\sum_g (\\sum_{i\\in g}\\hat T_i\\hat u_i)^2}{(\\hat T'\\tilde T)^2},
-    \\qquad q = \\frac{G}{G-1}\\frac{n-1}{n-k},
+    \hat V = q\,\frac{\sum_g (\sum_{i\in g}\hat T_i\hat u_i)^2}{(\hat T'\tilde T)^2},
+    \qquad q = \frac{G}{G-1}\frac{n-1}{n-k},
 
 with ``k`` as in :mod:`govcluster.mediation.paths` (treatment, nuisance columns and the
 intercept absorbed by the entity effects). The first-stage F statistic is the cluster-robust
-Wald statistic of :math:`\\pi = 0` divided by the number of instruments ``L`` (with one
+Wald statistic of :math:`\pi = 0` divided by the number of instruments ``L`` (with one
 endogenous regressor this is the Kleibergen-Paap Wald F, and with one instrument the effective
 F of Montiel Olea and Pflueger); the conventional F uses the homoskedastic variance. Values
 below 10 signal weak instruments.
@@ -94,15 +94,15 @@ class MechanismEffect:
 
 @dataclass(frozen=True)
 class FirstStage:
-    """First stage of the within-2SLS.
+    r"""First stage of the within-2SLS.
 
     Attributes
     ----------
     instruments : tuple of str
     coefficients, se : tuple of float
-        :math:`\\hat\\pi` and clustered standard errors.
+        :math:`\hat\pi` and clustered standard errors.
     f_cluster : float
-        Cluster-robust Wald F of :math:`\\pi = 0`.
+        Cluster-robust Wald F of :math:`\pi = 0`.
     f_conventional : float
         Homoskedastic F.
     df_num, df_den : int
@@ -141,6 +141,7 @@ class IdentificationResult:
     caveat_zh: str
 
     def to_dict(self) -> dict:
+        """The JSON form, with ``role`` ``"primary_evidence"``; tuples become lists."""
         return {
             "role": "primary_evidence",
             "design": self.design,

@@ -1,51 +1,51 @@
-"""Tests and intervals for indirect effects.
+r"""Tests and intervals for indirect effects.
 
 Notes
 -----
 Sobel (first-order delta method, a and b independent):
 
-.. math:: \\operatorname{se}_{S}(ab) = \\sqrt{a^2 s_b^2 + b^2 s_a^2}, \\qquad
-    z = ab/\\operatorname{se}.
+.. math:: \operatorname{se}_{S}(ab) = \sqrt{a^2 s_b^2 + b^2 s_a^2}, \qquad
+    z = ab/\operatorname{se}.
 
 Aroian (second-order term added):
 
-.. math:: \\operatorname{se}_{A}(ab) = \\sqrt{a^2 s_b^2 + b^2 s_a^2 + s_a^2 s_b^2}.
+.. math:: \operatorname{se}_{A}(ab) = \sqrt{a^2 s_b^2 + b^2 s_a^2 + s_a^2 s_b^2}.
 
-Delta method with the joint covariance :math:`\\Sigma` of the path coefficients, for any smooth
-function :math:`f(\\theta)` (total indirect effect, contrasts):
-:math:`\\operatorname{se} = \\sqrt{\\nabla f' \\Sigma \\nabla f}`.
+Delta method with the joint covariance :math:`\Sigma` of the path coefficients, for any smooth
+function :math:`f(\theta)` (total indirect effect, contrasts):
+:math:`\operatorname{se} = \sqrt{\nabla f' \Sigma \nabla f}`.
 
 Joint significance (MacKinnon et al. 2002): the indirect effect is declared significant at level
-:math:`\\alpha` when both :math:`a` and :math:`b` are; its p-value is :math:`\\max(p_a, p_b)`.
+:math:`\alpha` when both :math:`a` and :math:`b` are; its p-value is :math:`\max(p_a, p_b)`.
 
-Monte Carlo interval (Preacher & Selig 2012): draw :math:`\\theta^{(r)} \\sim
-N(\\hat\\theta, \\hat\\Sigma)` and take the percentiles of :math:`f(\\theta^{(r)})`.
+Monte Carlo interval (Preacher & Selig 2012): draw :math:`\theta^{(r)} \sim
+N(\hat\theta, \hat\Sigma)` and take the percentiles of :math:`f(\theta^{(r)})`.
 
-Percentile bootstrap interval: the :math:`\\alpha/2` and :math:`1-\\alpha/2` quantiles (linear
+Percentile bootstrap interval: the :math:`\alpha/2` and :math:`1-\alpha/2` quantiles (linear
 interpolation) of the valid bootstrap draws.
 
-BCa interval (Efron 1987): with :math:`\\hat z_0 = \\Phi^{-1}(\\hat F(\\hat\\theta))`, the
+BCa interval (Efron 1987): with :math:`\hat z_0 = \Phi^{-1}(\hat F(\hat\theta))`, the
 share of draws below the estimate (ties count one half), and the acceleration from the
-entity jackknife values :math:`\\hat\\theta_{(-i)}` with mean :math:`\\bar\\theta`,
+entity jackknife values :math:`\hat\theta_{(-i)}` with mean :math:`\bar\theta`,
 
 .. math::
 
-    \\hat a = \\frac{\\sum_i (\\bar\\theta - \\hat\\theta_{(-i)})^3}
-                   {6\\,[\\sum_i (\\bar\\theta - \\hat\\theta_{(-i)})^2]^{3/2}}, \\qquad
-    \\alpha_1 = \\Phi\\Big(\\hat z_0 + \\frac{\\hat z_0 + z_{\\alpha/2}}
-                   {1 - \\hat a(\\hat z_0 + z_{\\alpha/2})}\\Big),
+    \hat a = \frac{\sum_i (\bar\theta - \hat\theta_{(-i)})^3}
+                   {6\,[\sum_i (\bar\theta - \hat\theta_{(-i)})^2]^{3/2}}, \qquad
+    \alpha_1 = \Phi\Big(\hat z_0 + \frac{\hat z_0 + z_{\alpha/2}}
+                   {1 - \hat a(\hat z_0 + z_{\alpha/2})}\Big),
 
-and :math:`\\alpha_2` likewise with :math:`z_{1-\\alpha/2}`; the interval is the
-:math:`(\\alpha_1, \\alpha_2)` quantiles of the draws. When every draw is on one side of the
-estimate :math:`\\hat z_0` is infinite and the BCa interval is NaN.
+and :math:`\alpha_2` likewise with :math:`z_{1-\alpha/2}`; the interval is the
+:math:`(\alpha_1, \alpha_2)` quantiles of the draws. When every draw is on one side of the
+estimate :math:`\hat z_0` is infinite and the BCa interval is NaN.
 
 Bootstrap p-values invert the interval: with :math:`q_0` the share of draws below 0 (ties one
 half) kept in :math:`[1/(2B), 1 - 1/(2B)]`, the percentile p-value is
-:math:`2\\min(q_0, 1-q_0)` (so the smallest reportable p-value is :math:`1/B`); the BCa
-p-value is the :math:`\\alpha` at which a BCa bound equals 0:
-:math:`d = \\Phi^{-1}(q_0) - \\hat z_0`, :math:`z^* = d/(1 + \\hat a d) - \\hat z_0`,
-:math:`p = 2\\min(\\Phi(z^*), 1 - \\Phi(z^*))`. Either interval at level :math:`1-\\alpha`
-excludes 0 exactly when its p-value is below :math:`\\alpha` (up to the quantile interpolation).
+:math:`2\min(q_0, 1-q_0)` (so the smallest reportable p-value is :math:`1/B`); the BCa
+p-value is the :math:`\alpha` at which a BCa bound equals 0:
+:math:`d = \Phi^{-1}(q_0) - \hat z_0`, :math:`z^* = d/(1 + \hat a d) - \hat z_0`,
+:math:`p = 2\min(\Phi(z^*), 1 - \Phi(z^*))`. Either interval at level :math:`1-\alpha`
+excludes 0 exactly when its p-value is below :math:`\alpha` (up to the quantile interpolation).
 """
 
 from __future__ import annotations
@@ -91,13 +91,13 @@ def aroian_test(a: float, se_a: float, b: float, se_b: float, *, ci_level: float
 def delta_test(
     estimate: float, gradient: np.ndarray, cov: np.ndarray, *, ci_level: float
 ) -> ProductTest:
-    """Multivariate delta-method test, :math:`\\operatorname{se}^2 = g'\\Sigma g`."""
+    r"""Multivariate delta-method test, :math:`\operatorname{se}^2 = g'\Sigma g`."""
     var = float(gradient @ cov @ gradient)
     return _normal_test(estimate, float(np.sqrt(max(var, 0.0))), ci_level)
 
 
 def joint_significance(p_a: float, p_b: float, *, alpha: float) -> tuple[float, bool]:
-    """Joint-significance test: p-value :math:`\\max(p_a, p_b)` and the decision."""
+    r"""Joint-significance test: p-value :math:`\max(p_a, p_b)` and the decision."""
     p = float(max(p_a, p_b))
     return p, bool(p < alpha)
 
@@ -110,7 +110,7 @@ def monte_carlo_draws(
     n_draws: int,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """Draws of ``func(theta)`` with :math:`\\theta \\sim N(\\text{mean}, \\text{cov})`.
+    r"""Draws of ``func(theta)`` with :math:`\theta \sim N(\text{mean}, \text{cov})`.
 
     ``func`` maps an ``(n_draws, d)`` array to ``(n_draws, m)``. The square root of ``cov``
     is the symmetric one from its eigen-decomposition (negative rounding errors set to 0).
@@ -139,13 +139,13 @@ def _share_below(draws: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def bias_correction(draws: np.ndarray, estimate: np.ndarray) -> np.ndarray:
-    """:math:`\\hat z_0 = \\Phi^{-1}(\\hat F(\\hat\\theta))`, per column (inf if one-sided)."""
+    r""":math:`\hat z_0 = \Phi^{-1}(\hat F(\hat\theta))`, per column (inf if one-sided)."""
     share, _ = _share_below(draws, estimate[None, :])
     return stats.norm.ppf(share)
 
 
 def acceleration(jackknife: np.ndarray) -> np.ndarray:
-    """Jackknife acceleration :math:`\\hat a`, per column (degenerate rows ignored)."""
+    r"""Jackknife acceleration :math:`\hat a`, per column (degenerate rows ignored)."""
     centre = np.nanmean(jackknife, axis=0)
     dev = centre[None, :] - jackknife
     num = np.nansum(dev**3, axis=0)
@@ -188,13 +188,13 @@ def _q0(draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def percentile_pvalue(draws: np.ndarray) -> np.ndarray:
-    """Two-sided percentile-bootstrap p-value of :math:`H_0: \\theta = 0`, per column."""
+    r"""Two-sided percentile-bootstrap p-value of :math:`H_0: \theta = 0`, per column."""
     q0, _ = _q0(draws)
     return 2.0 * np.minimum(q0, 1.0 - q0)
 
 
 def bca_pvalue(draws: np.ndarray, z0: np.ndarray, accel: np.ndarray) -> np.ndarray:
-    """Two-sided BCa-bootstrap p-value of :math:`H_0: \\theta = 0`, per column."""
+    r"""Two-sided BCa-bootstrap p-value of :math:`H_0: \theta = 0`, per column."""
     q0, _ = _q0(draws)
     d = stats.norm.ppf(q0) - z0
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -1,13 +1,13 @@
-"""Causal mediation beyond the linear model (Imai, Keele and Tingley 2010).
+r"""Causal mediation beyond the linear model (Imai, Keele and Tingley 2010).
 
 :func:`causal_mediation` estimates the average causal mediation effects (ACME)
-:math:`\\bar\\delta(t) = E[Y(t, M(t_1)) - Y(t, M(t_0))]`, the average direct effects (ADE)
-:math:`\\bar\\zeta(t) = E[Y(t_1, M(t)) - Y(t_0, M(t))]` for :math:`t \\in \\{t_0, t_1\\}`
+:math:`\bar\delta(t) = E[Y(t, M(t_1)) - Y(t, M(t_0))]`, the average direct effects (ADE)
+:math:`\bar\zeta(t) = E[Y(t_1, M(t)) - Y(t_0, M(t))]` for :math:`t \in \{t_0, t_1\}`
 (control and treated), their averages, the total effect
-:math:`\\bar\\tau = (\\bar\\delta(1) + \\bar\\delta(0) + \\bar\\zeta(1) + \\bar\\zeta(0))/2` and the
-proportions mediated :math:`\\bar\\delta(t)/\\bar\\tau`, for a linear, probit or logit mediator
+:math:`\bar\tau = (\bar\delta(1) + \bar\delta(0) + \bar\zeta(1) + \bar\zeta(0))/2` and the
+proportions mediated :math:`\bar\delta(t)/\bar\tau`, for a linear, probit or logit mediator
 model and a linear, probit or logit outcome model, optionally with a treatment-mediator
-interaction in the outcome model, and the test of :math:`\\bar\\delta(1) = \\bar\\delta(0)`.
+interaction in the outcome model, and the test of :math:`\bar\delta(1) = \bar\delta(0)`.
 
 It follows R ``mediation::mediate`` (version 4.5.1, ``R/mediate.R``) and ``test.TMint``
 (``R/medtests.R``):
@@ -15,12 +15,12 @@ It follows R ``mediation::mediate`` (version 4.5.1, ``R/mediate.R``) and ``test.
 Quasi-Bayesian Monte Carlo (``method="quasi_bayesian"``, Imai, Keele and Tingley 2010,
 algorithm 1; King, Tomz and Wittenberg 2000)
     Draw ``sims`` coefficient vectors of each model from
-    :math:`N(\\hat\\beta, \\hat V)` (``classical``, ``hc3`` or ``cluster`` covariance). For draw
+    :math:`N(\hat\beta, \hat V)` (``classical``, ``hc3`` or ``cluster`` covariance). For draw
     :math:`j`, simulate the mediator of every observation under both treatment values:
-    linear, :math:`M_i(t) = x_i(t)'\\beta_j + \\epsilon_{ij}` with one
-    :math:`\\epsilon_{ij} \\sim N(0, \\hat\\sigma^2)` shared by :math:`t_0` and :math:`t_1`;
-    binary, independent :math:`M_i(t) \\sim \\text{Bernoulli}(F(x_i(t)'\\beta_j))`. Predict
-    the outcome's mean :math:`g^{-1}(\\eta)` at the four combinations of treatment and
+    linear, :math:`M_i(t) = x_i(t)'\beta_j + \epsilon_{ij}` with one
+    :math:`\epsilon_{ij} \sim N(0, \hat\sigma^2)` shared by :math:`t_0` and :math:`t_1`;
+    binary, independent :math:`M_i(t) \sim \text{Bernoulli}(F(x_i(t)'\beta_j))`. Predict
+    the outcome's mean :math:`g^{-1}(\eta)` at the four combinations of treatment and
     simulated mediator and average the differences over observations. Estimates are the
     means of the draws (proportions mediated: medians), intervals their quantiles.
 Nonparametric bootstrap (``method="bootstrap"``)
@@ -29,7 +29,7 @@ Nonparametric bootstrap (``method="bootstrap"``)
     observation at the refitted coefficients and compute the four effects. The estimate is
     the same computation on the original data; intervals are percentile intervals.
 p-values
-    :math:`\\min(1, 2\\min(\\#\\{x_j > 0\\}, \\#\\{x_j < 0\\})/\\text{sims})` over the draws (R's
+    :math:`\min(1, 2\min(\#\{x_j > 0\}, \#\{x_j < 0\})/\text{sims})` over the draws (R's
     ``pval``), 1 if the estimate is exactly 0.
 
 Random numbers come from ``numpy.random.default_rng(seed)``, so draws differ from R's; the
@@ -194,6 +194,7 @@ class NonlinearMediationSpec:
             raise EstimationError(f"treatment, mediator and outcome must differ; got {roles}.")
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form of the specification, covariate tuples as lists."""
         out = asdict(self)
         out["mediator_covariates"] = list(self.mediator_covariates)
         out["outcome_covariates"] = list(self.outcome_covariates)

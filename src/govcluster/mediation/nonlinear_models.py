@@ -1,18 +1,18 @@
-"""Mediator and outcome models of the causal mediation analysis: fits and covariances.
+r"""Mediator and outcome models of the causal mediation analysis: fits and covariances.
 
 Linear models are fitted by least squares, probit and logit models by maximum likelihood
 (:class:`statsmodels.api.GLM`, binomial family). The covariance of the coefficients used for
 the quasi-Bayesian draws is one of
 
 ``classical``
-    The model's usual covariance (:math:`\\hat\\sigma^2 (X'X)^{-1}`; the inverse Fisher
+    The model's usual covariance (:math:`\hat\sigma^2 (X'X)^{-1}`; the inverse Fisher
     information for probit / logit), as R's ``vcov``.
 ``hc3``
-    :math:`B \\big(\\sum_i s_i s_i' / (1-h_i)^2\\big) B`, with :math:`B` the bread
+    :math:`B \big(\sum_i s_i s_i' / (1-h_i)^2\big) B`, with :math:`B` the bread
     (:math:`(X'WX)^{-1}`), :math:`s_i` the score of observation :math:`i` and :math:`h_i` its
     (weighted) leverage: R ``sandwich::vcovHC`` default, used by ``mediate(robustSE=TRUE)``.
 ``cluster``
-    :math:`\\frac{G}{G-1}\\frac{n-1}{n-k} B \\big(\\sum_g S_g S_g'\\big) B` with :math:`S_g` the
+    :math:`\frac{G}{G-1}\frac{n-1}{n-k} B \big(\sum_g S_g S_g'\big) B` with :math:`S_g` the
     cluster sums of the scores: R ``sandwich::vcovCL`` default (type HC1), used by
     ``mediate(cluster=...)``.
 """
@@ -69,8 +69,11 @@ def check_binary(values: pd.Series, *, column: str, role: str) -> None:
 
 
 def design_matrix(data: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Intercept and ``columns``; text or categorical columns become dummies (first level
-    dropped, as R's treatment contrasts)."""
+    """Intercept and ``columns`` as a design matrix.
+
+    Text or categorical columns become dummies (first level dropped, as R's treatment
+    contrasts).
+    """
     blocks = [np.ones((len(data), 1))]
     names = ["const"]
     for c in columns:

@@ -1,43 +1,43 @@
-"""Full-sample path coefficients with entity-clustered standard errors.
+r"""Full-sample path coefficients with entity-clustered standard errors.
 
 Equations (after the fixed effects are removed, ``X`` the controls and, for two-way effects,
 the year dummies):
 
 .. math::
 
-    M_k &= a_k T + X\\gamma_k + e_k \\qquad (k = 1..K) \\\\
-    Y   &= c\\,T + X\\gamma_0 + e_0 \\qquad \\text{(total effect)} \\\\
-    Y   &= c'T + \\textstyle\\sum_k b_k M_k + X\\gamma + e \\qquad \\text{(parallel mediators)} \\\\
-    Y   &= c'_k T + b^{s}_k M_k + X\\gamma^{s}_k + e^{s}_k \\qquad \\text{(mediator k alone)}
+    M_k &= a_k T + X\gamma_k + e_k \qquad (k = 1..K) \\
+    Y   &= c\,T + X\gamma_0 + e_0 \qquad \text{(total effect)} \\
+    Y   &= c'T + \textstyle\sum_k b_k M_k + X\gamma + e \qquad \text{(parallel mediators)} \\
+    Y   &= c'_k T + b^{s}_k M_k + X\gamma^{s}_k + e^{s}_k \qquad \text{(mediator k alone)}
 
 Notes
 -----
 Cluster-robust covariance, clustered by entity, with Stata's small-sample correction
 (:func:`govcluster.core.covariance.cluster_factor`). For the
-coefficient vector :math:`\\beta` of one equation with regressors ``Z`` (within-transformed),
+coefficient vector :math:`\beta` of one equation with regressors ``Z`` (within-transformed),
 
 .. math::
 
-    \\hat V = q\\,(Z'Z)^{-1}\\Big(\\sum_{g=1}^{G} Z_g'\\hat u_g \\hat u_g' Z_g\\Big)(Z'Z)^{-1},
-    \\qquad q = \\frac{G}{G-1}\\,\\frac{n-1}{n-k},
+    \hat V = q\,(Z'Z)^{-1}\Big(\sum_{g=1}^{G} Z_g'\hat u_g \hat u_g' Z_g\Big)(Z'Z)^{-1},
+    \qquad q = \frac{G}{G-1}\,\frac{n-1}{n-k},
 
 with ``G`` entities, ``n`` observations and ``k`` the number of estimated coefficients
 *excluding* the entity effects, which are nested in the clusters, but including the year dummies
 and one intercept. This is ``xtreg, fe vce(cluster id)`` (and ``regress, vce(cluster id)`` for
 ``effects="none"``, where the constant is a regressor). Tests and intervals use the
 :math:`t_{G-1}` distribution. By the Frisch-Waugh-Lovell theorem the rows of
-:math:`(Z'Z)^{-1}Z'` of the reported coefficients equal :math:`(\\tilde Z_I'\\tilde Z_I)^{-1}
-\\tilde Z_I'` with the reported regressors residualised on the nuisance columns, which is how
+:math:`(Z'Z)^{-1}Z'` of the reported coefficients equal :math:`(\tilde Z_I'\tilde Z_I)^{-1}
+\tilde Z_I'` with the reported regressors residualised on the nuisance columns, which is how
 they are computed.
 
-The influence functions :math:`\\psi_g = (Z'Z)^{-1}Z_g'\\hat u_g` of all reported coefficients of
+The influence functions :math:`\psi_g = (Z'Z)^{-1}Z_g'\hat u_g` of all reported coefficients of
 all equations are stacked, so the covariance between coefficients of different equations (e.g.
 :math:`a_k` and :math:`b_k`, used by the delta method and the Monte Carlo interval) is
 
 .. math::
 
-    \\widehat{\\operatorname{cov}}(\\hat\\theta_j, \\hat\\theta_l)
-    = \\sqrt{q_j q_l}\\sum_g \\psi_{gj}\\psi_{gl}.
+    \widehat{\operatorname{cov}}(\hat\theta_j, \hat\theta_l)
+    = \sqrt{q_j q_l}\sum_g \psi_{gj}\psi_{gl}.
 """
 
 from __future__ import annotations
@@ -93,9 +93,11 @@ class PathFit:
 
     @property
     def se(self) -> np.ndarray:
+        """Standard errors: square roots of the diagonal of :attr:`cov`."""
         return np.sqrt(np.diag(self.cov))
 
     def index(self, name: str) -> int:
+        """Position of coefficient ``name`` in :attr:`names`."""
         return self.names.index(name)
 
     def table(self, ci_level: float) -> pd.DataFrame:

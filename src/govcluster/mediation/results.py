@@ -131,6 +131,7 @@ class MediationSpec:
     block_size: int
 
     def to_dict(self) -> dict:
+        """The JSON form; numpy scalars become Python ones, NaN and infinities null."""
         return _clean(dict(self.__dict__))  # type: ignore[return-value]
 
 
@@ -151,6 +152,7 @@ class SampleInfo:
     omitted: tuple[tuple[str, str], ...]
 
     def to_dict(self) -> dict:
+        """The JSON form, with the omitted columns and reasons and a note on the standard errors."""
         out = _clean({k: v for k, v in self.__dict__.items() if k != "omitted"})
         out["omitted"] = [{"column": c, "reason": r} for c, r in self.omitted]  # type: ignore[index]
         out["se"] = SE_NOTE  # type: ignore[index]
@@ -186,6 +188,7 @@ class BootstrapInfo:
     ci_level: float
 
     def to_dict(self) -> dict:
+        """The JSON form, with a sentence describing the bootstrap scheme."""
         out = _clean(dict(self.__dict__))
         out["scheme"] = (  # type: ignore[index]
             "entity-block (cluster) bootstrap: entities drawn with replacement, every copy a "

@@ -1,10 +1,10 @@
-"""The stepwise mediation procedure of Wen and Ye (2014).
+r"""The stepwise mediation procedure of Wen and Ye (2014).
 
 温忠麟, 叶宝娟 (2014). 中介效应分析：方法和模型发展. 心理科学进展, 22(5), 731-745.
 
 Notes
 -----
-Decision tree, for each mechanism (at significance level :math:`\\alpha = 1 -` ``ci_level``):
+Decision tree, for each mechanism (at significance level :math:`\alpha = 1 -` ``ci_level``):
 
 1. Test the total effect :math:`c` of ``Y = cT + e``. Significant: the analysis is argued on a
    *mediation* basis (按中介效应立论); not significant: on a *suppression* basis
@@ -25,7 +25,7 @@ Decision tree, for each mechanism (at significance level :math:`\\alpha = 1 -` `
 
 The tree is applied to each mediator alone (``model="single"``: :math:`b` and :math:`c'` from
 ``Y = c'T + bM_k``) and within the parallel model (``model="parallel"``: :math:`b_k` and the
-common :math:`c'` from ``Y = c'T + \\sum_k b_kM_k``).
+common :math:`c'` from ``Y = c'T + \sum_k b_kM_k``).
 """
 
 from __future__ import annotations
@@ -97,6 +97,7 @@ class StepwiseDecision:
     effect_ratio_kind: str | None
 
     def to_dict(self) -> dict:
+        """The JSON form: every attribute of the decision."""
         return asdict(self)
 
 
@@ -116,7 +117,7 @@ def wen_ye_stepwise(
     p_c_prime: float,
     alpha: float,
 ) -> StepwiseDecision:
-    """Apply the Wen-Ye (2014) decision tree (see the module notes).
+    r"""Apply the Wen-Ye (2014) decision tree (see the module notes).
 
     Parameters
     ----------
@@ -125,7 +126,7 @@ def wen_ye_stepwise(
     c, p_c, a, p_a, b, p_b, c_prime, p_c_prime : float
         Coefficients and their p-values.
     ci_lower, ci_upper : float
-        Bootstrap interval of :math:`ab` at level :math:`1-\\alpha`.
+        Bootstrap interval of :math:`ab` at level :math:`1-\alpha`.
     alpha : float
         Significance level.
 

@@ -105,7 +105,7 @@ def build_sample(data: pd.DataFrame, spec: PanelSpec) -> tuple[Sample, str, list
 
 
 def fit_panel_model(data: pd.DataFrame, spec: PanelSpec) -> PanelEstimate:
-    """Estimate a linear panel regression.
+    r"""Estimate a linear panel regression.
 
     Parameters
     ----------
@@ -137,12 +137,12 @@ def fit_panel_model(data: pd.DataFrame, spec: PanelSpec) -> PanelEstimate:
     -----
     The estimating equation is
 
-    .. math:: y_{it} = \\sum_{k} \\beta_k x_{i,t-k} + \\gamma' c_{it} + \\alpha_i
-              + \\lambda_t + \\varepsilon_{it},
+    .. math:: y_{it} = \sum_{k} \beta_k x_{i,t-k} + \gamma' c_{it} + \alpha_i
+              + \lambda_t + \varepsilon_{it},
 
-    where :math:`\\alpha_i` are entity effects (fixed for ``entity_fe``/``twoway_fe``,
+    where :math:`\alpha_i` are entity effects (fixed for ``entity_fe``/``twoway_fe``,
     random for ``random``, differenced out for ``first_difference``, absent for
-    ``pooled``), and :math:`\\lambda_t` year effects (``twoway_fe`` only). Lags are taken by
+    ``pooled``), and :math:`\lambda_t` year effects (``twoway_fe`` only). Lags are taken by
     calendar year. Rows with a missing value of a used variable, lag or difference are
     dropped and counted in ``PanelEstimate.n_dropped``. For ``between`` the regression has
     one observation per entity; ``n_obs`` still counts the panel rows used.

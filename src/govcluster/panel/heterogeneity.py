@@ -124,7 +124,7 @@ def _plain(v: Any) -> Any:
 
 
 def fit_heterogeneity(data: pd.DataFrame, spec: HeterogeneitySpec) -> HeterogeneityResult:
-    """Estimate the treatment effect by group: split samples and an interaction model.
+    r"""Estimate the treatment effect by group: split samples and an interaction model.
 
     Parameters
     ----------
@@ -140,9 +140,9 @@ def fit_heterogeneity(data: pd.DataFrame, spec: HeterogeneitySpec) -> Heterogene
 
     Notes
     -----
-    .. math:: y_{it} = \\sum_g \\beta_g x_{it} 1[g(i,t)=g] + \\gamma' c_{it}
-              + \\alpha_i + \\lambda_t + \\varepsilon_{it},
-              \\qquad H_0: \\beta_1 = \\dots = \\beta_G.
+    .. math:: y_{it} = \sum_g \beta_g x_{it} 1[g(i,t)=g] + \gamma' c_{it}
+              + \alpha_i + \lambda_t + \varepsilon_{it},
+              \qquad H_0: \beta_1 = \dots = \beta_G.
     """
     if not isinstance(spec, HeterogeneitySpec):
         raise EstimationError("spec must be a HeterogeneitySpec.")

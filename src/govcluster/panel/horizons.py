@@ -98,7 +98,7 @@ def _dependent(spec: LocalProjectionSpec, h: int) -> str:
 
 
 def fit_local_projections(data: pd.DataFrame, spec: LocalProjectionSpec) -> LocalProjections:
-    """Estimate the response of the outcome h = 0..H years after the treatment.
+    r"""Estimate the response of the outcome h = 0..H years after the treatment.
 
     Parameters
     ----------
@@ -113,8 +113,8 @@ def fit_local_projections(data: pd.DataFrame, spec: LocalProjectionSpec) -> Loca
 
     Notes
     -----
-    .. math:: y_{i,t+h} = \\beta_h x_{it} + \\gamma_h' c_{it} + \\alpha_i^h + \\lambda_t^h
-              + \\varepsilon_{it}^h,\\qquad h = 0,\\dots,H,
+    .. math:: y_{i,t+h} = \beta_h x_{it} + \gamma_h' c_{it} + \alpha_i^h + \lambda_t^h
+              + \varepsilon_{it}^h,\qquad h = 0,\dots,H,
 
     with optional lags of :math:`x` and :math:`y` among the controls. Each horizon is a
     :func:`~govcluster.panel.fit_panel_model` regression; its errors are serially correlated

@@ -180,8 +180,10 @@ class AndersonRubin:
 
 @dataclass(frozen=True, eq=False)
 class PanelIVEstimate(CoefficientsMixin):
-    """Result of :func:`fit_panel_iv` (read-only); attributes as in
-    :class:`~govcluster.panel.results.PanelEstimate` plus the IV diagnostics."""
+    """Result of :func:`fit_panel_iv` (read-only).
+
+    Attributes as in :class:`~govcluster.panel.results.PanelEstimate` plus the IV diagnostics.
+    """
 
     spec: PanelIVSpec
     names: tuple[str, ...]
@@ -323,7 +325,7 @@ def _check_identified(sample: Sample, roles: dict[str, list[str]], estimator: st
 
 
 def _transform(sample: Sample, roles: dict[str, list[str]], dep: str, estimator: str) -> _Design:
-    """Apply the transformation of ``estimator`` to every variable.
+    r"""Apply the transformation of ``estimator`` to every variable.
 
     Parameters
     ----------
@@ -337,7 +339,7 @@ def _transform(sample: Sample, roles: dict[str, list[str]], dep: str, estimator:
     Returns
     -------
     _Design
-        For the fixed-effects estimators every column is :math:`w_{it} - \\bar w_i + \\bar w`
+        For the fixed-effects estimators every column is :math:`w_{it} - \bar w_i + \bar w`
         (the intercept keeps its meaning of ``xtivreg, fe``); ``twoway_fe`` adds the year
         dummies, transformed likewise, to the exogenous regressors.
     """
@@ -367,7 +369,7 @@ def _transform(sample: Sample, roles: dict[str, list[str]], dep: str, estimator:
 
 
 def fit_panel_iv(data: pd.DataFrame, spec: PanelIVSpec) -> PanelIVEstimate:
-    """Estimate a panel regression with endogenous regressors by 2SLS.
+    r"""Estimate a panel regression with endogenous regressors by 2SLS.
 
     Parameters
     ----------
@@ -391,16 +393,16 @@ def fit_panel_iv(data: pd.DataFrame, spec: PanelIVSpec) -> PanelIVEstimate:
 
     Notes
     -----
-    With :math:`\\ddot{}` the transformation of the estimator (within, first difference),
+    With :math:`\ddot{}` the transformation of the estimator (within, first difference),
     the structural and first-stage equations are
 
     .. math::
-        \\ddot y_{it} = \\ddot x_{it}'\\beta + \\ddot c_{it}'\\gamma + \\ddot u_{it},\\qquad
-        \\ddot x_{it} = \\Pi'\\ddot z_{it} + \\Gamma'\\ddot c_{it} + \\ddot v_{it},
+        \ddot y_{it} = \ddot x_{it}'\beta + \ddot c_{it}'\gamma + \ddot u_{it},\qquad
+        \ddot x_{it} = \Pi'\ddot z_{it} + \Gamma'\ddot c_{it} + \ddot v_{it},
 
-    and :math:`\\hat\\beta_{2SLS} = (\\hat X'\\hat X)^{-1}\\hat X'\\ddot y` with
-    :math:`\\hat X = P_Z X`, :math:`X = [\\ddot x, \\ddot c, 1]`,
-    :math:`Z = [\\ddot z, \\ddot c, 1]`.
+    and :math:`\hat\beta_{2SLS} = (\hat X'\hat X)^{-1}\hat X'\ddot y` with
+    :math:`\hat X = P_Z X`, :math:`X = [\ddot x, \ddot c, 1]`,
+    :math:`Z = [\ddot z, \ddot c, 1]`.
     """
     if not isinstance(spec, PanelIVSpec):
         raise EstimationError("spec must be a PanelIVSpec.")

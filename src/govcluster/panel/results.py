@@ -190,8 +190,11 @@ class LinearCombination:
     level: float
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"weights": {name: w}, "estimate", "std_error", "statistic", "p_value",
-        "ci_lower", "ci_upper", "level"}``."""
+        """The JSON record of the combination.
+
+        ``{"weights": {name: w}, "estimate", "std_error", "statistic", "p_value",
+        "ci_lower", "ci_upper", "level"}``.
+        """
         return {
             "weights": dict(self.weights),
             **{
@@ -312,9 +315,7 @@ class CoefficientsMixin:
         c = float(self._dist().ppf(0.5 + level / 2))
         se = self.std_errors.to_numpy()
         b = self.params_array
-        return pd.DataFrame(
-            {"lower": b - c * se, "upper": b + c * se}, index=list(self.names)
-        )
+        return pd.DataFrame({"lower": b - c * se, "upper": b + c * se}, index=list(self.names))
 
     def summary(self, level: float | None = None) -> pd.DataFrame:
         """Coefficient table: estimate, std_error, statistic, p_value, ci_lower, ci_upper."""
@@ -360,8 +361,13 @@ class CoefficientsMixin:
             for row, v in zip(rows, val, strict=True)
         )
         return wald(
-            self.params_array, self.cov_array, r, val, df_denom=self.df_inference,
-            name=name, null=null,
+            self.params_array,
+            self.cov_array,
+            r,
+            val,
+            df_denom=self.df_inference,
+            name=name,
+            null=null,
         )
 
     def lincom(self, weights: Mapping[str, float], level: float | None = None) -> LinearCombination:
@@ -378,7 +384,13 @@ class CoefficientsMixin:
         c = float(dist.ppf(0.5 + level / 2))
         return LinearCombination(
             tuple((k, float(v)) for k, v in weights.items()),
-            est, se, stat, p, est - c * se, est + c * se, level,
+            est,
+            se,
+            stat,
+            p,
+            est - c * se,
+            est + c * se,
+            level,
         )
 
     def coefficients_records(self) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-r"""Specification tests: which panel estimator do the data support?
+r"""Specification tests of which panel estimator the data support.
 
 Each test returns a :class:`~govcluster.panel.results.TestResult` (statistic, degrees of
 freedom, p-value, reference distribution), whose JSON record is described in
@@ -68,15 +68,15 @@ def _fe_estimator(spec: PanelSpec) -> str:
 
 
 def poolability_test(data: pd.DataFrame, spec: PanelSpec) -> TestResult:
-    """F test that the entity effects are zero (pooled OLS against fixed effects).
+    r"""F test that the entity effects are zero (pooled OLS against fixed effects).
 
     With ``twoway_fe`` both models include the year dummies (plm ``pFtest`` of the two-way
     within model against the pooled model with year dummies).
 
     Notes
     -----
-    .. math:: F = \\frac{(SSR_{pooled} - SSR_{FE})/(n-1)}{SSR_{FE}/(N - n - K)}
-              \\sim F(n-1, N-n-K).
+    .. math:: F = \frac{(SSR_{pooled} - SSR_{FE})/(n-1)}{SSR_{FE}/(N - n - K)}
+              \sim F(n-1, N-n-K).
     """
     fe = _levels_spec(spec).replace(estimator=_fe_estimator(spec), cov_type="unadjusted")
     sample, dep, cols, _ = build_sample(data, fe)
@@ -88,16 +88,16 @@ def poolability_test(data: pd.DataFrame, spec: PanelSpec) -> TestResult:
 
 
 def breusch_pagan_lm(data: pd.DataFrame, spec: PanelSpec) -> TestResult:
-    """Breusch-Pagan Lagrange-multiplier test of random entity effects.
+    r"""Breusch-Pagan Lagrange-multiplier test of random entity effects.
 
     Uses the residuals of pooled OLS of the specification (with year dummies for
     ``twoway_fe``).
 
     Notes
     -----
-    .. math:: LM = \\frac{N^2}{2\\sum_i T_i(T_i-1)}
-              \\Big(\\frac{\\sum_i(\\sum_t e_{it})^2}{\\sum_{it}e_{it}^2}-1\\Big)^2
-              \\sim \\chi^2(1).
+    .. math:: LM = \frac{N^2}{2\sum_i T_i(T_i-1)}
+              \Big(\frac{\sum_i(\sum_t e_{it})^2}{\sum_{it}e_{it}^2}-1\Big)^2
+              \sim \chi^2(1).
     """
     lv = _levels_spec(spec)
     sample, dep, cols, _ = build_sample(data, lv.replace(estimator="pooled"))
@@ -140,7 +140,7 @@ def _design_matrix(sample: Sample, cols: list[str], *, year_dummies: bool) -> np
 
 
 def hausman_test(data: pd.DataFrame, spec: PanelSpec) -> HausmanTest:
-    """Classic Hausman test of fixed against random effects.
+    r"""Classic Hausman test of fixed against random effects.
 
     Both models are estimated on the same sample with homoskedastic covariances; with
     ``twoway_fe`` both include year dummies. The coefficients of the regressors and controls
@@ -148,8 +148,8 @@ def hausman_test(data: pd.DataFrame, spec: PanelSpec) -> HausmanTest:
 
     Notes
     -----
-    .. math:: H = (b_{FE}-b_{RE})'\\,[\\hat V_{FE}-\\hat V_{RE}]^{-}\\,(b_{FE}-b_{RE})
-              \\sim \\chi^2(r),
+    .. math:: H = (b_{FE}-b_{RE})'\,[\hat V_{FE}-\hat V_{RE}]^{-}\,(b_{FE}-b_{RE})
+              \sim \chi^2(r),
 
     where :math:`r = k` if the difference of the covariances is positive definite; otherwise
     the Moore-Penrose inverse is used, :math:`r` is the rank of the difference, and
@@ -209,7 +209,7 @@ def hausman_test(data: pd.DataFrame, spec: PanelSpec) -> HausmanTest:
 def mundlak_test(
     data: pd.DataFrame, spec: PanelSpec, *, base: MundlakBase = "random"
 ) -> TestResult:
-    """Cluster-robust Mundlak (correlated random effects) test.
+    r"""Cluster-robust Mundlak (correlated random effects) test.
 
     Parameters
     ----------
@@ -228,10 +228,10 @@ def mundlak_test(
 
     Notes
     -----
-    .. math:: y_{it} = x_{it}'\\beta + \\bar x_i'\\xi + c_{it}'\\gamma + \\lambda_t + u_i
-              + \\varepsilon_{it}, \\qquad H_0: \\xi = 0,
+    .. math:: y_{it} = x_{it}'\beta + \bar x_i'\xi + c_{it}'\gamma + \lambda_t + u_i
+              + \varepsilon_{it}, \qquad H_0: \xi = 0,
 
-    where :math:`\\bar x_i` are the entity means (over the estimation sample) of the
+    where :math:`\bar x_i` are the entity means (over the estimation sample) of the
     regressors and controls that vary within entities.
     """
     check_option(base, MundlakBase, name="base")

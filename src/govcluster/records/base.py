@@ -184,8 +184,10 @@ class Record:
 
 @dataclass(frozen=True)
 class VersionedRecord(Record):
-    """A top-level record: it declares ``schema_version: int`` and ``kind: str`` fields
-    (first, as written) and its reader checks the version."""
+    """A top-level record, whose reader checks the schema version.
+
+    It declares ``schema_version: int`` and ``kind: str`` fields (first, as written).
+    """
 
     @classmethod
     def _check_version(cls, data: Mapping[str, Any], where: str) -> None:

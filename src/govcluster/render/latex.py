@@ -43,14 +43,14 @@ _NUMERIC_MINUS = re.compile(r"(?:^|(?<=\())-(?=\d)")
 
 
 def escape_latex(text: str) -> str:
-    """Escape the characters that LaTeX treats specially; leave everything else (Chinese too).
+    r"""Escape the characters that LaTeX treats specially; leave everything else (Chinese too).
 
     A hyphen that starts a number (``-0.12``, ``(-2.10)``) becomes a math minus ``$-$``.
 
     Examples
     --------
     >>> escape_latex("Export share (%) & R_D #1")
-    'Export share (\\\\%) \\\\& R\\\\_D \\\\#1'
+    'Export share (\\%) \\& R\\_D \\#1'
     """
     escaped = _SPECIAL_PATTERN.sub(lambda match: _SPECIAL_CHARACTERS[match.group(0)], text)
     return _NUMERIC_MINUS.sub("$-$", escaped)

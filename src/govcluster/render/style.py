@@ -130,7 +130,7 @@ def resolve_cjk_family() -> str | None:
 
 
 def font_settings(language: str) -> dict[str, Any]:
-    """matplotlib settings of the fonts for ``language`` ("en" or "zh").
+    """The matplotlib settings of the fonts for ``language`` ("en" or "zh").
 
     For Chinese every text is set in the CJK font (which has Latin letters and digits too),
     with the Latin font as fallback; for English in the Latin font.

@@ -16,7 +16,7 @@ Layout::
     ─────────────────────────────────────────────────    (rule between panels)
     Panel B: ...
     ───────────────────────────────────────────────── (bottom rule)
-    notes
+    notes, one paragraph each
 
 Every header row must span exactly the data columns (the row-label column, or "stub", is not
 counted), and every row must have one cell per data column.
@@ -75,7 +75,7 @@ class Panel:
 
 @dataclass(frozen=True)
 class Table:
-    """A publication table: header, panels of rows, notes, and the numbers behind them.
+    r"""A publication table: header, panels of rows, notes, and the numbers behind them.
 
     Attributes
     ----------
@@ -88,7 +88,7 @@ class Table:
     notes : tuple of str
         Paragraphs printed under the table.
     label : str
-        Identifier: the LaTeX ``\\label``, the HTML ``id`` and a natural file stem.
+        Identifier: the LaTeX ``\label``, the HTML ``id`` and a natural file stem.
     stub_header : str
         Header of the row-label column, printed in the last header row.
     numbers : pandas.DataFrame or None

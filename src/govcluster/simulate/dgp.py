@@ -1,6 +1,7 @@
 """The data-generating process: clusters, economy, latent constructs and their indicators.
 
-See the docstring of :mod:`govcluster.simulate` for the equations."""
+See the docstring of :mod:`govcluster.simulate` for the equations.
+"""
 
 from __future__ import annotations
 
