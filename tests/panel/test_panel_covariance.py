@@ -196,8 +196,15 @@ def test_iv_with_instruments_equal_to_regressors_is_ols(
 def test_iv_refuses_an_instrument_that_copies_the_regressor() -> None:
     df = make_panel(5, n=40, t=35)
     df["z1"] = df["x1"]
-    ivspec = PanelIVSpec(outcome="y", endogenous=["x1"], instruments=["z1"], controls=["x2"],
-                         entity="id", time="year", estimator="twoway_fe")
+    ivspec = PanelIVSpec(
+        outcome="y",
+        endogenous=["x1"],
+        instruments=["z1"],
+        controls=["x2"],
+        entity="id",
+        time="year",
+        estimator="twoway_fe",
+    )
     with pytest.raises(EstimationError, match="Specification error"):
         fit_panel_iv(df, ivspec)
 
