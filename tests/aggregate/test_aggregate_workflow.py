@@ -2,9 +2,7 @@
 
 import copy
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -18,24 +16,11 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.pipeline
 
 
-def _snakemake(workdir: Path, config: dict, *args: str) -> subprocess.CompletedProcess:
+def _snakemake(run, workdir: Path, config: dict, *args: str) -> subprocess.CompletedProcess:
+    """Write ``config`` to ``workdir/config.yaml`` and run the workflow there with ``run``."""
     with open(workdir / "config.yaml", "w", encoding="utf-8") as handle:
         yaml.safe_dump(config, handle, allow_unicode=True, sort_keys=False)
-    command = [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--snakefile",
-        str(ROOT / "Snakefile"),
-        "--directory",
-        str(workdir),
-        "--configfile",
-        str(workdir / "config.yaml"),
-        "--replace-workflow-config",
-        *args,
-    ]
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=workdir)
+    return run(workdir, *args)
 
 
 def _enabled(default_config_dict: dict, *, wire: bool) -> dict:
@@ -46,21 +31,21 @@ def _enabled(default_config_dict: dict, *, wire: bool) -> dict:
     return config
 
 
-def test_enabled_without_data_path_is_a_clear_error(tmp_path, default_config_dict):
-    result = _snakemake(tmp_path, _enabled(default_config_dict, wire=False), "--dry-run")
+def test_enabled_without_data_path_is_a_clear_error(tmp_path, default_config_dict, snakemake):
+    result = _snakemake(snakemake, tmp_path, _enabled(default_config_dict, wire=False), "--dry-run")
     assert result.returncode != 0
     assert "set data.path to data/interim/clusters_from_firms.csv" in result.stdout + result.stderr
 
 
-def test_enabled_and_wired_puts_aggregate_before_ingest(tmp_path, default_config_dict):
-    result = _snakemake(tmp_path, _enabled(default_config_dict, wire=True), "--dry-run")
+def test_enabled_and_wired_puts_aggregate_before_ingest(tmp_path, default_config_dict, snakemake):
+    result = _snakemake(snakemake, tmp_path, _enabled(default_config_dict, wire=True), "--dry-run")
     assert result.returncode == 0, result.stderr[-3000:]
     for rule in ("simulate_firms", "aggregate", "ingest"):
         assert f"rule {rule}:" in result.stdout
 
 
-def test_disabled_by_default(tmp_path, default_config_dict):
-    result = _snakemake(tmp_path, copy.deepcopy(default_config_dict), "--dry-run")
+def test_disabled_by_default(tmp_path, default_config_dict, snakemake):
+    result = _snakemake(snakemake, tmp_path, copy.deepcopy(default_config_dict), "--dry-run")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "rule aggregate:" not in result.stdout
 
@@ -73,10 +58,11 @@ def test_unknown_option_names_the_key():
 
 
 @pytest.mark.slow
-def test_small_run_from_firms_to_validated_panel(tmp_path, default_config_dict):
+def test_small_run_from_firms_to_validated_panel(tmp_path, default_config_dict, snakemake):
     config = _enabled(default_config_dict, wire=True)
     config["simulate"].update(n_clusters=12, first_year=2008, last_year=2011)
     result = _snakemake(
+        snakemake,
         tmp_path,
         config,
         "--cores",

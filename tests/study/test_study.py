@@ -1,9 +1,7 @@
 """The simulation study: seeds, summaries, and results independent of the number of jobs."""
 
 import copy
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -117,39 +115,24 @@ def test_summary_counts_coverage_and_rejections():
 # ------------------------------------------------------------- the workflow target
 
 
-def _run_study(workdir: Path, cores: int) -> subprocess.CompletedProcess:
+def _run_study(run, workdir: Path, cores: int) -> subprocess.CompletedProcess:
+    """Run a tiny simulation study in ``workdir`` with ``cores`` cores."""
     with open(ROOT / "config" / "config.yaml", encoding="utf-8") as handle:
         config = yaml.safe_load(handle)
     config = copy.deepcopy(config)
     config["study"] = {**config["study"], **TINY}
     with open(workdir / "config.yaml", "w", encoding="utf-8") as handle:
         yaml.safe_dump(config, handle, allow_unicode=True, sort_keys=False)
-    command = [
-        sys.executable,
-        "-m",
-        "snakemake",
-        "--snakefile",
-        str(ROOT / "Snakefile"),
-        "--directory",
-        str(workdir),
-        "--configfile",
-        str(workdir / "config.yaml"),
-        "--replace-workflow-config",
-        "--cores",
-        str(cores),
-        "simulation_study",
-    ]
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=workdir)
+    return run(workdir, "--cores", str(cores), "simulation_study")
 
 
 @pytest.mark.slow
 @pytest.mark.pipeline
-def test_study_results_do_not_depend_on_the_number_of_jobs(tmp_path):
+def test_study_results_do_not_depend_on_the_number_of_jobs(tmp_path, snakemake):
     one, two = tmp_path / "cores1", tmp_path / "cores2"
     for workdir, cores in ((one, 1), (two, 2)):
         workdir.mkdir()
-        result = _run_study(workdir, cores)
+        result = _run_study(snakemake, workdir, cores)
         assert result.returncode == 0, result.stderr[-3000:]
     files = sorted(
         p.relative_to(one)
