@@ -36,7 +36,7 @@ RENDER = "render_*"  # every rendering rule: they read labels, language and rend
 # Key edited -> new value -> the rules that read it. `provenance` reads the whole
 # configuration (it writes results/config_resolved.yaml), so it is added to every case.
 CHANGES: list[tuple[tuple[str, ...], object, set[str]]] = [
-    (("seed",), 20240602, {"simulate", "mediation"}),
+    (("seed",), 20240602, {"simulate", "mediation", "did", "case_study"}),
     (("simulate", "n_clusters"), 41, {"simulate"}),
     (("data", "sheet"), 1, {"ingest", "validate", "clean"}),
     (("data", "name"), None, {"ingest", "validate", "clean"}),  # indices reads only data.path
@@ -76,6 +76,11 @@ CHANGES: list[tuple[tuple[str, ...], object, set[str]]] = [
     (("language",), "zh", {RENDER}),
     (("render", "digits"), 4, {RENDER}),
     (("case",), "small", set()),
+    (("did", "n_bootstrap"), 49, {"did"}),
+    (("case_study", "placebo_max_units"), 5, {"case_study"}),
+    # stages outside the default run: their rules are not in the DAG, nothing reruns
+    (("aggregate", "memory_limit"), "2GB", set()),
+    (("study", "replications"), 3, set()),
 ]
 
 # Sections whose edit moves every output (nothing can be reused), checked separately.
@@ -92,6 +97,9 @@ STAGE_OF_RULE = {
     "estimate_panel": "estimate",
     "mediation": "estimate",
     "compare_truth": "estimate",
+    "did": "estimate",
+    "case_study": "estimate",
+    "case_study_truth": "estimate",
     "metrics": "estimate",
     "provenance": "render",
     RENDER: "render",
@@ -123,6 +131,8 @@ def finished_run(tmp_path_factory, default_config_dict, snakemake, copy_project)
     config["simulate"].update(n_clusters=30, first_year=2010, last_year=2017)
     config["mediation"]["n_boot"] = 200
     config["mediation"]["n_mc"] = 2000
+    config["did"].update(outcomes=["SCA"], event_window=[-2, 3], n_bootstrap=99)
+    config["case_study"]["placebo_max_units"] = 10
     config_file = project / "config" / "config.yaml"
     _write(config_file, config)
     result = snakemake(project, "--cores", "2", configfile=config_file)
