@@ -92,9 +92,15 @@ def project_root() -> Path:
 
 @pytest.fixture(scope="session")
 def default_config_dict() -> dict:
-    """Return the shipped config/config.yaml as a dict (copying it is up to the caller)."""
+    """Return the shipped config/config.yaml as a dict (copying it is up to the caller).
+
+    The did event window is narrowed to [-3, 4] so that it lies inside the short panels the
+    tests simulate (a window outside the data is an error before estimation).
+    """
     with open(ROOT / "config" / "config.yaml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        config = yaml.safe_load(handle)
+    config["did"]["event_window"] = [-3, 4]
+    return config
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,7 @@ def test_a_slice_holds_exactly_the_declared_keys(full_config):
     assert values["clean"] == {
         "drop_exact_duplicates": full_config["clean"]["drop_exact_duplicates"],
         "deflate": full_config["clean"]["deflate"],
+        "scale_typos": full_config["clean"]["scale_typos"],
     }
     assert values["variables"] == full_config["variables"]
 

@@ -40,6 +40,20 @@ DEFAULT_EXHIBITS = [
     "mediation_bootstrap",
     "mediation_sensitivity",
     "mediation",
+    "did_att",
+    "did_event_study",
+    "did_event_study_plot",
+    "did_mechanisms",
+    "did_mechanism_event_studies",
+    "did_honest",
+    "did_honest_sensitivity",
+    "did_bacon",
+    "did_bacon_scatter",
+    "case_study_estimates",
+    "case_study_weights",
+    "case_study_paths",
+    "case_study_gap",
+    "case_study_donor_weights",
 ]
 
 
@@ -110,6 +124,8 @@ def test_replication_cases_get_the_exhibits_of_what_they_configure(case, expecte
 def test_optional_parts_switch_their_exhibits_off(config_en, default_config_dict):
     config = {**default_config_dict}
     config["mediation"] = {**config["mediation"], "enabled": False}
+    config["did"] = {**config["did"], "enabled": False}
+    config["case_study"] = {**config["case_study"], "enabled": False}
     models = {**config["models"]}
     models["baseline"] = {"twoway_fe": {"estimator": "twoway_fe"}}
     for key in ("local_projections", "heterogeneity", "iv", "specification_tests"):
@@ -153,7 +169,11 @@ def sources_of(exhibit, small_run) -> dict:
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_every_exhibit_is_built_and_written_from_the_stored_files(language, small_run, tmp_path):
     project = small_run.project(language)
+    # the did and case-study exhibits are built from their own stored records in
+    # tests/did/test_did_render.py and tests/casestudy/
     for exhibit in planned_exhibits(project):
+        if exhibit.stage in ("did", "casestudy"):
+            continue
         built = build_exhibit(exhibit.name, sources_of(exhibit, small_run), project)
         written = write_exhibit(exhibit.kind, built, tmp_path / exhibit.stem)
         expected = {tmp_path / path for path in exhibit.outputs.values()}
