@@ -117,6 +117,8 @@ def test_dvc_round_trip_with_a_local_remote(tmp_path, copy_project):
     config["data"]["path"] = "data/raw/my_clusters.csv"
     config["mediation"]["n_boot"] = 200
     config["simulate"].update(n_clusters=25, first_year=2012, last_year=2019)
+    # Eight years: the event window must fit in them (did.event_window names the fix).
+    config["did"]["event_window"] = [-3, 4]
     write_config(repo / "config" / "config.yaml", config)
 
     _run(["git", "init", "-q"], repo, env)
