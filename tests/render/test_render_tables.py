@@ -11,7 +11,8 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from govcluster.render.html_table import to_html
-from govcluster.render.latex import escape_latex, to_latex
+from govcluster.errors import ConfigError
+from govcluster.render.latex import LatexOptions, escape_latex, latex_options, to_latex
 from govcluster.render.markdown import to_markdown
 from govcluster.render.output import TABLE_FORMATS, write_table
 from govcluster.render.tables import HeaderCell, Panel, Row, Table, make_header, to_csv
@@ -133,30 +134,70 @@ def test_latex_is_a_booktabs_table_fragment(sample_table):
         "\\toprule",
         "\\midrule",
         "\\bottomrule",
-        "\\begin{threeparttable}",
-        "\\begin{tablenotes}",
+        "\\begin{adjustbox}{max width=\\linewidth,max totalheight=0.8\\textheight}",
+        "\\begin{minipage}{\\linewidth}",
         "\\caption{",
         "\\label{tab:sample_results}",
+        "\\small",
     ):
         assert command in latex
     assert latex.index("\\toprule") < latex.index("\\midrule") < latex.index("\\bottomrule")
     # a rule under each spanning header, a rule between the two panels
     assert "\\cmidrule(lr){2-3} \\cmidrule(lr){4-5}" in latex
     assert latex.count("\\midrule") == 2
-    assert "\\begin{tabular}{lcccc}" in latex
+    # columns of numbers are siunitx S columns sized to their widest number; others centred
+    assert (
+        "\\begin{tabular}{l"
+        "S[table-format=4.3{\\textsuperscript{***}},group-separator={,},group-minimum-digits=4]"
+        "S[table-format={(}1.3{)},group-separator={,},group-minimum-digits=4]"
+        "cc}"
+    ) in latex
+
+
+def test_latex_numbers_align_in_s_columns(sample_table):
+    latex = to_latex(sample_table)
+    # stars are braced superscripts after the number; parentheses braced text around it
+    assert "R\\&D share (\\%) & 0.123{\\textsuperscript{***}} & {(}0.045{)} & $-$2.500 &  \\\\" in (
+        latex
+    )
+    assert "log\\_gdp \\#1 & 1234.568{\\textsuperscript{*}} &  & \\$5 & \\{x\\} \\\\" in latex
+    # a header over an S column is braced so that siunitx does not read it as a number
+    assert "Variable & {(1)} & {(2)} & (3) & (4) \\\\" in latex
 
 
 def test_latex_escapes_special_characters(sample_table):
     latex = to_latex(sample_table)
     assert "\\caption{Results: R\\&D\\_share \\#1 (\\%)}" in latex
-    assert "R\\&D share (\\%) & 0.123*** & (0.045) & $-$2.500 &  \\\\" in latex
-    assert "log\\_gdp \\#1 & 1,234.568* &  & \\$5 & \\{x\\} \\\\" in latex
     assert "\\multicolumn{2}{c}{IV \\& FE}" in latex
-    assert "\\item Standard errors in parentheses; 5\\% level \\& more." in latex
+    assert "Standard errors in parentheses; 5\\% level \\& more.\\par" in latex
     # every body line has exactly one separator per data column: no stray "&"
     for row in sample_table.rows:
         line = next(line for line in latex.splitlines() if line.startswith(escape_latex(row.label)))
         assert len(re.findall(r"(?<!\\)&", line)) == sample_table.n_columns
+
+
+def test_latex_options_change_the_fragment(sample_table):
+    body = to_latex(sample_table, options=LatexOptions(fragment="tabular"))
+    assert "\\begin{table}" not in body and "\\caption" not in body
+    assert "\\begin{tabular}" in body and "Standard errors in parentheses" in body
+    natural = to_latex(sample_table, options=LatexOptions(fit="none", font_size="footnotesize"))
+    assert "adjustbox" not in natural and "\\footnotesize" in natural
+    assert "\\scriptsize" in natural  # the notes, one step smaller
+    turned = to_latex(sample_table, options=LatexOptions(orientation="landscape"))
+    assert turned.startswith("\\begin{sidewaystable}[htbp]")
+    assert turned.rstrip().endswith("\\end{sidewaystable}")
+    assert to_latex(sample_table, placement="t").startswith("\\begin{table}[t]")
+
+
+def test_latex_options_are_checked():
+    with pytest.raises(ConfigError, match=r"render.latex.fit must be one of \['resize', 'none'\]"):
+        LatexOptions(fit="shrink")
+    with pytest.raises(ConfigError, match="unknown key"):
+        latex_options({"render": {"latex": {"fontsize": "small"}}})
+    assert latex_options({"render": {"latex": {"font_size": "scriptsize"}}}) == LatexOptions(
+        font_size="scriptsize"
+    )
+    assert latex_options({}) == LatexOptions()
 
 
 @pytest.mark.parametrize(
@@ -172,6 +213,11 @@ def test_latex_escapes_special_characters(sample_table):
         ("\\", "\\textbackslash{}"),
         ("-0.5", "$-$0.5"),
         ("(-2.10)", "($-$2.10)"),
+        ("[-0.007, -0.001]", "[$-$0.007, $-$0.001]"),
+        ("[-inf, 0.5]", "[$-$inf, 0.5]"),
+        ("* p < 0.1, ** p < 0.05", "* p $<$ 0.1, ** p $<$ 0.05"),
+        ("p > 0.5", "p $>$ 0.5"),
+        ("t-1", "t-1"),
         ("Co-opetition", "Co-opetition"),
         ("Cronbach's α", "Cronbach's $\\alpha$"),
         ("Within R²", "Within R\\textsuperscript{2}"),
@@ -186,7 +232,7 @@ def test_latex_keeps_chinese_as_utf8(sample_table):
     latex = to_latex(sample_table)
     assert "\\textit{Panel B: 工具变量}" in latex
     assert "政府干预 & 0.5 & 0.6 & 0.7 & 0.8 \\\\" in latex
-    assert "\\item 括号内为标准误。" in latex
+    assert "括号内为标准误。" in latex
 
 
 # --------------------------------------------------------------------------- Markdown, HTML

@@ -47,6 +47,7 @@ from govcluster.render import (
     panel_tables,
 )
 from govcluster.render.labels import display_labels
+from govcluster.render.latex import LatexOptions
 from govcluster.render.output import write_table
 from govcluster.render.panel_records import covariance_variants, jobs_of_kind
 from govcluster.render.settings import render_settings
@@ -561,12 +562,17 @@ def build_exhibit(name: str, sources: Mapping[str, Any], project: ProjectConfig)
     return exhibit_entry(name).build(sources, project, render_settings(project.raw))
 
 
-def write_exhibit(kind: str, built: Any, stem: str | Path) -> list[Path]:
-    """Write a built exhibit of ``kind`` to ``stem`` plus each extension; return the paths."""
+def write_exhibit(
+    kind: str, built: Any, stem: str | Path, *, latex: LatexOptions | None = None
+) -> list[Path]:
+    """Write a built exhibit of ``kind`` to ``stem`` plus each extension; return the paths.
+
+    ``latex`` lays out the ``.tex`` of a table (default: :class:`LatexOptions`).
+    """
     if kind == "table":
         if not isinstance(built, Table):
             raise TypeError(f"a table exhibit must be a Table, got {type(built).__name__}")
-        return list(write_table(built, stem, EXTENSIONS["table"]).values())
+        return list(write_table(built, stem, EXTENSIONS["table"], latex=latex).values())
     if kind == "figure":
         return list(figures.save_figure(built, stem))
     if kind == "numbers":

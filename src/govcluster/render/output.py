@@ -7,7 +7,7 @@ from pathlib import Path
 
 from govcluster import io
 from govcluster.render.html_table import to_html
-from govcluster.render.latex import to_latex
+from govcluster.render.latex import LatexOptions, to_latex
 from govcluster.render.markdown import to_markdown
 from govcluster.render.tables import Table, to_csv
 from govcluster.render.word import to_docx
@@ -17,7 +17,11 @@ TABLE_FORMATS = ("tex", "md", "html", "docx", "csv")
 
 
 def write_table(
-    table: Table, stem: str | Path, formats: Sequence[str] = TABLE_FORMATS
+    table: Table,
+    stem: str | Path,
+    formats: Sequence[str] = TABLE_FORMATS,
+    *,
+    latex: LatexOptions | None = None,
 ) -> dict[str, Path]:
     """Write ``table`` to ``{stem}.tex``, ``.md``, ``.html``, ``.docx`` and ``.csv``.
 
@@ -28,6 +32,9 @@ def write_table(
         Path without extension, e.g. ``results/tables/summary_statistics``.
     formats : sequence of str, default all of :data:`TABLE_FORMATS`
         Extensions to write; ``csv`` holds the numbers behind the table.
+    latex : LatexOptions, optional
+        How the ``.tex`` fragment is laid out (default: a float that fits an A4 page; see
+        :mod:`govcluster.render.latex`).
 
     Returns
     -------
@@ -42,7 +49,7 @@ def write_table(
     for extension in formats:
         path = stem.with_name(f"{stem.name}.{extension}")
         if extension == "tex":
-            written[extension] = io.write_text(to_latex(table), path)
+            written[extension] = io.write_text(to_latex(table, options=latex), path)
         elif extension == "md":
             written[extension] = io.write_text(to_markdown(table), path)
         elif extension == "html":
