@@ -10,8 +10,8 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from govcluster.render.html_table import to_html
 from govcluster.errors import ConfigError
+from govcluster.render.html_table import to_html
 from govcluster.render.latex import LatexOptions, escape_latex, latex_options, to_latex
 from govcluster.render.markdown import to_markdown
 from govcluster.render.output import TABLE_FORMATS, write_table

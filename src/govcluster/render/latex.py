@@ -338,9 +338,7 @@ def to_latex(
 def _tabular(table: Table) -> list[str]:
     """The ``tabular`` environment of ``table``, numbers in sized ``S`` columns."""
     width = table.n_columns + 1
-    columns = [
-        _column_format([row.cells[j] for row in table.rows]) for j in range(table.n_columns)
-    ]
+    columns = [_column_format([row.cells[j] for row in table.rows]) for j in range(table.n_columns)]
     lines = [f"\\begin{{tabular}}{{l{''.join(c.spec() for c in columns)}}}", "\\toprule"]
     for level, header in enumerate(table.columns):
         last = level == len(table.columns) - 1
