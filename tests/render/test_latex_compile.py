@@ -38,8 +38,12 @@ PREAMBLES = {
     ),
     "zh": ("\\documentclass[a4paper,11pt]{article}\n\\usepackage{ctex}\n", "xelatex"),
 }
-PACKAGES = "\\usepackage[a4paper,margin=1in]{geometry}\n\\usepackage{booktabs}\n\\usepackage{siunitx}\n\\usepackage{adjustbox}\n"
-PACKAGES += "\\usepackage{rotating}\n"
+#: A4 with one-inch margins: a 453 pt text block.
+PACKAGES = (
+    "\\usepackage[a4paper,margin=1in]{geometry}\n"
+    "\\usepackage{booktabs}\n\\usepackage{siunitx}\n"
+    "\\usepackage{adjustbox}\n\\usepackage{rotating}\n"
+)
 
 #: The marker written to the log before each table, so that a message names its table.
 MARKER = "GOVCLUSTER-TABLE:"

@@ -64,7 +64,7 @@ _NOTE_SIZE = {
 
 @dataclass(frozen=True, kw_only=True)
 class LatexOptions:
-    """How tables are written to LaTeX: the ``render.latex`` section of the configuration.
+    r"""How tables are written to LaTeX: the ``render.latex`` section of the configuration.
 
     Attributes
     ----------
@@ -73,7 +73,7 @@ class LatexOptions:
     font_size : {"normalsize", "small", "footnotesize", "scriptsize"}
         Font size of the tabular.
     fit : {"resize", "none"}
-        Scale a table wider than the text block down to ``\\linewidth``, or never.
+        Scale a table wider than the text block down to ``\linewidth``, or never.
     orientation : {"portrait", "landscape"}
         ``table`` or a turned ``sidewaystable`` (only with ``fragment = float``).
     placement : str
@@ -356,10 +356,8 @@ def _tabular(table: Table) -> list[str]:
                 f"\\multicolumn{{{width}}}{{l}}{{\\textit{{{escape_latex(panel.title)}}}}} \\\\"
             )
         for row in panel.rows:
-            cells = [
-                escape_latex(row.label),
-                *(_number_cell(cell, column) for cell, column in zip(row.cells, columns)),
-            ]
+            pairs = zip(row.cells, columns, strict=True)
+            cells = [escape_latex(row.label), *(_number_cell(c, column) for c, column in pairs)]
             lines.append(" & ".join(cells) + r" \\")
     lines += ["\\bottomrule", "\\end{tabular}"]
     return lines
