@@ -148,21 +148,36 @@ def test_latex_is_a_booktabs_table_fragment(sample_table):
     # columns of numbers are siunitx S columns sized to their widest number; others centred
     assert (
         "\\begin{tabular}{l"
-        "S[table-format=4.3{\\textsuperscript{***}},group-separator={,},group-minimum-digits=4]"
-        "S[table-format={(}1.3{)},group-separator={,},group-minimum-digits=4]"
-        "cc}"
+        "S[table-format=4.3{\\textsuperscript{***}},table-align-text-after=false,"
+        "group-separator={,},group-minimum-digits=4]"
+        "S[table-format={(}1.3{)},table-align-text-before=false,table-align-text-after=false]"
+        "S[table-format=-1.3]S[table-format=1.1]}"
     ) in latex
 
 
 def test_latex_numbers_align_in_s_columns(sample_table):
     latex = to_latex(sample_table)
     # stars are braced superscripts after the number; parentheses braced text around it
-    assert "R\\&D share (\\%) & 0.123{\\textsuperscript{***}} & {(}0.045{)} & $-$2.500 &  \\\\" in (
+    # (siunitx prints the minus sign of -2.500; text cells are braced and centred)
+    assert "R\\&D share (\\%) & 0.123{\\textsuperscript{***}} & {(}0.045{)} & -2.500 &  \\\\" in (
         latex
     )
-    assert "log\\_gdp \\#1 & 1234.568{\\textsuperscript{*}} &  & \\$5 & \\{x\\} \\\\" in latex
+    assert "log\\_gdp \\#1 & 1234.568{\\textsuperscript{*}} &  & {\\$5} & {\\{x\\}} \\\\" in latex
     # a header over an S column is braced so that siunitx does not read it as a number
-    assert "Variable & {(1)} & {(2)} & (3) & (4) \\\\" in latex
+    assert "Variable & {(1)} & {(2)} & {(3)} & {(4)} \\\\" in latex
+
+
+def test_latex_wraps_long_headers_over_narrow_columns():
+    table = Table(
+        title="t",
+        columns=make_header(["Residual R² product of the mechanism", "ACME"]),
+        panels=(Panel("", (Row("OPEN", ("0.058", "[0.040, 0.059]")),)),),
+    )
+    latex = to_latex(table)
+    assert (
+        "{\\begin{tabular}[b]{@{}c@{}}Residual R\\textsuperscript{2} \\\\ product of \\\\ "
+        "the mechanism\\end{tabular}} & ACME \\\\"
+    ) in latex
 
 
 def test_latex_escapes_special_characters(sample_table):

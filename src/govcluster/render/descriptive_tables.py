@@ -24,7 +24,7 @@ from govcluster.render.formatting import (
     significance_stars,
 )
 from govcluster.render.labels import stars_note, word
-from govcluster.render.table_text import construct_caption
+from govcluster.render.table_text import construct_caption, panel_title
 from govcluster.render.tables import HeaderCell, Panel, Row, Table, make_header
 
 #: Columns of the summary-statistics table, in order: those of
@@ -173,8 +173,15 @@ def correlation_table(
     n_obs: int | pd.DataFrame | None = None,
     stars: bool = False,
     thresholds: Sequence[float] = DEFAULT_STARS,
+    max_columns: int = 7,
 ) -> Table:
     """Lower triangle of a correlation matrix, with numbered columns.
+
+    A matrix of more than ``max_columns`` variables is split into panels of at most
+    ``max_columns`` columns each (as even as possible), so that it fits a page: Panel A holds
+    columns (1) to (k) for every variable, Panel B columns (k+1) onwards for the variables from
+    k+1 on (the lower triangle has nothing else), and so on. A panel after the first starts
+    with a row of its column numbers.
 
     Parameters
     ----------
@@ -191,6 +198,8 @@ def correlation_table(
         Mark correlations significantly different from zero.
     thresholds : sequence of float, default (0.10, 0.05, 0.01)
         Significance thresholds of the stars.
+    max_columns : int, default 7
+        Most data columns of a panel.
 
     Returns
     -------
@@ -199,6 +208,8 @@ def correlation_table(
         diagonal, the upper triangle empty. Its numbers are the matrix with NaN above the
         diagonal.
     """
+    if max_columns < 1:
+        raise ValueError(f"max_columns must be at least 1, got {max_columns}")
     if stars and n_obs is None:
         raise ValueError("stars on correlations need n_obs (the number of observations)")
     language = config.language
@@ -206,20 +217,37 @@ def correlation_table(
     if list(correlations.columns) != variables:
         raise ValueError("the correlation matrix must have the same variables as rows and columns")
     pvalues = correlation_pvalues(correlations, n_obs) if stars else None
-    rows = []
-    for i, variable in enumerate(variables):
-        cells = []
-        for j in range(len(variables)):
-            if j > i:
-                cells.append("")
-            elif j == i:
-                cells.append("1")
-            else:
-                text = format_number(correlations.iat[i, j], digits)
-                if pvalues is not None:
-                    text += significance_stars(pvalues.iat[i, j], thresholds)
-                cells.append(text)
-        rows.append(Row(f"({i + 1}) {config.label(variable)}", tuple(cells)))
+
+    def cell(i: int, j: int) -> str:
+        if j > i:
+            return ""
+        if j == i:
+            return "1"
+        text = format_number(correlations.iat[i, j], digits)
+        if pvalues is not None:
+            text += significance_stars(pvalues.iat[i, j], thresholds)
+        return text
+
+    n = len(variables)
+    n_panels = -(-n // max_columns)
+    width = -(-n // n_panels)
+    blocks = [range(start, min(start + width, n)) for start in range(0, n, width)]
+    panels = []
+    for position, block in enumerate(blocks):
+        rows = [
+            Row(f"({i + 1}) {config.label(variables[i])}", tuple(cell(i, j) for j in block))
+            for i in range(block[0], n)
+        ]
+        padding = ("",) * (width - len(block))
+        rows = [Row(row.label, row.cells + padding) for row in rows]
+        title = ""
+        if len(blocks) > 1:
+            numbers = f"({block[0] + 1})–({block[-1] + 1})"
+            title = panel_title(position, numbers, language)
+            if position > 0:
+                heading = tuple(f"({j + 1})" for j in block) + padding
+                rows.insert(0, Row("", heading))
+        panels.append(Panel(title, tuple(rows)))
     notes = [word("correlations_note", language)]
     if isinstance(n_obs, int | np.integer):
         notes.append(word("correlations_n_note", language).format(n=format_count(n_obs)))
@@ -228,8 +256,8 @@ def correlation_table(
     lower = correlations.where(np.tril(np.ones(correlations.shape, dtype=bool)))
     return Table(
         title=word("correlations_title", language),
-        columns=make_header([f"({j + 1})" for j in range(len(variables))]),
-        panels=(Panel("", tuple(rows)),),
+        columns=make_header([f"({j + 1})" for j in blocks[0]] + [""] * (width - len(blocks[0]))),
+        panels=tuple(panels),
         notes=(("" if language == "zh" else " ").join(notes),),
         label="correlations",
         stub_header=word("variable", language),

@@ -37,6 +37,7 @@ text cell centred in the column. Notes follow the tabular in a ``minipage`` of t
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
@@ -227,17 +228,27 @@ class _ColumnFormat:
         if self.stars:
             after += r"\textsuperscript{" + "*" * self.stars + "}"
         after = f"{{{after}}}" if after else ""
-        return (
-            f"S[table-format={before}{sign}{self.integer_digits}{decimals}{after},"
-            "group-separator={,},group-minimum-digits=4]"
-        )
+        options = [f"table-format={before}{sign}{self.integer_digits}{decimals}{after}"]
+        if before:
+            options.append("table-align-text-before=false")
+        if after:
+            options.append("table-align-text-after=false")
+        if self.integer_digits >= 4:
+            options.append("group-separator={,},group-minimum-digits=4")
+        return f"S[{','.join(options)}]"
 
 
 def _column_format(cells: Sequence[str]) -> _ColumnFormat:
-    """An ``S`` column when every non-empty cell is a number, else a text column."""
-    parsed = [_parse_number(cell) for cell in cells if cell.strip()]
-    if not parsed or any(cell is None for cell in parsed):
+    """An ``S`` column when at least half of the non-empty cells are numbers, else text.
+
+    The other cells of an ``S`` column (words, intervals) are braced and centred in it.
+    """
+    filled = [cell for cell in cells if cell.strip()]
+    parsed = [number for number in map(_parse_number, filled) if number is not None]
+    if not parsed or 2 * len(parsed) < len(filled):
         return _ColumnFormat(numeric=False)
+    decimal = [number for number in parsed if number.decimals]
+    parsed = decimal or parsed  # counts under decimals are centred as text
     return _ColumnFormat(
         numeric=True,
         integer_digits=max(len(cell.integer) for cell in parsed),
@@ -253,7 +264,7 @@ def _number_cell(text: str, column: _ColumnFormat) -> str:
     if not column.numeric:
         return escape_latex(text)
     cell = _parse_number(text)
-    if cell is None:
+    if cell is None or (column.decimal_digits and not cell.decimals):
         return "{" + escape_latex(text) + "}" if text.strip() else ""
     number = ("-" if cell.negative else "") + cell.integer
     if cell.decimals:
@@ -265,12 +276,34 @@ def _number_cell(text: str, column: _ColumnFormat) -> str:
     return number
 
 
-def _text_cell(text: str, column: _ColumnFormat) -> str:
-    """A cell that spans or heads a column: braced in an ``S`` column so siunitx leaves it."""
-    escaped = escape_latex(text)
-    if column.numeric and escaped:
-        return "{" + escaped + "}"
-    return escaped
+def _header_text(text: str, width: int) -> str:
+    """A header over a column whose widest cell has ``width`` characters, in lines that fit.
+
+    A header longer than the column's cells (and than 12 characters) is broken at spaces into
+    as few lines of even length as fit that width, stacked in a nested ``tabular``; a shorter
+    one, or one without spaces, stays on one line.
+    """
+    width = max(width, 12)
+    if len(text) <= width or " " not in text:
+        return escape_latex(text)
+    n_lines = -(-len(text) // width)
+    target = -(-len(text) // n_lines)
+    lines = textwrap.wrap(text, width=target, break_long_words=False)
+    while len(lines) > n_lines:
+        target += 1
+        lines = textwrap.wrap(text, width=target, break_long_words=False)
+    if len(lines) <= 1:
+        return escape_latex(text)
+    stacked = r" \\ ".join(escape_latex(line) for line in lines)
+    return f"\\begin{{tabular}}[b]{{@{{}}c@{{}}}}{stacked}\\end{{tabular}}"
+
+
+def _header_cell_text(text: str, column: _ColumnFormat, width: int) -> str:
+    """A header over one column: braced in an ``S`` column so siunitx leaves it."""
+    cell = _header_text(text, width)
+    if column.numeric and cell:
+        return "{" + cell + "}"
+    return cell
 
 
 # --------------------------------------------------------------------------- the table
@@ -339,11 +372,14 @@ def _tabular(table: Table) -> list[str]:
     """The ``tabular`` environment of ``table``, numbers in sized ``S`` columns."""
     width = table.n_columns + 1
     columns = [_column_format([row.cells[j] for row in table.rows]) for j in range(table.n_columns)]
+    widths = [
+        max((len(row.cells[j]) for row in table.rows), default=0) for j in range(table.n_columns)
+    ]
     lines = [f"\\begin{{tabular}}{{l{''.join(c.spec() for c in columns)}}}", "\\toprule"]
     for level, header in enumerate(table.columns):
         last = level == len(table.columns) - 1
         stub = escape_latex(table.stub_header) if last else ""
-        lines.append(" & ".join([stub, *_header_cells(header, columns)]) + r" \\")
+        lines.append(" & ".join([stub, *_header_cells(header, columns, widths)]) + r" \\")
         rules = _cmidrules(header)
         if rules and not last:
             lines.append(rules)
@@ -363,11 +399,13 @@ def _tabular(table: Table) -> list[str]:
     return lines
 
 
-def _header_cells(header: tuple[HeaderCell, ...], columns: Sequence[_ColumnFormat]) -> list[str]:
+def _header_cells(
+    header: tuple[HeaderCell, ...], columns: Sequence[_ColumnFormat], widths: Sequence[int]
+) -> list[str]:
     cells, first = [], 0
     for cell in header:
         if cell.span == 1:
-            cells.append(_text_cell(cell.text, columns[first]))
+            cells.append(_header_cell_text(cell.text, columns[first], widths[first]))
         else:
             cells.append(f"\\multicolumn{{{cell.span}}}{{c}}{{{escape_latex(cell.text)}}}")
         first += cell.span
