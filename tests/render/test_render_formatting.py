@@ -10,6 +10,7 @@ from govcluster.render.formatting import (
     format_coefficient,
     format_count,
     format_number,
+    format_pvalue,
     significance_stars,
 )
 
@@ -77,3 +78,29 @@ def test_numbers_have_fixed_decimals_and_separators():
     assert format_count(3586) == "3,586"
     assert format_count(240.0) == "240"
     assert format_count(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("pvalue", "n_boot", "printed"),
+    [
+        (0.0123, None, "0.012"),
+        (0.001, None, "0.001"),
+        (0.00049, None, "< 0.001"),
+        (0.0, None, "< 0.001"),
+        (1.0, None, "1.000"),
+        (None, None, ""),
+        # bootstrap p-values at their floor 1/B read "< 1/B rounded up" (at least 0.001)
+        (1 / 2000, 2000, "< 0.001"),
+        (1 / 199, 199, "< 0.006"),
+        (0.0007, 199, "< 0.006"),  # a BCa p-value below the floor
+        (2 / 199, 199, "0.010"),
+        (1 / 999, 999, "< 0.002"),
+    ],
+)
+def test_p_values_below_0001_and_at_the_bootstrap_floor(pvalue, n_boot, printed):
+    assert format_pvalue(pvalue, n_boot=n_boot) == printed
+
+
+def test_bootstrap_floor_needs_replicates():
+    with pytest.raises(ValueError, match="n_boot"):
+        format_pvalue(0.1, n_boot=0)

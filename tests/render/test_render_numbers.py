@@ -8,6 +8,8 @@ import pytest
 
 from govcluster.render.numbers import (
     Macro,
+    latex_count,
+    latex_pvalue,
     macro_name,
     macros_text,
     mediation_numbers,
@@ -27,7 +29,8 @@ def parse(text: str) -> dict[str, str]:
         match = MACRO.match(line)
         assert match, line
         assert match.group(1) not in macros, match.group(1)
-        macros[match.group(1)] = match.group(2).replace("\\ensuremath{-}", "-")
+        value = match.group(2).replace("\\ensuremath{-}", "-").replace("\\ensuremath{<}\\,", "< ")
+        macros[match.group(1)] = value.replace("{,}", ",")
     return macros
 
 
@@ -102,3 +105,62 @@ def test_negative_numbers_use_a_math_minus(small_run):
     assert "\\newcommand{\\Negative}{\\ensuremath{-}0.5} % x" in text
     panel = panel_numbers(small_run.records())
     assert not re.search(r"\}\{-", panel)
+
+
+def test_counts_and_p_values_read_the_same_in_text_and_math():
+    assert latex_count(3586) == "3{,}586"
+    assert latex_count(240) == "240"
+    assert latex_pvalue(0.0004) == "\\ensuremath{<}\\,0.001"
+    assert latex_pvalue(0.0123) == "0.012"
+    # a bootstrap p-value at its floor 1/B: below the bound 1/B rounded up
+    assert latex_pvalue(0.0005, n_boot=2000) == "\\ensuremath{<}\\,0.001"
+    assert latex_pvalue(1 / 199, n_boot=199) == "\\ensuremath{<}\\,0.006"
+    assert latex_pvalue(2 / 199, n_boot=199) == "0.010"
+
+
+def _row(results, mediator, method):
+    return next(
+        r
+        for r in results["inference"]
+        if r["effect"] == f"indirect[{mediator}]" and r["method"] == method
+    )
+
+
+def _p(value, floor=None):
+    """A p-value as format_pvalue prints it, computed here from its definition."""
+    if floor is not None and value <= floor * (1 + 1e-9):
+        bound = max(0.001, -(-round(floor * 1e9) // 1_000_000) / 1000)
+        return f"< {bound:.3f}"
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def test_mediation_macros_cover_every_number_the_text_cites(small_run):
+    results = small_run.mediation
+    macros = parse(mediation_numbers(results))
+    n_valid, n_mc = results["bootstrap"]["n_valid"], results["spec"]["n_mc"]
+    assert macros["MonteCarloDraws"] == f"{n_mc:,}"
+    for mechanism in results["spec"]["mediators"]:
+        sobel = _row(results, mechanism, "sobel")
+        assert macros[f"SobelZ{mechanism}"] == number(sobel["statistic"])
+        assert macros[f"SobelZ{mechanism}P"] == _p(sobel["pvalue"])
+        monte_carlo = _row(results, mechanism, "monte_carlo")
+        assert macros[f"MonteCarlo{mechanism}Lower"] == number(monte_carlo["ci_lower"])
+        assert macros[f"MonteCarlo{mechanism}Upper"] == number(monte_carlo["ci_upper"])
+        assert macros[f"MonteCarlo{mechanism}P"] == _p(monte_carlo["pvalue"], 1 / n_mc)
+        bca = _row(results, mechanism, "bca")
+        assert macros[f"BCa{mechanism}Lower"] == number(bca["ci_lower"])
+        assert macros[f"BCa{mechanism}Upper"] == number(bca["ci_upper"])
+        assert macros[f"BCa{mechanism}P"] == _p(bca["pvalue"], 1 / n_valid)
+        indirect = next(e for e in results["indirect"] if e["mediator"] == mechanism)
+        assert macros[f"IndirectEffect{mechanism}P"] == _p(indirect["pvalue"], 1 / n_valid)
+        causal = next(c for c in results["causal"]["mediators"] if c["mediator"] == mechanism)
+        assert macros[f"ADE{mechanism}"] == number(causal["ade"])
+        assert macros[f"ADE{mechanism}Lower"] == number(causal["ade_ci"][0])
+        assert macros[f"ACME{mechanism}Upper"] == number(causal["acme_ci"][1])
+        effect = next(e for e in results["identification"]["effects"] if e["variable"] == mechanism)
+        assert macros[f"FEIVEffect{mechanism}"] == number(effect["iv_estimate"])
+        assert macros[f"FEIVEffect{mechanism}SE"] == number(effect["iv_se"])
+        assert macros[f"FEIVEffect{mechanism}P"] == _p(effect["iv_pvalue"])
+        assert macros[f"FEEffect{mechanism}Upper"] == number(effect["fe_ci_upper"])
+    # at least one p-value of the small run is at its bootstrap floor 1/199 and reads "< 0.006"
+    assert "< 0.006" in {macros[f"IndirectEffect{m}P"] for m in results["spec"]["mediators"]}

@@ -145,9 +145,45 @@ def format_coefficient(
 P_DIGITS = 3
 
 
-def format_pvalue(value: object) -> str:
-    """A p-value with three decimals (empty when missing)."""
-    return format_number(value, P_DIGITS)
+def format_pvalue(value: object, *, n_boot: int | None = None) -> str:
+    """A p-value with three decimals; below 0.001 it reads ``< 0.001`` (empty when missing).
+
+    Parameters
+    ----------
+    value : float or None
+        The p-value.
+    n_boot : int, optional
+        For a bootstrap p-value, the number of valid replicates *B*. Such a p-value cannot go
+        below its floor 1/*B* (no replicate beyond zero); at or below the floor it prints as
+        ``< bound``, where the bound is 1/*B* rounded up to three decimals, or 0.001 when 1/*B*
+        is smaller. With *B* = 2000 the floor 0.0005 reads ``< 0.001``, as any p-value below
+        0.001 does; with *B* = 199 the floor 0.00503 reads ``< 0.006``.
+
+    Returns
+    -------
+    str
+        ``"0.042"``, ``"< 0.001"``, ``"1.000"`` or ``""``.
+
+    Examples
+    --------
+    >>> format_pvalue(0.0004), format_pvalue(0.0123), format_pvalue(1 / 199, n_boot=199)
+    ('< 0.001', '0.012', '< 0.006')
+    """
+    if _is_missing(value):
+        return ""
+    p = float(value)
+    smallest = 10.0**-P_DIGITS
+    bound = smallest
+    if n_boot is not None:
+        if n_boot < 1:
+            raise ValueError(f"n_boot must be a positive number of replicates, got {n_boot}")
+        floor = 1.0 / n_boot
+        if p <= floor * (1 + 1e-9):
+            bound = max(smallest, math.ceil(floor / smallest - 1e-9) * smallest)
+            return f"< {bound:.{P_DIGITS}f}"
+    if p < bound:
+        return f"< {bound:.{P_DIGITS}f}"
+    return format_number(p, P_DIGITS)
 
 
 def format_interval(lower: object, upper: object, digits: int) -> str:

@@ -8,8 +8,12 @@ underscores in them): names are joined in CamelCase, digits spelled out
 (``GOV_lag1`` -> ``GOVLagOne``) and other characters dropped.
 
 Values are printed as in the tables (:class:`~govcluster.render.settings.RenderSettings`
-decimals; counts with thousands separators; p-values with three decimals), the minus sign as
-``\ensuremath{-}`` so a macro works in text and in math.
+decimals; p-values with three decimals), the minus sign as ``\ensuremath{-}`` so a macro works
+in text and in math. Counts carry their thousands separator as ``{,}`` (``3{,}586``), which
+prints "3,586" in text and in math alike (a bare comma in math mode adds a space after it).
+A p-value below 0.001 reads ``\ensuremath{<}\,0.001``, so write ``$p$~\SobelZOPENP{}``
+rather than ``$p = $``; a bootstrap (or Monte Carlo) p-value at its floor 1/*B* reads
+``< bound`` in the same way (see :func:`~govcluster.render.formatting.format_pvalue`).
 
 =====================  ==============================================================
 source                 macros (``<Job>`` is the job name in CamelCase, ``<T>`` a term)
@@ -29,8 +33,16 @@ mediation              ``\TotalEffect``, ``\DirectEffect``, ``\TotalIndirectEffe
                        with ``SE``, ``Lower``, ``Upper``), ``\ProportionMediated``
                        (``Lower``, ``Upper``); per mechanism ``<M>``: ``\IndirectEffect<M>``
                        (``SE``, ``Lower``, ``Upper``), ``\APath<M>``, ``\BPath<M>`` (``SE``),
-                       ``\ProportionMediated<M>``, ``\ACME<M>``, ``\RhoAtZero<M>``;
-                       ``\MediationN``, ``\MediationClusters``, ``\BootstrapReplications``
+                       ``\ProportionMediated<M>``, ``\ACME<M>``, ``\ADE<M>`` (each
+                       ``Lower``, ``Upper``), ``\RhoAtZero<M>``; the bootstrap p-value of each
+                       indirect effect, ``\IndirectEffect<M>P``, ``\TotalIndirectEffectP``;
+                       per mechanism the Sobel test ``\SobelZ<M>`` (``P``), the Monte Carlo
+                       and BCa intervals ``\MonteCarlo<M>Lower``, ``Upper``, ``P`` and
+                       ``\BCa<M>Lower``, ``Upper``, ``P``, and the effect of the treatment on
+                       the mechanism, ``\FEEffect<M>`` and ``\FEIVEffect<M>`` (each ``SE``,
+                       ``P``, ``Lower``, ``Upper``; FE-IV only when estimated);
+                       ``\MediationN``, ``\MediationClusters``, ``\BootstrapReplications``,
+                       ``\MonteCarloDraws``
 =====================  ==============================================================
 """
 
@@ -43,7 +55,7 @@ from typing import Any
 
 from govcluster.records.mediation import TOTAL, MediationRecord, as_mediation_record
 from govcluster.records.panel import PanelJobRecord, as_job_records
-from govcluster.render.formatting import P_DIGITS, format_count, format_number
+from govcluster.render.formatting import format_count, format_number, format_pvalue
 from govcluster.render.mediation_records import mediation_path
 from govcluster.render.panel_records import Estimate, key_terms
 from govcluster.render.settings import RenderSettings
@@ -101,8 +113,18 @@ def latex_number(value: object, digits: int) -> str:
 
 
 def latex_count(value: object) -> str:
-    """A count for a macro, with thousands separators."""
-    return _latex_minus(format_count(value))
+    """A count for a macro, thousands separated by ``{,}`` (right in text and in math)."""
+    return _latex_minus(format_count(value)).replace(",", "{,}")
+
+
+def latex_pvalue(value: object, *, n_boot: int | None = None) -> str:
+    r"""A p-value for a macro: three decimals, ``\ensuremath{<}\,0.001`` below 0.001.
+
+    ``n_boot`` (valid bootstrap replicates or Monte Carlo draws) prints a p-value at its floor
+    1/*B* as ``< bound`` (:func:`~govcluster.render.formatting.format_pvalue`).
+    """
+    text = format_pvalue(value, n_boot=n_boot)
+    return text.replace("< ", "\\ensuremath{<}\\,")
 
 
 def _latex_minus(text: str) -> str:
@@ -144,7 +166,7 @@ def _estimate_macros(
     return [
         Macro(prefix, latex_number(entry.estimate, digits), meaning),
         Macro(f"{prefix}SE", latex_number(entry.std_error, digits), f"{meaning}: SE"),
-        Macro(f"{prefix}P", latex_number(entry.p_value, P_DIGITS), f"{meaning}: p-value"),
+        Macro(f"{prefix}P", latex_pvalue(entry.p_value), f"{meaning}: p-value"),
         Macro(f"{prefix}Lower", latex_number(entry.ci_lower, digits), f"{meaning}: CI lower"),
         Macro(f"{prefix}Upper", latex_number(entry.ci_upper, digits), f"{meaning}: CI upper"),
     ]
@@ -226,7 +248,7 @@ def iv_macros(prefix: str, record: PanelJobRecord, settings: RenderSettings) -> 
             "Kleibergen-Paap rk Wald F",
         ),
         ("AndersonRubin", test.statistic, digits, "Anderson-Rubin statistic"),
-        ("AndersonRubinP", test.p_value, P_DIGITS, "Anderson-Rubin p-value"),
+        ("AndersonRubinP", test.p_value, None, "Anderson-Rubin p-value"),
     ]
     intervals = result.anderson_rubin.confidence_set or ()
     if len(intervals) == 1:
@@ -236,7 +258,11 @@ def iv_macros(prefix: str, record: PanelJobRecord, settings: RenderSettings) -> 
             ("AndersonRubinUpper", upper, digits, "Anderson-Rubin confidence set: upper"),
         ]
     return _coefficient_macros(prefix, record, settings) + [
-        Macro(prefix + suffix, latex_number(value, places), f"{job}: {meaning}")
+        Macro(
+            prefix + suffix,
+            latex_pvalue(value) if places is None else latex_number(value, places),
+            f"{job}: {meaning}",
+        )
         for suffix, value, places, meaning in values
         if value is not None
     ]
@@ -254,7 +280,7 @@ def specification_test_macros(
         macros += [
             Macro(name, latex_number(test.statistic, settings.digits), f"{key} statistic"),
             Macro(f"{name}Df", latex_count(test.df), f"{key}: degrees of freedom"),
-            Macro(f"{name}P", latex_number(test.p_value, P_DIGITS), f"{key}: p"),
+            Macro(f"{name}P", latex_pvalue(test.p_value), f"{key}: p"),
         ]
     return macros
 
@@ -308,7 +334,7 @@ def heterogeneity_macros(
         ),
         Macro(
             f"{prefix}EqualEffectsP",
-            latex_number(test.p_value, P_DIGITS),
+            latex_pvalue(test.p_value),
             f"{job}: p-value of the Wald test",
         ),
     ]
@@ -378,7 +404,10 @@ def mediation_macros(
             latex_count(results.bootstrap.n_valid),
             "valid bootstrap replications",
         ),
+        Macro("MonteCarloDraws", latex_count(spec.n_mc), "Monte Carlo draws of a x b"),
     ]
+
+    n_valid = results.bootstrap.n_valid or None
 
     def effect(name: str, entry: Any, meaning: str, se: bool = True) -> list[Macro]:
         found = [
@@ -388,6 +417,14 @@ def mediation_macros(
         ]
         if se and entry.se is not None:
             found.insert(1, Macro(f"{name}SE", latex_number(entry.se, digits), f"{meaning}: SE"))
+        if getattr(entry, "pvalue", None) is not None:
+            found.append(
+                Macro(
+                    f"{name}P",
+                    latex_pvalue(entry.pvalue, n_boot=n_valid),
+                    f"{meaning}: bootstrap p-value ({spec.ci_method})",
+                )
+            )
         return found
 
     macros += effect("TotalEffect", mediation_path(results, "c"), "total effect c")
@@ -427,18 +464,116 @@ def mediation_macros(
                 )
             )
         if mediator in causal:
-            macros += [
-                Macro(
-                    f"ACME{name}",
-                    latex_number(causal[mediator].acme, digits),
-                    f"ACME of {mediator}",
-                ),
+            entry = causal[mediator]
+            for label, value, interval in (
+                ("ACME", entry.acme, entry.acme_ci),
+                ("ADE", entry.ade, entry.ade_ci),
+            ):
+                meaning = f"{label} of {mediator}"
+                macros += [
+                    Macro(f"{label}{name}", latex_number(value, digits), meaning),
+                    Macro(
+                        f"{label}{name}Lower",
+                        latex_number(interval[0], digits),
+                        f"{meaning}: CI lower",
+                    ),
+                    Macro(
+                        f"{label}{name}Upper",
+                        latex_number(interval[1], digits),
+                        f"{meaning}: CI upper",
+                    ),
+                ]
+            macros.append(
                 Macro(
                     f"RhoAtZero{name}",
-                    latex_number(causal[mediator].rho_at_zero, digits),
+                    latex_number(entry.rho_at_zero, digits),
                     f"error correlation at which the ACME of {mediator} is zero",
-                ),
-            ]
+                )
+            )
+        macros += _inference_macros(results, mediator, settings)
+        macros += _identification_macros(results, mediator, settings)
+    return macros
+
+
+def _inference_row(results: MediationRecord, mediator: str, method: str) -> Any:
+    """The parallel-model inference row of ``method`` for the indirect effect via ``mediator``."""
+    return next(
+        (
+            row
+            for row in results.inference
+            if row.effect == f"indirect[{mediator}]" and row.method == method
+        ),
+        None,
+    )
+
+
+def _inference_macros(
+    results: MediationRecord, mediator: str, settings: RenderSettings
+) -> list[Macro]:
+    """Sobel z and p; Monte Carlo and BCa intervals and p-values of one indirect effect."""
+    digits = settings.digits
+    name = macro_name(mediator)
+    macros: list[Macro] = []
+    sobel = _inference_row(results, mediator, "sobel")
+    if sobel is not None:
+        meaning = f"Sobel test of the indirect effect through {mediator}"
+        macros += [
+            Macro(f"SobelZ{name}", latex_number(sobel.statistic, digits), f"{meaning}: z"),
+            Macro(f"SobelZ{name}P", latex_pvalue(sobel.pvalue), f"{meaning}: p-value"),
+        ]
+    for method, label, floor in (
+        ("monte_carlo", "MonteCarlo", results.spec.n_mc),
+        ("bca", "BCa", results.bootstrap.n_valid),
+    ):
+        row = _inference_row(results, mediator, method)
+        if row is None:
+            continue
+        words = "Monte Carlo" if method == "monte_carlo" else label
+        meaning = f"{words} interval of the indirect effect through {mediator}"
+        macros += [
+            Macro(f"{label}{name}Lower", latex_number(row.ci_lower, digits), f"{meaning}: lower"),
+            Macro(f"{label}{name}Upper", latex_number(row.ci_upper, digits), f"{meaning}: upper"),
+            Macro(
+                f"{label}{name}P",
+                latex_pvalue(row.pvalue, n_boot=floor or None),
+                f"{meaning}: p-value",
+            ),
+        ]
+    return macros
+
+
+def _identification_macros(
+    results: MediationRecord, mediator: str, settings: RenderSettings
+) -> list[Macro]:
+    """The FE and FE-IV effects of the treatment on the mechanism (estimate, SE, p, interval)."""
+    entry = results.identification.effect(mediator)
+    if entry is None:
+        return []
+    digits = settings.digits
+    name = macro_name(mediator)
+    treatment = results.spec.treatment
+    macros: list[Macro] = []
+    for label, prefix, design in (("FEEffect", "fe", "FE"), ("FEIVEffect", "iv", "FE-IV")):
+        estimate = getattr(entry, f"{prefix}_estimate")
+        if estimate is None:
+            continue
+        meaning = f"{design} effect of {treatment} on {mediator}"
+        values = (
+            ("", latex_number(estimate, digits), meaning),
+            ("SE", latex_number(getattr(entry, f"{prefix}_se"), digits), f"{meaning}: SE"),
+            ("P", latex_pvalue(getattr(entry, f"{prefix}_pvalue")), f"{meaning}: p-value"),
+            (
+                "Lower",
+                latex_number(getattr(entry, f"{prefix}_ci_lower"), digits),
+                f"{meaning}: CI lower",
+            ),
+            (
+                "Upper",
+                latex_number(getattr(entry, f"{prefix}_ci_upper"), digits),
+                f"{meaning}: CI upper",
+            ),
+        )
+        macros += [Macro(f"{label}{name}{suffix}", value, text) for suffix, value, text in values]
     return macros
 
 
