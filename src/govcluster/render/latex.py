@@ -1,11 +1,13 @@
 r"""LaTeX fragments of tables that fit an A4 page: booktabs rules, siunitx columns, notes.
 
-Every table is written so that it can be ``\input`` as is into an article on A4 paper
-(``\documentclass[a4paper,11pt]{article}`` with the default margins: a 455 pt text block, or
-any wider one), without an overfull box. The preamble it needs::
+Every table is written so that it can be ``\input`` as is into an article on A4 paper without
+an overfull box: the tests compile every default table in
+``\documentclass[a4paper,11pt]{article}`` with ``\usepackage[a4paper,margin=1in]{geometry}``
+(a 453 pt text block); with ``fit = resize`` any other text width works too. The preamble it
+needs::
 
     \usepackage{booktabs}   % \toprule, \midrule, \cmidrule, \bottomrule
-    \usepackage{siunitx}    % S columns: numbers aligned on the decimal marker
+    \usepackage{siunitx}    % S columns: numbers aligned on the decimal marker (version 3)
     \usepackage{adjustbox}  % fit = resize: shrink a table wider than the text block
     \usepackage{rotating}   % orientation = landscape: sidewaystable
 
@@ -27,6 +29,10 @@ Layout and options (the ``render.latex`` section of the configuration, see
   a table wider than the text block is scaled down to it, a narrower one is left as it is.
   ``none`` leaves every table at its natural width.
 - ``orientation: landscape`` writes a ``sidewaystable`` (a page of its own, turned).
+
+The tabular is set single-spaced (``\linespread{1}``, also under ctex's wider Chinese line
+spacing or a double-spaced manuscript) with ``\tabcolsep`` 4 pt; a header longer than the
+numbers under it is broken into lines.
 
 Numbers are aligned on the decimal marker in siunitx ``S`` columns: a data column whose cells
 are numbers (with stars, or in parentheses) gets ``S[table-format=...]`` sized to its widest
