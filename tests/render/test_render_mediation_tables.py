@@ -116,7 +116,7 @@ def test_indirect_table_has_sobel_bootstrap_and_verdicts(results, small_run):
         assert parallel[label] == (
             number(percentile["estimate"]) + stars(percentile["pvalue"]),
             number(sobel["statistic"]),
-            number(sobel["pvalue"]),
+            "< 0.001" if sobel["pvalue"] < 0.001 else number(sobel["pvalue"]),
             interval(percentile["ci_lower"], percentile["ci_upper"]),
             interval(bca["ci_lower"], bca["ci_upper"]),
             verdict,
