@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import shutil
 import subprocess
 import warnings
 from pathlib import Path
@@ -26,9 +27,10 @@ from govcluster import io
 from govcluster.casestudy.plan import run_configured_case_study
 from govcluster.did import run_configured_did
 from govcluster.render.catalog import build_exhibit, load_sources, write_exhibit
+from govcluster.render.latex import LatexOptions, to_latex
+from govcluster.render.output import write_table
 from govcluster.render.plan import planned_exhibits
-
-pytestmark = pytest.mark.slow
+from govcluster.render.tables import HeaderCell, Panel, Row, Table, make_header
 
 #: The preamble the module docstring of govcluster.render.latex documents, per language.
 PREAMBLES = {
@@ -53,8 +55,13 @@ TOLERANCE_PT = 1.0
 
 
 @pytest.fixture(scope="module")
-def did_and_case_study(small_run) -> dict[str, str]:
-    """Files of a did run (every configured outcome) and of the case study, on the small panel."""
+def did_and_case_study(small_run, required_program) -> dict[str, str]:
+    """Files of a did run (every configured outcome) and of the case study, on the small panel.
+
+    Without any TeX engine the estimation is not worth running: skip (or fail) at once.
+    """
+    if not any(shutil.which(engine) for _, engine in PREAMBLES.values()):
+        required_program("pdflatex")
     analysis = io.read_parquet(small_run.path("analysis"))
     config = small_run.config
     section = copy.deepcopy(config["did"])
@@ -94,7 +101,10 @@ def _write_tables(
         if exhibit.panel_jobs:
             paths["panel"] = [small_run.panel_path(job) for job in exhibit.panel_jobs]
         built = build_exhibit(exhibit.name, load_sources(paths), project)
-        write_exhibit(kind, built, folder / exhibit.name)
+        if kind == "table":  # the LaTeX file only, as write_exhibit writes it
+            write_table(built, folder / exhibit.name, ("tex",))
+        else:
+            write_exhibit(kind, built, folder / exhibit.name)
         names.append(exhibit.name)
     return names
 
@@ -139,6 +149,7 @@ def _problems_by_table(log: str) -> dict[str, list[str]]:
     return problems
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_every_table_compiles_on_an_a4_page(
     small_run, did_and_case_study, language, tmp_path, required_program
@@ -166,3 +177,58 @@ def test_every_table_compiles_on_an_a4_page(
     assert result.returncode == 0, log[-3000:]
     pages = re.search(r"Output written on tables\.(?:pdf|xdv) \((\d+) pages?", log)
     assert pages and int(pages[1]) > len(names), "a page per table, then the numbers"
+
+
+def _wide_table() -> Table:
+    """Ten columns of coefficients: wider than a portrait text block, narrower than landscape."""
+    cells = tuple(f"{(-1) ** j * 0.123 * (j + 1):.3f}***" for j in range(10))
+    errors = tuple(f"({0.045 * (j + 1):.3f})" for j in range(10))
+    return Table(
+        title="Wide table < 1 & more",
+        columns=make_header(
+            [HeaderCell("Sustained competitive advantage", 10)], list("ABCDEFGHIJ")
+        ),
+        panels=(
+            Panel("Panel A: estimates", (Row("Government intervention", cells), Row("", errors))),
+            Panel("", (Row("Observations", ("3,586",) * 10), Row("Controls", ("Yes",) * 10))),
+        ),
+        notes=("Standard errors in parentheses. * p < 0.1, ** p < 0.05, *** p < 0.01.",),
+        label="wide",
+    )
+
+
+def test_every_latex_option_compiles(tmp_path, required_program):
+    program = required_program("pdflatex")
+    variants = {
+        "default": LatexOptions(),
+        "natural_landscape": LatexOptions(fit="none", orientation="landscape"),
+        "footnotesize": LatexOptions(font_size="footnotesize"),
+        "scriptsize_here": LatexOptions(font_size="scriptsize", placement="h"),
+    }
+    names = []
+    for name, options in variants.items():
+        (tmp_path / f"{name}.tex").write_text(to_latex(_wide_table(), options=options))
+        names.append(name)
+    body = to_latex(_wide_table(), options=LatexOptions(fragment="tabular"))
+    (tmp_path / "tabular.tex").write_text(
+        "\\begin{table}\\caption{Set by the paper}\n" + body + "\\end{table}\n"
+    )
+    names.append("tabular")
+    (tmp_path / "tables.tex").write_text(_document(names, "en"), encoding="utf-8")
+    subprocess.run(
+        [program, "-interaction=nonstopmode", "-halt-on-error", "tables.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=300,
+    )
+    log = (tmp_path / "tables.log").read_text(encoding="utf-8", errors="replace")
+    assert not _problems_by_table(log), _problems_by_table(log)
+    assert "Output written on tables.pdf (5 pages" in log
+    # the same table at its natural width in portrait does not fit: the check can fail
+    (tmp_path / "natural.tex").write_text(to_latex(_wide_table(), options=LatexOptions(fit="none")))
+    (tmp_path / "tables.tex").write_text(_document(["natural"], "en"), encoding="utf-8")
+    subprocess.run(
+        [program, "-interaction=nonstopmode", "tables.tex"], cwd=tmp_path, capture_output=True
+    )
+    log = (tmp_path / "tables.log").read_text(encoding="utf-8", errors="replace")
+    assert "natural" in _problems_by_table(log)
