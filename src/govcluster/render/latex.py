@@ -45,7 +45,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, get_args
 
 from govcluster.errors import ConfigError
@@ -341,13 +341,7 @@ def to_latex(
     """
     options = options or LatexOptions()
     if placement is not None:
-        options = LatexOptions(
-            fragment=options.fragment,
-            font_size=options.font_size,
-            fit=options.fit,
-            orientation=options.orientation,
-            placement=placement,
-        )
+        options = replace(options, placement=placement)
     body = [f"\\linespread{{1}}\\{options.font_size}", "\\setlength{\\tabcolsep}{4pt}"]
     tabular = _tabular(table)
     if options.fit == "resize":
