@@ -1,7 +1,7 @@
 """Shared fixtures and helpers.
 
 Helpers reach the test modules as fixtures (``snakemake``, ``copy_project``, ``half_unit``,
-``assert_printed``):
+``assert_printed``, ``required_program``):
 ``tests/render`` has a conftest of its own, so a plain ``from conftest import ...`` would be
 ambiguous.
 """
@@ -74,6 +74,25 @@ def copy_project_files(destination: Path) -> None:
             shutil.copy2(source, target)
 
 
+def require_program(name: str) -> str:
+    """The path of the external program ``name`` (pdflatex, xelatex, libreoffice, chromium).
+
+    A test that needs the program skips with a clear message when it is absent, except when the
+    environment variable ``GOVCLUSTER_REQUIRE_EXTERNAL_TOOLS=1`` is set (``.ci/run`` sets it, after
+    installing the Debian packages): then it fails.
+    """
+    path = shutil.which(name)
+    if path is None:
+        message = (
+            f"the external program '{name}' is not installed (.ci/run lists the Debian packages "
+            "that provide it)"
+        )
+        if os.environ.get("GOVCLUSTER_REQUIRE_EXTERNAL_TOOLS") == "1":
+            pytest.fail(f"{message}; GOVCLUSTER_REQUIRE_EXTERNAL_TOOLS=1 requires it")
+        pytest.skip(message)
+    return path
+
+
 def printed_half_unit(printed: str) -> float:
     """Half a unit of the last printed digit of ``printed`` (e.g. '.151' -> 0.0005)."""
     decimals = len(printed.split(".")[1]) if "." in printed else 0
@@ -125,3 +144,9 @@ def half_unit() -> Callable[[str], float]:
 def assert_printed() -> Callable[[float, str], None]:
     """:func:`assert_equals_printed`: a value against a published number as printed."""
     return assert_equals_printed
+
+
+@pytest.fixture(scope="session")
+def required_program() -> Callable[[str], str]:
+    """:func:`require_program`: an external program's path; skip (or fail in CI) when absent."""
+    return require_program

@@ -50,6 +50,7 @@ from govcluster.render.labels import display_labels
 from govcluster.render.output import write_table
 from govcluster.render.panel_records import covariance_variants, jobs_of_kind
 from govcluster.render.settings import render_settings
+from govcluster.render.style import configured_figure_width
 from govcluster.render.tables import Table
 
 
@@ -228,6 +229,7 @@ def _trends(sources, project, settings):
         display_labels(project),
         language=project.language,
         zero_line=project.indices.standardize,
+        width=configured_figure_width(project),
     )
 
 
@@ -283,7 +285,10 @@ for _entry in (
         "figure",
         "descriptives",
         lambda s, p, r: figures.correlation_heatmap(
-            s["correlations"], display_labels(p), language=p.language
+            s["correlations"],
+            display_labels(p),
+            language=p.language,
+            width=configured_figure_width(p),
         ),
         ("correlations",),
     ),
