@@ -131,9 +131,7 @@ def test_every_default_figure_is_drawn_at_full_width_with_legible_text(
     assert png_width(png) == round(PRINT_WIDTHS["full"] * 200)
 
 
-def test_single_column_figures_are_drawn_at_single_width(
-    small_run, did_records, case_study_record
-):
+def test_single_column_figures_are_drawn_at_single_width(small_run, did_records, case_study_record):
     project = small_run.project("en", render={"figure_width": "single"})
     for exhibit in figure_exhibits(project):
         sources = sources_of(exhibit, small_run, did_records, case_study_record)

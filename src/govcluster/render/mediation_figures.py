@@ -389,8 +389,8 @@ def diagram_note(
     ]
     bootstrap = results.bootstrap
     if bootstrap is not None:
-        method = NOTE_WORDS["method"].get(bootstrap.ci_method, {}).get(
-            language, bootstrap.ci_method
+        method = (
+            NOTE_WORDS["method"].get(bootstrap.ci_method, {}).get(language, bootstrap.ci_method)
         )
         lines.append(
             NOTE_WORDS["bootstrap"][language].format(
@@ -663,7 +663,8 @@ R2_TILDE_Y = r"$\tilde{R}^2_Y$"
 SENSITIVITY_WORDS: Mapping[str, Mapping[str, str]] = {
     "note": {
         "en": (
-            "Left of each pair: ACME against {rho} with its {level}% pointwise band. Right: ACME contours over the shares of the variance of the "
+            "Left of each pair: ACME against {rho} with its {level}% pointwise band. Right: ACME "
+            "contours over the shares of the variance of the "
             "mechanism (R̃²_M) and of the outcome (R̃²_Y) that an omitted confounder would "
             "explain (Imai, Keele and Yamamoto 2010), for a confounder whose effects on the two "
             "have the sign of the ρ at which ACME = 0; thick line: ACME = 0. ACME in standard "
@@ -683,9 +684,7 @@ def _sensitivity_word(key: str, language: str) -> str:
     return SENSITIVITY_WORDS[key][language if language in ("en", "zh") else "en"]
 
 
-def sensitivity_figure(
-    results: Results, config: ProjectConfig, *, digits: int = 2
-) -> Figure:
+def sensitivity_figure(results: Results, config: ProjectConfig, *, digits: int = 2) -> Figure:
     """The ACME against rho and over the R-tilde-squared plane, a pair of panels per mechanism.
 
     Parameters
@@ -758,12 +757,7 @@ def _hide_labels_outside(figure: Figure) -> None:
         box = ax.get_window_extent(renderer)
         for label in getattr(ax, "_govcluster_contour_labels", ()):
             extent = label.get_window_extent(renderer)
-            if (
-                extent.x0 < box.x0
-                or extent.x1 > box.x1
-                or extent.y0 < box.y0
-                or extent.y1 > box.y1
-            ):
+            if extent.x0 < box.x0 or extent.x1 > box.x1 or extent.y0 < box.y0 or extent.y1 > box.y1:
                 label.set_visible(False)
 
 

@@ -211,7 +211,9 @@ def coefficient_plot(records: Mapping[str, Record], config: ProjectConfig) -> Fi
         ax.set_xlim(*_hull([e for i, e in enumerate(entries) if i not in far] + [ZERO_ENTRY]))
         ax.axvline(0.0, **ZERO_LINE)
         if far_ax is not None:
-            far_entries_only = [e if i in far else (e[0], None, *e[2:]) for i, e in enumerate(entries)]
+            far_entries_only = [
+                e if i in far else (e[0], None, *e[2:]) for i, e in enumerate(entries)
+            ]
             _draw_coefficients(far_ax, far_entries_only, positions)
             far_ax.set_xlim(*_hull([e for i, e in enumerate(entries) if i in far], 0.2))
             far_ax.xaxis.set_major_locator(MaxNLocator(nbins=3 if width >= 5 else 2))

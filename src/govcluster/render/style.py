@@ -177,7 +177,11 @@ def register_font_file(path: str | Path) -> tuple[str, ...]:
 def truetype_cjk_family() -> str | None:
     """The first of :data:`TRUETYPE_CJK_FONTS` whose file is installed, registered; or None."""
     for family, path, _ in TRUETYPE_CJK_FONTS:
-        if Path(path).is_file() and not has_cff_outlines(path) and family in register_font_file(path):
+        if (
+            Path(path).is_file()
+            and not has_cff_outlines(path)
+            and family in register_font_file(path)
+        ):
             return family
     return None
 
