@@ -544,7 +544,7 @@ def bootstrap_figure(
             estimate = float(np.mean(values)) if percentile is None else percentile.estimate
             ax.axvline(estimate, color=ESTIMATE_COLOUR, linewidth=1.2)
             ax.axvline(0.0, **ZERO_LINE)
-            ax.set_title(wrap_label(mechanism_label(name, config), int(panel * 13)))
+            ax.set_title(wrap_label(mechanism_label(name, config), int(panel * 16)))
             ax.set_xlabel("")
             ax.set_ylabel("")
             ax.tick_params(axis="x", labelrotation=0)

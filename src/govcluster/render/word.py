@@ -25,7 +25,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
 from govcluster.io import write_atomically
 from govcluster.render.tables import Table
@@ -260,7 +260,7 @@ def _caption_run(paragraph, text: str):
     run = paragraph.add_run(text)
     run.bold = True
     run.italic = False
-    run.font.color.rgb = None
+    run.font.color.rgb = RGBColor(0, 0, 0)
     return run
 
 
