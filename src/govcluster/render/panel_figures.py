@@ -135,6 +135,25 @@ def _hull(entries, share: float = 0.08) -> tuple[float, float]:
     return low - margin, high + margin
 
 
+#: The unit line of axes whose variables are standardized indices.
+INDEX_UNITS = {
+    "en": "(indices in standard deviations)",
+    "zh": "（指数以标准差为单位）",
+}
+
+
+def with_units(text: str, config: ProjectConfig, *names: str) -> str:
+    """``text`` and, on a line of its own, the unit of standardized indices.
+
+    The line is added when the configuration standardizes its indices and every name in
+    ``names`` is a construct (index); otherwise ``text`` is returned as it is.
+    """
+    standardized = config.indices.standardize and all(n in config.constructs for n in names)
+    if not standardized:
+        return text
+    return f"{text}\n{INDEX_UNITS.get(config.language, INDEX_UNITS['en'])}"
+
+
 def _level_text(level: float) -> str:
     """A confidence level in percent: ``95``."""
     return f"{100 * float(level):g}"
@@ -226,11 +245,16 @@ def coefficient_plot(records: Mapping[str, Record], config: ProjectConfig) -> Fi
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
         label_axis = figure if far_ax is not None else ax
-        axis_label = wrap_label(
-            word("coefficient_axis", language).format(
-                treatment=config.label(entries[0][3]), level=_level_text(first.spec.level)
+        axis_label = with_units(
+            wrap_label(
+                word("coefficient_axis", language).format(
+                    treatment=config.label(entries[0][3]), level=_level_text(first.spec.level)
+                ),
+                int(width * 12),
             ),
-            int(width * 12),
+            config,
+            entries[0][3],
+            first.spec.outcome,
         )
         if far_ax is not None:
             figure.supxlabel(axis_label)
@@ -308,7 +332,8 @@ def horizons_figure(record: Record, config: ProjectConfig) -> Figure:
             wrap_label(
                 word("effect_axis", language).format(
                     outcome=config.label(outcome), level=_level_text(spec.level)
-                ),
+                )
+                + (" " + INDEX_UNITS[language] if outcome in config.constructs else ""),
                 int(4.5 * min(0.62 * configured_figure_width(config), 3.6)),
             )
         )
@@ -390,12 +415,17 @@ def heterogeneity_figure(records: Mapping[str, Record], config: ProjectConfig) -
                 )
             ax.set_title(wrap_label(title, int(configured_figure_width(config) * 13)), loc="left")
         axes[-1].set_xlabel(
-            wrap_label(
-                word("coefficient_axis", language).format(
-                    treatment=config.label(treatment),
-                    level=_level_text(results[0].spec.base.level),
+            with_units(
+                wrap_label(
+                    word("coefficient_axis", language).format(
+                        treatment=config.label(treatment),
+                        level=_level_text(results[0].spec.base.level),
+                    ),
+                    int(configured_figure_width(config) * 12),
                 ),
-                int(configured_figure_width(config) * 12),
+                config,
+                treatment,
+                results[0].spec.base.outcome,
             )
         )
         handles = [
