@@ -307,7 +307,8 @@ def horizons_figure(record: Record, config: ProjectConfig) -> Figure:
     outcome = spec.outcome
     with figure_style(language):
         width = configured_figure_width(config)
-        figure = Figure(figsize=(width, min(0.62 * width, 3.6)), layout="constrained")
+        height = min(max(0.62 * width, 2.6), 3.6)
+        figure = Figure(figsize=(width, height), layout="constrained")
         ax = figure.subplots()
         ax.fill_between(horizons, lower, upper, color=MAIN_COLOUR, alpha=0.18, linewidth=0)
         ax.errorbar(
@@ -325,7 +326,7 @@ def horizons_figure(record: Record, config: ProjectConfig) -> Figure:
         ax.set_xlabel(
             wrap_label(
                 word("horizon_axis", language).format(treatment=config.label(treatment)),
-                int(width * 12),
+                int(width * 10),
             )
         )
         ax.set_ylabel(
@@ -334,7 +335,7 @@ def horizons_figure(record: Record, config: ProjectConfig) -> Figure:
                     outcome=config.label(outcome), level=_level_text(spec.level)
                 )
                 + (" " + INDEX_UNITS[language] if outcome in config.constructs else ""),
-                int(4.5 * min(0.62 * configured_figure_width(config), 3.6)),
+                int(13 * height),
             )
         )
         figure.draw_without_rendering()
