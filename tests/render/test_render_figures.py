@@ -1,7 +1,9 @@
-"""Figures: files written, the bundled Chinese font used, no missing glyphs, clear fallback."""
+"""Figures: files written, a TrueType Chinese font used, no missing glyphs, clear fallback."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import warnings
 
 import matplotlib
@@ -67,12 +69,35 @@ def test_figures_are_drawn_on_agg_and_not_tracked_by_pyplot(config_en, trends, c
     assert plt.get_fignums() == before
 
 
+def require_truetype_cjk_font() -> str:
+    """The TrueType Chinese font's family; skip (fail under GOVCLUSTER_REQUIRE_EXTERNAL_TOOLS=1)."""
+    family = style.truetype_cjk_family()
+    if family is None:
+        message = f"no TrueType Chinese font is installed ({style.TRUETYPE_CJK_INSTALL})"
+        if os.environ.get("GOVCLUSTER_REQUIRE_EXTERNAL_TOOLS") == "1":
+            pytest.fail(f"{message}; GOVCLUSTER_REQUIRE_EXTERNAL_TOOLS=1 requires it")
+        pytest.skip(message)
+    return family
+
+
+def pdf_font_types(pdf, required_program) -> list[tuple[str, str]]:
+    """(name, type) of every font of a PDF, read by poppler's ``pdffonts``."""
+    listing = subprocess.run(
+        [required_program("pdffonts"), str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    rows = []
+    for line in listing[2:]:
+        name, rest = line.split(maxsplit=1)
+        kind = rest.split("  ")[0].strip()
+        rows.append((name, kind))
+    return rows
+
+
 @pytest.mark.parametrize("kind", ["index_trends", "correlations"])
-def test_chinese_figures_use_the_bundled_font_without_missing_glyphs(
-    kind, config_zh, trends, correlations, tmp_path
+def test_chinese_figures_embed_a_truetype_font_without_missing_glyphs(
+    kind, config_zh, trends, correlations, tmp_path, required_program
 ):
-    bundled = style.bundled_cjk_font_path()
-    assert bundled is not None, "the dependency noto-cjk-sans-otc is not installed"
+    family = require_truetype_cjk_font()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         figure = build(kind, "zh", display_labels(config_zh), trends, correlations)
@@ -82,13 +107,29 @@ def test_chinese_figures_use_the_bundled_font_without_missing_glyphs(
     assert chinese, "the figure shows no Chinese text"
     for text in texts:
         found = font_manager.findfont(text.get_fontproperties(), fallback_to_default=False)
-        assert str(found.path if hasattr(found, "path") else found) == str(bundled.resolve())
-        assert font_manager.get_font(found).family_name == style.CJK_FAMILY
-    content = pdf.read_bytes()
-    assert b"NotoSansCJKsc" in content
-    # CFF outlines are embedded as Type 3: matplotlib would mislabel them as TrueType otherwise
-    assert b"/Subtype /Type3" in content and b"/FontFile2" not in content
+        assert font_manager.get_font(found).family_name == family
+    fonts = pdf_font_types(pdf, required_program)
+    assert fonts, "pdffonts lists no font"
+    assert all(kind != "Type 3" for _, kind in fonts), fonts
+    assert any("TrueType" in kind and "WenQuanYi" in name for name, kind in fonts), fonts
     assert png.stat().st_size > 5_000
+
+
+def test_without_a_truetype_font_the_bundled_one_is_embedded_as_type_3(
+    monkeypatch, config_zh, trends, correlations, tmp_path, required_program
+):
+    """Control of the pdffonts check: the CFF fallback font is Type 3, and a warning says why."""
+    monkeypatch.setattr(style, "TRUETYPE_CJK_FONTS", ())
+    bundled = style.bundled_cjk_font_path()
+    assert bundled is not None, "the dependency noto-cjk-sans-otc is not installed"
+    with pytest.warns(style.CjkFontMissingWarning, match="apt-get install fonts-wqy-microhei"):
+        figure = build("index_trends", "zh", display_labels(config_zh), trends, correlations)
+    for text in texts_of(figure):
+        found = font_manager.findfont(text.get_fontproperties(), fallback_to_default=False)
+        assert str(getattr(found, "path", found)) == str(bundled.resolve())
+    assert style.pdf_font_type(figure) == 3
+    _, pdf = save_figure(figure, tmp_path / "fallback")
+    assert any(kind == "Type 3" for _, kind in pdf_font_types(pdf, required_program))
 
 
 def test_the_glyph_check_would_catch_a_latin_only_font(tmp_path):
@@ -100,25 +141,35 @@ def test_the_glyph_check_would_catch_a_latin_only_font(tmp_path):
         save_figure(figure, tmp_path / "tofu")
 
 
-def test_pdf_font_type_is_42_for_truetype_and_3_for_cff(config_en, config_zh, trends, correlations):
+def test_pdf_font_type_is_42_for_truetype_and_3_for_cff(
+    monkeypatch, config_en, config_zh, trends, correlations
+):
     english = build("index_trends", "en", display_labels(config_en), trends, correlations)
-    chinese = build("index_trends", "zh", display_labels(config_zh), trends, correlations)
     assert style.pdf_font_type(english) == 42
+    if style.truetype_cjk_family() is not None:
+        chinese = build("index_trends", "zh", display_labels(config_zh), trends, correlations)
+        assert style.pdf_font_type(chinese) == 42
+    monkeypatch.setattr(style, "TRUETYPE_CJK_FONTS", ())
+    with pytest.warns(style.CjkFontMissingWarning):
+        chinese = build("index_trends", "zh", display_labels(config_zh), trends, correlations)
     assert style.pdf_font_type(chinese) == 3
 
 
 def test_a_missing_font_warns_and_falls_back(monkeypatch):
+    monkeypatch.setattr(style, "TRUETYPE_CJK_FONTS", ())
     monkeypatch.setattr(style, "bundled_cjk_font_path", lambda: None)
     monkeypatch.setattr(style, "SYSTEM_CJK_FAMILIES", ("No Such Font SC",))
     with pytest.warns(style.CjkFontMissingWarning, match="noto-cjk-sans-otc") as record:
         settings = style.font_settings("zh")
     assert settings == {"font.family": [style.LATIN_FAMILY]}
     assert "empty boxes" in str(record[0].message)
+    assert "fonts-wqy-microhei" in str(record[0].message)
     assert issubclass(style.CjkFontMissingWarning, GovclusterWarning)
 
 
 def test_a_system_font_is_the_fallback(monkeypatch):
     installed = font_manager.fontManager.ttflist[0].name
+    monkeypatch.setattr(style, "TRUETYPE_CJK_FONTS", ())
     monkeypatch.setattr(style, "bundled_cjk_font_path", lambda: None)
     monkeypatch.setattr(style, "SYSTEM_CJK_FAMILIES", ("No Such Font SC", installed))
     with pytest.warns(style.CjkFontMissingWarning, match=f"system font '{installed}'"):

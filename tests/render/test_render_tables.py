@@ -304,7 +304,7 @@ def test_word_document_holds_the_table(sample_table, tmp_path):
     assert word_rows(path) == expected_grid(sample_table)
     document = Document(str(path))
     paragraphs = [p.text for p in document.paragraphs]
-    assert paragraphs[0] == sample_table.title
+    assert paragraphs[0] == f"Table 1. {sample_table.title}"
     assert paragraphs[-2:] == list(sample_table.notes)
 
 

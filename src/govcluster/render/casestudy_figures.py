@@ -18,7 +18,8 @@ from matplotlib.ticker import MaxNLocator
 
 from govcluster.config import ProjectConfig
 from govcluster.render.casestudy_tables import MIN_LISTED_WEIGHT, cluster_label
-from govcluster.render.style import figure_style
+from govcluster.render.figures import wrap_label
+from govcluster.render.style import configured_figure_width, figure_style
 
 Record = Mapping[str, Any]
 
@@ -65,7 +66,8 @@ def case_study_paths_figure(record: Record, config: ProjectConfig) -> Figure:
     counterfactual = treated - _values(sdid["effect_path"])
     outcome = config.label(record["spec"]["outcome"])
     with figure_style(language):
-        figure = Figure(figsize=(5.8, 3.6), layout="constrained")
+        width = configured_figure_width(config)
+        figure = Figure(figsize=(width, min(0.6 * width, 3.6)), layout="constrained")
         ax = figure.subplots()
         ax.plot(
             years,
@@ -93,8 +95,8 @@ def case_study_paths_figure(record: Record, config: ProjectConfig) -> Figure:
         ax.axvline(record["intervention_year"] - 0.5, **INTERVENTION_LINE)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel(_word("year", language))
-        ax.set_ylabel(outcome)
-        ax.legend(frameon=False, fontsize="small")
+        ax.set_ylabel(wrap_label(outcome, int(figure.get_size_inches()[1] * 12)))
+        ax.legend(frameon=False, fontsize=7.5)
         figure.draw_without_rendering()
     return figure
 
@@ -107,7 +109,8 @@ def case_study_gap_figure(record: Record, config: ProjectConfig) -> Figure:
     placebo = sc["placebo"]
     outcome = config.label(record["spec"]["outcome"])
     with figure_style(language):
-        figure = Figure(figsize=(5.8, 3.6), layout="constrained")
+        width = configured_figure_width(config)
+        figure = Figure(figsize=(width, min(0.6 * width, 3.6)), layout="constrained")
         ax = figure.subplots()
         for position, gap in enumerate(placebo["gaps"]):
             ax.plot(
@@ -132,8 +135,9 @@ def case_study_gap_figure(record: Record, config: ProjectConfig) -> Figure:
         ax.axvline(record["intervention_year"] - 0.5, **INTERVENTION_LINE)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel(_word("year", language))
-        ax.set_ylabel(_word("gap", language).format(outcome=outcome))
-        ax.legend(frameon=False, fontsize="small")
+        height = figure.get_size_inches()[1]
+        ax.set_ylabel(wrap_label(_word("gap", language).format(outcome=outcome), int(height * 12)))
+        ax.legend(frameon=False, fontsize=7.5)
         figure.draw_without_rendering()
     return figure
 
@@ -154,7 +158,7 @@ def case_study_weights_figure(record: Record, config: ProjectConfig) -> Figure:
     positions = np.arange(len(ids))
     height = max(2.4, 0.22 * len(ids) + 1.0)
     with figure_style(language):
-        figure = Figure(figsize=(5.2, height), layout="constrained")
+        figure = Figure(figsize=(configured_figure_width(config), height), layout="constrained")
         ax = figure.subplots()
         ax.barh(
             positions + 0.2,
@@ -170,8 +174,8 @@ def case_study_weights_figure(record: Record, config: ProjectConfig) -> Figure:
             color=SDID_COLOUR,
             label=_word("sdid_weight", language),
         )
-        ax.set_yticks(positions, labels, fontsize="small")
+        ax.set_yticks(positions, labels, fontsize=7.5)
         ax.set_xlabel(_word("weight", language))
-        ax.legend(frameon=False, fontsize="small", loc="lower right")
+        ax.legend(frameon=False, fontsize=7.5, loc="lower right")
         figure.draw_without_rendering()
     return figure

@@ -51,6 +51,7 @@ from govcluster.render.latex import LatexOptions
 from govcluster.render.output import write_table
 from govcluster.render.panel_records import covariance_variants, jobs_of_kind
 from govcluster.render.settings import render_settings
+from govcluster.render.style import configured_figure_width
 from govcluster.render.tables import Table
 
 
@@ -229,6 +230,7 @@ def _trends(sources, project, settings):
         display_labels(project),
         language=project.language,
         zero_line=project.indices.standardize,
+        width=configured_figure_width(project),
     )
 
 
@@ -284,7 +286,10 @@ for _entry in (
         "figure",
         "descriptives",
         lambda s, p, r: figures.correlation_heatmap(
-            s["correlations"], display_labels(p), language=p.language
+            s["correlations"],
+            display_labels(p),
+            language=p.language,
+            width=configured_figure_width(p),
         ),
         ("correlations",),
     ),

@@ -21,7 +21,8 @@ from matplotlib.figure import Figure
 
 from govcluster.config import ProjectConfig
 from govcluster.render.did_tables import BACON_TYPES, ESTIMATOR_LABELS, _estimators, _records
-from govcluster.render.style import figure_style
+from govcluster.render.figures import wrap_label
+from govcluster.render.style import configured_figure_width, figure_style
 
 #: Okabe-Ito colours, one per estimator.
 COLOURS = {
@@ -39,7 +40,7 @@ AXIS = {
     "event_time": {"en": "Years since designation", "zh": "认定后年数"},
     "effect": {"en": "Effect on {outcome}", "zh": "对{outcome}的效应"},
     "weight": {"en": "Weight", "zh": "权重"},
-    "estimate": {"en": "2x2 estimate", "zh": "2x2估计"},
+    "estimate": {"en": "2×2 estimate", "zh": "2×2估计"},
     "M": {"en": "M (relative magnitude)", "zh": "M（相对幅度）"},
     "robust_ci": {"en": "Robust 95% confidence set", "zh": "稳健95%置信集"},
     "breakdown": {"en": "breakdown M = {m}", "zh": "临界M = {m}"},
@@ -93,7 +94,8 @@ def event_study_figure(records: Mapping[str, Any], project: ProjectConfig) -> Fi
     times = [r["event_time"] for e in fitted.values() for r in e["event_study"]]
     reference = next(iter(fitted.values()))["reference_period"]
     with figure_style(language):
-        figure = Figure(figsize=(7.0, 4.0), layout="constrained")
+        width = configured_figure_width(project)
+        figure = Figure(figsize=(width, min(0.6 * width, 3.8)), layout="constrained")
         ax = figure.subplots()
         _shade(ax, reference, min(times), max(times), language)
         for offset, (name, result) in zip(offsets, fitted.items(), strict=True):
@@ -105,8 +107,13 @@ def event_study_figure(records: Mapping[str, Any], project: ProjectConfig) -> Fi
                 ESTIMATOR_LABELS.get(name, {}).get(language, name),
             )
         ax.set_xlabel(_a("event_time", language))
-        ax.set_ylabel(_a("effect", language).format(outcome=project.label(outcome["outcome"])))
-        ax.legend(loc="upper left", fontsize=8, frameon=False)
+        ax.set_ylabel(
+            wrap_label(
+                _a("effect", language).format(outcome=project.label(outcome["outcome"])),
+                int(figure.get_size_inches()[1] * 12),
+            )
+        )
+        ax.legend(loc="upper left", fontsize=7.5, frameon=False)
     return figure
 
 
@@ -116,7 +123,8 @@ def bacon_figure(records: Mapping[str, Any], project: ProjectConfig) -> Figure:
     outcome = _records(records)[0]
     bacon = outcome["bacon"]
     with figure_style(language):
-        figure = Figure(figsize=(6.4, 4.0), layout="constrained")
+        width = configured_figure_width(project)
+        figure = Figure(figsize=(width, min(0.6 * width, 3.6)), layout="constrained")
         ax = figure.subplots()
         for kind, (marker, colour) in BACON_MARKERS.items():
             rows = [r for r in bacon["comparisons"] if r["type"] == kind]
@@ -133,7 +141,7 @@ def bacon_figure(records: Mapping[str, Any], project: ProjectConfig) -> Figure:
         ax.axhline(0.0, color="0.35", linewidth=0.8, linestyle=":")
         ax.set_xlabel(_a("weight", language))
         ax.set_ylabel(_a("estimate", language))
-        ax.legend(fontsize=8, frameon=False)
+        ax.legend(fontsize=7.5, frameon=False)
     return figure
 
 
@@ -145,7 +153,8 @@ def honest_figure(records: Mapping[str, Any], project: ProjectConfig) -> Figure:
     rows = honest["rows"]
     m = np.array([r["M"] for r in rows])
     with figure_style(language):
-        figure = Figure(figsize=(6.0, 3.8), layout="constrained")
+        width = configured_figure_width(project)
+        figure = Figure(figsize=(width, min(0.6 * width, 3.6)), layout="constrained")
         ax = figure.subplots()
         ax.vlines(
             m,
@@ -173,8 +182,13 @@ def honest_figure(records: Mapping[str, Any], project: ProjectConfig) -> Figure:
                 label=_a("breakdown", language).format(m=f"{breakdown:.2f}"),
             )
         ax.set_xlabel(_a("M", language))
-        ax.set_ylabel(_a("effect", language).format(outcome=project.label(outcome["outcome"])))
-        ax.legend(fontsize=8, frameon=False)
+        ax.set_ylabel(
+            wrap_label(
+                _a("effect", language).format(outcome=project.label(outcome["outcome"])),
+                int(figure.get_size_inches()[1] * 12),
+            )
+        )
+        ax.legend(fontsize=7.5, frameon=False)
     return figure
 
 
@@ -183,10 +197,12 @@ def mechanism_figure(records: Mapping[str, Any], project: ProjectConfig) -> Figu
     language = project.language
     outcomes = _records(records)
     n = len(outcomes)
-    ncols = min(4, n)
+    width = configured_figure_width(project)
+    ncols = max(1, min(4, n, int((width - 0.4) // 1.45)))
     nrows = math.ceil(n / ncols)
+    panel = (width - 0.4) / ncols
     with figure_style(language):
-        figure = Figure(figsize=(2.4 * ncols + 0.6, 2.2 * nrows + 0.4), layout="constrained")
+        figure = Figure(figsize=(width, 0.85 * panel * nrows + 0.5), layout="constrained")
         axes = np.atleast_1d(figure.subplots(nrows, ncols, sharex=True, squeeze=False)).ravel()
         for ax, outcome in zip(axes, outcomes, strict=False):
             result = _estimators(outcome).get("callaway_santanna")
@@ -196,8 +212,8 @@ def mechanism_figure(records: Mapping[str, Any], project: ProjectConfig) -> Figu
             times = [r["event_time"] for r in result["event_study"]]
             _shade(ax, result["reference_period"], min(times), max(times), language)
             _draw_event_study(ax, result["event_study"], COLOURS["callaway_santanna"], 0.0, None)
-            ax.set_title(project.label(outcome["outcome"]), fontsize=9)
+            ax.set_title(project.label(outcome["outcome"]), fontsize=8)
         for ax in axes[n:]:
             ax.set_visible(False)
-        figure.supxlabel(_a("event_time", language), fontsize=9)
+        figure.supxlabel(_a("event_time", language), fontsize=8)
     return figure

@@ -9,6 +9,7 @@ artist. :func:`save_figure` writes a PNG (200 dpi) and a PDF with its fonts embe
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,11 +28,25 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from govcluster.io import write_atomically  # noqa: E402
 from govcluster.render.formatting import format_number  # noqa: E402
-from govcluster.render.style import STYLE_PATH, figure_style, pdf_font_type  # noqa: E402
+from govcluster.render.style import (  # noqa: E402
+    PRINT_WIDTHS,
+    STYLE_PATH,
+    figure_style,
+    pdf_font_type,
+)
 
 #: Colours of the regions (Okabe-Ito); other regions take the next colours of the style.
 REGION_COLOURS = {"east": "#0072B2", "central": "#D55E00", "west": "#009E73"}
 _EXTRA_COLOURS = ("#CC79A7", "#E69F00", "#56B4E9", "#000000")
+
+
+#: Unit of standardized indices, appended to the axis label.
+STANDARD_DEVIATIONS = {"en": " (standard deviations)", "zh": "（标准差）"}
+
+
+def minus(text: str) -> str:
+    """``text`` with the hyphen of every negative number replaced by a minus sign (U+2212)."""
+    return re.sub(r"(?<![\w.])-(?=\.?\d)", "\u2212", text)
 
 
 def _label(labels: Mapping[str, str], name: str) -> str:
@@ -50,6 +65,7 @@ def index_trends_figure(
     language: str = "en",
     ncols: int = 4,
     zero_line: bool = False,
+    width: float = PRINT_WIDTHS["full"],
 ) -> Figure:
     """Small multiples: the mean of each construct index by year, one line per region.
 
@@ -67,7 +83,11 @@ def index_trends_figure(
     ncols : int, default 4
         Panels per row.
     zero_line : bool, default False
-        Draw a dotted line at zero (the pooled mean of standardized indices).
+        Draw a dotted line at zero (the pooled mean of standardized indices); the axis then
+        states that the indices are in standard deviations.
+    width : float, default 6.5
+        Print width in inches (see :func:`govcluster.render.style.configured_figure_width`);
+        a narrow figure gets fewer panels per row.
 
     Returns
     -------
@@ -79,10 +99,12 @@ def index_trends_figure(
     constructs = list(dict.fromkeys(trends["construct"]))
     regions = list(dict.fromkeys(trends["region"]))
     palette = _region_palette(regions)
-    ncols = max(1, min(ncols, len(constructs)))
+    # Panels at least 1.4 in wide, so that the tick labels of every panel stay legible.
+    ncols = max(1, min(ncols, len(constructs), int((width - 0.5) // 1.4)))
     nrows = math.ceil(len(constructs) / ncols)
+    panel = (width - 0.5) / ncols
     with figure_style(language):
-        figure = Figure(figsize=(1.85 * ncols + 0.7, 1.75 * nrows + 0.9), layout="constrained")
+        figure = Figure(figsize=(width, 0.85 * panel * nrows + 0.9), layout="constrained")
         axes = figure.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
         for ax, construct in zip(axes, constructs, strict=False):
             block = trends[trends["construct"] == construct]
@@ -100,7 +122,7 @@ def index_trends_figure(
             )
             if zero_line:
                 ax.axhline(0.0, color="0.55", linewidth=0.7, linestyle=":", zorder=0)
-            ax.set_title(wrap_label(_label(labels, construct), 24))
+            ax.set_title(wrap_label(_label(labels, construct), max(12, int(panel * 14))))
             ax.set_xlabel("")
             ax.set_ylabel("")
             ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
@@ -119,7 +141,10 @@ def index_trends_figure(
         ]
         figure.legend(handles=handles, loc="outside upper center", ncols=len(regions))
         figure.supxlabel(_label(labels, "year"))
-        figure.supylabel(_label(labels, "index_mean"))
+        ylabel = _label(labels, "index_mean")
+        if zero_line:
+            ylabel += STANDARD_DEVIATIONS[language if language in STANDARD_DEVIATIONS else "en"]
+        figure.supylabel(ylabel)
         figure.draw_without_rendering()
     return figure
 
@@ -137,6 +162,7 @@ def correlation_heatmap(
     lower_triangle: bool = True,
     annotate: bool = True,
     digits: int = 2,
+    width: float = PRINT_WIDTHS["full"],
 ) -> Figure:
     """Heatmap of a correlation matrix on a diverging scale from -1 to 1.
 
@@ -154,6 +180,8 @@ def correlation_heatmap(
         Print each correlation in its cell.
     digits : int, default 2
         Decimals of the annotations.
+    width : float, default 6.5
+        Print width in inches. Cells too small for a 7 pt number are left unannotated.
 
     Returns
     -------
@@ -164,11 +192,16 @@ def correlation_heatmap(
     names = [_label(labels, str(name)) for name in correlations.index]
     size = len(names)
     values = correlations.astype(float)
-    annotations = values.map(lambda value: format_number(value, digits)) if annotate else False
+    # The matrix takes what the rotated labels (about 2.4 in) and the colour bar (0.8 in)
+    # leave; a number at 7 pt needs a cell of 0.3 in.
+    cell = (width - 3.2) / max(size, 1)
+    annotate = annotate and cell >= 0.3
+    annotations = (
+        values.map(lambda value: minus(format_number(value, digits))) if annotate else False
+    )
     mask = np.triu(np.ones((size, size), dtype=bool), k=1) if lower_triangle else None
     with figure_style(language):
-        side = 2.4 + 0.42 * size
-        figure = Figure(figsize=(side + 1.2, side), layout="constrained")
+        figure = Figure(figsize=(width, 0.85 * width), layout="constrained")
         ax = figure.subplots()
         sns.heatmap(
             values,
