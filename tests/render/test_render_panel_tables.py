@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from govcluster.render.latex import to_latex
@@ -99,24 +101,40 @@ def test_baseline_table_shows_the_estimates(baseline, tests_record, small_run):
     assert rows["Cluster age (years)"][4:] == ("", "", "")
     results = [baseline[job]["result"] for job in order]
     assert rows["Observations"] == tuple(f"{r['n_obs']:,}" for r in results)
-    assert rows["Number of clusters"] == ("60", "60", "60", "", "60", "60", "60")
+    assert rows["Number of clusters (entities)"] == ("60",) * 7
+    assert rows["Number of SE clusters"] == ("60", "60", "60", "", "60", "60", "60")
     assert rows["Standard errors"][3] == "Robust" and rows["Standard errors"][0] == "Cluster"
     assert rows["Cluster fixed effects"] == ("No", "Yes", "No", "No", "No", "Yes", "Yes")
     assert rows["Year fixed effects"] == ("No",) * 5 + ("Yes", "Yes")
     within = rows["Within R²"]
-    assert within[3] == within[4] == ""
+    assert within[0] == within[3] == within[4] == ""
     assert within[5] == f"{results[5]['r2_within']:.3f}"
+    assert within[2] == f"{results[2]['r2_within']:.3f}"
+    overall = rows["R²"]
+    assert overall[0] == f"{results[0]['r2']:.3f}" and overall[3] == f"{results[3]['r2']:.3f}"
+    assert overall[1] == overall[2] == overall[5] == ""
+    adjusted = rows["Adjusted R²"]
+    assert adjusted[2] == "" and all(adjusted[i] for i in (0, 1, 3, 4, 5, 6))
     assert "Constant" not in rows
 
 
+def with_hausman(tests_record, statistic, p_value):
+    """The specification-tests record with its classic Hausman statistic replaced."""
+    changed = copy.deepcopy(tests_record)
+    changed["result"]["hausman"].update(statistic=statistic, p_value=p_value)
+    changed["result"]["hausman"]["generalized_inverse"] = False
+    return changed
+
+
 def test_baseline_table_panel_b_has_the_specification_tests(baseline, tests_record, small_run):
-    table = baseline_table(baseline, small_run.project(), tests=tests_record)
+    defined = with_hausman(tests_record, 12.5, 0.029)
+    table = baseline_table(baseline, small_run.project(), tests=defined)
     assert [p.title for p in table.panels] == [
         "Panel A: Estimates",
         "",
         "Panel B: Specification tests",
     ]
-    tests = tests_record["result"]
+    tests = defined["result"]
     rows = {row.label.split(",")[0]: row.cells for row in table.panels[2].rows}
     assert rows[""][:3] == ("Statistic", "df", "p-value")
     mundlak = tests["mundlak"]
@@ -129,11 +147,35 @@ def test_baseline_table_panel_b_has_the_specification_tests(baseline, tests_reco
     assert rows["Poolability F test"][1] == (
         f"{int(poolability['df'])}, {int(poolability['df_denom'])}"
     )
+    assert rows["Hausman test"][:3] == ("12.500", str(int(tests["hausman"]["df"])), "0.029")
     label = next(row.label for row in table.panels[2].rows if row.label.startswith("Hausman"))
     assert label == f"Hausman test, χ²({int(tests['hausman']['df'])})"
     terms = set(table.numbers["term"])
     assert {"mundlak:statistic", "hausman:p_value", "n_obs", "r2_within"} <= terms
     assert "Hausman test, $\\chi$\\textsuperscript{2}(" in to_latex(table)
+    assert not any("classic Hausman" in note for note in table.notes)
+
+
+def test_a_negative_hausman_statistic_is_replaced_by_its_robust_form(
+    baseline, tests_record, small_run
+):
+    negative = with_hausman(tests_record, -276.69, 1.0)
+    table = baseline_table(baseline, small_run.project(), tests=negative)
+    labels = [row.label for row in table.panels[2].rows]
+    mundlak = negative["result"]["mundlak"]
+    robust = f"Cluster-robust Hausman test (Mundlak form), χ²({mundlak['df']})"
+    assert robust in labels
+    assert not any(label.startswith(("Hausman test", "Mundlak test")) for label in labels)
+    cells = {row.label: row.cells for row in table.panels[2].rows}[robust]
+    assert cells[0] == f"{mundlak['statistic']:,.3f}"
+    assert "1.000" not in " ".join(cells)
+    note = next(note for note in table.notes if "classic Hausman" in note)
+    assert "-276.690" in note and "positive semidefinite" in note
+    # the classic statistic stays among the numbers, where the note cites it
+    numbers = table.numbers.set_index(["model", "term"])["value"]
+    assert numbers[("tests", "hausman:statistic")] == -276.69
+    chinese = baseline_table(baseline, small_run.project("zh"), tests=negative)
+    assert any(row.label.startswith("聚类稳健Hausman检验") for row in chinese.panels[2].rows)
 
 
 def test_t_statistics_and_digits_from_the_render_settings(baseline, small_run):
@@ -164,7 +206,13 @@ def test_robustness_table_has_one_column_per_covariance(baseline, small_run):
     assert rows["Government intervention"] == tuple(cell(c["estimate"], c["p_value"]) for c in gov)
     assert rows["Government intervention/below"] == tuple(f"({c['std_error']:.3f})" for c in gov)
     assert rows["Standard errors"] == ("Cluster", "Cluster and year", "Driscoll–Kraay", "Robust")
-    assert rows["Number of clusters"] == ("60", "60, 10", "", "")
+    assert rows["Number of SE clusters"] == ("60", "60, 10", "", "")
+    assert rows["Number of clusters (entities)"] == ("60",) * 4
+    numbers = table.numbers.set_index(["model", "term"])["value"]
+    assert not numbers.index.duplicated().any()
+    assert numbers[("(2)", "n_se_clusters:cluster_id")] == 60
+    assert numbers[("(2)", "n_se_clusters:year")] == 10
+    assert ("(3)", "n_se_clusters:cluster_id") not in numbers.index
     assert len({c["estimate"] for c in gov}) == 1
 
 
@@ -258,7 +306,7 @@ def test_chinese_panel_tables(small_run, baseline, tests_record):
         "B组：模型设定检验",
     ):
         assert expected in text
-    assert "Hausman检验，χ²(" in text
+    assert "Hausman检验" in text and "χ²(" in text
     heterogeneity = to_markdown(heterogeneity_table(small_run.records("heterogeneity_"), project))
     assert (
         "欠发达地区（中部、西部）" in heterogeneity

@@ -83,6 +83,10 @@ VOCABULARY: Mapping[str, Label] = {
     "fe_time": Label("Year fixed effects", "年份固定效应"),
     "cluster_var": Label("Standard errors clustered by", "标准误聚类层级"),
     "n_clusters": Label("Number of clusters", "聚类数"),
+    "n_entities": Label("Number of clusters (entities)", "集群（个体）数"),
+    "n_se_clusters": Label("Number of SE clusters", "标准误聚类组数"),
+    "r2": Label("R²", "R²"),
+    "r2_adjusted": Label("Adjusted R²", "调整R²"),
     "observations": Label("Observations", "观测值"),
     "r2_within": Label("Within R²", "组内R²"),
     "mean_dependent": Label("Mean of dependent variable", "因变量均值"),
@@ -138,15 +142,23 @@ VOCABULARY: Mapping[str, Label] = {
     "baseline_panel": Label("Estimates", "回归估计"),
     "constants_note": Label("Constants are not reported.", "未报告常数项。"),
     "within_note": Label(
-        "Within R² is not shown for the between and first-difference estimators, which fit "
-        "other variation.",
-        "组间估计与一阶差分估计拟合的不是组内变异，故不报告其组内R²。",
+        "R²: of the regression each estimator fits (pooled data, cluster means, first "
+        "differences); within R²: share of the within-cluster variation explained (fixed and "
+        "random effects); adjusted R² corrects the R² shown for the slopes and absorbed fixed "
+        "effects. Number of SE clusters: groups of each clustering dimension of the standard "
+        "errors (cluster, year).",
+        "R²为各估计方法所拟合回归（混合数据、集群均值、一阶差分）的R²；组内R²为固定效应与随机效应模型解释的"
+        "集群内变异比例；调整R²按斜率系数与吸收的固定效应个数对所报告的R²作自由度调整。标准误聚类组数为"
+        "标准误各聚类维度（集群、年份）的组数。",
     ),
     "tests_panel": Label("Specification tests", "模型设定检验"),
     "test_poolability": Label("Poolability F test", "混合回归F检验"),
     "test_breusch_pagan": Label("Breusch–Pagan LM test", "Breusch-Pagan LM检验"),
     "test_hausman": Label("Hausman test", "Hausman检验"),
     "test_mundlak": Label("Mundlak test", "Mundlak检验"),
+    "test_hausman_robust": Label(
+        "Cluster-robust Hausman test (Mundlak form)", "聚类稳健Hausman检验（Mundlak形式）"
+    ),
     "tests_note": Label(
         "Panel B: tests on the {estimator} specification with controls {controls}: poolability "
         "(null: all cluster effects are equal), Breusch–Pagan LM (null: no random effects), "
@@ -162,6 +174,17 @@ VOCABULARY: Mapping[str, Label] = {
         "covariance matrices is not positive definite (a generalized inverse was used); the "
         "Mundlak test does not have this problem.",
         "本样本中Hausman检验不可靠：两个协方差矩阵之差非正定（使用了广义逆），Mundlak检验不受此影响。",
+    ),
+    "hausman_undefined_note": Label(
+        "The classic Hausman statistic, computed with the conventional covariance matrices, "
+        "is {statistic} in this sample: their difference is not positive semidefinite, so the "
+        "statistic has no χ² distribution and is not reported as a test. Reported instead is "
+        "its cluster-robust form (Mundlak 1978; Wooldridge 2010, section 10.7.3): the Wald test "
+        "that the cluster means of the regressors have zero coefficients when added to the "
+        "random-effects model.",
+        "按常规协方差矩阵计算的经典Hausman统计量在本样本中为{statistic}：两个协方差矩阵之差非半正定，"
+        "该统计量不服从χ²分布，故不作为检验报告。表中报告其聚类稳健形式（Mundlak，1978；"
+        "Wooldridge，2010，第10.7.3节）：在随机效应模型中加入回归元集群均值后，检验其系数全为零的Wald检验。",
     ),
     "robustness_title": Label(
         "Robustness: alternative standard errors", "稳健性检验：不同的标准误估计"

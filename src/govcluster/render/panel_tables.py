@@ -47,13 +47,13 @@ from govcluster.render.formatting import (
 from govcluster.render.labels import stars_note, term_label, word
 from govcluster.render.panel_records import (
     Estimate,
-    cluster_count_text,
     common_outcome,
     control_terms,
     covariance_label,
     covariance_text,
     covariance_variants,
     estimator_label,
+    fit_statistics,
     group_label,
     group_members,
     heterogeneity_title,
@@ -62,6 +62,7 @@ from govcluster.render.panel_records import (
     main_baseline_jobs,
     matching_ols,
     ordered_groups,
+    se_cluster_counts,
     test_distribution,
 )
 from govcluster.render.regression import model_from_panel_record, regression_table
@@ -101,15 +102,20 @@ def statistics_rows(
 ) -> tuple[list[Row], list[dict[str, Any]]]:
     """The rows under the coefficients of a panel regression table, and their numbers.
 
-    Fixed effects (cluster, year), the standard errors and the numbers of clusters behind
-    them, observations, within R-squared (not for the between or first-difference estimators,
-    where it is not what was fitted) and the mean of the dependent variable.
+    Fixed effects (cluster, year), the standard errors, the number of clusters (entities) in
+    the sample, the number of groups of each clustering dimension of the standard errors,
+    observations, the fit statistics that suit each estimator
+    (:func:`~govcluster.render.panel_records.fit_statistics`: R² for pooled OLS, between and
+    first differences, within R² for the fixed-effects estimators and random effects, and the
+    adjusted R²) and the mean of the dependent variable. A row is left out when no column has
+    a value; a number is recorded exactly when it is printed.
 
     Returns
     -------
     rows : list of Row
     numbers : list of dict
-        Long records ``{"model", "term", "value"}``.
+        Long records ``{"model", "term", "value"}``, one per printed number; the clusters of
+        the standard errors are ``n_se_clusters:<variable>``.
     """
     language = config.language
     rows: list[Row] = []
@@ -129,28 +135,43 @@ def statistics_rows(
             tuple(covariance_label(r.cov_type, r.cov_description, language) for r in results),
         )
     )
-    clusters = [cluster_count_text(result) for result in results]
+    rows.append(
+        Row(word("n_entities", language), tuple(format_count(r.n_entities) for r in results))
+    )
+    numbers += [
+        {"model": n, "term": "n_entities", "value": r.n_entities}
+        for n, r in zip(names, results, strict=True)
+    ]
+    clusters = [se_cluster_counts(result) for result in results]
     if any(clusters):
-        rows.append(Row(word("n_clusters", language), tuple(clusters)))
-    rows.append(Row(word("observations", language), tuple(format_count(r.n_obs) for r in results)))
-    for name, result in zip(names, results, strict=True):
-        numbers.append({"model": name, "term": "n_obs", "value": result.n_obs})
-        numbers.append({"model": name, "term": "n_clusters", "value": result.n_clusters})
-    if r2:
-        values = [
-            None if r.estimator in ("between", "first_difference") else _r2_within(r)
-            for r in results
+        rows.append(
+            Row(
+                word("n_se_clusters", language),
+                tuple(", ".join(format_count(c) for c in counts.values()) for counts in clusters),
+            )
+        )
+        numbers += [
+            {"model": n, "term": f"n_se_clusters:{variable}", "value": count}
+            for n, counts in zip(names, clusters, strict=True)
+            for variable, count in counts.items()
         ]
-        if any(value is not None for value in values):
+    rows.append(Row(word("observations", language), tuple(format_count(r.n_obs) for r in results)))
+    numbers += [
+        {"model": n, "term": "n_obs", "value": r.n_obs} for n, r in zip(names, results, strict=True)
+    ]
+    if r2:
+        fits = [fit_statistics(result) for result in results]
+        for key in ("r2", "r2_within", "r2_adjusted"):
+            values = [fit[key] for fit in fits]
+            if all(value is None for value in values):
+                continue
             rows.append(
-                Row(
-                    word("r2_within", language),
-                    tuple(format_number(v, settings.digits) for v in values),
-                )
+                Row(word(key, language), tuple(format_number(v, settings.digits) for v in values))
             )
             numbers += [
-                {"model": n, "term": "r2_within", "value": v}
+                {"model": n, "term": key, "value": v}
                 for n, v in zip(names, values, strict=True)
+                if v is not None
             ]
     if mean:
         values = [r.mean_dependent for r in results]
@@ -163,13 +184,9 @@ def statistics_rows(
         numbers += [
             {"model": n, "term": "mean_dependent", "value": v}
             for n, v in zip(names, values, strict=True)
+            if v is not None
         ]
     return rows, numbers
-
-
-def _r2_within(result: Estimate) -> float | None:
-    """Within R-squared (IV estimates report none)."""
-    return None if isinstance(result, PanelIVEstimateRecord) else result.r2_within
 
 
 def _coefficient_table(
@@ -289,9 +306,7 @@ def baseline_table(
         label="panel_baseline",
     )
     rows, numbers = statistics_rows(results, names, config, settings)
-    notes = [word("constants_note", language)]
-    if any(r.estimator in ("between", "first_difference") for r in results):
-        notes.append(word("within_note", language))
+    notes = [word("constants_note", language), word("within_note", language)]
     if not show_controls:
         controls = control_terms(results)
         notes.append(word("controls_note", language).format(controls=list_text(controls, config)))
@@ -330,8 +345,19 @@ def _specification_test_panel(
     heads = [word("statistic", language), word("df", language), word("p_value", language)]
     rows: list[Row] = []
     numbers: list[dict[str, Any]] = []
+    hausman = result.hausman
+    classic_defined = hausman.statistic is not None and hausman.statistic >= 0
     for key in SPECIFICATION_TESTS:
         test = result.test(key)
+        for field in ("statistic", "df", "df_denom", "p_value"):
+            numbers.append(
+                {"model": "tests", "term": f"{key}:{field}", "value": getattr(test, field)}
+            )
+        if key == "hausman" and not classic_defined:
+            continue  # reported in its cluster-robust (Mundlak) form below
+        name = word(f"test_{key}", language)
+        if key == "mundlak" and not classic_defined:
+            name = word("test_hausman_robust", language)
         statistic = format_number(test.statistic, settings.digits)
         df = format_df(test.df, test.df_denom)
         pvalue = format_pvalue(test.p_value)
@@ -341,13 +367,7 @@ def _specification_test_panel(
             cells = (statistic, pvalue)
         else:
             cells = (f"{statistic} [{pvalue}]",)
-        rows.append(
-            Row(label_with(word(f"test_{key}", language), test_distribution(test), language), cells)
-        )
-        for field in ("statistic", "df", "df_denom", "p_value"):
-            numbers.append(
-                {"model": "tests", "term": f"{key}:{field}", "value": getattr(test, field)}
-            )
+        rows.append(Row(label_with(name, test_distribution(test), language), cells))
     if width >= 3:
         rows.insert(0, Row("", (*heads, *[""] * (width - 3))))
     elif width == 2:
@@ -361,9 +381,13 @@ def _specification_test_panel(
     ]
     if width == 1:
         notes.append(word("tests_brackets_note", language))
-    hausman = result.hausman
-    statistic = hausman.statistic
-    if hausman.generalized_inverse or (statistic is not None and statistic < 0):
+    if not classic_defined:
+        notes.append(
+            word("hausman_undefined_note", language).format(
+                statistic=format_number(hausman.statistic, settings.digits)
+            )
+        )
+    elif hausman.generalized_inverse:
         notes.append(word("hausman_note", language))
     return Panel(word("tests_panel", language), tuple(rows)), numbers, notes
 

@@ -293,9 +293,8 @@ def _numbers(columns: Sequence[ModelColumn], shown: Sequence[str]) -> pd.DataFra
                 {"model": column.name, "term": f"fixed_effects:{name}", "value": float(present)}
             )
         for key, value in column.stats:
-            records.append(
-                {"model": column.name, "term": key, "value": np.nan if value is None else value}
-            )
+            if value is not None:
+                records.append({"model": column.name, "term": key, "value": value})
     frame = pd.DataFrame.from_records(
         records,
         columns=["model", "term", "estimate", "std_error", "statistic", "p_value", "value"],
