@@ -170,25 +170,42 @@ def test_parallel_table_has_contrasts_and_proportions(results, small_run):
     assert table.columns[0][2].text == "95% CI (percentile)"
 
 
-def test_causal_table_has_acme_ade_and_sensitivity(results, small_run):
+def test_causal_table_has_the_layout_of_summary_mediate(results, small_run):
     table = causal_table(results, small_run.project())
-    rows = table.panels[0].rows
-    assert len(rows) == 2 * len(MECHANISMS)
+    assert [cell.text for cell in table.columns[0]] == ["Estimate", "95% CI", "p-value"]
+    assert len(table.panels) == len(MECHANISMS) + 1
+    assert table.panels[0].title == "Panel A: Cluster openness (OPEN)"
     entry = results["causal"]["mediators"][0]
-    assert rows[0].label == "Cluster openness (OPEN)"
-    assert rows[0].cells == tuple(
-        number(entry[key])
-        for key in (
-            "acme",
-            "ade",
-            "total",
-            "proportion_mediated",
-            "rho_at_zero",
-            "r2_product_residual",
-            "r2_product_total",
-        )
+    rows = {row.label: row.cells for row in table.panels[0].rows}
+    acme_p = inference_row(results, results["spec"]["ci_method"], entry["mediator"], "single")
+    single = next(e for e in results["single"] if e["mediator"] == entry["mediator"])
+    assert rows["ACME"] == (
+        number(entry["acme"]),
+        interval(*entry["acme_ci"]),
+        number(acme_p["pvalue"]),
     )
-    assert rows[1].cells[0] == interval(*entry["acme_ci"])
-    assert rows[1].cells[4] == interval(*entry["rho_at_zero_ci"])
-    assert table.columns[0][4].text == "ρ at ACME = 0"
-    assert set(table.numbers["mediator"]) == set(MECHANISMS)
+    assert rows["ADE"] == (
+        number(entry["ade"]),
+        interval(*entry["ade_ci"]),
+        number(single["p_c_prime"]),
+    )
+    assert rows["Total effect"] == (
+        number(entry["total"]),
+        interval(*entry["total_ci"]),
+        number(mediation_path(results, "c")["pvalue"]),
+    )
+    assert rows["Proportion mediated"] == (number(entry["proportion_mediated"]), "", "")
+    assert rows["ρ at which ACME = 0"][:2] == (
+        number(entry["rho_at_zero"]),
+        interval(*entry["rho_at_zero_ci"]),
+    )
+    assert rows["R²*(M) × R²*(Y) at which ACME = 0"][0] == number(entry["r2_product_residual"])
+    assert rows["R̃²(M) × R̃²(Y) at which ACME = 0"][0] == number(entry["r2_product_total"])
+    contrast = table.notes[0]
+    assert contrast.startswith("Treatment contrast: Government intervention at 1 against 0")
+    assert "cluster-robust Wald tests" in table.notes[1]
+    assert set(table.numbers["mediator"]) == {*MECHANISMS, "sample"}
+    sample = {row.label: row.cells for row in table.panels[-1].rows}
+    assert sample["Observations"][0] == f"{results['sample']['n_obs']:,}"
+    chinese = causal_table(results, small_run.project("zh"))
+    assert chinese.notes[0].startswith("处理对比：政府干预取1对取0")

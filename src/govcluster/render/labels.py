@@ -325,16 +325,36 @@ VOCABULARY: Mapping[str, Label] = {
     "r2_residual": Label("Residual R² product", "残差R²乘积"),
     "r2_total": Label("Total R² product", "总R²乘积"),
     "causal_note": Label(
-        "Imai, Keele and Yamamoto (2010), one mechanism at a time: average causal mediation "
-        "effect (ACME) and average direct effect (ADE), with {level}% cluster-bootstrap "
-        "intervals in brackets. Sensitivity: the correlation ρ of the errors of the mechanism "
-        "and outcome equations at which the ACME would be zero, and the product of the shares "
-        "of the residual (or total) variance of the mechanism and of the outcome that an "
-        "unobserved confounder would have to explain for that.",
-        "Imai、Keele和Yamamoto（2010）的因果中介分析，逐一分析各机制：平均因果中介效应（ACME）与平均直接效应"
-        "（ADE），方括号内为{level}%集群Bootstrap置信区间。敏感性分析：使ACME为零的机制方程与结果方程误差相关"
+        "Imai, Keele and Yamamoto (2010), one mechanism at a time, as R's summary(mediate): "
+        "average causal mediation effect (ACME), average direct effect (ADE), total effect "
+        "and the proportion mediated (ACME divided by the total effect; no interval is "
+        "computed for it), with {level}% {method} cluster-bootstrap intervals ({n} "
+        "replications). p-values: the ACME's from the same bootstrap; the ADE's and the total "
+        "effect's from cluster-robust Wald tests of c′ (single-mediator model) and c. "
+        "Sensitivity: the correlation ρ of the errors of the mechanism and outcome equations "
+        "at which the ACME would be zero, and the product of the shares of the residual (or "
+        "total) variance of the mechanism and of the outcome that an unobserved confounder "
+        "would have to explain for that.",
+        "Imai、Keele和Yamamoto（2010）的因果中介分析，逐一分析各机制，格式同R的summary(mediate)："
+        "平均因果中介效应（ACME）、平均直接效应（ADE）、总效应与中介比例（ACME除以总效应，未计算其置信区间），"
+        "置信区间为{level}%{method}集群Bootstrap区间（{n}次抽样）。p值：ACME的p值来自同一Bootstrap；ADE与总效应的"
+        "p值来自c′（单一中介模型）与c的聚类稳健Wald检验。敏感性分析：使ACME为零的机制方程与结果方程误差相关"
         "系数ρ，以及遗漏的混杂因素需解释的机制变量与结果变量残差（或总）方差比例之乘积。",
     ),
+    "causal_contrast_note": Label(
+        "Treatment contrast: {treatment} at 1 against 0, that is, one standard deviation of "
+        "the standardized index; in the linear model the ACME and ADE are the same at both "
+        "treatment levels.",
+        "处理对比：{treatment}取1对取0，即标准化指数的一个标准差；线性模型中ACME与ADE在两个处理水平下相同。",
+    ),
+    "effect": Label("Effect", "效应"),
+    "causal_acme": Label("ACME", "平均因果中介效应（ACME）"),
+    "causal_ade": Label("ADE", "平均直接效应（ADE）"),
+    "causal_total_effect": Label("Total effect", "总效应"),
+    "causal_proportion_mediated": Label("Proportion mediated", "中介比例"),
+    "causal_rho_at_zero": Label("ρ at which ACME = 0", "ACME为零时的ρ"),
+    "causal_r2_residual": Label("R²*(M) × R²*(Y) at which ACME = 0", "ACME为零时的R²*(M) × R²*(Y)"),
+    "causal_r2_total": Label("R̃²(M) × R̃²(Y) at which ACME = 0", "ACME为零时的R̃²(M) × R̃²(Y)"),
     # figures
     "coefficient_axis": Label(
         "Coefficient of {treatment} ({level}% CI)", "{treatment}的系数（{level}%置信区间）"

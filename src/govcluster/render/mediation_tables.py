@@ -94,6 +94,14 @@ def _sample_rows(
     return rows
 
 
+def _sample_numbers(results: MediationRecord, *, bootstrap: bool = False) -> list[dict[str, Any]]:
+    """The numbers of :func:`_sample_rows`: ``{"term", "value"}`` records."""
+    values = [("n_obs", results.sample.n_obs), ("n_clusters", results.sample.n_entities)]
+    if bootstrap:
+        values.append(("bootstrap_replications", results.bootstrap.n_valid))
+    return [{"term": key, "value": value} for key, value in values]
+
+
 # --------------------------------------------------------------------------- paths
 
 
@@ -175,7 +183,16 @@ def paths_table(
         *_sample_rows(results, width, config, every_column=True),
     ]
     panels = [table.panels[0], Panel("", tuple(statistics))]
-    numbers = [table.numbers]
+    numbers = [
+        table.numbers,
+        pd.DataFrame(
+            [
+                {"model": f"({position})", **entry}
+                for position in range(1, width + 1)
+                for entry in _sample_numbers(results)
+            ]
+        ),
+    ]
     notes = [
         word("paths_note", language).format(
             treatment=config.label(treatment),
@@ -258,7 +275,11 @@ def _identification_panel(
             }
             for position, variable in enumerate(order, start=1)
         ]
-        + [{"model": "", "term": "first_stage_f", "value": f_cluster}]
+        + [
+            {"model": f"({position})", "term": "first_stage_f", "value": f_cluster}
+            for position in range(1, width)
+            if f_cluster is not None
+        ]
     )
     return Panel(panel_title(1, title, language), tuple(rows)), frame
 
@@ -349,6 +370,10 @@ def indirect_table(
         panels.append(Panel(panel_title(position, title, language), tuple(rows)))
     width = 6
     panels.append(Panel("", tuple(_sample_rows(results, width, config, bootstrap=True))))
+    records += [
+        {"model": "sample", "method": entry["term"], "value": entry["value"]}
+        for entry in _sample_numbers(results, bootstrap=True)
+    ]
     header = make_header(
         [
             word("indirect_effect", language),
@@ -477,6 +502,7 @@ def parallel_table(
                 Panel(panel_title(len(panels), word(key, language), language), tuple(rows))
             )
     panels.append(Panel("", tuple(_sample_rows(results, 4, config, bootstrap=True))))
+    records += [{"panel": "sample", **entry} for entry in _sample_numbers(results, bootstrap=True)]
     level = level_text(results)
     header = make_header(
         [
@@ -510,7 +536,7 @@ def parallel_table(
 def causal_table(
     results: Results, config: ProjectConfig, settings: RenderSettings | None = None
 ) -> Table:
-    """Causal mediation (Imai, Keele and Yamamoto 2010) and its sensitivity, per mechanism.
+    """Causal mediation (Imai, Keele and Yamamoto 2010) in the layout of R's ``summary(mediate)``.
 
     Parameters
     ----------
@@ -522,83 +548,87 @@ def causal_table(
     Returns
     -------
     Table
-        Label ``mediation_causal``. One row per mechanism with ACME, ADE, total effect,
-        proportion mediated, the error correlation rho at which the ACME is zero and the two
-        R-squared products at which it is zero; intervals in brackets on the row below. Its
-        numbers are one row per mechanism (the curve left out).
+        Label ``mediation_causal``. One panel per mechanism with the rows ACME, ADE, total
+        effect and proportion mediated, each with its estimate, bootstrap interval and
+        p-value, then the sensitivity to sequential ignorability: the error correlation rho
+        at which the ACME is zero (with its interval) and the two R-squared products at which
+        it is zero. The notes state the treatment contrast (``1`` against ``0``: one standard
+        deviation of the standardized treatment index) and where each p-value comes from: the
+        ACME's from the cluster bootstrap of the configured interval method, the ADE's and the
+        total effect's from the cluster-robust Wald tests of c' (single-mediator model) and c.
+        Its numbers are long (mediator, term, estimate, ci_lower, ci_upper, p_value, value).
     """
     settings = settings or RenderSettings()
     results = as_mediation_record(results)
     language = config.language
     digits = settings.digits
-    rows = []
-    records = []
-    for entry in results.causal.mediators:
-
-        def interval(key: str, entry=entry) -> str:
-            bounds = getattr(entry, key)
-            return (
+    spec = results.spec
+    single = {entry.mediator: entry for entry in results.single}
+    total_path = mediation_path(results, "c")
+    panels = []
+    records: list[dict[str, Any]] = []
+    for position, entry in enumerate(results.causal.mediators):
+        acme_inference = inference_row(results, spec.ci_method, entry.mediator, model="single")
+        simple = single.get(entry.mediator)
+        effects = (
+            ("acme", entry.acme, entry.acme_ci, acme_inference.pvalue if acme_inference else None),
+            ("ade", entry.ade, entry.ade_ci, simple.p_c_prime if simple else None),
+            ("total_effect", entry.total, entry.total_ci, total_path.pvalue),
+            ("proportion_mediated", entry.proportion_mediated, (None, None), None),
+            ("rho_at_zero", entry.rho_at_zero, entry.rho_at_zero_ci, None),
+            ("r2_residual", entry.r2_product_residual, (None, None), None),
+            ("r2_total", entry.r2_product_total, (None, None), None),
+        )
+        rows = []
+        for key, estimate, bounds, pvalue in effects:
+            interval = (
                 format_interval(bounds[0], bounds[1], digits)
                 if any(b is not None for b in bounds)
                 else ""
             )
-
-        rows.append(
-            Row(
-                mechanism_label(entry.mediator, config),
-                (
-                    format_number(entry.acme, digits),
-                    format_number(entry.ade, digits),
-                    format_number(entry.total, digits),
-                    format_number(entry.proportion_mediated, digits),
-                    format_number(entry.rho_at_zero, digits),
-                    format_number(entry.r2_product_residual, digits),
-                    format_number(entry.r2_product_total, digits),
-                ),
+            rows.append(
+                Row(
+                    word(f"causal_{key}", language),
+                    (format_number(estimate, digits), interval, format_pvalue(pvalue)),
+                )
             )
-        )
-        rows.append(
-            Row(
-                "",
-                (
-                    interval("acme_ci"),
-                    interval("ade_ci"),
-                    interval("total_ci"),
-                    "",
-                    interval("rho_at_zero_ci"),
-                    "",
-                    "",
-                ),
+            records.append(
+                {
+                    "mediator": entry.mediator,
+                    "term": key,
+                    "estimate": estimate,
+                    "ci_lower": bounds[0],
+                    "ci_upper": bounds[1],
+                    "p_value": pvalue,
+                }
             )
-        )
-        stored = entry.to_dict()
-        records.append({k: v for k, v in stored.items() if k != "curve" and not k.endswith("_ci")})
-        for key in ("acme_ci", "ade_ci", "total_ci", "rho_at_zero_ci"):
-            bounds = getattr(entry, key)
-            records[-1][f"{key[:-3]}_ci_lower"] = bounds[0]
-            records[-1][f"{key[:-3]}_ci_upper"] = bounds[1]
-    sample = _sample_rows(results, 7, config, bootstrap=True)
+        title = panel_title(position, mechanism_label(entry.mediator, config), language)
+        panels.append(Panel(title, tuple(rows)))
+    panels.append(Panel("", tuple(_sample_rows(results, 3, config, bootstrap=True))))
+    records += [
+        {"mediator": "sample", **entry} for entry in _sample_numbers(results, bootstrap=True)
+    ]
     header = make_header(
         [
-            word(key, language)
-            for key in (
-                "acme",
-                "ade",
-                "total_effect",
-                "proportion_mediated",
-                "rho_at_zero",
-                "r2_residual",
-                "r2_total",
-            )
+            word("estimate", language),
+            word("ci", language).format(level=level_text(results)),
+            word("p_value", language),
         ]
     )
-    notes = [word("causal_note", language).format(level=level_text(results))]
+    notes = [
+        word("causal_contrast_note", language).format(treatment=config.label(spec.treatment)),
+        word("causal_note", language).format(
+            level=level_text(results),
+            method=method_word(spec.ci_method, language),
+            n=format_count(results.bootstrap.n_valid),
+        ),
+    ]
     return Table(
         title=word("causal_title", language),
         columns=header,
-        panels=(Panel("", tuple(rows)), Panel("", tuple(sample))),
+        panels=tuple(panels),
         notes=tuple(notes),
         label="mediation_causal",
-        stub_header=word("mechanism", language),
+        stub_header=word("effect", language),
         numbers=pd.DataFrame.from_records(records),
     )

@@ -24,7 +24,7 @@ from govcluster.records.panel import (
     as_job_records,
 )
 from govcluster.regions import REGIONS
-from govcluster.render.formatting import format_count, format_df
+from govcluster.render.formatting import format_df
 from govcluster.render.labels import word
 
 #: Keys of a specification that only change its covariance estimator.

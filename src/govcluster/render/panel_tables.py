@@ -624,6 +624,7 @@ def heterogeneity_table(
         frame.insert(0, "grouping", job)
         frame["equal_effects_statistic"] = test.statistic
         frame["equal_effects_p_value"] = test.p_value
+        frame["interaction_n_obs"] = result.interaction.n_obs
         frames.append(frame)
     header = make_header(
         [
