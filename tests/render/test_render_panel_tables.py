@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
+import pandas as pd
+
 import pytest
 
 from govcluster.render.latex import to_latex
@@ -312,3 +315,129 @@ def test_chinese_panel_tables(small_run, baseline, tests_record):
         "欠发达地区（中部、西部）" in heterogeneity
         and "组间效应相等的Wald检验，F(" in heterogeneity
     )
+
+
+def analysis_sample(small_run, spec):
+    """The estimation sample of a specification, indexed by entity and year."""
+    data = pd.read_parquet(small_run.path("analysis"))
+    columns = [*spec["regressors"], *spec["controls"]]
+    data = data.dropna(subset=[spec["outcome"], *columns])
+    return data.set_index([spec["entity"], spec["time"]]), columns
+
+
+def test_mundlak_statistic_matches_an_independent_computation(tests_record, small_run):
+    """The robust Hausman (Mundlak) statistic the table prints, recomputed with linearmodels.
+
+    Random effects with the cluster means of the regressors added, cluster-robust covariance
+    with the G/(G-1) small-sample factor, Wald test that the means have zero coefficients.
+    """
+    from linearmodels.panel import RandomEffects
+
+    result = tests_record["result"]
+    data, columns = analysis_sample(small_run, result["spec"])
+    means = data.groupby(level=0)[columns].transform("mean").add_suffix("_mean")
+    design = pd.concat([data[columns], means], axis=1)
+    design.insert(0, "const", 1.0)
+    fit = RandomEffects(data[result["spec"]["outcome"]], design).fit(
+        cov_type="clustered", cluster_entity=True, group_debias=True
+    )
+    names = list(means.columns)
+    coefficients = fit.params[names].to_numpy()
+    covariance = fit.cov.loc[names, names].to_numpy()
+    statistic = float(coefficients @ np.linalg.solve(covariance, coefficients))
+    assert result["mundlak"]["statistic"] == pytest.approx(statistic, rel=1e-8)
+    assert result["mundlak"]["df"] == len(names)
+
+
+def test_adjusted_r2_matches_statsmodels(baseline, small_run):
+    """Adjusted R² of pooled OLS and between (statsmodels) and of FE (plm's definition)."""
+    import statsmodels.api as sm
+
+    from govcluster.render.panel_records import fit_statistics
+    from govcluster.records.panel import as_job_record
+
+    pooled = as_job_record(baseline["baseline_pooled"]).result
+    spec = baseline["baseline_pooled"]["result"]["spec"]
+    data, columns = analysis_sample(small_run, spec)
+    outcome = spec["outcome"]
+    ols = sm.OLS(data[outcome], sm.add_constant(data[columns])).fit()
+    assert fit_statistics(pooled)["r2"] == pytest.approx(ols.rsquared, rel=1e-8)
+    assert fit_statistics(pooled)["r2_adjusted"] == pytest.approx(ols.rsquared_adj, rel=1e-8)
+
+    between = as_job_record(baseline["baseline_between"]).result
+    means = data.groupby(level=0)[[outcome, *columns]].mean()
+    ols = sm.OLS(means[outcome], sm.add_constant(means[columns])).fit()
+    assert fit_statistics(between)["r2"] == pytest.approx(ols.rsquared, rel=1e-8)
+    assert fit_statistics(between)["r2_adjusted"] == pytest.approx(ols.rsquared_adj, rel=1e-8)
+
+    fixed = as_job_record(baseline["baseline_entity_fe"]).result
+    demeaned = data[[outcome, *columns]] - data.groupby(level=0)[[outcome, *columns]].transform(
+        "mean"
+    )
+    ols = sm.OLS(demeaned[outcome], demeaned[columns]).fit()
+    n_entities = data.index.get_level_values(0).nunique()
+    plm_adjusted = 1 - (1 - ols.rsquared) * (len(data) - 1) / (
+        len(data) - len(columns) - n_entities
+    )
+    assert fit_statistics(fixed)["r2_within"] == pytest.approx(ols.rsquared, rel=1e-8)
+    assert fit_statistics(fixed)["r2_adjusted"] == pytest.approx(plm_adjusted, rel=1e-8)
+
+
+def test_coefficients_are_selected_ordered_renamed_and_controls_collapsed(baseline, small_run):
+    project = small_run.project(
+        render={
+            "coefficients": {
+                "keep": ["GOV", "GOV_lag1", "ln_gdp_pc"],
+                "order": ["GOV_lag1"],
+                "rename": {"GOV": "Government support"},
+                "controls": "collapse",
+            }
+        }
+    )
+    table = baseline_table(baseline, project)
+    labels = [row.label for row in table.panels[0].rows if row.label]
+    assert labels == ["Government intervention, t−1", "Government support"]
+    rows = rows_of(table)
+    assert rows["Controls"] == ("Yes",) * 7
+    assert set(table.numbers["term"]) >= {"controls", "GOV", "GOV_lag1"}
+    assert "ln_gdp_pc" not in set(table.numbers["term"])
+    shown = small_run.project(
+        render={"coefficients": {"drop": ["cluster_age"], "order": ["ln_firms"]}}
+    )
+    labels = [row.label for row in baseline_table(baseline, shown).panels[0].rows if row.label]
+    assert labels[0] == "Number of firms (log)" and "Cluster age (years)" not in labels
+    assert "Controls" not in rows_of(baseline_table(baseline, shown))
+
+
+@pytest.mark.parametrize("below", ["p", "ci"])
+def test_p_values_or_intervals_under_the_coefficients(baseline, small_run, below):
+    settings = RenderSettings(below=below)
+    table = baseline_table(baseline, small_run.project(), settings)
+    gov = coefficient(baseline["baseline_twoway_fe"], "GOV")
+    under = rows_of(table)["Government intervention/below"][5]
+    iv = iv_table(small_run.records("iv_"), small_run.project(), settings)
+    iv_under = rows_of(iv)["Government intervention/below"]
+    if below == "p":
+        p = gov["p_value"]
+        assert under == (f"({p:.3f})" if p >= 0.001 else "(0.000)") or under == "(< 0.001)"
+        assert "p-values in parentheses." in table.notes[-1]
+    else:
+        assert under == f"[{gov['ci_lower']:.3f}, {gov['ci_upper']:.3f}]"
+        assert "95% confidence intervals in brackets." in table.notes[-1]
+        assert iv_under[0].startswith("[")
+    numbers = table.numbers.set_index(["model", "term"])
+    assert numbers.loc[("(6)", "GOV"), "ci_lower"] == gov["ci_lower"]
+
+
+def test_bad_coefficient_options_are_refused():
+    from govcluster.errors import ConfigError
+    from govcluster.render.coefficients import coefficient_display
+
+    with pytest.raises(ConfigError, match="render.coefficients.controls"):
+        coefficient_display({"render": {"coefficients": {"controls": "hide"}}})
+    with pytest.raises(ConfigError, match="unknown key"):
+        coefficient_display({"render": {"coefficients": {"kept": ["GOV"]}}})
+    with pytest.raises(ConfigError, match="list of term names"):
+        coefficient_display({"render": {"coefficients": {"keep": "GOV"}}})
+    with pytest.raises(ConfigError, match="render.below"):
+        RenderSettings(below="stars")

@@ -143,7 +143,13 @@ def test_model_from_a_panel_record(small_run):
     stored = small_run.records("baseline_twoway_fe")["baseline_twoway_fe"]["result"]
     gov = next(c for c in stored["coefficients"] if c["name"] == "GOV")
     model = model_from_panel_record(stored, name="(1)")
-    assert model["params"]["GOV"] == (gov["estimate"], gov["std_error"], gov["p_value"])
+    assert model["params"]["GOV"] == (
+        gov["estimate"],
+        gov["std_error"],
+        gov["p_value"],
+        gov["ci_lower"],
+        gov["ci_upper"],
+    )
     assert model["stats"]["fixed_effects"] == {"entity": True, "time": True}
     assert model["stats"]["r2_within"] == stored["r2_within"]
     table = regression_table([model], ["GOV"], LABELS)

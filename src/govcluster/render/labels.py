@@ -92,6 +92,8 @@ VOCABULARY: Mapping[str, Label] = {
     "mean_dependent": Label("Mean of dependent variable", "因变量均值"),
     "se_note": Label("Standard errors in parentheses.", "括号内为标准误。"),
     "t_note": Label("t statistics in parentheses.", "括号内为 t 统计量。"),
+    "p_note": Label("p-values in parentheses.", "括号内为p值。"),
+    "ci_note": Label("{level}% confidence intervals in brackets.", "方括号内为{level}%置信区间。"),
     "stars_note": Label("{stars}.", "{stars}分别表示在{levels}的水平上显著。"),
     # regions and figure axes
     "east": Label("East", "东部"),

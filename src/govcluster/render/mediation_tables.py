@@ -23,8 +23,8 @@ import pandas as pd
 
 from govcluster.config import ProjectConfig
 from govcluster.records.mediation import TOTAL, MediationRecord, as_mediation_record
+from govcluster.render.coefficients import coefficient_cells
 from govcluster.render.formatting import (
-    format_coefficient,
     format_count,
     format_interval,
     format_number,
@@ -244,7 +244,7 @@ def _identification_panel(
     pairs = []
     for variable in order:
         pairs.append(
-            format_coefficient(
+            coefficient_cells(
                 *iv_effect(variable),
                 stars=settings.stars,
                 digits=settings.digits,

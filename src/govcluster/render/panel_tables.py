@@ -34,9 +34,9 @@ from govcluster.records.panel import (
     as_job_record,
     as_job_records,
 )
+from govcluster.render.coefficients import below_note_key, coefficient_cells, coefficient_display
 from govcluster.render.formatting import (
     P_DIGITS,
-    format_coefficient,
     format_count,
     format_df,
     format_interval,
@@ -77,7 +77,7 @@ Record = PanelJobRecord | Mapping[str, Any]
 
 
 def _significance_note(settings: RenderSettings, language: str) -> str:
-    uncertainty = word("se_note" if settings.below == "se" else "t_note", language)
+    uncertainty = word(below_note_key(settings.below), language).format(level="95")
     return ("" if language == "zh" else " ").join(
         [uncertainty, stars_note(settings.stars, language)]
     )
@@ -207,7 +207,9 @@ def _coefficient_table(
         model = model_from_panel_record(result, name=name, group=group)
         model["stats"] = {}
         models.append(model)
-    labels = {**term_labels(terms, config)}
+    display = coefficient_display(config.raw)
+    terms = display.select(terms)
+    labels = {term: display.label(term, text) for term, text in term_labels(terms, config).items()}
     if dependent is not None:
         labels[dependent] = config.label(dependent)
     return regression_table(
@@ -221,6 +223,7 @@ def _coefficient_table(
         title=title,
         label=label,
         dependent=dependent,
+        level=results[0].spec.level,
     )
 
 
@@ -272,7 +275,10 @@ def baseline_table(
     tests : PanelJobRecord, optional
         The ``specification_tests`` job record; its tests become Panel B.
     show_controls : bool, default True
-        Print the control coefficients (otherwise only the variables of interest).
+        Print the control coefficients (otherwise only the variables of interest and a
+        "Controls: Yes/No" row). ``render.coefficients.controls: collapse`` does the same;
+        ``render.coefficients`` also selects, orders and renames the coefficients
+        (:mod:`govcluster.render.coefficients`).
 
     Returns
     -------
@@ -293,6 +299,7 @@ def baseline_table(
     results = [records[job].result for job in jobs]
     names = [f"({i + 1})" for i in range(len(jobs))]
     groups = [estimator_label(r.estimator, language) for r in results]
+    show_controls = show_controls and not coefficient_display(config.raw).collapse_controls
     terms = key_terms(results) + (control_terms(results) if show_controls else [])
     table = _coefficient_table(
         results,
@@ -306,6 +313,19 @@ def baseline_table(
         label="panel_baseline",
     )
     rows, numbers = statistics_rows(results, names, config, settings)
+    if not show_controls:
+        present = [bool(result.spec.controls) for result in results]
+        rows.insert(
+            2,
+            Row(
+                word("controls", language),
+                tuple(word("yes" if p else "no", language) for p in present),
+            ),
+        )
+        numbers += [
+            {"model": n, "term": "controls", "value": float(p)}
+            for n, p in zip(names, present, strict=True)
+        ]
     notes = [word("constants_note", language), word("within_note", language)]
     if not show_controls:
         controls = control_terms(results)
@@ -575,7 +595,7 @@ def heterogeneity_table(
         rows = []
         for group in ordered_groups(list(table_rows)):
             entry = table_rows[group]
-            split = format_coefficient(
+            split = coefficient_cells(
                 entry.split_estimate,
                 entry.split_std_error,
                 entry.split_p_value,
@@ -583,7 +603,7 @@ def heterogeneity_table(
                 digits=settings.digits,
                 below=settings.below,
             )
-            pooled = format_coefficient(
+            pooled = coefficient_cells(
                 entry.interaction_estimate,
                 entry.interaction_std_error,
                 entry.interaction_p_value,
@@ -722,7 +742,7 @@ def iv_table(
                 entry = result.coefficient(variable) if result else None
                 if entry is None:
                     pairs.append(
-                        format_coefficient(
+                        coefficient_cells(
                             None,
                             None,
                             None,
@@ -733,10 +753,12 @@ def iv_table(
                     )
                     continue
                 pairs.append(
-                    format_coefficient(
+                    coefficient_cells(
                         entry.estimate,
                         entry.std_error,
                         entry.p_value,
+                        entry.ci_lower,
+                        entry.ci_upper,
                         stars=settings.stars,
                         digits=digits,
                         below=settings.below,
@@ -838,7 +860,7 @@ def _first_stage_rows(
             std_error = None if entry is None else entry.std_error
             pvalue = _first_stage_pvalue(estimate, std_error, result)
             pairs.append(
-                format_coefficient(
+                coefficient_cells(
                     estimate,
                     std_error,
                     pvalue,
