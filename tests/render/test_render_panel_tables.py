@@ -6,7 +6,6 @@ import copy
 
 import numpy as np
 import pandas as pd
-
 import pytest
 
 from govcluster.render.latex import to_latex
@@ -353,8 +352,8 @@ def test_adjusted_r2_matches_statsmodels(baseline, small_run):
     """Adjusted R² of pooled OLS and between (statsmodels) and of FE (plm's definition)."""
     import statsmodels.api as sm
 
-    from govcluster.render.panel_records import fit_statistics
     from govcluster.records.panel import as_job_record
+    from govcluster.render.panel_records import fit_statistics
 
     pooled = as_job_record(baseline["baseline_pooled"]).result
     spec = baseline["baseline_pooled"]["result"]["spec"]
