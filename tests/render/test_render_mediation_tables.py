@@ -65,7 +65,13 @@ def results(small_run):
 def test_paths_table_is_a_regression_table_of_c_a_and_c_prime_b(results, small_run):
     table = paths_table(results, small_run.project())
     assert table.n_columns == len(MECHANISMS) + 2
-    assert [c.text for c in table.columns[0]] == ["SCA", *MECHANISMS, "SCA"]
+    project = small_run.project()
+    names = ["SCA", *MECHANISMS, "SCA"]
+    assert [c.text for c in table.columns[0]] == [project.label(name) for name in names]
+    text = to_markdown(table)
+    header_and_notes = text.splitlines()[2] + "\n".join(table.notes)
+    for raw in ("iv_fiscal_shock", "| SCA", "OPEN /", "GOV"):
+        assert raw not in header_and_notes, raw
     gov = table.panels[0].rows[0]
     assert gov.label == "Government intervention (GOV)"
     expected = [mediation_path(results, "c")]

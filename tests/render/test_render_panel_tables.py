@@ -105,7 +105,8 @@ def test_baseline_table_shows_the_estimates(baseline, tests_record, small_run):
     assert rows["Observations"] == tuple(f"{r['n_obs']:,}" for r in results)
     assert rows["Number of clusters (entities)"] == ("60",) * 7
     assert rows["Number of SE clusters"] == ("60", "60", "60", "", "60", "60", "60")
-    assert rows["Standard errors"][3] == "Robust" and rows["Standard errors"][0] == "Cluster"
+    assert rows["Standard errors"][3] == "Robust"
+    assert rows["Standard errors"][0] == "Cluster (entity)"
     assert rows["Cluster fixed effects"] == ("No", "Yes", "No", "No", "No", "Yes", "Yes")
     assert rows["Year fixed effects"] == ("No",) * 5 + ("Yes", "Yes")
     within = rows["Within R²"]
@@ -207,7 +208,12 @@ def test_robustness_table_has_one_column_per_covariance(baseline, small_run):
     gov = [coefficient(baseline[job], "GOV") for job in jobs]
     assert rows["Government intervention"] == tuple(cell(c["estimate"], c["p_value"]) for c in gov)
     assert rows["Government intervention/below"] == tuple(f"({c['std_error']:.3f})" for c in gov)
-    assert rows["Standard errors"] == ("Cluster", "Cluster and year", "Driscoll–Kraay", "Robust")
+    assert rows["Standard errors"] == (
+        "Cluster (entity)",
+        "Cluster (entity) and year",
+        "Driscoll–Kraay",
+        "Robust",
+    )
     assert rows["Number of SE clusters"] == ("60", "60, 10", "", "")
     assert rows["Number of clusters (entities)"] == ("60",) * 4
     numbers = table.numbers.set_index(["model", "term"])["value"]

@@ -127,18 +127,21 @@ VOCABULARY: Mapping[str, Label] = {
     "estimator_between": Label("Between", "组间估计"),
     "estimator_first_difference": Label("FD", "一阶差分"),
     "estimator_twoway_fe": Label("Two-way FE", "双向固定效应"),
-    "se_cluster_entity": Label("Cluster", "集群聚类"),
-    "se_cluster_twoway": Label("Cluster and year", "集群与年份双向聚类"),
+    "se_cluster_entity": Label("Cluster (entity)", "集群（个体）聚类"),
+    "se_cluster_twoway": Label("Cluster (entity) and year", "集群（个体）与年份双向聚类"),
     "se_driscoll_kraay": Label("Driscoll–Kraay", "Driscoll-Kraay"),
     "se_robust": Label("Robust", "异方差稳健"),
     "se_unadjusted": Label("Conventional", "普通"),
-    "se_text_cluster_entity": Label("clustered by cluster", "按集群聚类标准误"),
-    "se_text_cluster_twoway": Label(
-        "two-way clustered by cluster and year", "按集群与年份双向聚类标准误"
+    "se_text_cluster_entity": Label(
+        "standard errors clustered at the cluster (entity) level", "在集群（个体）层面聚类的标准误"
     ),
-    "se_text_driscoll_kraay": Label("Driscoll–Kraay", "Driscoll-Kraay标准误"),
-    "se_text_robust": Label("heteroskedasticity-robust", "异方差稳健标准误"),
-    "se_text_unadjusted": Label("conventional", "普通标准误"),
+    "se_text_cluster_twoway": Label(
+        "standard errors two-way clustered at the cluster (entity) and year levels",
+        "在集群（个体）与年份层面双向聚类的标准误",
+    ),
+    "se_text_driscoll_kraay": Label("Driscoll–Kraay standard errors", "Driscoll-Kraay标准误"),
+    "se_text_robust": Label("heteroskedasticity-robust standard errors", "异方差稳健标准误"),
+    "se_text_unadjusted": Label("conventional standard errors", "普通标准误"),
     # baseline, specification tests and robustness
     "baseline_title": Label("Baseline panel regressions", "基准回归结果"),
     "baseline_panel": Label("Estimates", "回归估计"),
@@ -193,7 +196,8 @@ VOCABULARY: Mapping[str, Label] = {
     ),
     "robustness_note": Label(
         "Columns under one heading estimate the same specification and differ only in the "
-        "standard errors: clustered by cluster, two-way clustered by cluster and year "
+        "standard errors: clustered at the cluster (entity) level, two-way clustered at the "
+        "cluster (entity) and year levels "
         "(Cameron, Gelbach and Miller 2011), Driscoll–Kraay (robust to cross-sectional and "
         "serial correlation) or heteroskedasticity-robust.",
         "同一标题下各列为同一设定，仅标准误不同：按集群聚类、按集群与年份双向聚类（Cameron、Gelbach和"
@@ -207,7 +211,7 @@ VOCABULARY: Mapping[str, Label] = {
     "horizon_row": Label("h = {h}", "h = {h}"),
     "horizons_note": Label(
         "Local projections: {outcome} h years later regressed on {treatment} ({estimator}; "
-        "controls: {controls}; standard errors: {se}).",
+        "controls: {controls}; {se}).",
         "局部投影：h年后的{outcome}对{treatment}回归（{estimator}；控制变量：{controls}；{se}）。",
     ),
     # heterogeneity

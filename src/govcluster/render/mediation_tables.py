@@ -135,13 +135,13 @@ def paths_table(
     treatment, outcome = spec.treatment, spec.outcome
     mediators = list(spec.mediators)
 
-    def triple(entry) -> tuple[Any, Any, Any]:
-        return entry.estimate, entry.se, entry.pvalue
+    def triple(entry) -> tuple[Any, Any, Any, Any, Any]:
+        return entry.estimate, entry.se, entry.pvalue, entry.ci_lower, entry.ci_upper
 
     models = [
         {
             "name": "(1)",
-            "group": outcome,
+            "group": config.label(outcome),
             "params": {treatment: triple(mediation_path(results, "c"))},
         }
     ]
@@ -149,14 +149,16 @@ def paths_table(
         models.append(
             {
                 "name": f"({position})",
-                "group": mediator,
+                "group": config.label(mediator),
                 "params": {treatment: triple(mediation_path(results, "a", mediator))},
             }
         )
     direct = {treatment: triple(mediation_path(results, "c_prime"))}
     for mediator in mediators:
         direct[mediator] = triple(mediation_path(results, "b", mediator))
-    models.append({"name": f"({len(mediators) + 2})", "group": outcome, "params": direct})
+    models.append(
+        {"name": f"({len(mediators) + 2})", "group": config.label(outcome), "params": direct}
+    )
     labels = {name: construct_caption(config, name) for name in [treatment, *mediators]}
     table = regression_table(
         models,
@@ -214,6 +216,8 @@ def paths_table(
         ]
         numbers.append(frame)
         caveat = identification.caveat_zh if language == "zh" else identification.caveat_en
+        for instrument in spec.instruments:  # variable names in the stored text -> labels
+            caveat = caveat.replace(instrument, config.label(instrument))
         if caveat:
             notes.append(caveat)
     return Table(

@@ -157,7 +157,10 @@ def covariance_label(cov_type: str, description: str, language: str) -> str:
 
 
 def covariance_text(cov_type: str, description: str, language: str) -> str:
-    """A covariance estimator in words, for notes ("clustered by cluster")."""
+    """A covariance estimator in words, for notes.
+
+    ``cluster_entity`` -> "standard errors clustered at the cluster (entity) level".
+    """
     try:
         return word(f"se_text_{cov_type}", language)
     except KeyError:
