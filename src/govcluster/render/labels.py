@@ -238,17 +238,45 @@ VOCABULARY: Mapping[str, Label] = {
     "first_stage_f": Label("First-stage F", "第一阶段F值"),
     "partial_r2": Label("Partial R² of the instruments", "工具变量的偏R²"),
     "kp_f": Label("Kleibergen–Paap rk Wald F", "Kleibergen-Paap rk Wald F"),
+    "kp_lm": Label(
+        "Kleibergen–Paap rk LM (underidentification)", "Kleibergen-Paap rk LM（识别不足检验）"
+    ),
+    "kp_lm_p_value": Label("Kleibergen–Paap rk LM p-value", "Kleibergen-Paap rk LM检验p值"),
+    "stock_yogo_10": Label(
+        "Stock–Yogo critical value, 10% maximal IV size", "Stock-Yogo临界值（10%最大IV偏误规模）"
+    ),
+    "stock_yogo_15": Label(
+        "Stock–Yogo critical value, 15% maximal IV size", "Stock-Yogo临界值（15%最大IV偏误规模）"
+    ),
+    "olea_pflueger_10": Label(
+        "Montiel Olea–Pflueger critical value of the effective F (τ = 10%)",
+        "Montiel Olea-Pflueger有效F临界值（τ = 10%）",
+    ),
+    "endogeneity": Label("Endogeneity test, χ²", "内生性检验，χ²"),
+    "endogeneity_p_value": Label("Endogeneity test p-value", "内生性检验p值"),
     "ar_statistic": Label("Anderson–Rubin test", "Anderson-Rubin检验"),
     "ar_p_value": Label("Anderson–Rubin p-value", "Anderson-Rubin检验p值"),
     "ar_set": Label("Anderson–Rubin {level}% confidence set", "Anderson-Rubin {level}%置信集"),
     "empty_set": Label("empty", "空集"),
     "iv_note": Label(
-        "Excluded instruments: {instruments}. The first-stage F and the Kleibergen–Paap rk "
-        "Wald F use the covariance estimator of the second stage; the Anderson–Rubin test "
-        "(null: coefficient zero) and its {level}% confidence set are robust to weak "
-        "instruments.",
-        "排他性工具变量：{instruments}。第一阶段F值与Kleibergen-Paap rk Wald F采用与第二阶段相同的"
-        "协方差估计；Anderson-Rubin检验（原假设为系数为零）及其{level}%置信集对弱工具变量稳健。",
+        "Excluded instruments: {instruments}. The first-stage F, the Kleibergen–Paap rk LM "
+        "test of underidentification (null: the instruments are irrelevant) and the rk Wald F "
+        "use the covariance estimator of the second stage. Weak-instrument critical values: "
+        "Stock and Yogo (2005), for a 5% Wald test whose size may reach 10% or 15% (derived "
+        "for i.i.d. errors), and Montiel Olea and Pflueger (2013) for the effective F, which "
+        "equals the robust F with one instrument (worst-case bias 10% of OLS's). Endogeneity "
+        "test: the first-stage residuals added to the OLS regression, robust Wald test "
+        "(null: the regressor is exogenous; Wooldridge 2010, section 6.3.1). The "
+        "Anderson–Rubin test (null: coefficient zero) and its {level}% confidence set are "
+        "robust to weak instruments.",
+        "排他性工具变量：{instruments}。第一阶段F值、Kleibergen-Paap rk LM识别不足检验"
+        "（原假设为工具变量无关）与rk Wald F采用与第二阶段相同的协方差估计。"
+        "弱工具变量临界值：Stock和Yogo（2005）在名义5%Wald检验实际规模不超过10%或15%时的"
+        "临界值（基于独立同分布误差），以及Montiel Olea和Pflueger（2013）有效F的临界值"
+        "（单一工具变量时有效F等于稳健F，最坏情形偏误为OLS偏误的10%）。"
+        "内生性检验：在OLS回归中加入第一阶段残差的稳健Wald检验"
+        "（原假设为解释变量外生；Wooldridge，2010，第6.3.1节）。"
+        "Anderson-Rubin检验（原假设为系数为零）及其{level}%置信集对弱工具变量稳健。",
     ),
     "iv_ols_note": Label(
         "Panel A: the OLS regression with the same estimator, controls and standard errors, "

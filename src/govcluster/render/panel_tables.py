@@ -36,7 +36,6 @@ from govcluster.records.panel import (
 )
 from govcluster.render.coefficients import below_note_key, coefficient_cells, coefficient_display
 from govcluster.render.formatting import (
-    P_DIGITS,
     format_count,
     format_df,
     format_interval,
@@ -886,18 +885,32 @@ def _first_stage_rows(
     def first_stage(result: PanelIVEstimateRecord, field: str) -> Any:
         return getattr(result.first_stages[0], field) if result.first_stages else None
 
+    def test_of(result: PanelIVEstimateRecord, name: str, field: str) -> Any:
+        test = getattr(result, name)
+        return None if test is None else getattr(test, field)
+
     diagnostics = [
         ("first_stage_f", lambda r: first_stage(r, "f_statistic"), digits),
         ("partial_r2", lambda r: first_stage(r, "partial_r2"), digits),
+        ("kp_lm", lambda r: test_of(r, "underidentification_lm", "statistic"), digits),
+        ("kp_lm_p_value", lambda r: test_of(r, "underidentification_lm", "p_value"), None),
         ("kp_f", lambda r: r.kleibergen_paap_rk_wald_f, digits),
+        ("stock_yogo_10", lambda r: stock_yogo_critical_value(r, 0.10), 2),
+        ("stock_yogo_15", lambda r: stock_yogo_critical_value(r, 0.15), 2),
+        ("olea_pflueger_10", lambda r: olea_pflueger_critical_value(r), digits),
+        ("endogeneity", lambda r: test_of(r, "endogeneity", "statistic"), digits),
+        ("endogeneity_p_value", lambda r: test_of(r, "endogeneity", "p_value"), None),
         ("ar_statistic", lambda r: r.anderson_rubin.test.statistic, digits),
-        ("ar_p_value", lambda r: r.anderson_rubin.test.p_value, P_DIGITS),
+        ("ar_p_value", lambda r: r.anderson_rubin.test.p_value, None),
     ]
     for key, value_of, places in diagnostics:
         values = [value_of(result) for result in results]
         if all(value is None for value in values):
             continue
-        rows.append(Row(word(key, language), tuple(format_number(v, places) for v in values)))
+        cells = tuple(
+            format_pvalue(v) if places is None else format_number(v, places) for v in values
+        )
+        rows.append(Row(word(key, language), cells))
         numbers += [
             {"model": n, "panel": "first_stage", "term": key, "value": v}
             for n, v in zip(names, values, strict=True)
@@ -918,6 +931,30 @@ def _first_stage_rows(
                     }
                 )
     return rows
+
+
+#: Stock and Yogo (2005, Table 5.2) critical values of the Cragg-Donald F for a maximal size
+#: of a nominal 5% Wald test of 10% and 15%, one endogenous regressor, by number of excluded
+#: instruments (the values ``ivreg2`` and ``ivreghdfe`` print).
+STOCK_YOGO_SIZE = {1: {0.10: 16.38, 0.15: 8.96}, 2: {0.10: 19.93, 0.15: 11.59}}
+
+#: Montiel Olea and Pflueger (2013) critical value of the effective F for a worst-case bias of
+#: 10% of the OLS bias at the 5% level, one instrument (where the effective F equals the
+#: robust first-stage F): 23.109.
+OLEA_PFLUEGER_JUST_IDENTIFIED = 23.109
+
+
+def stock_yogo_critical_value(result: PanelIVEstimateRecord, size: float) -> float | None:
+    """The Stock-Yogo critical value for ``size``, or None outside the tabulated cases."""
+    if len(result.spec.endogenous) != 1:
+        return None
+    return STOCK_YOGO_SIZE.get(len(result.spec.instruments), {}).get(size)
+
+
+def olea_pflueger_critical_value(result: PanelIVEstimateRecord) -> float | None:
+    """The effective-F critical value (tau = 10%, 5% level) when just identified, else None."""
+    just_identified = len(result.spec.endogenous) == len(result.spec.instruments) == 1
+    return OLEA_PFLUEGER_JUST_IDENTIFIED if just_identified else None
 
 
 def _confidence_set_text(result: PanelIVEstimateRecord, digits: int, language: str) -> str:
