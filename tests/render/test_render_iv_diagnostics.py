@@ -21,8 +21,10 @@ from govcluster.render.panel_tables import iv_table
 
 @pytest.fixture(scope="module")
 def iv_data(small_run):
-    """The analysis panel, the IV specification without small-sample factors, and the
-    two-way demeaned variables with their cluster codes."""
+    """The IV specification without small-sample factors and the data.
+
+    The analysis panel, and the two-way demeaned variables with their cluster codes.
+    """
     spec = project_panel_jobs(small_run.project())["iv_twoway_fe"].spec
     spec = spec.replace(small_sample=False)
     data = pd.read_parquet(small_run.path("analysis"))
