@@ -10,6 +10,7 @@ from govcluster.render.mediation_tables import (
     indirect_table,
     parallel_table,
     paths_table,
+    indirect_tests_table,
 )
 
 MECHANISMS = ["OPEN", "COOP", "ABSORB", "INNOV", "BRAND", "SOCAP"]
@@ -215,3 +216,29 @@ def test_causal_table_has_the_layout_of_summary_mediate(results, small_run):
     assert sample["Observations"][0] == f"{results['sample']['n_obs']:,}"
     chinese = causal_table(results, small_run.project("zh"))
     assert chinese.notes[0].startswith("处理对比：政府干预取1对取0")
+
+
+def test_tests_table_shows_aroian_monte_carlo_and_joint_significance(results, small_run):
+    table = indirect_tests_table(results, small_run.project())
+    assert [cell.text for cell in table.columns[0]] == [
+        "Indirect effect",
+        "Aroian z",
+        "Aroian p",
+        "Monte Carlo 95% CI",
+        "Monte Carlo p",
+        "Joint significance p",
+    ]
+    for panel, model in zip(table.panels[:2], ("parallel", "single"), strict=True):
+        rows = {row.label: row.cells for row in panel.rows}
+        for mediator in MECHANISMS:
+            label = next(key for key in rows if key.endswith(f"({mediator})"))
+            aroian = inference_row(results, "aroian", mediator, model)
+            monte_carlo = inference_row(results, "monte_carlo", mediator, model)
+            joint = inference_row(results, "joint_significance", mediator, model)
+            assert rows[label][0] == number(aroian["estimate"])
+            assert rows[label][1] == number(aroian["statistic"])
+            assert rows[label][3] == interval(monte_carlo["ci_lower"], monte_carlo["ci_upper"])
+            decision = stepwise_decision(results, mediator, model)
+            assert joint["pvalue"] == pytest.approx(max(decision["p_a"], decision["p_b"]))
+            assert rows[label][5] == number(joint["pvalue"])
+    assert "MacKinnon" in table.notes[0] and "Aroian" in table.notes[0]

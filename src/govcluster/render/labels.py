@@ -328,6 +328,25 @@ VOCABULARY: Mapping[str, Label] = {
         "每个抽中的集群保留自身的固定效应）。Sobel z值仅针对特定间接效应。"
         "结论依据温忠麟和叶宝娟（2014）的逐步检验程序，a或b不显著时采用Bootstrap置信区间。",
     ),
+    "tests_of_indirect_title": Label(
+        "Indirect effects: Aroian, Monte Carlo and joint-significance tests",
+        "间接效应：Aroian检验、蒙特卡洛置信区间与联合显著性检验",
+    ),
+    "aroian_z": Label("Aroian z", "Aroian z值"),
+    "aroian_p": Label("Aroian p", "Aroian p值"),
+    "monte_carlo_ci": Label("Monte Carlo {level}% CI", "蒙特卡洛{level}%置信区间"),
+    "monte_carlo_p": Label("Monte Carlo p", "蒙特卡洛p值"),
+    "joint_significance_p": Label("Joint significance p", "联合显著性p值"),
+    "tests_of_indirect_note": Label(
+        "Aroian (1947): the Sobel test with the product of the variances of a and b added to "
+        "the variance of a×b. Monte Carlo (MacKinnon, Lockwood and Williams 2004): {n} draws "
+        "of a and b from normal distributions with their estimates and cluster-robust "
+        "standard errors. Joint significance (Yzerbyt, Muller, Batailler and Judd 2018): the "
+        "larger of the p-values of a and b.",
+        "Aroian（1947）检验：在a×b的Sobel方差上加入a与b方差之积。蒙特卡洛置信区间（MacKinnon、Lockwood和"
+        "Williams，2004）：以a、b的估计值与聚类稳健标准误为参数的正态分布抽取{n}次。联合显著性检验（Yzerbyt、"
+        "Muller、Batailler和Judd，2018）：a与b的p值中较大者。",
+    ),
     "method_percentile": Label("percentile", "百分位"),
     "method_bca": Label("BCa", "BCa"),
     "parallel_title": Label(

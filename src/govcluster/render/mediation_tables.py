@@ -11,7 +11,9 @@ entry; fields documented in :mod:`govcluster.mediation.results`), the configurat
 - :func:`indirect_table`: indirect effects with Sobel tests, percentile and BCa bootstrap
   intervals and the Wen-Ye stepwise verdicts;
 - :func:`parallel_table`: specific indirect effects, proportion mediated, pairwise contrasts;
-- :func:`causal_table`: ACME, ADE and the sensitivity to sequential ignorability.
+- :func:`causal_table`: ACME, ADE, total effect and proportion mediated in the layout of R's
+  ``summary(mediate)``, and the sensitivity to sequential ignorability;
+- :func:`indirect_tests_table`: Aroian, Monte Carlo and joint-significance tests of a*b.
 """
 
 from __future__ import annotations
@@ -634,5 +636,107 @@ def causal_table(
         notes=tuple(notes),
         label="mediation_causal",
         stub_header=word("effect", language),
+        numbers=pd.DataFrame.from_records(records),
+    )
+
+
+# --------------------------------------------------------------------------- tests of a*b
+
+#: The inference methods of :func:`indirect_tests_table`, in column order.
+TEST_METHODS = ("aroian", "monte_carlo", "joint_significance")
+
+
+def indirect_tests_table(
+    results: Results, config: ProjectConfig, settings: RenderSettings | None = None
+) -> Table:
+    """Further tests of the indirect effects: Aroian, Monte Carlo and joint significance.
+
+    Parameters
+    ----------
+    results : mapping
+        The mediation JSON.
+    config : ProjectConfig
+    settings : RenderSettings, optional
+
+    Returns
+    -------
+    Table
+        Label ``mediation_tests``. Columns: the indirect effect a*b, the Aroian (1947) z and
+        p-value (the Sobel variance plus the product of the two variances), the Monte Carlo
+        interval and p-value (MacKinnon, Lockwood and Williams 2004: draws of a and b from
+        their estimated normal distributions), and the joint-significance p-value (the larger
+        of the p-values of a and b; Yzerbyt et al. 2018). Panel A: all mechanisms together;
+        Panel B: one at a time. Its numbers are long (model, mediator, method, estimate, se,
+        statistic, pvalue, ci_lower, ci_upper).
+    """
+    settings = settings or RenderSettings()
+    results = as_mediation_record(results)
+    language = config.language
+    spec = results.spec
+    digits = settings.digits
+    level = level_text(results)
+    records: list[dict[str, Any]] = []
+    panels = []
+    for position, model in enumerate(("parallel", "single")):
+        rows = []
+        for mediator in spec.mediators:
+            entries = {m: inference_row(results, m, mediator, model=model) for m in TEST_METHODS}
+            aroian, monte_carlo, joint = (entries[m] for m in TEST_METHODS)
+            estimate = next((e.estimate for e in entries.values() if e is not None), None)
+            rows.append(
+                Row(
+                    mechanism_label(mediator, config),
+                    (
+                        format_number(estimate, digits),
+                        format_number(None if aroian is None else aroian.statistic, digits),
+                        format_pvalue(None if aroian is None else aroian.pvalue),
+                        ""
+                        if monte_carlo is None
+                        else format_interval(monte_carlo.ci_lower, monte_carlo.ci_upper, digits),
+                        format_pvalue(None if monte_carlo is None else monte_carlo.pvalue),
+                        format_pvalue(None if joint is None else joint.pvalue),
+                    ),
+                )
+            )
+            records += [
+                {
+                    "model": entry.model,
+                    "mediator": entry.mediator,
+                    "method": entry.method,
+                    "estimate": entry.estimate,
+                    "se": entry.se,
+                    "statistic": entry.statistic,
+                    "pvalue": entry.pvalue,
+                    "ci_lower": entry.ci_lower,
+                    "ci_upper": entry.ci_upper,
+                }
+                for entry in entries.values()
+                if entry is not None
+            ]
+        title = word("parallel_model" if model == "parallel" else "single_model", language)
+        panels.append(Panel(panel_title(position, title, language), tuple(rows)))
+    panels.append(Panel("", tuple(_sample_rows(results, 6, config))))
+    records += [
+        {"model": "sample", "method": entry["term"], "value": entry["value"]}
+        for entry in _sample_numbers(results)
+    ]
+    header = make_header(
+        [
+            word("indirect_effect", language),
+            word("aroian_z", language),
+            word("aroian_p", language),
+            word("monte_carlo_ci", language).format(level=level),
+            word("monte_carlo_p", language),
+            word("joint_significance_p", language),
+        ]
+    )
+    notes = [word("tests_of_indirect_note", language).format(n=format_count(spec.n_mc))]
+    return Table(
+        title=word("tests_of_indirect_title", language),
+        columns=header,
+        panels=tuple(panels),
+        notes=tuple(notes),
+        label="mediation_tests",
+        stub_header=word("mechanism", language),
         numbers=pd.DataFrame.from_records(records),
     )
