@@ -8,9 +8,9 @@ from govcluster.render.markdown import to_markdown
 from govcluster.render.mediation_tables import (
     causal_table,
     indirect_table,
+    indirect_tests_table,
     parallel_table,
     paths_table,
-    indirect_tests_table,
 )
 
 MECHANISMS = ["OPEN", "COOP", "ABSORB", "INNOV", "BRAND", "SOCAP"]
