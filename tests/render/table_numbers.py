@@ -101,9 +101,14 @@ def unmatched_numbers(markdown: str, frame: pd.DataFrame) -> list[PrintedNumber]
     return [n for n in printed_numbers(markdown) if not is_matched(n, values)]
 
 
-def duplicated_keys(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows whose key (the non-numeric columns, or the index) occurs more than once."""
+def duplicated_keys(frame: pd.DataFrame, numeric_keys: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Rows whose key occurs more than once.
+
+    The key is the non-numeric columns plus ``numeric_keys`` (such as an event time), or the
+    index when there are none.
+    """
     keys = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    keys += [c for c in numeric_keys if c in frame.columns]
     if keys:
         return frame[frame.duplicated(keys, keep=False)]
     return frame[frame.index.duplicated(keep=False)]

@@ -2,8 +2,8 @@
 
 Every table the default configuration renders from a small run is written in all formats;
 its CSV is read back and must have unique keys, and every number printed in the body of the
-Markdown table must be in the CSV (at the printed precision). The did and case-study tables
-are built from their own stored records in tests/did and tests/casestudy.
+Markdown table must be in the CSV (at the printed precision). The did tables are built from
+did records of a small simulated panel, as in tests/did/test_did_render.py.
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ from table_numbers import duplicated_keys, printed_numbers, unmatched_numbers
 
 from govcluster.render.catalog import build_exhibit, load_sources, write_exhibit
 from govcluster.render.plan import planned_exhibits
+
+#: Numeric columns that are part of the key of a did table's numbers.
+DID_KEYS = ("event_time", "M")
 
 
 def sources_of(exhibit, small_run) -> dict:
@@ -71,3 +74,37 @@ def test_the_check_finds_a_number_the_csv_lacks():
     assert [n.text for n in unmatched_numbers(markdown, not_percent)] == ["82.0"]
     assert not duplicated_keys(pd.DataFrame({"model": ["(1)", "(2)"], "v": [1, 2]})).shape[0]
     assert duplicated_keys(pd.DataFrame({"model": ["(1)", "(1)"], "v": [1, 2]})).shape[0] == 2
+
+
+@pytest.fixture(scope="module")
+def did_sources() -> dict:
+    import json
+
+    from govcluster.did import DidSpec, estimate_did
+    from govcluster.simulate import simulate_latent_panel
+
+    latent, _ = simulate_latent_panel(
+        n_clusters=80, years=(2008, 2016), case_study_cluster=0, designation_last_year=2014
+    )
+    latent["demo_cluster"] = latent["D"]
+    records = {}
+    for outcome in ("SCA", "OPEN"):
+        spec = DidSpec(outcomes=(outcome,), event_window=(-3, 3), n_bootstrap=49, sup_t_draws=500)
+        records[outcome] = json.loads(json.dumps(estimate_did(latent, spec).to_dict()))
+    return {"did": records}
+
+
+def test_every_did_table_csv_holds_what_the_table_prints(did_sources, config_en, tmp_path):
+    tables = [e for e in planned_exhibits(config_en) if e.stage == "did" and e.kind == "table"]
+    assert {e.name for e in tables} >= {"did_att", "did_event_study", "did_honest", "did_bacon"}
+    for exhibit in tables:
+        built = build_exhibit(exhibit.name, did_sources, config_en)
+        write_exhibit(exhibit.kind, built, tmp_path / exhibit.name)
+        markdown = (tmp_path / f"{exhibit.name}.md").read_text(encoding="utf-8")
+        frame = pd.read_csv(tmp_path / f"{exhibit.name}.csv", encoding="utf-8-sig")
+        missing = unmatched_numbers(markdown, frame)
+        assert not missing, f"{exhibit.name}: printed but not in the CSV: " + ", ".join(
+            f"{n.text!r} in row {n.row!r}" for n in missing[:10]
+        )
+        duplicated = duplicated_keys(frame, DID_KEYS)
+        assert duplicated.empty, f"{exhibit.name}: duplicated keys:\n{duplicated.head()}"
