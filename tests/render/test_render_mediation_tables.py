@@ -8,6 +8,7 @@ from govcluster.render.markdown import to_markdown
 from govcluster.render.mediation_tables import (
     causal_table,
     indirect_table,
+    indirect_tests_table,
     parallel_table,
     paths_table,
 )
@@ -65,7 +66,13 @@ def results(small_run):
 def test_paths_table_is_a_regression_table_of_c_a_and_c_prime_b(results, small_run):
     table = paths_table(results, small_run.project())
     assert table.n_columns == len(MECHANISMS) + 2
-    assert [c.text for c in table.columns[0]] == ["SCA", *MECHANISMS, "SCA"]
+    project = small_run.project()
+    names = ["SCA", *MECHANISMS, "SCA"]
+    assert [c.text for c in table.columns[0]] == [project.label(name) for name in names]
+    text = to_markdown(table)
+    header_and_notes = text.splitlines()[2] + "\n".join(table.notes)
+    for raw in ("iv_fiscal_shock", "| SCA", "OPEN /", "GOV"):
+        assert raw not in header_and_notes, raw
     gov = table.panels[0].rows[0]
     assert gov.label == "Government intervention (GOV)"
     expected = [mediation_path(results, "c")]
@@ -170,25 +177,68 @@ def test_parallel_table_has_contrasts_and_proportions(results, small_run):
     assert table.columns[0][2].text == "95% CI (percentile)"
 
 
-def test_causal_table_has_acme_ade_and_sensitivity(results, small_run):
+def test_causal_table_has_the_layout_of_summary_mediate(results, small_run):
     table = causal_table(results, small_run.project())
-    rows = table.panels[0].rows
-    assert len(rows) == 2 * len(MECHANISMS)
+    assert [cell.text for cell in table.columns[0]] == ["Estimate", "95% CI", "p-value"]
+    assert len(table.panels) == len(MECHANISMS) + 1
+    assert table.panels[0].title == "Panel A: Cluster openness (OPEN)"
     entry = results["causal"]["mediators"][0]
-    assert rows[0].label == "Cluster openness (OPEN)"
-    assert rows[0].cells == tuple(
-        number(entry[key])
-        for key in (
-            "acme",
-            "ade",
-            "total",
-            "proportion_mediated",
-            "rho_at_zero",
-            "r2_product_residual",
-            "r2_product_total",
-        )
+    rows = {row.label: row.cells for row in table.panels[0].rows}
+    acme_p = inference_row(results, results["spec"]["ci_method"], entry["mediator"], "single")
+    single = next(e for e in results["single"] if e["mediator"] == entry["mediator"])
+    assert rows["ACME"] == (
+        number(entry["acme"]),
+        interval(*entry["acme_ci"]),
+        number(acme_p["pvalue"]),
     )
-    assert rows[1].cells[0] == interval(*entry["acme_ci"])
-    assert rows[1].cells[4] == interval(*entry["rho_at_zero_ci"])
-    assert table.columns[0][4].text == "ρ at ACME = 0"
-    assert set(table.numbers["mediator"]) == set(MECHANISMS)
+    assert rows["ADE"] == (
+        number(entry["ade"]),
+        interval(*entry["ade_ci"]),
+        number(single["p_c_prime"]),
+    )
+    assert rows["Total effect"] == (
+        number(entry["total"]),
+        interval(*entry["total_ci"]),
+        number(mediation_path(results, "c")["pvalue"]),
+    )
+    assert rows["Proportion mediated"] == (number(entry["proportion_mediated"]), "", "")
+    assert rows["ρ at which ACME = 0"][:2] == (
+        number(entry["rho_at_zero"]),
+        interval(*entry["rho_at_zero_ci"]),
+    )
+    assert rows["R²*(M) × R²*(Y) at which ACME = 0"][0] == number(entry["r2_product_residual"])
+    assert rows["R̃²(M) × R̃²(Y) at which ACME = 0"][0] == number(entry["r2_product_total"])
+    contrast = table.notes[0]
+    assert contrast.startswith("Treatment contrast: Government intervention at 1 against 0")
+    assert "cluster-robust Wald tests" in table.notes[1]
+    assert set(table.numbers["mediator"]) == {*MECHANISMS, "sample"}
+    sample = {row.label: row.cells for row in table.panels[-1].rows}
+    assert sample["Observations"][0] == f"{results['sample']['n_obs']:,}"
+    chinese = causal_table(results, small_run.project("zh"))
+    assert chinese.notes[0].startswith("处理对比：政府干预取1对取0")
+
+
+def test_tests_table_shows_aroian_monte_carlo_and_joint_significance(results, small_run):
+    table = indirect_tests_table(results, small_run.project())
+    assert [cell.text for cell in table.columns[0]] == [
+        "Indirect effect",
+        "Aroian z",
+        "Aroian p",
+        "Monte Carlo 95% CI",
+        "Monte Carlo p",
+        "Joint significance p",
+    ]
+    for panel, model in zip(table.panels[:2], ("parallel", "single"), strict=True):
+        rows = {row.label: row.cells for row in panel.rows}
+        for mediator in MECHANISMS:
+            label = next(key for key in rows if key.endswith(f"({mediator})"))
+            aroian = inference_row(results, "aroian", mediator, model)
+            monte_carlo = inference_row(results, "monte_carlo", mediator, model)
+            joint = inference_row(results, "joint_significance", mediator, model)
+            assert rows[label][0] == number(aroian["estimate"])
+            assert rows[label][1] == number(aroian["statistic"])
+            assert rows[label][3] == interval(monte_carlo["ci_lower"], monte_carlo["ci_upper"])
+            decision = stepwise_decision(results, mediator, model)
+            assert joint["pvalue"] == pytest.approx(max(decision["p_a"], decision["p_b"]))
+            assert rows[label][5] == number(joint["pvalue"])
+    assert "MacKinnon" in table.notes[0] and "Aroian" in table.notes[0]

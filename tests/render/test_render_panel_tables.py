@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+
+import numpy as np
+import pandas as pd
 import pytest
 
 from govcluster.render.latex import to_latex
@@ -99,24 +103,41 @@ def test_baseline_table_shows_the_estimates(baseline, tests_record, small_run):
     assert rows["Cluster age (years)"][4:] == ("", "", "")
     results = [baseline[job]["result"] for job in order]
     assert rows["Observations"] == tuple(f"{r['n_obs']:,}" for r in results)
-    assert rows["Number of clusters"] == ("60", "60", "60", "", "60", "60", "60")
-    assert rows["Standard errors"][3] == "Robust" and rows["Standard errors"][0] == "Cluster"
+    assert rows["Number of clusters (entities)"] == ("60",) * 7
+    assert rows["Number of SE clusters"] == ("60", "60", "60", "", "60", "60", "60")
+    assert rows["Standard errors"][3] == "Robust"
+    assert rows["Standard errors"][0] == "Cluster (entity)"
     assert rows["Cluster fixed effects"] == ("No", "Yes", "No", "No", "No", "Yes", "Yes")
     assert rows["Year fixed effects"] == ("No",) * 5 + ("Yes", "Yes")
     within = rows["Within R²"]
-    assert within[3] == within[4] == ""
+    assert within[0] == within[3] == within[4] == ""
     assert within[5] == f"{results[5]['r2_within']:.3f}"
+    assert within[2] == f"{results[2]['r2_within']:.3f}"
+    overall = rows["R²"]
+    assert overall[0] == f"{results[0]['r2']:.3f}" and overall[3] == f"{results[3]['r2']:.3f}"
+    assert overall[1] == overall[2] == overall[5] == ""
+    adjusted = rows["Adjusted R²"]
+    assert adjusted[2] == "" and all(adjusted[i] for i in (0, 1, 3, 4, 5, 6))
     assert "Constant" not in rows
 
 
+def with_hausman(tests_record, statistic, p_value):
+    """The specification-tests record with its classic Hausman statistic replaced."""
+    changed = copy.deepcopy(tests_record)
+    changed["result"]["hausman"].update(statistic=statistic, p_value=p_value)
+    changed["result"]["hausman"]["generalized_inverse"] = False
+    return changed
+
+
 def test_baseline_table_panel_b_has_the_specification_tests(baseline, tests_record, small_run):
-    table = baseline_table(baseline, small_run.project(), tests=tests_record)
+    defined = with_hausman(tests_record, 12.5, 0.029)
+    table = baseline_table(baseline, small_run.project(), tests=defined)
     assert [p.title for p in table.panels] == [
         "Panel A: Estimates",
         "",
         "Panel B: Specification tests",
     ]
-    tests = tests_record["result"]
+    tests = defined["result"]
     rows = {row.label.split(",")[0]: row.cells for row in table.panels[2].rows}
     assert rows[""][:3] == ("Statistic", "df", "p-value")
     mundlak = tests["mundlak"]
@@ -129,11 +150,35 @@ def test_baseline_table_panel_b_has_the_specification_tests(baseline, tests_reco
     assert rows["Poolability F test"][1] == (
         f"{int(poolability['df'])}, {int(poolability['df_denom'])}"
     )
+    assert rows["Hausman test"][:3] == ("12.500", str(int(tests["hausman"]["df"])), "0.029")
     label = next(row.label for row in table.panels[2].rows if row.label.startswith("Hausman"))
     assert label == f"Hausman test, χ²({int(tests['hausman']['df'])})"
     terms = set(table.numbers["term"])
     assert {"mundlak:statistic", "hausman:p_value", "n_obs", "r2_within"} <= terms
     assert "Hausman test, $\\chi$\\textsuperscript{2}(" in to_latex(table)
+    assert not any("classic Hausman" in note for note in table.notes)
+
+
+def test_a_negative_hausman_statistic_is_replaced_by_its_robust_form(
+    baseline, tests_record, small_run
+):
+    negative = with_hausman(tests_record, -276.69, 1.0)
+    table = baseline_table(baseline, small_run.project(), tests=negative)
+    labels = [row.label for row in table.panels[2].rows]
+    mundlak = negative["result"]["mundlak"]
+    robust = f"Cluster-robust Hausman test (Mundlak form), χ²({mundlak['df']})"
+    assert robust in labels
+    assert not any(label.startswith(("Hausman test", "Mundlak test")) for label in labels)
+    cells = {row.label: row.cells for row in table.panels[2].rows}[robust]
+    assert cells[0] == f"{mundlak['statistic']:,.3f}"
+    assert "1.000" not in " ".join(cells)
+    note = next(note for note in table.notes if "classic Hausman" in note)
+    assert "-276.690" in note and "positive semidefinite" in note
+    # the classic statistic stays among the numbers, where the note cites it
+    numbers = table.numbers.set_index(["model", "term"])["value"]
+    assert numbers[("tests", "hausman:statistic")] == -276.69
+    chinese = baseline_table(baseline, small_run.project("zh"), tests=negative)
+    assert any(row.label.startswith("聚类稳健Hausman检验") for row in chinese.panels[2].rows)
 
 
 def test_t_statistics_and_digits_from_the_render_settings(baseline, small_run):
@@ -163,8 +208,19 @@ def test_robustness_table_has_one_column_per_covariance(baseline, small_run):
     gov = [coefficient(baseline[job], "GOV") for job in jobs]
     assert rows["Government intervention"] == tuple(cell(c["estimate"], c["p_value"]) for c in gov)
     assert rows["Government intervention/below"] == tuple(f"({c['std_error']:.3f})" for c in gov)
-    assert rows["Standard errors"] == ("Cluster", "Cluster and year", "Driscoll–Kraay", "Robust")
-    assert rows["Number of clusters"] == ("60", "60, 10", "", "")
+    assert rows["Standard errors"] == (
+        "Cluster (entity)",
+        "Cluster (entity) and year",
+        "Driscoll–Kraay",
+        "Robust",
+    )
+    assert rows["Number of SE clusters"] == ("60", "60, 10", "", "")
+    assert rows["Number of clusters (entities)"] == ("60",) * 4
+    numbers = table.numbers.set_index(["model", "term"])["value"]
+    assert not numbers.index.duplicated().any()
+    assert numbers[("(2)", "n_se_clusters:cluster_id")] == 60
+    assert numbers[("(2)", "n_se_clusters:year")] == 10
+    assert ("(3)", "n_se_clusters:cluster_id") not in numbers.index
     assert len({c["estimate"] for c in gov}) == 1
 
 
@@ -258,9 +314,135 @@ def test_chinese_panel_tables(small_run, baseline, tests_record):
         "B组：模型设定检验",
     ):
         assert expected in text
-    assert "Hausman检验，χ²(" in text
+    assert "Hausman检验" in text and "χ²(" in text
     heterogeneity = to_markdown(heterogeneity_table(small_run.records("heterogeneity_"), project))
     assert (
         "欠发达地区（中部、西部）" in heterogeneity
         and "组间效应相等的Wald检验，F(" in heterogeneity
     )
+
+
+def analysis_sample(small_run, spec):
+    """The estimation sample of a specification, indexed by entity and year."""
+    data = pd.read_parquet(small_run.path("analysis"))
+    columns = [*spec["regressors"], *spec["controls"]]
+    data = data.dropna(subset=[spec["outcome"], *columns])
+    return data.set_index([spec["entity"], spec["time"]]), columns
+
+
+def test_mundlak_statistic_matches_an_independent_computation(tests_record, small_run):
+    """The robust Hausman (Mundlak) statistic the table prints, recomputed with linearmodels.
+
+    Random effects with the cluster means of the regressors added, cluster-robust covariance
+    with the G/(G-1) small-sample factor, Wald test that the means have zero coefficients.
+    """
+    from linearmodels.panel import RandomEffects
+
+    result = tests_record["result"]
+    data, columns = analysis_sample(small_run, result["spec"])
+    means = data.groupby(level=0)[columns].transform("mean").add_suffix("_mean")
+    design = pd.concat([data[columns], means], axis=1)
+    design.insert(0, "const", 1.0)
+    fit = RandomEffects(data[result["spec"]["outcome"]], design).fit(
+        cov_type="clustered", cluster_entity=True, group_debias=True
+    )
+    names = list(means.columns)
+    coefficients = fit.params[names].to_numpy()
+    covariance = fit.cov.loc[names, names].to_numpy()
+    statistic = float(coefficients @ np.linalg.solve(covariance, coefficients))
+    assert result["mundlak"]["statistic"] == pytest.approx(statistic, rel=1e-8)
+    assert result["mundlak"]["df"] == len(names)
+
+
+def test_adjusted_r2_matches_statsmodels(baseline, small_run):
+    """Adjusted R² of pooled OLS and between (statsmodels) and of FE (plm's definition)."""
+    import statsmodels.api as sm
+
+    from govcluster.records.panel import as_job_record
+    from govcluster.render.panel_records import fit_statistics
+
+    pooled = as_job_record(baseline["baseline_pooled"]).result
+    spec = baseline["baseline_pooled"]["result"]["spec"]
+    data, columns = analysis_sample(small_run, spec)
+    outcome = spec["outcome"]
+    ols = sm.OLS(data[outcome], sm.add_constant(data[columns])).fit()
+    assert fit_statistics(pooled)["r2"] == pytest.approx(ols.rsquared, rel=1e-8)
+    assert fit_statistics(pooled)["r2_adjusted"] == pytest.approx(ols.rsquared_adj, rel=1e-8)
+
+    between = as_job_record(baseline["baseline_between"]).result
+    means = data.groupby(level=0)[[outcome, *columns]].mean()
+    ols = sm.OLS(means[outcome], sm.add_constant(means[columns])).fit()
+    assert fit_statistics(between)["r2"] == pytest.approx(ols.rsquared, rel=1e-8)
+    assert fit_statistics(between)["r2_adjusted"] == pytest.approx(ols.rsquared_adj, rel=1e-8)
+
+    fixed = as_job_record(baseline["baseline_entity_fe"]).result
+    demeaned = data[[outcome, *columns]] - data.groupby(level=0)[[outcome, *columns]].transform(
+        "mean"
+    )
+    ols = sm.OLS(demeaned[outcome], demeaned[columns]).fit()
+    n_entities = data.index.get_level_values(0).nunique()
+    plm_adjusted = 1 - (1 - ols.rsquared) * (len(data) - 1) / (
+        len(data) - len(columns) - n_entities
+    )
+    assert fit_statistics(fixed)["r2_within"] == pytest.approx(ols.rsquared, rel=1e-8)
+    assert fit_statistics(fixed)["r2_adjusted"] == pytest.approx(plm_adjusted, rel=1e-8)
+
+
+def test_coefficients_are_selected_ordered_renamed_and_controls_collapsed(baseline, small_run):
+    project = small_run.project(
+        render={
+            "coefficients": {
+                "keep": ["GOV", "GOV_lag1", "ln_gdp_pc"],
+                "order": ["GOV_lag1"],
+                "rename": {"GOV": "Government support"},
+                "controls": "collapse",
+            }
+        }
+    )
+    table = baseline_table(baseline, project)
+    labels = [row.label for row in table.panels[0].rows if row.label]
+    assert labels == ["Government intervention, t−1", "Government support"]
+    rows = rows_of(table)
+    assert rows["Controls"] == ("Yes",) * 7
+    assert set(table.numbers["term"]) >= {"controls", "GOV", "GOV_lag1"}
+    assert "ln_gdp_pc" not in set(table.numbers["term"])
+    shown = small_run.project(
+        render={"coefficients": {"drop": ["cluster_age"], "order": ["ln_firms"]}}
+    )
+    labels = [row.label for row in baseline_table(baseline, shown).panels[0].rows if row.label]
+    assert labels[0] == "Number of firms (log)" and "Cluster age (years)" not in labels
+    assert "Controls" not in rows_of(baseline_table(baseline, shown))
+
+
+@pytest.mark.parametrize("below", ["p", "ci"])
+def test_p_values_or_intervals_under_the_coefficients(baseline, small_run, below):
+    settings = RenderSettings(below=below)
+    table = baseline_table(baseline, small_run.project(), settings)
+    gov = coefficient(baseline["baseline_twoway_fe"], "GOV")
+    under = rows_of(table)["Government intervention/below"][5]
+    iv = iv_table(small_run.records("iv_"), small_run.project(), settings)
+    iv_under = rows_of(iv)["Government intervention/below"]
+    if below == "p":
+        p = gov["p_value"]
+        assert under == (f"({p:.3f})" if p >= 0.001 else "(0.000)") or under == "(< 0.001)"
+        assert "p-values in parentheses." in table.notes[-1]
+    else:
+        assert under == f"[{gov['ci_lower']:.3f}, {gov['ci_upper']:.3f}]"
+        assert "95% confidence intervals in brackets." in table.notes[-1]
+        assert iv_under[0].startswith("[")
+    numbers = table.numbers.set_index(["model", "term"])
+    assert numbers.loc[("(6)", "GOV"), "ci_lower"] == gov["ci_lower"]
+
+
+def test_bad_coefficient_options_are_refused():
+    from govcluster.errors import ConfigError
+    from govcluster.render.coefficients import coefficient_display
+
+    with pytest.raises(ConfigError, match="render.coefficients.controls"):
+        coefficient_display({"render": {"coefficients": {"controls": "hide"}}})
+    with pytest.raises(ConfigError, match="unknown key"):
+        coefficient_display({"render": {"coefficients": {"kept": ["GOV"]}}})
+    with pytest.raises(ConfigError, match="list of term names"):
+        coefficient_display({"render": {"coefficients": {"keep": "GOV"}}})
+    with pytest.raises(ConfigError, match="render.below"):
+        RenderSettings(below="stars")

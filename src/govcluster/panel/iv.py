@@ -34,6 +34,18 @@ Diagnostics (all with the covariance of the specification):
   :math:`\mathrm{vec}\,\hat\Pi` of the specification with its small-sample factor. With one
   endogenous regressor the rk Wald F equals the robust first-stage F. ``ivreg2`` scales the
   F by :math:`(N-L)/N \cdot (G-1)/G` instead of our factor, a difference of order 1/N;
+- Kleibergen-Paap rk LM test of underidentification (what ``ivreg2``/``ivreghdfe`` print as
+  "Underidentification test"), with one endogenous regressor: the rk statistic with the
+  covariance of :math:`\hat\Pi` estimated from the residuals under the null
+  (:math:`\Pi = 0`, so the partialled endogenous regressor itself): a score test,
+  :math:`LM = \hat\Pi'\hat V_0^{-1}\hat\Pi`; with homoskedastic errors and no
+  small-sample factor it is :math:`N - a` times the partial :math:`R^2` (Anderson's canonical
+  correlation LM, :math:`a` the absorbed entity effects as in ``ivreg2``'s ``dofminus``);
+- endogeneity test of the endogenous regressors (Wooldridge 2010, section 6.3.1, the
+  regression-based Durbin-Wu-Hausman test that is robust to the covariance of the
+  specification): the first-stage residuals :math:`\hat v` are added to the second-stage
+  regression estimated by OLS, and the Wald test that their coefficients are zero is
+  :math:`\chi^2(K_1)` under exogeneity;
 - Anderson-Rubin (1949) test of :math:`\beta = \beta_0` (robust to weak instruments): the
   F test that the excluded instruments have zero coefficients in the regression of
   :math:`y - X\beta_0` on all instruments; with one endogenous regressor its confidence set
@@ -47,6 +59,8 @@ Diagnostics (all with the covariance of the specification):
                       "f_homoskedastic", "partial_r2"}],
     "kleibergen_paap_rk_wald_f": float,
     "underidentification": test record,
+    "underidentification_lm": test record | null,   # one endogenous regressor only
+    "endogeneity": test record,
     "anderson_rubin": {"test": test record, "null_value": float, "level": float,
                        "confidence_set": [[lower, upper]] | null,  # null if not computed
                        "bounded": bool | null, "grid": [lower, upper, points] | null,
@@ -209,6 +223,8 @@ class PanelIVEstimate(CoefficientsMixin):
     anderson_rubin: AndersonRubin
     dk_bandwidth: int | None
     warnings: tuple[str, ...] = ()
+    underidentification_lm: TestResult | None = None
+    endogeneity: TestResult | None = None
 
     @property
     def level(self) -> float:  # type: ignore[override]
@@ -224,6 +240,10 @@ class PanelIVEstimate(CoefficientsMixin):
             "underidentification": self.underidentification.to_dict(),
             "anderson_rubin": self.anderson_rubin.to_dict(),
             "warnings": list(self.warnings),
+            "underidentification_lm": None
+            if self.underidentification_lm is None
+            else self.underidentification_lm.to_dict(),
+            "endogeneity": None if self.endogeneity is None else self.endogeneity.to_dict(),
         }
 
 
@@ -618,6 +638,8 @@ def _fit_iv(data: pd.DataFrame, spec: PanelIVSpec) -> PanelIVEstimate:
         d, e_w, n_instruments_total=kz, cov_type=spec.cov_type, cov_kw=cov_kw
     )
     ar = _anderson_rubin(d, z, spec, cov_kw, inf_z.df, beta[:n_endog], cov[:n_endog, :n_endog])
+    under_lm = _underidentification_lm(d, e_w, n_instruments_total=kz, cov_kw=cov_kw)
+    endogeneity = _endogeneity_test(d, x, z, cov_kw)
     years = sample.frame[sample.time]
     fe = {"entity_fe": ("entity",), "twoway_fe": ("entity", "time")}.get(spec.estimator, ())
     yc = d.y - d.y.mean()
@@ -648,6 +670,72 @@ def _fit_iv(data: pd.DataFrame, spec: PanelIVSpec) -> PanelIVEstimate:
         dk_bandwidth=bandwidth(sample.n_periods, spec.dk_bandwidth)
         if spec.cov_type == "driscoll_kraay"
         else None,
+        underidentification_lm=under_lm,
+        endogeneity=endogeneity,
+    )
+
+
+def _underidentification_lm(
+    design: _Design,
+    endog_resid: np.ndarray,
+    *,
+    n_instruments_total: int,
+    cov_kw: dict[str, Any],
+) -> TestResult | None:
+    """Kleibergen-Paap rk LM test of underidentification (one endogenous regressor).
+
+    The covariance of the first-stage coefficients of the excluded instruments (partialled
+    of the exogenous regressors) is that of the specification, computed from the residuals
+    under the null that they are all zero. None with several endogenous regressors.
+    """
+    n_endog, n_instr = design.endog.shape[1], design.excluded.shape[1]
+    if n_endog != 1:
+        return None
+    _, zt = ols(design.exog, design.excluded)
+    pi, _ = ols(zt, endog_resid)
+    v_null = sandwich(zt, endog_resid, n_params=n_instruments_total, **cov_kw)
+    pi = pi.reshape(-1)
+    try:
+        statistic = float(pi @ np.linalg.solve(v_null, pi))
+    except np.linalg.LinAlgError:
+        return None
+    return TestResult(
+        name="Kleibergen-Paap rk LM test of underidentification",
+        null_hypothesis="the equation is underidentified (the excluded instruments are irrelevant)",
+        statistic=statistic,
+        df=float(n_instr),
+        p_value=float(stats.chi2.sf(statistic, n_instr)),
+        distribution="chi2",
+        notes=("score test: covariance from the residuals under the null",),
+    )
+
+
+def _endogeneity_test(
+    design: _Design, x: np.ndarray, z: np.ndarray, cov_kw: dict[str, Any]
+) -> TestResult:
+    """Regression-based (control-function) test that the endogenous regressors are exogenous.
+
+    OLS of the outcome on the regressors and the first-stage residuals of the endogenous
+    ones, with the covariance of the specification; Wald test that the residuals' coefficients
+    are zero, chi2(K1).
+    """
+    n_endog = design.endog.shape[1]
+    _, v_hat = ols(z, design.endog)
+    augmented = np.hstack([x, v_hat])
+    coef, resid = ols(augmented, design.y)
+    vc = sandwich(augmented, resid, n_params=augmented.shape[1], **cov_kw)
+    k = x.shape[1]
+    r = np.zeros((n_endog, augmented.shape[1]))
+    r[:, k:] = np.eye(n_endog)
+    return wald(
+        coef.reshape(-1),
+        vc,
+        r,
+        np.zeros(n_endog),
+        df_denom=None,
+        name="Endogeneity test (regression-based Durbin-Wu-Hausman)",
+        null="the endogenous regressors are exogenous (OLS is consistent)",
+        notes=("first-stage residuals added to the OLS regression; robust Wald test",),
     )
 
 

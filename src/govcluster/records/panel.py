@@ -302,6 +302,8 @@ class PanelIVEstimateRecord(VersionedRecord, _CoefficientsAccess):
     underidentification: TestRecord
     anderson_rubin: AndersonRubinRecord
     warnings: tuple[str, ...]
+    underidentification_lm: TestRecord | None
+    endogeneity: TestRecord | None
 
     @property
     def treatment(self) -> str:

@@ -376,6 +376,14 @@ for _entry in (
         when=_mediation_enabled,
     ),
     ExhibitEntry(
+        "mediation_tests",
+        "table",
+        "mediation",
+        lambda s, p, r: mediation_tables.indirect_tests_table(s["mediation"], p, r),
+        ("mediation",),
+        when=_mediation_enabled,
+    ),
+    ExhibitEntry(
         "mediation_parallel",
         "table",
         "mediation",

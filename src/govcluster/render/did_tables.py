@@ -262,6 +262,7 @@ def bacon_table(
         )
         numbers.append(part)
     rows.append(Row("TWFE", ("", "1", format_number(bacon["twfe_estimate"], digits))))
+    numbers.append({"type": "twfe", "weight": 1.0, "estimate": bacon["twfe_estimate"]})
     return Table(
         title=f"{_t('bacon_title', language)}: {project.label(outcome['outcome'])}",
         columns=make_header(
@@ -296,6 +297,9 @@ def honest_table(
             numbers.append({"outcome": outcome["outcome"], **row})
         rows.append(Row(f"M = {m:g}", tuple(cells)))
     breakdown = [format_number(o["honest"][0]["breakdown_M"], digits) for o in outcomes]
+    numbers += [
+        {"outcome": o["outcome"], "breakdown_M": o["honest"][0]["breakdown_M"]} for o in outcomes
+    ]
     return Table(
         title=_t("honest_title", language),
         columns=make_header([project.label(o["outcome"]) for o in outcomes]),

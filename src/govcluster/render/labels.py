@@ -83,11 +83,17 @@ VOCABULARY: Mapping[str, Label] = {
     "fe_time": Label("Year fixed effects", "年份固定效应"),
     "cluster_var": Label("Standard errors clustered by", "标准误聚类层级"),
     "n_clusters": Label("Number of clusters", "聚类数"),
+    "n_entities": Label("Number of clusters (entities)", "集群（个体）数"),
+    "n_se_clusters": Label("Number of SE clusters", "标准误聚类组数"),
+    "r2": Label("R²", "R²"),
+    "r2_adjusted": Label("Adjusted R²", "调整R²"),
     "observations": Label("Observations", "观测值"),
     "r2_within": Label("Within R²", "组内R²"),
     "mean_dependent": Label("Mean of dependent variable", "因变量均值"),
     "se_note": Label("Standard errors in parentheses.", "括号内为标准误。"),
     "t_note": Label("t statistics in parentheses.", "括号内为 t 统计量。"),
+    "p_note": Label("p-values in parentheses.", "括号内为p值。"),
+    "ci_note": Label("{level}% confidence intervals in brackets.", "方括号内为{level}%置信区间。"),
     "stars_note": Label("{stars}.", "{stars}分别表示在{levels}的水平上显著。"),
     # regions and figure axes
     "east": Label("East", "东部"),
@@ -121,32 +127,43 @@ VOCABULARY: Mapping[str, Label] = {
     "estimator_between": Label("Between", "组间估计"),
     "estimator_first_difference": Label("FD", "一阶差分"),
     "estimator_twoway_fe": Label("Two-way FE", "双向固定效应"),
-    "se_cluster_entity": Label("Cluster", "集群聚类"),
-    "se_cluster_twoway": Label("Cluster and year", "集群与年份双向聚类"),
+    "se_cluster_entity": Label("Cluster (entity)", "集群（个体）聚类"),
+    "se_cluster_twoway": Label("Cluster (entity) and year", "集群（个体）与年份双向聚类"),
     "se_driscoll_kraay": Label("Driscoll–Kraay", "Driscoll-Kraay"),
     "se_robust": Label("Robust", "异方差稳健"),
     "se_unadjusted": Label("Conventional", "普通"),
-    "se_text_cluster_entity": Label("clustered by cluster", "按集群聚类标准误"),
-    "se_text_cluster_twoway": Label(
-        "two-way clustered by cluster and year", "按集群与年份双向聚类标准误"
+    "se_text_cluster_entity": Label(
+        "standard errors clustered at the cluster (entity) level", "在集群（个体）层面聚类的标准误"
     ),
-    "se_text_driscoll_kraay": Label("Driscoll–Kraay", "Driscoll-Kraay标准误"),
-    "se_text_robust": Label("heteroskedasticity-robust", "异方差稳健标准误"),
-    "se_text_unadjusted": Label("conventional", "普通标准误"),
+    "se_text_cluster_twoway": Label(
+        "standard errors two-way clustered at the cluster (entity) and year levels",
+        "在集群（个体）与年份层面双向聚类的标准误",
+    ),
+    "se_text_driscoll_kraay": Label("Driscoll–Kraay standard errors", "Driscoll-Kraay标准误"),
+    "se_text_robust": Label("heteroskedasticity-robust standard errors", "异方差稳健标准误"),
+    "se_text_unadjusted": Label("conventional standard errors", "普通标准误"),
     # baseline, specification tests and robustness
     "baseline_title": Label("Baseline panel regressions", "基准回归结果"),
     "baseline_panel": Label("Estimates", "回归估计"),
     "constants_note": Label("Constants are not reported.", "未报告常数项。"),
     "within_note": Label(
-        "Within R² is not shown for the between and first-difference estimators, which fit "
-        "other variation.",
-        "组间估计与一阶差分估计拟合的不是组内变异，故不报告其组内R²。",
+        "R²: of the regression each estimator fits (pooled data, cluster means, first "
+        "differences); within R²: share of the within-cluster variation explained (fixed and "
+        "random effects); adjusted R² corrects the R² shown for the slopes and absorbed fixed "
+        "effects. Number of SE clusters: groups of each clustering dimension of the standard "
+        "errors (cluster, year).",
+        "R²为各估计方法所拟合回归（混合数据、集群均值、一阶差分）的R²；组内R²为固定效应与随机效应模型解释的"
+        "集群内变异比例；调整R²按斜率系数与吸收的固定效应个数对所报告的R²作自由度调整。标准误聚类组数为"
+        "标准误各聚类维度（集群、年份）的组数。",
     ),
     "tests_panel": Label("Specification tests", "模型设定检验"),
     "test_poolability": Label("Poolability F test", "混合回归F检验"),
     "test_breusch_pagan": Label("Breusch–Pagan LM test", "Breusch-Pagan LM检验"),
     "test_hausman": Label("Hausman test", "Hausman检验"),
     "test_mundlak": Label("Mundlak test", "Mundlak检验"),
+    "test_hausman_robust": Label(
+        "Cluster-robust Hausman test (Mundlak form)", "聚类稳健Hausman检验（Mundlak形式）"
+    ),
     "tests_note": Label(
         "Panel B: tests on the {estimator} specification with controls {controls}: poolability "
         "(null: all cluster effects are equal), Breusch–Pagan LM (null: no random effects), "
@@ -163,12 +180,24 @@ VOCABULARY: Mapping[str, Label] = {
         "Mundlak test does not have this problem.",
         "本样本中Hausman检验不可靠：两个协方差矩阵之差非正定（使用了广义逆），Mundlak检验不受此影响。",
     ),
+    "hausman_undefined_note": Label(
+        "The classic Hausman statistic, computed with the conventional covariance matrices, "
+        "is {statistic} in this sample: their difference is not positive semidefinite, so the "
+        "statistic has no χ² distribution and is not reported as a test. Reported instead is "
+        "its cluster-robust form (Mundlak 1978; Wooldridge 2010, section 10.7.3): the Wald test "
+        "that the cluster means of the regressors have zero coefficients when added to the "
+        "random-effects model.",
+        "按常规协方差矩阵计算的经典Hausman统计量在本样本中为{statistic}：两个协方差矩阵之差非半正定，"
+        "该统计量不服从χ²分布，故不作为检验报告。表中报告其聚类稳健形式（Mundlak，1978；"
+        "Wooldridge，2010，第10.7.3节）：在随机效应模型中加入回归元集群均值后，检验其系数全为零的Wald检验。",
+    ),
     "robustness_title": Label(
         "Robustness: alternative standard errors", "稳健性检验：不同的标准误估计"
     ),
     "robustness_note": Label(
         "Columns under one heading estimate the same specification and differ only in the "
-        "standard errors: clustered by cluster, two-way clustered by cluster and year "
+        "standard errors: clustered at the cluster (entity) level, two-way clustered at the "
+        "cluster (entity) and year levels "
         "(Cameron, Gelbach and Miller 2011), Driscoll–Kraay (robust to cross-sectional and "
         "serial correlation) or heteroskedasticity-robust.",
         "同一标题下各列为同一设定，仅标准误不同：按集群聚类、按集群与年份双向聚类（Cameron、Gelbach和"
@@ -182,7 +211,7 @@ VOCABULARY: Mapping[str, Label] = {
     "horizon_row": Label("h = {h}", "h = {h}"),
     "horizons_note": Label(
         "Local projections: {outcome} h years later regressed on {treatment} ({estimator}; "
-        "controls: {controls}; standard errors: {se}).",
+        "controls: {controls}; {se}).",
         "局部投影：h年后的{outcome}对{treatment}回归（{estimator}；控制变量：{controls}；{se}）。",
     ),
     # heterogeneity
@@ -209,17 +238,45 @@ VOCABULARY: Mapping[str, Label] = {
     "first_stage_f": Label("First-stage F", "第一阶段F值"),
     "partial_r2": Label("Partial R² of the instruments", "工具变量的偏R²"),
     "kp_f": Label("Kleibergen–Paap rk Wald F", "Kleibergen-Paap rk Wald F"),
+    "kp_lm": Label(
+        "Kleibergen–Paap rk LM (underidentification)", "Kleibergen-Paap rk LM（识别不足检验）"
+    ),
+    "kp_lm_p_value": Label("Kleibergen–Paap rk LM p-value", "Kleibergen-Paap rk LM检验p值"),
+    "stock_yogo_10": Label(
+        "Stock–Yogo critical value, 10% maximal IV size", "Stock-Yogo临界值（10%最大IV偏误规模）"
+    ),
+    "stock_yogo_15": Label(
+        "Stock–Yogo critical value, 15% maximal IV size", "Stock-Yogo临界值（15%最大IV偏误规模）"
+    ),
+    "olea_pflueger_10": Label(
+        "Montiel Olea–Pflueger critical value of the effective F (τ = 10%)",
+        "Montiel Olea-Pflueger有效F临界值（τ = 10%）",
+    ),
+    "endogeneity": Label("Endogeneity test, χ²", "内生性检验，χ²"),
+    "endogeneity_p_value": Label("Endogeneity test p-value", "内生性检验p值"),
     "ar_statistic": Label("Anderson–Rubin test", "Anderson-Rubin检验"),
     "ar_p_value": Label("Anderson–Rubin p-value", "Anderson-Rubin检验p值"),
     "ar_set": Label("Anderson–Rubin {level}% confidence set", "Anderson-Rubin {level}%置信集"),
     "empty_set": Label("empty", "空集"),
     "iv_note": Label(
-        "Excluded instruments: {instruments}. The first-stage F and the Kleibergen–Paap rk "
-        "Wald F use the covariance estimator of the second stage; the Anderson–Rubin test "
-        "(null: coefficient zero) and its {level}% confidence set are robust to weak "
-        "instruments.",
-        "排他性工具变量：{instruments}。第一阶段F值与Kleibergen-Paap rk Wald F采用与第二阶段相同的"
-        "协方差估计；Anderson-Rubin检验（原假设为系数为零）及其{level}%置信集对弱工具变量稳健。",
+        "Excluded instruments: {instruments}. The first-stage F, the Kleibergen–Paap rk LM "
+        "test of underidentification (null: the instruments are irrelevant) and the rk Wald F "
+        "use the covariance estimator of the second stage. Weak-instrument critical values: "
+        "Stock and Yogo (2005), for a 5% Wald test whose size may reach 10% or 15% (derived "
+        "for i.i.d. errors), and Montiel Olea and Pflueger (2013) for the effective F, which "
+        "equals the robust F with one instrument (worst-case bias 10% of OLS's). Endogeneity "
+        "test: the first-stage residuals added to the OLS regression, robust Wald test "
+        "(null: the regressor is exogenous; Wooldridge 2010, section 6.3.1). The "
+        "Anderson–Rubin test (null: coefficient zero) and its {level}% confidence set are "
+        "robust to weak instruments.",
+        "排他性工具变量：{instruments}。第一阶段F值、Kleibergen-Paap rk LM识别不足检验"
+        "（原假设为工具变量无关）与rk Wald F采用与第二阶段相同的协方差估计。"
+        "弱工具变量临界值：Stock和Yogo（2005）在名义5%Wald检验实际规模不超过10%或15%时的"
+        "临界值（基于独立同分布误差），以及Montiel Olea和Pflueger（2013）有效F的临界值"
+        "（单一工具变量时有效F等于稳健F，最坏情形偏误为OLS偏误的10%）。"
+        "内生性检验：在OLS回归中加入第一阶段残差的稳健Wald检验"
+        "（原假设为解释变量外生；Wooldridge，2010，第6.3.1节）。"
+        "Anderson-Rubin检验（原假设为系数为零）及其{level}%置信集对弱工具变量稳健。",
     ),
     "iv_ols_note": Label(
         "Panel A: the OLS regression with the same estimator, controls and standard errors, "
@@ -271,6 +328,25 @@ VOCABULARY: Mapping[str, Label] = {
         "每个抽中的集群保留自身的固定效应）。Sobel z值仅针对特定间接效应。"
         "结论依据温忠麟和叶宝娟（2014）的逐步检验程序，a或b不显著时采用Bootstrap置信区间。",
     ),
+    "tests_of_indirect_title": Label(
+        "Indirect effects: Aroian, Monte Carlo and joint-significance tests",
+        "间接效应：Aroian检验、蒙特卡洛置信区间与联合显著性检验",
+    ),
+    "aroian_z": Label("Aroian z", "Aroian z值"),
+    "aroian_p": Label("Aroian p", "Aroian p值"),
+    "monte_carlo_ci": Label("Monte Carlo {level}% CI", "蒙特卡洛{level}%置信区间"),
+    "monte_carlo_p": Label("Monte Carlo p", "蒙特卡洛p值"),
+    "joint_significance_p": Label("Joint significance p", "联合显著性p值"),
+    "tests_of_indirect_note": Label(
+        "Aroian (1947): the Sobel test with the product of the variances of a and b added to "
+        "the variance of a×b. Monte Carlo (MacKinnon, Lockwood and Williams 2004): {n} draws "
+        "of a and b from normal distributions with their estimates and cluster-robust "
+        "standard errors. Joint significance (Yzerbyt, Muller, Batailler and Judd 2018): the "
+        "larger of the p-values of a and b.",
+        "Aroian（1947）检验：在a×b的Sobel方差上加入a与b方差之积。蒙特卡洛置信区间（MacKinnon、Lockwood和"
+        "Williams，2004）：以a、b的估计值与聚类稳健标准误为参数的正态分布抽取{n}次。联合显著性检验（Yzerbyt、"
+        "Muller、Batailler和Judd，2018）：a与b的p值中较大者。",
+    ),
     "method_percentile": Label("percentile", "百分位"),
     "method_bca": Label("BCa", "BCa"),
     "parallel_title": Label(
@@ -302,16 +378,36 @@ VOCABULARY: Mapping[str, Label] = {
     "r2_residual": Label("Residual R² product", "残差R²乘积"),
     "r2_total": Label("Total R² product", "总R²乘积"),
     "causal_note": Label(
-        "Imai, Keele and Yamamoto (2010), one mechanism at a time: average causal mediation "
-        "effect (ACME) and average direct effect (ADE), with {level}% cluster-bootstrap "
-        "intervals in brackets. Sensitivity: the correlation ρ of the errors of the mechanism "
-        "and outcome equations at which the ACME would be zero, and the product of the shares "
-        "of the residual (or total) variance of the mechanism and of the outcome that an "
-        "unobserved confounder would have to explain for that.",
-        "Imai、Keele和Yamamoto（2010）的因果中介分析，逐一分析各机制：平均因果中介效应（ACME）与平均直接效应"
-        "（ADE），方括号内为{level}%集群Bootstrap置信区间。敏感性分析：使ACME为零的机制方程与结果方程误差相关"
+        "Imai, Keele and Yamamoto (2010), one mechanism at a time, as R's summary(mediate): "
+        "average causal mediation effect (ACME), average direct effect (ADE), total effect "
+        "and the proportion mediated (ACME divided by the total effect; no interval is "
+        "computed for it), with {level}% {method} cluster-bootstrap intervals ({n} "
+        "replications). p-values: the ACME's from the same bootstrap; the ADE's and the total "
+        "effect's from cluster-robust Wald tests of c′ (single-mediator model) and c. "
+        "Sensitivity: the correlation ρ of the errors of the mechanism and outcome equations "
+        "at which the ACME would be zero, and the product of the shares of the residual (or "
+        "total) variance of the mechanism and of the outcome that an unobserved confounder "
+        "would have to explain for that.",
+        "Imai、Keele和Yamamoto（2010）的因果中介分析，逐一分析各机制，格式同R的summary(mediate)："
+        "平均因果中介效应（ACME）、平均直接效应（ADE）、总效应与中介比例（ACME除以总效应，未计算其置信区间），"
+        "置信区间为{level}%{method}集群Bootstrap区间（{n}次抽样）。p值：ACME的p值来自同一Bootstrap；ADE与总效应的"
+        "p值来自c′（单一中介模型）与c的聚类稳健Wald检验。敏感性分析：使ACME为零的机制方程与结果方程误差相关"
         "系数ρ，以及遗漏的混杂因素需解释的机制变量与结果变量残差（或总）方差比例之乘积。",
     ),
+    "causal_contrast_note": Label(
+        "Treatment contrast: {treatment} at 1 against 0, that is, one standard deviation of "
+        "the standardized index; in the linear model the ACME and ADE are the same at both "
+        "treatment levels.",
+        "处理对比：{treatment}取1对取0，即标准化指数的一个标准差；线性模型中ACME与ADE在两个处理水平下相同。",
+    ),
+    "effect": Label("Effect", "效应"),
+    "causal_acme": Label("ACME", "平均因果中介效应（ACME）"),
+    "causal_ade": Label("ADE", "平均直接效应（ADE）"),
+    "causal_total_effect": Label("Total effect", "总效应"),
+    "causal_proportion_mediated": Label("Proportion mediated", "中介比例"),
+    "causal_rho_at_zero": Label("ρ at which ACME = 0", "ACME为零时的ρ"),
+    "causal_r2_residual": Label("R²*(M) × R²*(Y) at which ACME = 0", "ACME为零时的R²*(M) × R²*(Y)"),
+    "causal_r2_total": Label("R̃²(M) × R̃²(Y) at which ACME = 0", "ACME为零时的R̃²(M) × R̃²(Y)"),
     # figures
     "coefficient_axis": Label(
         "Coefficient of {treatment} ({level}% CI)", "{treatment}的系数（{level}%置信区间）"

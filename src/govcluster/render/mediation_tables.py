@@ -11,7 +11,9 @@ entry; fields documented in :mod:`govcluster.mediation.results`), the configurat
 - :func:`indirect_table`: indirect effects with Sobel tests, percentile and BCa bootstrap
   intervals and the Wen-Ye stepwise verdicts;
 - :func:`parallel_table`: specific indirect effects, proportion mediated, pairwise contrasts;
-- :func:`causal_table`: ACME, ADE and the sensitivity to sequential ignorability.
+- :func:`causal_table`: ACME, ADE, total effect and proportion mediated in the layout of R's
+  ``summary(mediate)``, and the sensitivity to sequential ignorability;
+- :func:`indirect_tests_table`: Aroian, Monte Carlo and joint-significance tests of a*b.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ import pandas as pd
 
 from govcluster.config import ProjectConfig
 from govcluster.records.mediation import TOTAL, MediationRecord, as_mediation_record
+from govcluster.render.coefficients import coefficient_cells
 from govcluster.render.formatting import (
-    format_coefficient,
     format_count,
     format_interval,
     format_number,
@@ -94,6 +96,14 @@ def _sample_rows(
     return rows
 
 
+def _sample_numbers(results: MediationRecord, *, bootstrap: bool = False) -> list[dict[str, Any]]:
+    """The numbers of :func:`_sample_rows`: ``{"term", "value"}`` records."""
+    values = [("n_obs", results.sample.n_obs), ("n_clusters", results.sample.n_entities)]
+    if bootstrap:
+        values.append(("bootstrap_replications", results.bootstrap.n_valid))
+    return [{"term": key, "value": value} for key, value in values]
+
+
 # --------------------------------------------------------------------------- paths
 
 
@@ -127,13 +137,13 @@ def paths_table(
     treatment, outcome = spec.treatment, spec.outcome
     mediators = list(spec.mediators)
 
-    def triple(entry) -> tuple[Any, Any, Any]:
-        return entry.estimate, entry.se, entry.pvalue
+    def triple(entry) -> tuple[Any, Any, Any, Any, Any]:
+        return entry.estimate, entry.se, entry.pvalue, entry.ci_lower, entry.ci_upper
 
     models = [
         {
             "name": "(1)",
-            "group": outcome,
+            "group": config.label(outcome),
             "params": {treatment: triple(mediation_path(results, "c"))},
         }
     ]
@@ -141,14 +151,16 @@ def paths_table(
         models.append(
             {
                 "name": f"({position})",
-                "group": mediator,
+                "group": config.label(mediator),
                 "params": {treatment: triple(mediation_path(results, "a", mediator))},
             }
         )
     direct = {treatment: triple(mediation_path(results, "c_prime"))}
     for mediator in mediators:
         direct[mediator] = triple(mediation_path(results, "b", mediator))
-    models.append({"name": f"({len(mediators) + 2})", "group": outcome, "params": direct})
+    models.append(
+        {"name": f"({len(mediators) + 2})", "group": config.label(outcome), "params": direct}
+    )
     labels = {name: construct_caption(config, name) for name in [treatment, *mediators]}
     table = regression_table(
         models,
@@ -175,7 +187,16 @@ def paths_table(
         *_sample_rows(results, width, config, every_column=True),
     ]
     panels = [table.panels[0], Panel("", tuple(statistics))]
-    numbers = [table.numbers]
+    numbers = [
+        table.numbers,
+        pd.DataFrame(
+            [
+                {"model": f"({position})", **entry}
+                for position in range(1, width + 1)
+                for entry in _sample_numbers(results)
+            ]
+        ),
+    ]
     notes = [
         word("paths_note", language).format(
             treatment=config.label(treatment),
@@ -197,6 +218,8 @@ def paths_table(
         ]
         numbers.append(frame)
         caveat = identification.caveat_zh if language == "zh" else identification.caveat_en
+        for instrument in spec.instruments:  # variable names in the stored text -> labels
+            caveat = caveat.replace(instrument, config.label(instrument))
         if caveat:
             notes.append(caveat)
     return Table(
@@ -227,7 +250,7 @@ def _identification_panel(
     pairs = []
     for variable in order:
         pairs.append(
-            format_coefficient(
+            coefficient_cells(
                 *iv_effect(variable),
                 stars=settings.stars,
                 digits=settings.digits,
@@ -258,7 +281,11 @@ def _identification_panel(
             }
             for position, variable in enumerate(order, start=1)
         ]
-        + [{"model": "", "term": "first_stage_f", "value": f_cluster}]
+        + [
+            {"model": f"({position})", "term": "first_stage_f", "value": f_cluster}
+            for position in range(1, width)
+            if f_cluster is not None
+        ]
     )
     return Panel(panel_title(1, title, language), tuple(rows)), frame
 
@@ -349,6 +376,10 @@ def indirect_table(
         panels.append(Panel(panel_title(position, title, language), tuple(rows)))
     width = 6
     panels.append(Panel("", tuple(_sample_rows(results, width, config, bootstrap=True))))
+    records += [
+        {"model": "sample", "method": entry["term"], "value": entry["value"]}
+        for entry in _sample_numbers(results, bootstrap=True)
+    ]
     header = make_header(
         [
             word("indirect_effect", language),
@@ -477,6 +508,7 @@ def parallel_table(
                 Panel(panel_title(len(panels), word(key, language), language), tuple(rows))
             )
     panels.append(Panel("", tuple(_sample_rows(results, 4, config, bootstrap=True))))
+    records += [{"panel": "sample", **entry} for entry in _sample_numbers(results, bootstrap=True)]
     level = level_text(results)
     header = make_header(
         [
@@ -510,7 +542,7 @@ def parallel_table(
 def causal_table(
     results: Results, config: ProjectConfig, settings: RenderSettings | None = None
 ) -> Table:
-    """Causal mediation (Imai, Keele and Yamamoto 2010) and its sensitivity, per mechanism.
+    """Causal mediation (Imai, Keele and Yamamoto 2010) in the layout of R's ``summary(mediate)``.
 
     Parameters
     ----------
@@ -522,83 +554,189 @@ def causal_table(
     Returns
     -------
     Table
-        Label ``mediation_causal``. One row per mechanism with ACME, ADE, total effect,
-        proportion mediated, the error correlation rho at which the ACME is zero and the two
-        R-squared products at which it is zero; intervals in brackets on the row below. Its
-        numbers are one row per mechanism (the curve left out).
+        Label ``mediation_causal``. One panel per mechanism with the rows ACME, ADE, total
+        effect and proportion mediated, each with its estimate, bootstrap interval and
+        p-value, then the sensitivity to sequential ignorability: the error correlation rho
+        at which the ACME is zero (with its interval) and the two R-squared products at which
+        it is zero. The notes state the treatment contrast (``1`` against ``0``: one standard
+        deviation of the standardized treatment index) and where each p-value comes from: the
+        ACME's from the cluster bootstrap of the configured interval method, the ADE's and the
+        total effect's from the cluster-robust Wald tests of c' (single-mediator model) and c.
+        Its numbers are long (mediator, term, estimate, ci_lower, ci_upper, p_value, value).
     """
     settings = settings or RenderSettings()
     results = as_mediation_record(results)
     language = config.language
     digits = settings.digits
-    rows = []
-    records = []
-    for entry in results.causal.mediators:
-
-        def interval(key: str, entry=entry) -> str:
-            bounds = getattr(entry, key)
-            return (
+    spec = results.spec
+    single = {entry.mediator: entry for entry in results.single}
+    total_path = mediation_path(results, "c")
+    panels = []
+    records: list[dict[str, Any]] = []
+    for position, entry in enumerate(results.causal.mediators):
+        acme_inference = inference_row(results, spec.ci_method, entry.mediator, model="single")
+        simple = single.get(entry.mediator)
+        effects = (
+            ("acme", entry.acme, entry.acme_ci, acme_inference.pvalue if acme_inference else None),
+            ("ade", entry.ade, entry.ade_ci, simple.p_c_prime if simple else None),
+            ("total_effect", entry.total, entry.total_ci, total_path.pvalue),
+            ("proportion_mediated", entry.proportion_mediated, (None, None), None),
+            ("rho_at_zero", entry.rho_at_zero, entry.rho_at_zero_ci, None),
+            ("r2_residual", entry.r2_product_residual, (None, None), None),
+            ("r2_total", entry.r2_product_total, (None, None), None),
+        )
+        rows = []
+        for key, estimate, bounds, pvalue in effects:
+            interval = (
                 format_interval(bounds[0], bounds[1], digits)
                 if any(b is not None for b in bounds)
                 else ""
             )
-
-        rows.append(
-            Row(
-                mechanism_label(entry.mediator, config),
-                (
-                    format_number(entry.acme, digits),
-                    format_number(entry.ade, digits),
-                    format_number(entry.total, digits),
-                    format_number(entry.proportion_mediated, digits),
-                    format_number(entry.rho_at_zero, digits),
-                    format_number(entry.r2_product_residual, digits),
-                    format_number(entry.r2_product_total, digits),
-                ),
+            rows.append(
+                Row(
+                    word(f"causal_{key}", language),
+                    (format_number(estimate, digits), interval, format_pvalue(pvalue)),
+                )
             )
-        )
-        rows.append(
-            Row(
-                "",
-                (
-                    interval("acme_ci"),
-                    interval("ade_ci"),
-                    interval("total_ci"),
-                    "",
-                    interval("rho_at_zero_ci"),
-                    "",
-                    "",
-                ),
+            records.append(
+                {
+                    "mediator": entry.mediator,
+                    "term": key,
+                    "estimate": estimate,
+                    "ci_lower": bounds[0],
+                    "ci_upper": bounds[1],
+                    "p_value": pvalue,
+                }
             )
-        )
-        stored = entry.to_dict()
-        records.append({k: v for k, v in stored.items() if k != "curve" and not k.endswith("_ci")})
-        for key in ("acme_ci", "ade_ci", "total_ci", "rho_at_zero_ci"):
-            bounds = getattr(entry, key)
-            records[-1][f"{key[:-3]}_ci_lower"] = bounds[0]
-            records[-1][f"{key[:-3]}_ci_upper"] = bounds[1]
-    sample = _sample_rows(results, 7, config, bootstrap=True)
+        title = panel_title(position, mechanism_label(entry.mediator, config), language)
+        panels.append(Panel(title, tuple(rows)))
+    panels.append(Panel("", tuple(_sample_rows(results, 3, config, bootstrap=True))))
+    records += [
+        {"mediator": "sample", **entry} for entry in _sample_numbers(results, bootstrap=True)
+    ]
     header = make_header(
         [
-            word(key, language)
-            for key in (
-                "acme",
-                "ade",
-                "total_effect",
-                "proportion_mediated",
-                "rho_at_zero",
-                "r2_residual",
-                "r2_total",
-            )
+            word("estimate", language),
+            word("ci", language).format(level=level_text(results)),
+            word("p_value", language),
         ]
     )
-    notes = [word("causal_note", language).format(level=level_text(results))]
+    notes = [
+        word("causal_contrast_note", language).format(treatment=config.label(spec.treatment)),
+        word("causal_note", language).format(
+            level=level_text(results),
+            method=method_word(spec.ci_method, language),
+            n=format_count(results.bootstrap.n_valid),
+        ),
+    ]
     return Table(
         title=word("causal_title", language),
         columns=header,
-        panels=(Panel("", tuple(rows)), Panel("", tuple(sample))),
+        panels=tuple(panels),
         notes=tuple(notes),
         label="mediation_causal",
+        stub_header=word("effect", language),
+        numbers=pd.DataFrame.from_records(records),
+    )
+
+
+# --------------------------------------------------------------------------- tests of a*b
+
+#: The inference methods of :func:`indirect_tests_table`, in column order.
+TEST_METHODS = ("aroian", "monte_carlo", "joint_significance")
+
+
+def indirect_tests_table(
+    results: Results, config: ProjectConfig, settings: RenderSettings | None = None
+) -> Table:
+    """Further tests of the indirect effects: Aroian, Monte Carlo and joint significance.
+
+    Parameters
+    ----------
+    results : mapping
+        The mediation JSON.
+    config : ProjectConfig
+    settings : RenderSettings, optional
+
+    Returns
+    -------
+    Table
+        Label ``mediation_tests``. Columns: the indirect effect a*b, the Aroian (1947) z and
+        p-value (the Sobel variance plus the product of the two variances), the Monte Carlo
+        interval and p-value (MacKinnon, Lockwood and Williams 2004: draws of a and b from
+        their estimated normal distributions), and the joint-significance p-value (the larger
+        of the p-values of a and b; Yzerbyt et al. 2018). Panel A: all mechanisms together;
+        Panel B: one at a time. Its numbers are long (model, mediator, method, estimate, se,
+        statistic, pvalue, ci_lower, ci_upper).
+    """
+    settings = settings or RenderSettings()
+    results = as_mediation_record(results)
+    language = config.language
+    spec = results.spec
+    digits = settings.digits
+    level = level_text(results)
+    records: list[dict[str, Any]] = []
+    panels = []
+    for position, model in enumerate(("parallel", "single")):
+        rows = []
+        for mediator in spec.mediators:
+            entries = {m: inference_row(results, m, mediator, model=model) for m in TEST_METHODS}
+            aroian, monte_carlo, joint = (entries[m] for m in TEST_METHODS)
+            estimate = next((e.estimate for e in entries.values() if e is not None), None)
+            rows.append(
+                Row(
+                    mechanism_label(mediator, config),
+                    (
+                        format_number(estimate, digits),
+                        format_number(None if aroian is None else aroian.statistic, digits),
+                        format_pvalue(None if aroian is None else aroian.pvalue),
+                        ""
+                        if monte_carlo is None
+                        else format_interval(monte_carlo.ci_lower, monte_carlo.ci_upper, digits),
+                        format_pvalue(None if monte_carlo is None else monte_carlo.pvalue),
+                        format_pvalue(None if joint is None else joint.pvalue),
+                    ),
+                )
+            )
+            records += [
+                {
+                    "model": entry.model,
+                    "mediator": entry.mediator,
+                    "method": entry.method,
+                    "estimate": entry.estimate,
+                    "se": entry.se,
+                    "statistic": entry.statistic,
+                    "pvalue": entry.pvalue,
+                    "ci_lower": entry.ci_lower,
+                    "ci_upper": entry.ci_upper,
+                }
+                for entry in entries.values()
+                if entry is not None
+            ]
+        title = word("parallel_model" if model == "parallel" else "single_model", language)
+        panels.append(Panel(panel_title(position, title, language), tuple(rows)))
+    panels.append(Panel("", tuple(_sample_rows(results, 6, config))))
+    records += [
+        {"model": "sample", "method": entry["term"], "value": entry["value"]}
+        for entry in _sample_numbers(results)
+    ]
+    header = make_header(
+        [
+            word("indirect_effect", language),
+            word("aroian_z", language),
+            word("aroian_p", language),
+            word("monte_carlo_ci", language).format(level=level),
+            word("monte_carlo_p", language),
+            word("joint_significance_p", language),
+        ]
+    )
+    notes = [word("tests_of_indirect_note", language).format(n=format_count(spec.n_mc))]
+    return Table(
+        title=word("tests_of_indirect_title", language),
+        columns=header,
+        panels=tuple(panels),
+        notes=tuple(notes),
+        label="mediation_tests",
         stub_header=word("mechanism", language),
         numbers=pd.DataFrame.from_records(records),
     )

@@ -24,7 +24,7 @@ from govcluster.records.panel import (
     as_job_records,
 )
 from govcluster.regions import REGIONS
-from govcluster.render.formatting import format_count, format_df
+from govcluster.render.formatting import format_df
 from govcluster.render.labels import word
 
 #: Keys of a specification that only change its covariance estimator.
@@ -157,21 +157,14 @@ def covariance_label(cov_type: str, description: str, language: str) -> str:
 
 
 def covariance_text(cov_type: str, description: str, language: str) -> str:
-    """A covariance estimator in words, for notes ("clustered by cluster")."""
+    """A covariance estimator in words, for notes.
+
+    ``cluster_entity`` -> "standard errors clustered at the cluster (entity) level".
+    """
     try:
         return word(f"se_text_{cov_type}", language)
     except KeyError:
         return description
-
-
-def cluster_count_text(result: Estimate) -> str:
-    """Numbers of clusters of the standard errors: ``240``, or ``240, 15`` for two-way."""
-    if not result.cov_type.startswith("cluster"):
-        return ""
-    counts = list(result.clusters.values())
-    if not counts and result.n_clusters is not None:
-        counts = [result.n_clusters]
-    return ", ".join(format_count(count) for count in counts)
 
 
 def test_distribution(test: TestRecord) -> str:
@@ -236,3 +229,74 @@ def heterogeneity_title(result, config: ProjectConfig) -> str:
     separator = "、" if language == "zh" else ", "
     colon = "：" if language == "zh" else ": "
     return by_text + colon + separator.join(names)
+
+
+# --------------------------------------------------------------------------- fit statistics
+
+#: Estimators whose R-squared is the plain R-squared of the regression they fit (pooled data,
+#: cluster means, first differences); the others report the within R-squared.
+OVERALL_R2_ESTIMATORS = ("pooled", "between", "first_difference")
+
+#: Estimators whose within R-squared is reported.
+WITHIN_R2_ESTIMATORS = ("entity_fe", "twoway_fe", "random")
+
+
+def slope_count(result: Estimate) -> int:
+    """Number of estimated coefficients other than the constant."""
+    return sum(1 for name in result.coefficient_names if name != "const")
+
+
+def fit_statistics(result: Estimate) -> dict[str, float | None]:
+    r"""The goodness-of-fit statistics that suit the estimator of ``result``.
+
+    Pooled OLS, between and first differences report the R-squared of the regression they
+    fit; the fixed-effects estimators and random effects report the within R-squared (the
+    share of the within-cluster variation explained). The adjusted R-squared corrects the
+    R-squared that is shown for the degrees of freedom the model used:
+
+    .. math:: \bar R^2 = 1 - (1 - R^2)\,\frac{n - 1}{n - k - a}
+
+    with :math:`n` the observations (clusters for the between estimator), :math:`k` the
+    slopes plus one for an intercept, and :math:`a` the absorbed fixed effects (one per
+    entity, plus one per year but one for year effects), as R's ``plm`` does for the within
+    estimator; for pooled OLS and between this is the textbook (and statsmodels') adjusted
+    R-squared. Random effects and IV estimates report no adjusted R-squared.
+
+    Returns
+    -------
+    dict
+        ``{"r2", "r2_within", "r2_adjusted"}``, each None where it does not apply.
+    """
+    if isinstance(result, PanelIVEstimateRecord):
+        return {"r2": None, "r2_within": None, "r2_adjusted": None}
+    estimator = result.estimator
+    r2 = result.r2 if estimator in OVERALL_R2_ESTIMATORS else None
+    r2_within = result.r2_within if estimator in WITHIN_R2_ESTIMATORS else None
+    adjusted = None
+    slopes = slope_count(result)
+    if estimator in OVERALL_R2_ESTIMATORS and r2 is not None:
+        n = result.n_entities if estimator == "between" else result.n_obs
+        k = slopes + (1 if "const" in result.coefficient_names else 0)
+        adjusted = _adjusted(r2, n, k)
+    elif estimator in ("entity_fe", "twoway_fe") and r2_within is not None:
+        absorbed = result.n_entities if "entity" in result.fixed_effects else 0
+        if "time" in result.fixed_effects:
+            absorbed += result.n_periods - 1
+        adjusted = _adjusted(r2_within, result.n_obs, slopes + absorbed)
+    return {"r2": r2, "r2_within": r2_within, "r2_adjusted": adjusted}
+
+
+def _adjusted(r2: float, n: int, used: int) -> float | None:
+    if n - used <= 0:
+        return None
+    return 1.0 - (1.0 - r2) * (n - 1) / (n - used)
+
+
+def se_cluster_counts(result: Estimate) -> dict[str, int]:
+    """Clustering variable -> number of clusters of the standard errors (empty if none)."""
+    if not result.cov_type.startswith("cluster"):
+        return {}
+    counts = dict(result.clusters)
+    if not counts and result.n_clusters is not None:
+        counts = {result.spec.entity: result.n_clusters}
+    return counts

@@ -34,9 +34,8 @@ from govcluster.records.panel import (
     as_job_record,
     as_job_records,
 )
+from govcluster.render.coefficients import below_note_key, coefficient_cells, coefficient_display
 from govcluster.render.formatting import (
-    P_DIGITS,
-    format_coefficient,
     format_count,
     format_df,
     format_interval,
@@ -47,13 +46,13 @@ from govcluster.render.formatting import (
 from govcluster.render.labels import stars_note, term_label, word
 from govcluster.render.panel_records import (
     Estimate,
-    cluster_count_text,
     common_outcome,
     control_terms,
     covariance_label,
     covariance_text,
     covariance_variants,
     estimator_label,
+    fit_statistics,
     group_label,
     group_members,
     heterogeneity_title,
@@ -62,6 +61,7 @@ from govcluster.render.panel_records import (
     main_baseline_jobs,
     matching_ols,
     ordered_groups,
+    se_cluster_counts,
     test_distribution,
 )
 from govcluster.render.regression import model_from_panel_record, regression_table
@@ -76,7 +76,7 @@ Record = PanelJobRecord | Mapping[str, Any]
 
 
 def _significance_note(settings: RenderSettings, language: str) -> str:
-    uncertainty = word("se_note" if settings.below == "se" else "t_note", language)
+    uncertainty = word(below_note_key(settings.below), language).format(level="95")
     return ("" if language == "zh" else " ").join(
         [uncertainty, stars_note(settings.stars, language)]
     )
@@ -101,15 +101,20 @@ def statistics_rows(
 ) -> tuple[list[Row], list[dict[str, Any]]]:
     """The rows under the coefficients of a panel regression table, and their numbers.
 
-    Fixed effects (cluster, year), the standard errors and the numbers of clusters behind
-    them, observations, within R-squared (not for the between or first-difference estimators,
-    where it is not what was fitted) and the mean of the dependent variable.
+    Fixed effects (cluster, year), the standard errors, the number of clusters (entities) in
+    the sample, the number of groups of each clustering dimension of the standard errors,
+    observations, the fit statistics that suit each estimator
+    (:func:`~govcluster.render.panel_records.fit_statistics`: R² for pooled OLS, between and
+    first differences, within R² for the fixed-effects estimators and random effects, and the
+    adjusted R²) and the mean of the dependent variable. A row is left out when no column has
+    a value; a number is recorded exactly when it is printed.
 
     Returns
     -------
     rows : list of Row
     numbers : list of dict
-        Long records ``{"model", "term", "value"}``.
+        Long records ``{"model", "term", "value"}``, one per printed number; the clusters of
+        the standard errors are ``n_se_clusters:<variable>``.
     """
     language = config.language
     rows: list[Row] = []
@@ -129,28 +134,43 @@ def statistics_rows(
             tuple(covariance_label(r.cov_type, r.cov_description, language) for r in results),
         )
     )
-    clusters = [cluster_count_text(result) for result in results]
+    rows.append(
+        Row(word("n_entities", language), tuple(format_count(r.n_entities) for r in results))
+    )
+    numbers += [
+        {"model": n, "term": "n_entities", "value": r.n_entities}
+        for n, r in zip(names, results, strict=True)
+    ]
+    clusters = [se_cluster_counts(result) for result in results]
     if any(clusters):
-        rows.append(Row(word("n_clusters", language), tuple(clusters)))
-    rows.append(Row(word("observations", language), tuple(format_count(r.n_obs) for r in results)))
-    for name, result in zip(names, results, strict=True):
-        numbers.append({"model": name, "term": "n_obs", "value": result.n_obs})
-        numbers.append({"model": name, "term": "n_clusters", "value": result.n_clusters})
-    if r2:
-        values = [
-            None if r.estimator in ("between", "first_difference") else _r2_within(r)
-            for r in results
+        rows.append(
+            Row(
+                word("n_se_clusters", language),
+                tuple(", ".join(format_count(c) for c in counts.values()) for counts in clusters),
+            )
+        )
+        numbers += [
+            {"model": n, "term": f"n_se_clusters:{variable}", "value": count}
+            for n, counts in zip(names, clusters, strict=True)
+            for variable, count in counts.items()
         ]
-        if any(value is not None for value in values):
+    rows.append(Row(word("observations", language), tuple(format_count(r.n_obs) for r in results)))
+    numbers += [
+        {"model": n, "term": "n_obs", "value": r.n_obs} for n, r in zip(names, results, strict=True)
+    ]
+    if r2:
+        fits = [fit_statistics(result) for result in results]
+        for key in ("r2", "r2_within", "r2_adjusted"):
+            values = [fit[key] for fit in fits]
+            if all(value is None for value in values):
+                continue
             rows.append(
-                Row(
-                    word("r2_within", language),
-                    tuple(format_number(v, settings.digits) for v in values),
-                )
+                Row(word(key, language), tuple(format_number(v, settings.digits) for v in values))
             )
             numbers += [
-                {"model": n, "term": "r2_within", "value": v}
+                {"model": n, "term": key, "value": v}
                 for n, v in zip(names, values, strict=True)
+                if v is not None
             ]
     if mean:
         values = [r.mean_dependent for r in results]
@@ -163,13 +183,9 @@ def statistics_rows(
         numbers += [
             {"model": n, "term": "mean_dependent", "value": v}
             for n, v in zip(names, values, strict=True)
+            if v is not None
         ]
     return rows, numbers
-
-
-def _r2_within(result: Estimate) -> float | None:
-    """Within R-squared (IV estimates report none)."""
-    return None if isinstance(result, PanelIVEstimateRecord) else result.r2_within
 
 
 def _coefficient_table(
@@ -190,7 +206,9 @@ def _coefficient_table(
         model = model_from_panel_record(result, name=name, group=group)
         model["stats"] = {}
         models.append(model)
-    labels = {**term_labels(terms, config)}
+    display = coefficient_display(config.raw)
+    terms = display.select(terms)
+    labels = {term: display.label(term, text) for term, text in term_labels(terms, config).items()}
     if dependent is not None:
         labels[dependent] = config.label(dependent)
     return regression_table(
@@ -204,6 +222,7 @@ def _coefficient_table(
         title=title,
         label=label,
         dependent=dependent,
+        level=results[0].spec.level,
     )
 
 
@@ -255,7 +274,10 @@ def baseline_table(
     tests : PanelJobRecord, optional
         The ``specification_tests`` job record; its tests become Panel B.
     show_controls : bool, default True
-        Print the control coefficients (otherwise only the variables of interest).
+        Print the control coefficients (otherwise only the variables of interest and a
+        "Controls: Yes/No" row). ``render.coefficients.controls: collapse`` does the same;
+        ``render.coefficients`` also selects, orders and renames the coefficients
+        (:mod:`govcluster.render.coefficients`).
 
     Returns
     -------
@@ -276,6 +298,7 @@ def baseline_table(
     results = [records[job].result for job in jobs]
     names = [f"({i + 1})" for i in range(len(jobs))]
     groups = [estimator_label(r.estimator, language) for r in results]
+    show_controls = show_controls and not coefficient_display(config.raw).collapse_controls
     terms = key_terms(results) + (control_terms(results) if show_controls else [])
     table = _coefficient_table(
         results,
@@ -289,9 +312,20 @@ def baseline_table(
         label="panel_baseline",
     )
     rows, numbers = statistics_rows(results, names, config, settings)
-    notes = [word("constants_note", language)]
-    if any(r.estimator in ("between", "first_difference") for r in results):
-        notes.append(word("within_note", language))
+    if not show_controls:
+        present = [bool(result.spec.controls) for result in results]
+        rows.insert(
+            2,
+            Row(
+                word("controls", language),
+                tuple(word("yes" if p else "no", language) for p in present),
+            ),
+        )
+        numbers += [
+            {"model": n, "term": "controls", "value": float(p)}
+            for n, p in zip(names, present, strict=True)
+        ]
+    notes = [word("constants_note", language), word("within_note", language)]
     if not show_controls:
         controls = control_terms(results)
         notes.append(word("controls_note", language).format(controls=list_text(controls, config)))
@@ -330,8 +364,19 @@ def _specification_test_panel(
     heads = [word("statistic", language), word("df", language), word("p_value", language)]
     rows: list[Row] = []
     numbers: list[dict[str, Any]] = []
+    hausman = result.hausman
+    classic_defined = hausman.statistic is not None and hausman.statistic >= 0
     for key in SPECIFICATION_TESTS:
         test = result.test(key)
+        for field in ("statistic", "df", "df_denom", "p_value"):
+            numbers.append(
+                {"model": "tests", "term": f"{key}:{field}", "value": getattr(test, field)}
+            )
+        if key == "hausman" and not classic_defined:
+            continue  # reported in its cluster-robust (Mundlak) form below
+        name = word(f"test_{key}", language)
+        if key == "mundlak" and not classic_defined:
+            name = word("test_hausman_robust", language)
         statistic = format_number(test.statistic, settings.digits)
         df = format_df(test.df, test.df_denom)
         pvalue = format_pvalue(test.p_value)
@@ -341,13 +386,7 @@ def _specification_test_panel(
             cells = (statistic, pvalue)
         else:
             cells = (f"{statistic} [{pvalue}]",)
-        rows.append(
-            Row(label_with(word(f"test_{key}", language), test_distribution(test), language), cells)
-        )
-        for field in ("statistic", "df", "df_denom", "p_value"):
-            numbers.append(
-                {"model": "tests", "term": f"{key}:{field}", "value": getattr(test, field)}
-            )
+        rows.append(Row(label_with(name, test_distribution(test), language), cells))
     if width >= 3:
         rows.insert(0, Row("", (*heads, *[""] * (width - 3))))
     elif width == 2:
@@ -361,9 +400,13 @@ def _specification_test_panel(
     ]
     if width == 1:
         notes.append(word("tests_brackets_note", language))
-    hausman = result.hausman
-    statistic = hausman.statistic
-    if hausman.generalized_inverse or (statistic is not None and statistic < 0):
+    if not classic_defined:
+        notes.append(
+            word("hausman_undefined_note", language).format(
+                statistic=format_number(hausman.statistic, settings.digits)
+            )
+        )
+    elif hausman.generalized_inverse:
         notes.append(word("hausman_note", language))
     return Panel(word("tests_panel", language), tuple(rows)), numbers, notes
 
@@ -551,7 +594,7 @@ def heterogeneity_table(
         rows = []
         for group in ordered_groups(list(table_rows)):
             entry = table_rows[group]
-            split = format_coefficient(
+            split = coefficient_cells(
                 entry.split_estimate,
                 entry.split_std_error,
                 entry.split_p_value,
@@ -559,7 +602,7 @@ def heterogeneity_table(
                 digits=settings.digits,
                 below=settings.below,
             )
-            pooled = format_coefficient(
+            pooled = coefficient_cells(
                 entry.interaction_estimate,
                 entry.interaction_std_error,
                 entry.interaction_p_value,
@@ -600,6 +643,7 @@ def heterogeneity_table(
         frame.insert(0, "grouping", job)
         frame["equal_effects_statistic"] = test.statistic
         frame["equal_effects_p_value"] = test.p_value
+        frame["interaction_n_obs"] = result.interaction.n_obs
         frames.append(frame)
     header = make_header(
         [
@@ -697,7 +741,7 @@ def iv_table(
                 entry = result.coefficient(variable) if result else None
                 if entry is None:
                     pairs.append(
-                        format_coefficient(
+                        coefficient_cells(
                             None,
                             None,
                             None,
@@ -708,10 +752,12 @@ def iv_table(
                     )
                     continue
                 pairs.append(
-                    format_coefficient(
+                    coefficient_cells(
                         entry.estimate,
                         entry.std_error,
                         entry.p_value,
+                        entry.ci_lower,
+                        entry.ci_upper,
                         stars=settings.stars,
                         digits=digits,
                         below=settings.below,
@@ -813,7 +859,7 @@ def _first_stage_rows(
             std_error = None if entry is None else entry.std_error
             pvalue = _first_stage_pvalue(estimate, std_error, result)
             pairs.append(
-                format_coefficient(
+                coefficient_cells(
                     estimate,
                     std_error,
                     pvalue,
@@ -839,18 +885,32 @@ def _first_stage_rows(
     def first_stage(result: PanelIVEstimateRecord, field: str) -> Any:
         return getattr(result.first_stages[0], field) if result.first_stages else None
 
+    def test_of(result: PanelIVEstimateRecord, name: str, field: str) -> Any:
+        test = getattr(result, name)
+        return None if test is None else getattr(test, field)
+
     diagnostics = [
         ("first_stage_f", lambda r: first_stage(r, "f_statistic"), digits),
         ("partial_r2", lambda r: first_stage(r, "partial_r2"), digits),
+        ("kp_lm", lambda r: test_of(r, "underidentification_lm", "statistic"), digits),
+        ("kp_lm_p_value", lambda r: test_of(r, "underidentification_lm", "p_value"), None),
         ("kp_f", lambda r: r.kleibergen_paap_rk_wald_f, digits),
+        ("stock_yogo_10", lambda r: stock_yogo_critical_value(r, 0.10), 2),
+        ("stock_yogo_15", lambda r: stock_yogo_critical_value(r, 0.15), 2),
+        ("olea_pflueger_10", lambda r: olea_pflueger_critical_value(r), digits),
+        ("endogeneity", lambda r: test_of(r, "endogeneity", "statistic"), digits),
+        ("endogeneity_p_value", lambda r: test_of(r, "endogeneity", "p_value"), None),
         ("ar_statistic", lambda r: r.anderson_rubin.test.statistic, digits),
-        ("ar_p_value", lambda r: r.anderson_rubin.test.p_value, P_DIGITS),
+        ("ar_p_value", lambda r: r.anderson_rubin.test.p_value, None),
     ]
     for key, value_of, places in diagnostics:
         values = [value_of(result) for result in results]
         if all(value is None for value in values):
             continue
-        rows.append(Row(word(key, language), tuple(format_number(v, places) for v in values)))
+        cells = tuple(
+            format_pvalue(v) if places is None else format_number(v, places) for v in values
+        )
+        rows.append(Row(word(key, language), cells))
         numbers += [
             {"model": n, "panel": "first_stage", "term": key, "value": v}
             for n, v in zip(names, values, strict=True)
@@ -871,6 +931,30 @@ def _first_stage_rows(
                     }
                 )
     return rows
+
+
+#: Stock and Yogo (2005, Table 5.2) critical values of the Cragg-Donald F for a maximal size
+#: of a nominal 5% Wald test of 10% and 15%, one endogenous regressor, by number of excluded
+#: instruments (the values ``ivreg2`` and ``ivreghdfe`` print).
+STOCK_YOGO_SIZE = {1: {0.10: 16.38, 0.15: 8.96}, 2: {0.10: 19.93, 0.15: 11.59}}
+
+#: Montiel Olea and Pflueger (2013) critical value of the effective F for a worst-case bias of
+#: 10% of the OLS bias at the 5% level, one instrument (where the effective F equals the
+#: robust first-stage F): 23.109.
+OLEA_PFLUEGER_JUST_IDENTIFIED = 23.109
+
+
+def stock_yogo_critical_value(result: PanelIVEstimateRecord, size: float) -> float | None:
+    """The Stock-Yogo critical value for ``size``, or None outside the tabulated cases."""
+    if len(result.spec.endogenous) != 1:
+        return None
+    return STOCK_YOGO_SIZE.get(len(result.spec.instruments), {}).get(size)
+
+
+def olea_pflueger_critical_value(result: PanelIVEstimateRecord) -> float | None:
+    """The effective-F critical value (tau = 10%, 5% level) when just identified, else None."""
+    just_identified = len(result.spec.endogenous) == len(result.spec.instruments) == 1
+    return OLEA_PFLUEGER_JUST_IDENTIFIED if just_identified else None
 
 
 def _confidence_set_text(result: PanelIVEstimateRecord, digits: int, language: str) -> str:

@@ -12,6 +12,7 @@ Models are plain mappings, so that estimation results read from JSON can be pass
       "name": "(1)",                      # column header
       "group": "FE",                      # optional: consecutive equal groups share a header
       "params": {"GOV": (0.123, 0.045, 0.006), ...},   # variable -> (estimate, se, p)
+                                          # or (estimate, se, p, ci_lower, ci_upper)
       "stats": {
         "n_obs": 3586, "r2_within": 0.41, "n_clusters": 240, "mean_dependent": 0.0,
         "fixed_effects": ["entity", "time"],   # or {"entity": True, "time": False}
@@ -35,10 +36,9 @@ import pandas as pd
 
 from govcluster.records.base import read_record
 from govcluster.records.panel import PanelEstimateRecord, PanelIVEstimateRecord
+from govcluster.render.coefficients import below_note_key, coefficient_cells
 from govcluster.render.formatting import (
     DEFAULT_STARS,
-    BelowCoefficient,
-    format_coefficient,
     format_count,
     format_number,
 )
@@ -67,6 +67,8 @@ class ModelColumn:
         Column header, e.g. ``"(1)"``.
     params : tuple of (str, float, float, float)
         (variable, estimate, standard error, p-value).
+    intervals : tuple of (str, float, float)
+        (variable, lower, upper) of the confidence interval, for the variables that have one.
     fixed_effects : tuple of (str, bool)
         Kind of fixed effects and whether the model includes it.
     cluster_vars : tuple of str
@@ -83,6 +85,7 @@ class ModelColumn:
     cluster_vars: tuple[str, ...]
     stats: tuple[tuple[str, float | None], ...]
     group: str = ""
+    intervals: tuple[tuple[str, float, float], ...] = ()
 
     @classmethod
     def from_mapping(cls, model: Mapping[str, Any]) -> ModelColumn:
@@ -96,13 +99,17 @@ class ModelColumn:
         if "name" not in model:
             raise ValueError(f"a model needs a 'name' (its column header); got keys {list(model)}")
         params = []
+        intervals = []
         for variable, triple in dict(model.get("params", {})).items():
-            if len(triple) != 3:
+            if len(triple) not in (3, 5):
                 raise ValueError(
                     f"model '{model['name']}', parameter '{variable}': expected "
-                    f"(estimate, standard error, p-value), got {triple!r}"
+                    f"(estimate, standard error, p-value) or (estimate, standard error, "
+                    f"p-value, ci_lower, ci_upper), got {triple!r}"
                 )
-            params.append((str(variable), *(_float_or_nan(value) for value in triple)))
+            params.append((str(variable), *(_float_or_nan(value) for value in triple[:3])))
+            if len(triple) == 5:
+                intervals.append((str(variable), *(_float_or_nan(v) for v in triple[3:])))
         stats = dict(model.get("stats", {}))
         effects = stats.get("fixed_effects", {})
         if isinstance(effects, Mapping):
@@ -119,6 +126,7 @@ class ModelColumn:
             cluster_vars=tuple(str(name) for name in cluster_var),
             stats=tuple((key, _float_or_none(stats.get(key))) for key, _ in STAT_ROWS),
             group=str(model.get("group", "")),
+            intervals=tuple(intervals),
         )
 
 
@@ -138,7 +146,7 @@ def regression_table(
     variable_order: Sequence[str],
     labels: Mapping[str, str],
     *,
-    below: BelowCoefficient = "se",
+    below: str = "se",
     digits: int = 3,
     stars: Sequence[float] = DEFAULT_STARS,
     language: Language = "en",
@@ -146,6 +154,7 @@ def regression_table(
     label: str = "regression",
     notes: Sequence[str] = (),
     dependent: str | None = None,
+    level: float = 0.95,
 ) -> Table:
     """A regression table with one column per model.
 
@@ -159,8 +168,9 @@ def regression_table(
     labels : mapping
         Display text of variables, fixed effects other than entity/time and cluster
         variables; a name without a label is shown as it is.
-    below : {"se", "t"}, default "se"
-        Standard errors or t statistics in parentheses.
+    below : {"se", "t", "p", "ci"}, default "se"
+        Standard errors, t statistics or p-values in parentheses, or confidence intervals in
+        brackets (from the models' interval bounds).
     digits : int, default 3
         Decimals of coefficients, standard errors, R-squared and means.
     stars : sequence of float, default (0.10, 0.05, 0.01)
@@ -175,6 +185,8 @@ def regression_table(
         Notes printed before the standard-error and star notes.
     dependent : str, optional
         Name of the dependent variable; printed (labelled) above the model numbers.
+    level : float, default 0.95
+        Confidence level of the intervals, for the note when ``below="ci"``.
 
     Returns
     -------
@@ -191,8 +203,12 @@ def regression_table(
     for variable in shown:
         missing = (None, None, None)
         pairs = [
-            format_coefficient(
-                *_params(c).get(variable, missing), stars=stars, digits=digits, below=below
+            coefficient_cells(
+                *_params(c).get(variable, missing),
+                *dict((v, (lo, hi)) for v, lo, hi in c.intervals).get(variable, (None, None)),
+                stars=stars,
+                digits=digits,
+                below=below,
             )
             for c in columns
         ]
@@ -202,7 +218,7 @@ def regression_table(
     panels = [Panel("", tuple(coefficient_rows))]
     if statistic_rows:
         panels.append(Panel("", tuple(statistic_rows)))
-    uncertainty = word("se_note" if below == "se" else "t_note", language)
+    uncertainty = word(below_note_key(below), language).format(level=f"{100 * level:g}")
     separator = "" if language == "zh" else " "
     return Table(
         title=title if title is not None else word("regression_title", language),
@@ -273,10 +289,12 @@ def _numbers(columns: Sequence[ModelColumn], shown: Sequence[str]) -> pd.DataFra
     records = []
     for column in columns:
         params = _params(column)
+        intervals = {variable: (lower, upper) for variable, lower, upper in column.intervals}
         for variable in shown:
             if variable not in params:
                 continue
             est, se, p = params[variable]
+            lower, upper = intervals.get(variable, (np.nan, np.nan))
             records.append(
                 {
                     "model": column.name,
@@ -285,6 +303,8 @@ def _numbers(columns: Sequence[ModelColumn], shown: Sequence[str]) -> pd.DataFra
                     "std_error": se,
                     "statistic": est / se if se else np.nan,
                     "p_value": p,
+                    "ci_lower": lower,
+                    "ci_upper": upper,
                     "value": np.nan,
                 }
             )
@@ -293,12 +313,21 @@ def _numbers(columns: Sequence[ModelColumn], shown: Sequence[str]) -> pd.DataFra
                 {"model": column.name, "term": f"fixed_effects:{name}", "value": float(present)}
             )
         for key, value in column.stats:
-            records.append(
-                {"model": column.name, "term": key, "value": np.nan if value is None else value}
-            )
+            if value is not None:
+                records.append({"model": column.name, "term": key, "value": value})
     frame = pd.DataFrame.from_records(
         records,
-        columns=["model", "term", "estimate", "std_error", "statistic", "p_value", "value"],
+        columns=[
+            "model",
+            "term",
+            "estimate",
+            "std_error",
+            "statistic",
+            "p_value",
+            "ci_lower",
+            "ci_upper",
+            "value",
+        ],
     )
     return frame
 
@@ -329,7 +358,13 @@ def model_from_panel_record(
     if isinstance(record, Mapping):
         record = read_record(record, where="panel estimate")
     params = {
-        entry.name: (entry.estimate, entry.std_error, entry.p_value)
+        entry.name: (
+            entry.estimate,
+            entry.std_error,
+            entry.p_value,
+            entry.ci_lower,
+            entry.ci_upper,
+        )
         for entry in record.coefficients
     }
     r2_within = None if isinstance(record, PanelIVEstimateRecord) else record.r2_within

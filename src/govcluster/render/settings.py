@@ -3,7 +3,7 @@
 The section is optional; every key has a default::
 
     render:
-      below: se             # se | t: what goes in parentheses under a coefficient
+      below: se             # se | t | p | ci: what goes under a coefficient
       digits: 3             # decimals of estimates, standard errors and statistics
       stars: [0.10, 0.05, 0.01]   # significance thresholds of one, two and three stars
 """
@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from govcluster.errors import ConfigError
-from govcluster.render.formatting import DEFAULT_STARS, BelowCoefficient, check_thresholds
+from govcluster.render.coefficients import BelowChoice, check_below
+from govcluster.render.formatting import DEFAULT_STARS, check_thresholds
 
 #: Defaults of the ``render`` section.
-DEFAULT_BELOW: BelowCoefficient = "se"
+DEFAULT_BELOW: BelowChoice = "se"
 DEFAULT_DIGITS = 3
 
 
@@ -28,21 +29,21 @@ class RenderSettings:
 
     Attributes
     ----------
-    below : {"se", "t"}
-        Standard error or t statistic in parentheses under a coefficient.
+    below : {"se", "t", "p", "ci"}
+        Standard error, t statistic or p-value in parentheses, or the confidence interval in
+        brackets, under a coefficient.
     digits : int
         Decimals of estimates, standard errors and test statistics.
     stars : tuple of float
         Significance thresholds, largest first (one star for the largest).
     """
 
-    below: BelowCoefficient = DEFAULT_BELOW
+    below: BelowChoice = DEFAULT_BELOW
     digits: int = DEFAULT_DIGITS
     stars: tuple[float, ...] = DEFAULT_STARS
 
     def __post_init__(self) -> None:
-        if self.below not in ("se", "t"):
-            raise ConfigError(f"render.below must be 'se' or 't', got {self.below!r}")
+        check_below(self.below)
         if (
             not isinstance(self.digits, int)
             or isinstance(self.digits, bool)
