@@ -113,12 +113,15 @@ def project_root() -> Path:
 def default_config_dict() -> dict:
     """Return the shipped config/config.yaml as a dict (copying it is up to the caller).
 
-    The did event window is narrowed to [-3, 4] so that it lies inside the short panels the
-    tests simulate (a window outside the data is an error before estimation).
+    Sized for the short panels the tests simulate: the did event window is narrowed to
+    [-3, 4] (a window outside the data is an error before estimation), the did runs on the
+    outcome and one mechanism with 99 bootstrap draws, and the case study's in-space placebos
+    stop at 10 donors. Tests of the full default sizes set them back.
     """
     with open(ROOT / "config" / "config.yaml", encoding="utf-8") as handle:
         config = yaml.safe_load(handle)
-    config["did"]["event_window"] = [-3, 4]
+    config["did"].update(event_window=[-3, 4], outcomes=["SCA", "OPEN"], n_bootstrap=99)
+    config["case_study"]["placebo_max_units"] = 10
     return config
 
 

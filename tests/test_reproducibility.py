@@ -118,7 +118,8 @@ def test_dvc_round_trip_with_a_local_remote(tmp_path, copy_project):
     config["mediation"]["n_boot"] = 200
     config["simulate"].update(n_clusters=25, first_year=2012, last_year=2019)
     # Eight years: the event window must fit in them (did.event_window names the fix).
-    config["did"]["event_window"] = [-3, 4]
+    config["did"].update(event_window=[-3, 4], outcomes=["SCA"], n_bootstrap=99)
+    config["case_study"]["placebo_max_units"] = 5
     write_config(repo / "config" / "config.yaml", config)
 
     _run(["git", "init", "-q"], repo, env)
