@@ -116,7 +116,7 @@ def default_config_dict() -> dict:
     Sized for the short panels the tests simulate: the did event window is narrowed to
     [-3, 4] (a window outside the data is an error before estimation), the did runs on the
     outcome and one mechanism with 99 bootstrap draws, and the case study's in-space placebos
-    stop at 10 donors. Tests of the full default sizes set them back.
+    stop at 10 donors.
     """
     with open(ROOT / "config" / "config.yaml", encoding="utf-8") as handle:
         config = yaml.safe_load(handle)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import time
 
 import numpy as np
 import pandas as pd
@@ -868,12 +867,11 @@ def synthetic_ingested(config, n_clusters: int = 240, years=range(2008, 2023)) -
     return frame.astype({c: "string" for c in frame.columns if c != "source_row"})
 
 
-def test_clean_panel_is_fast_on_the_full_default_panel(default_config_dict):
+def test_clean_panel_accounts_for_every_row_of_the_full_default_panel(default_config_dict):
+    """At the default size (its speed is measured by ``benchmarks/bench_clean.py``)."""
     config = build_config(copy.deepcopy(default_config_dict))
     ingested = synthetic_ingested(config)
-    started = time.perf_counter()
     result = clean_panel(ingested, config)
-    assert time.perf_counter() - started < 10
     check_accounting(ingested, result)
     assert result.sample.set_index("step").loc["drop_exact_duplicates", "rows_dropped"] == 40
     assert not result.panel.duplicated(["cluster_id", "year"]).any()

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from govcluster.did import DidSpec, prepare_staggered_sample
+from govcluster.did.data import DidSampleWarning
 from govcluster.errors import ConfigError, DataValidationError
 
 
@@ -66,9 +67,15 @@ def test_not_yet_treated_needs_two_cohorts_without_never_treated():
     prepare_staggered_sample(_panel({"A": 2012, "B": 2013}), spec)
 
 
-def test_cohort_treated_in_the_first_period_has_no_pre_period():
+def test_units_treated_in_the_first_period_are_dropped_and_listed_or_an_error():
+    panel = _panel({"A": 2010, "B": 2012, "C": 0})
+    with pytest.warns(DidSampleWarning, match=r"first year of the data \(2010\).*: A"):
+        sample = prepare_staggered_sample(panel, SPEC)
+    assert sample.summary["dropped_already_treated"] == ["A"]
+    assert "A" not in set(sample.frame["cluster_id"])
+    assert sample.summary["cohorts"] == {"2012": 1}
     with pytest.raises(DataValidationError, match=r"first year of the data \(2010\).*A"):
-        prepare_staggered_sample(_panel({"A": 2010, "C": 0}), SPEC)
+        prepare_staggered_sample(panel, DidSpec(event_window=(-2, 2), already_treated="error"))
 
 
 def test_event_window_outside_the_data():

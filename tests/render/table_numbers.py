@@ -40,6 +40,10 @@ def markdown_header(markdown: str) -> list[str]:
     return _cells(lines[0])[1:]
 
 
+#: A column number heading a panel's columns, "(8)".
+COLUMN_NUMBER = re.compile(r"\(\d+\)")
+
+
 def markdown_body_cells(markdown: str) -> list[tuple[str, list[str]]]:
     """(row label, cells) of the body rows of a Markdown pipe table."""
     lines = [line for line in markdown.splitlines() if line.startswith("|")]
@@ -48,6 +52,8 @@ def markdown_body_cells(markdown: str) -> list[tuple[str, list[str]]]:
         if position < 2 or set(line) <= set("|-: "):
             continue  # header and alignment rows
         cells = _cells(line)
+        if not cells[0] and all(COLUMN_NUMBER.fullmatch(c) for c in cells[1:] if c):
+            continue  # the column numbers "(8) (9) ..." heading a later panel
         body.append((cells[0], cells[1:]))
     return body
 

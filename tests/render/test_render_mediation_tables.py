@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from govcluster.render.formatting import format_pvalue
 from govcluster.render.markdown import to_markdown
 from govcluster.render.mediation_tables import (
     causal_table,
@@ -169,7 +170,7 @@ def test_parallel_table_has_contrasts_and_proportions(results, small_run):
         number(first["estimate"]) + stars(first["pvalue"]),
         number(first["se"]),
         interval(first["ci_lower"], first["ci_upper"]),
-        number(first["pvalue"]),
+        format_pvalue(first["pvalue"], n_boot=results["bootstrap"]["n_valid"]),
     )
     proportion = {row.label: row.cells for row in table.panels[1].rows}
     total = next(e for e in results["proportion_mediated"] if e["mediator"] == "TOTAL")
@@ -189,17 +190,17 @@ def test_causal_table_has_the_layout_of_summary_mediate(results, small_run):
     assert rows["ACME"] == (
         number(entry["acme"]),
         interval(*entry["acme_ci"]),
-        number(acme_p["pvalue"]),
+        format_pvalue(acme_p["pvalue"], n_boot=results["bootstrap"]["n_valid"]),
     )
     assert rows["ADE"] == (
         number(entry["ade"]),
         interval(*entry["ade_ci"]),
-        number(single["p_c_prime"]),
+        format_pvalue(single["p_c_prime"]),
     )
     assert rows["Total effect"] == (
         number(entry["total"]),
         interval(*entry["total_ci"]),
-        number(mediation_path(results, "c")["pvalue"]),
+        format_pvalue(mediation_path(results, "c")["pvalue"]),
     )
     assert rows["Proportion mediated"] == (number(entry["proportion_mediated"]), "", "")
     assert rows["ρ at which ACME = 0"][:2] == (
@@ -240,5 +241,5 @@ def test_tests_table_shows_aroian_monte_carlo_and_joint_significance(results, sm
             assert rows[label][3] == interval(monte_carlo["ci_lower"], monte_carlo["ci_upper"])
             decision = stepwise_decision(results, mediator, model)
             assert joint["pvalue"] == pytest.approx(max(decision["p_a"], decision["p_b"]))
-            assert rows[label][5] == number(joint["pvalue"])
+            assert rows[label][5] == format_pvalue(joint["pvalue"])
     assert "MacKinnon" in table.notes[0] and "Aroian" in table.notes[0]

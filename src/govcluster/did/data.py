@@ -7,6 +7,7 @@ is caught here with a message that names the column, the units and the fix.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,10 @@ FIRST_TREAT = "first_treat"
 TREATED = "treated_post"
 
 
+class DidSampleWarning(UserWarning):
+    """Units were left out of the staggered-adoption sample (listed in its summary)."""
+
+
 @dataclass(frozen=True, eq=False)
 class StaggeredSample:
     """A balanced panel ready for the estimators, and what was done to get it.
@@ -33,8 +38,9 @@ class StaggeredSample:
         sorted by entity and time; every unit observed in every year.
     summary : dict
         n_units, n_years, first_year, last_year, cohorts ({year: n units}), n_never_treated,
-        dropped_incomplete, excluded, switched_off (units whose treatment switched off and were
-        kept as treated from their first treated year), max_event_time, min_event_time.
+        dropped_incomplete, dropped_already_treated, excluded, switched_off (units whose
+        treatment switched off and were kept as treated from their first treated year),
+        max_event_time, min_event_time.
     """
 
     frame: pd.DataFrame
@@ -51,8 +57,9 @@ def prepare_staggered_sample(frame: pd.DataFrame, spec: DidSpec) -> StaggeredSam
         treatment; a treatment that switches off (``switch_off="error"``); a first-treatment
         year that varies within a unit; units not observed in every year
         (``incomplete_units="error"``); a cohort treated in the first year of the data (no
-        pre-period); no never-treated (or not-yet-treated) comparison units; an event window
-        outside the data.
+        pre-period; ``already_treated="error"``, else those units are dropped with a
+        :class:`DidSampleWarning`); no never-treated (or not-yet-treated) comparison units; an
+        event window outside the data.
     """
     needed = [spec.entity, spec.time, spec.treatment, spec.cluster, *spec.outcomes, *spec.controls]
     missing = [c for c in dict.fromkeys(needed) if c not in frame.columns]
@@ -71,6 +78,17 @@ def prepare_staggered_sample(frame: pd.DataFrame, spec: DidSpec) -> StaggeredSam
     years = np.sort(data[spec.time].unique())
     first_year, last_year = int(years[0]), int(years[-1])
     cohorts = data.groupby(spec.entity)[FIRST_TREAT].first()
+    already = _already_treated(cohorts, first_year, spec)
+    if already:
+        warnings.warn(
+            f"did: {len(already)} unit(s) are treated from the first year of the data "
+            f"({first_year}) on and have no pre-treatment period; they are left out (listed in "
+            f"the sample summary): {', '.join(already[:10])}",
+            DidSampleWarning,
+            stacklevel=2,
+        )
+        data = data[~data[spec.entity].astype(str).isin(already)]
+        cohorts = cohorts[~cohorts.index.astype(str).isin(already)]
     _check_cohorts(cohorts, first_year, spec)
     treated = cohorts[cohorts > 0]
     min_event = first_year - int(treated.max())
@@ -93,6 +111,7 @@ def prepare_staggered_sample(frame: pd.DataFrame, spec: DidSpec) -> StaggeredSam
         "cohorts": {str(int(g)): int(n) for g, n in treated.value_counts().sort_index().items()},
         "n_never_treated": int((cohorts == 0).sum()),
         "dropped_incomplete": dropped,
+        "dropped_already_treated": already,
         "excluded": excluded,
         "switched_off": switched,
         "min_event_time": min_event,
@@ -162,15 +181,20 @@ def _balance(data: pd.DataFrame, spec: DidSpec) -> tuple[pd.DataFrame, list[str]
     return complete[complete[spec.entity].isin(full)].copy(), dropped
 
 
-def _check_cohorts(cohorts: pd.Series, first_year: int, spec: DidSpec) -> None:
+def _already_treated(cohorts: pd.Series, first_year: int, spec: DidSpec) -> list[str]:
+    """Units treated from the first year (plus anticipation) on: dropped, or an error."""
     early = cohorts[(cohorts > 0) & (cohorts <= first_year + spec.anticipation)]
-    if len(early):
+    if len(early) and spec.already_treated == "error":
         raise DataValidationError(
             f"did: {len(early)} unit(s) are treated in the first year of the data "
             f"({first_year}{' + anticipation' if spec.anticipation else ''}), so they have no "
             f"pre-treatment period: {', '.join(map(str, early.index[:10]))}. Exclude them "
-            "(did.exclude_units) or start the data earlier"
+            "(did.exclude_units), set did.already_treated: drop, or start the data earlier"
         )
+    return sorted(map(str, early.index))
+
+
+def _check_cohorts(cohorts: pd.Series, first_year: int, spec: DidSpec) -> None:
     treated = cohorts[cohorts > 0]
     if treated.empty:
         raise DataValidationError(

@@ -102,6 +102,10 @@ class DidSpec:
     seed : int
     incomplete_units : {"drop", "error"}
         Units not observed in every year: dropped (listed in the sample summary) or an error.
+    already_treated : {"drop", "error"}
+        Units treated from the first year of the data on (no pre-treatment period, so no
+        comparison identifies their effect): dropped (listed in the sample summary, as R's
+        ``did`` does) or an error.
     exclude_units : tuple of str
         Units left out of the analysis (for example a case-study cluster with its own
         intervention).
@@ -127,6 +131,7 @@ class DidSpec:
     alpha: float = 0.05
     seed: int = 20240601
     incomplete_units: str = "drop"
+    already_treated: str = "drop"
     exclude_units: tuple[str, ...] = ()
     estimators: tuple[str, ...] = ESTIMATORS
     honest: HonestSpec = field(default_factory=HonestSpec)
@@ -138,6 +143,7 @@ class DidSpec:
         check_option(self.estimation_method, EstimationMethod, "estimation_method")
         check_option(self.base_period, BasePeriod, "base_period")
         check_option(self.incomplete_units, Incomplete, "incomplete_units")
+        check_option(self.already_treated, Incomplete, "already_treated")
         for name in self.estimators:
             check_option(name, Estimator, "estimators[]")
         if not self.outcomes:

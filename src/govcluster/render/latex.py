@@ -149,10 +149,20 @@ _SPECIAL_CHARACTERS = {
     "–": r"--",
     "χ": r"$\chi$",
     "ρ": r"$\rho$",
+    "β": r"$\beta$",
+    "γ": r"$\gamma$",
+    "δ": r"$\delta$",
+    "θ": r"$\theta$",
+    "λ": r"$\lambda$",
+    "μ": r"$\mu$",
+    "σ": r"$\sigma$",
+    "τ": r"$\tau$",
     "×": r"$\times$",
     "′": r"$'$",
     "∪": r"$\cup$",
 }
+#: A letter with a combining tilde (R-tilde-squared of the mediation sensitivity analysis).
+_TILDE_ACCENT = re.compile("([A-Za-z])\u0303")
 _SPECIAL_PATTERN = re.compile("|".join(re.escape(c) for c in _SPECIAL_CHARACTERS))
 #: A hyphen that is a minus sign: before a digit (or ``inf``), at the start of a cell or after
 #: an opening bracket, a space or a comma (``[-0.007, -0.001]``, ``(-2.10)``, ``-inf``).
@@ -176,6 +186,7 @@ def escape_latex(text: str) -> str:
     minus = "\x00"
     marked = _NUMERIC_MINUS.sub(minus, text)
     escaped = _SPECIAL_PATTERN.sub(lambda match: _SPECIAL_CHARACTERS[match.group(0)], marked)
+    escaped = _TILDE_ACCENT.sub(r"$\\tilde{\1}$", escaped)
     return escaped.replace(minus, "$-$")
 
 

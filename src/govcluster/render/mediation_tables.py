@@ -459,7 +459,7 @@ def parallel_table(
                 format_number(estimate, digits) + significance_stars(pvalue, settings.stars),
                 format_number(se, digits),
                 format_interval(lower, upper, digits),
-                format_pvalue(pvalue),
+                format_pvalue(pvalue, n_boot=results.bootstrap.n_valid),
             ),
         )
 
@@ -587,6 +587,8 @@ def causal_table(
         )
         rows = []
         for key, estimate, bounds, pvalue in effects:
+            # The ACME's p-value is a bootstrap one: at its floor 1/B it reads "< 1/B".
+            floor = results.bootstrap.n_valid if key == "acme" else None
             interval = (
                 format_interval(bounds[0], bounds[1], digits)
                 if any(b is not None for b in bounds)
@@ -595,7 +597,11 @@ def causal_table(
             rows.append(
                 Row(
                     word(f"causal_{key}", language),
-                    (format_number(estimate, digits), interval, format_pvalue(pvalue)),
+                    (
+                        format_number(estimate, digits),
+                        interval,
+                        format_pvalue(pvalue, n_boot=floor),
+                    ),
                 )
             )
             records.append(
