@@ -57,8 +57,9 @@ test: env
 	$(BIN)/pytest -n 2 --dist loadfile
 
 # Markers (pyproject.toml): pipeline = runs Snakemake or DVC, slow = Monte Carlo or long runs,
-# replication = published numbers on real data.
-FAST_MARKERS := not pipeline and not slow and not replication
+# replication = published numbers on real data, exhibits = every default exhibit built and
+# compiled, converted or measured.
+FAST_MARKERS := not pipeline and not slow and not replication and not exhibits
 
 test-fast: env
 	$(BIN)/pytest -n 2 --dist loadfile -m "$(FAST_MARKERS)"

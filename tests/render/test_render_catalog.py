@@ -169,6 +169,7 @@ def sources_of(exhibit, small_run) -> dict:
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.exhibits
 def test_every_exhibit_is_built_and_written_from_the_stored_files(language, small_run, tmp_path):
     project = small_run.project(language)
     # the did and case-study exhibits are built from their own stored records in

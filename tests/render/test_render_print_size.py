@@ -116,6 +116,7 @@ def png_width(path: Path) -> int:
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.exhibits
 def test_every_default_figure_is_drawn_at_full_width_with_legible_text(
     language, small_run, did_records, case_study_record, tmp_path
 ):
@@ -131,6 +132,7 @@ def test_every_default_figure_is_drawn_at_full_width_with_legible_text(
     assert png_width(png) == round(PRINT_WIDTHS["full"] * 200)
 
 
+@pytest.mark.exhibits
 def test_single_column_figures_are_drawn_at_single_width(small_run, did_records, case_study_record):
     project = small_run.project("en", render={"figure_width": "single"})
     for exhibit in figure_exhibits(project):

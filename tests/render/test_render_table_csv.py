@@ -44,6 +44,7 @@ def written_tables(small_run, language, root):
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.exhibits
 def test_every_default_table_csv_holds_what_the_table_prints(small_run, tmp_path, language):
     tables = written_tables(small_run, language, tmp_path)
     names = [name for name, _, _ in tables]

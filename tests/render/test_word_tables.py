@@ -80,6 +80,7 @@ def data_cells(table: Table) -> list[str]:
     return [text for panel in table.panels for row in panel.rows for text in row.cells if text]
 
 
+@pytest.mark.exhibits
 def test_every_default_docx_renders_without_a_wrapped_number(
     default_tables, tmp_path, required_program
 ):
