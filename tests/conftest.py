@@ -6,6 +6,7 @@ Helpers reach the test modules as fixtures (``snakemake``, ``copy_project``, ``h
 ambiguous.
 """
 
+import json
 import os
 import shutil
 import subprocess
@@ -153,3 +154,24 @@ def assert_printed() -> Callable[[float, str], None]:
 def required_program() -> Callable[[str], str]:
     """:func:`require_program`: an external program's path; skip (or fail in CI) when absent."""
     return require_program
+
+
+@pytest.fixture(scope="session")
+def did_records() -> dict:
+    """Outcome -> did record (JSON round-tripped) of a small simulated staggered panel.
+
+    80 clusters over 2008-2016 with the designation in staggered years; the outcome SCA and
+    one mechanism (OPEN), few bootstrap draws: enough to build every did exhibit.
+    """
+    from govcluster.did import DidSpec, estimate_did
+    from govcluster.simulate import simulate_latent_panel
+
+    latent, _ = simulate_latent_panel(
+        n_clusters=80, years=(2008, 2016), case_study_cluster=0, designation_last_year=2014
+    )
+    latent["demo_cluster"] = latent["D"]
+    records = {}
+    for outcome in ("SCA", "OPEN"):
+        spec = DidSpec(outcomes=(outcome,), event_window=(-3, 3), n_bootstrap=49, sup_t_draws=500)
+        records[outcome] = json.loads(json.dumps(estimate_did(latent, spec).to_dict()))
+    return records

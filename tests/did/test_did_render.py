@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from matplotlib.figure import Figure
 
 from govcluster.config import load_config
-from govcluster.did import DidSpec, estimate_did
 from govcluster.render.catalog import build_exhibit, write_exhibit
 from govcluster.render.plan import planned_exhibits
 from govcluster.render.tables import Table
-from govcluster.simulate import simulate_latent_panel
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def did_sources() -> dict:
-    latent, _ = simulate_latent_panel(
-        n_clusters=80, years=(2008, 2016), case_study_cluster=0, designation_last_year=2014
-    )
-    latent["demo_cluster"] = latent["D"]
-    records = {}
-    for outcome in ("SCA", "OPEN"):
-        spec = DidSpec(outcomes=(outcome,), event_window=(-3, 3), n_bootstrap=49, sup_t_draws=500)
-        records[outcome] = json.loads(json.dumps(estimate_did(latent, spec).to_dict()))
-    return {"did": records}
+def did_sources(did_records) -> dict:
+    return {"did": did_records}
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])

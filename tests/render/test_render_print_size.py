@@ -22,30 +22,15 @@ from render_estimates import SOURCE_PATHS
 
 from govcluster import io
 from govcluster.casestudy.plan import run_configured_case_study
-from govcluster.did import DidSpec, estimate_did
 from govcluster.errors import ConfigError
 from govcluster.render.catalog import build_exhibit, load_sources
 from govcluster.render.figures import save_figure
 from govcluster.render.plan import planned_exhibits
 from govcluster.render.style import MIN_FONT_SIZE, PRINT_WIDTHS, figure_width_inches
-from govcluster.simulate import simulate_latent_panel
 
 #: Figures that need the full text width whatever the configured width (a two-column page
 #: prints them across both columns).
 FULL_WIDTH_ONLY = {"mediation_path_diagram"}
-
-
-@pytest.fixture(scope="module")
-def did_records() -> dict:
-    latent, _ = simulate_latent_panel(
-        n_clusters=60, years=(2008, 2016), case_study_cluster=0, designation_last_year=2014
-    )
-    latent["demo_cluster"] = latent["D"]
-    records = {}
-    for outcome in ("SCA", "OPEN"):
-        spec = DidSpec(outcomes=(outcome,), event_window=(-3, 3), n_bootstrap=19, sup_t_draws=200)
-        records[outcome] = json.loads(json.dumps(estimate_did(latent, spec).to_dict()))
-    return records
 
 
 @pytest.fixture(scope="module")

@@ -78,21 +78,8 @@ def test_the_check_finds_a_number_the_csv_lacks():
 
 
 @pytest.fixture(scope="module")
-def did_sources() -> dict:
-    import json
-
-    from govcluster.did import DidSpec, estimate_did
-    from govcluster.simulate import simulate_latent_panel
-
-    latent, _ = simulate_latent_panel(
-        n_clusters=80, years=(2008, 2016), case_study_cluster=0, designation_last_year=2014
-    )
-    latent["demo_cluster"] = latent["D"]
-    records = {}
-    for outcome in ("SCA", "OPEN"):
-        spec = DidSpec(outcomes=(outcome,), event_window=(-3, 3), n_bootstrap=49, sup_t_draws=500)
-        records[outcome] = json.loads(json.dumps(estimate_did(latent, spec).to_dict()))
-    return {"did": records}
+def did_sources(did_records) -> dict:
+    return {"did": did_records}
 
 
 def test_every_did_table_csv_holds_what_the_table_prints(did_sources, config_en, tmp_path):

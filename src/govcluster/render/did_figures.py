@@ -212,7 +212,9 @@ def mechanism_figure(records: Mapping[str, Any], project: ProjectConfig) -> Figu
             times = [r["event_time"] for r in result["event_study"]]
             _shade(ax, result["reference_period"], min(times), max(times), language)
             _draw_event_study(ax, result["event_study"], COLOURS["callaway_santanna"], 0.0, None)
-            ax.set_title(project.label(outcome["outcome"]), fontsize=8)
+            # About 16 characters of 8 pt text per inch of panel: long labels wrap.
+            title = wrap_label(project.label(outcome["outcome"]), max(10, int(panel * 16)))
+            ax.set_title(title, fontsize=8)
         for ax in axes[n:]:
             ax.set_visible(False)
         figure.supxlabel(_a("event_time", language), fontsize=8)
