@@ -53,6 +53,8 @@ init: env
 	@test -n "$(DATA)" || { echo "usage: make init DATA=<data file> [ARGS='--outcome Y --treatment D']"; exit 1; }
 	$(BIN)/govcluster init $(DATA) $(ARGS)
 
+# Two workers; each test file runs on one worker, and the tests that read the shared pipeline run
+# (fixture finished_run, tests/conftest.py) all run on the same one, so it is made once.
 test: env
 	$(BIN)/pytest -n 2 --dist loadfile
 

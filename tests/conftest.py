@@ -6,6 +6,7 @@ Helpers reach the test modules as fixtures (``snakemake``, ``copy_project``, ``h
 ambiguous.
 """
 
+import fcntl
 import json
 import os
 import shutil
@@ -14,9 +15,17 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pytest
 import yaml
+
+# One BLAS thread per process, set before numpy loads: the suite runs on two pytest-xdist
+# workers (and Snakemake jobs, which inherit this), so threaded BLAS would only oversubscribe
+# the cores (measured: 40% more CPU time for the same tests). Results do not depend on it
+# (tests/mediation/test_mediation_replicates.py::test_draws_do_not_depend_on_blas_threads).
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -110,8 +119,7 @@ def project_root() -> Path:
     return ROOT
 
 
-@pytest.fixture(scope="session")
-def default_config_dict() -> dict:
+def shipped_config_for_tests() -> dict:
     """Return the shipped config/config.yaml as a dict (copying it is up to the caller).
 
     Sized for the short panels the tests simulate: the did event window is narrowed to
@@ -124,6 +132,12 @@ def default_config_dict() -> dict:
     config["did"].update(event_window=[-3, 4], outcomes=["SCA", "OPEN"], n_bootstrap=99)
     config["case_study"]["placebo_max_units"] = 10
     return config
+
+
+@pytest.fixture(scope="session")
+def default_config_dict() -> dict:
+    """:func:`shipped_config_for_tests`, sized for the short panels the tests simulate."""
+    return shipped_config_for_tests()
 
 
 @pytest.fixture(scope="session")
@@ -156,13 +170,8 @@ def required_program() -> Callable[[str], str]:
     return require_program
 
 
-@pytest.fixture(scope="session")
-def did_records() -> dict:
-    """Outcome -> did record (JSON round-tripped) of a small simulated staggered panel.
-
-    80 clusters over 2008-2016 with the designation in staggered years; the outcome SCA and
-    one mechanism (OPEN), few bootstrap draws: enough to build every did exhibit.
-    """
+def write_did_records(root: Path) -> None:
+    """Write the did records of :func:`did_records` to ``root/<outcome>.json``."""
     from govcluster.did import DidSpec, estimate_did
     from govcluster.simulate import simulate_latent_panel
 
@@ -170,8 +179,143 @@ def did_records() -> dict:
         n_clusters=80, years=(2008, 2016), case_study_cluster=0, designation_last_year=2014
     )
     latent["demo_cluster"] = latent["D"]
-    records = {}
+    root.mkdir(parents=True, exist_ok=True)
     for outcome in ("SCA", "OPEN"):
         spec = DidSpec(outcomes=(outcome,), event_window=(-3, 3), n_bootstrap=49, sup_t_draws=500)
-        records[outcome] = json.loads(json.dumps(estimate_did(latent, spec).to_dict()))
-    return records
+        (root / f"{outcome}.json").write_text(json.dumps(estimate_did(latent, spec).to_dict()))
+
+
+@pytest.fixture(scope="session")
+def build_once(request, tmp_path_factory) -> Callable[[str, Callable[[Path], object]], Path]:
+    """``build_once(name, make)``: the directory ``make(directory)`` filled, once per session.
+
+    Under pytest-xdist the first worker to ask runs ``make`` in the directory the workers
+    share (the parent of their temporary directories), under a file lock; the other finds it
+    complete there. The tests only read what it holds.
+    """
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if hasattr(request.config, "workerinput") else base
+
+    def build(name: str, make: Callable[[Path], object]) -> Path:
+        root = shared / name
+        with open(shared / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (root / ".complete").is_file():
+                shutil.rmtree(root, ignore_errors=True)
+                make(root)
+                (root / ".complete").touch()
+        return root
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def did_records(build_once) -> dict:
+    """Outcome -> did record (JSON round-tripped) of a small simulated staggered panel.
+
+    80 clusters over 2008-2016 with the designation in staggered years; the outcome SCA and
+    one mechanism (OPEN), few bootstrap draws: enough to build every did exhibit.
+    """
+    root = build_once("did_records", write_did_records)
+    return {
+        outcome: json.loads((root / f"{outcome}.json").read_text()) for outcome in ("SCA", "OPEN")
+    }
+
+
+#: The small configuration of :func:`finished_run` (a copy of the shipped one, then narrowed).
+FINISHED_RUN_SIZE = {"n_clusters": 30, "first_year": 2010, "last_year": 2017}
+
+
+def finished_run_config() -> dict:
+    """The configuration of the shared whole-pipeline run: 30 clusters over 2010-2017."""
+    config = shipped_config_for_tests()
+    config["simulate"].update(FINISHED_RUN_SIZE)
+    config["mediation"].update(n_boot=200, n_mc=2000)
+    config["did"].update(outcomes=["SCA"], event_window=[-2, 3], n_bootstrap=99)
+    return config
+
+
+@pytest.fixture(scope="session")
+def finished_run(tmp_path_factory) -> tuple[Path, dict]:
+    """A copy of the project in which the whole pipeline ran once, committed to DVC.
+
+    The run is the most expensive thing in the suite, so every test that needs a finished
+    pipeline reads this one (without writing into it, or restoring what it changed).
+    :func:`pytest_collection_modifyitems` keeps those tests on one pytest-xdist worker, so the
+    run is made once. The copy is a DVC repository without git; its configuration file is
+    ``config/config.yaml``.
+
+    Returns
+    -------
+    tuple of (Path, dict)
+        The project directory and the configuration it ran.
+    """
+    project = tmp_path_factory.mktemp("finished_run")
+    copy_project_files(project)
+    config = finished_run_config()
+    config_file = project / "config" / "config.yaml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
+    result = run_snakemake(project, "--cores", "2", configfile=config_file)
+    assert result.returncode == 0, result.stderr[-4000:]
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    for command in (["dvc", "config", "core.no_scm", "true"], ["dvc", "commit", "--force", "-q"]):
+        done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+    return project, config
+
+
+#: The tests that read :func:`finished_run` (a test file, or one test of a file). The scheduler
+#: below keeps them on one pytest-xdist worker; :func:`pytest_collection_modifyitems` stops
+#: with a message when a test uses the fixture without being listed.
+FINISHED_RUN_READERS = (
+    "tests/test_pipeline.py",
+    "tests/test_rerun.py",
+    "tests/test_reproducibility.py::test_estimates_do_not_depend_on_the_number_of_cores",
+)
+
+
+def reads_finished_run(nodeid: str) -> bool:
+    """Whether the test ``nodeid`` is one of :data:`FINISHED_RUN_READERS`."""
+    return any(
+        nodeid == reader or nodeid.startswith(f"{reader}::") for reader in FINISHED_RUN_READERS
+    )
+
+
+def _shared_run_scheduler(config, log):
+    """``--dist loadfile``, except that :data:`FINISHED_RUN_READERS` count as one file.
+
+    A session fixture is built once per xdist worker; the tests reading :func:`finished_run`
+    therefore share one worker, so the pipeline runs once in the whole suite.
+    """
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedRunScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "finished_run" if reads_finished_run(nodeid) else super()._split_scope(nodeid)
+
+    return SharedRunScheduling(config, log)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    """With ``--dist loadfile`` (the Makefile's test targets), :func:`_shared_run_scheduler`."""
+    if config.getvalue("dist") == "loadfile":
+        return _shared_run_scheduler(config, log)
+    return None
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Stop when a test reads :func:`finished_run` but is not in :data:`FINISHED_RUN_READERS`."""
+    unlisted = [
+        item.nodeid
+        for item in items
+        if "finished_run" in getattr(item, "fixturenames", ())
+        and not reads_finished_run(item.nodeid)
+    ]
+    if unlisted:
+        raise pytest.UsageError(
+            f"{', '.join(unlisted)} use the fixture finished_run but are not listed in "
+            "FINISHED_RUN_READERS (tests/conftest.py); add their file (or the test) there, so "
+            "that the pipeline runs once on one worker"
+        )

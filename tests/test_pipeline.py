@@ -1,6 +1,8 @@
-"""The whole Snakemake DAG, run for real on a small configuration in a temporary directory."""
+"""The whole Snakemake DAG, run for real on a small configuration in a temporary directory.
 
-import copy
+Most tests read the one shared run, ``finished_run`` (tests/conftest.py).
+"""
+
 import json
 import re
 from pathlib import Path
@@ -21,21 +23,8 @@ def _write_config(workdir: Path, config: dict) -> None:
         yaml.safe_dump(config, handle, allow_unicode=True, sort_keys=False)
 
 
-@pytest.fixture(scope="module")
-def small_run(tmp_path_factory, default_config_dict, snakemake):
-    """Run the whole pipeline on 40 simulated clusters over 2008-2019."""
-    workdir = tmp_path_factory.mktemp("pipeline")
-    config = copy.deepcopy(default_config_dict)
-    config["simulate"].update(n_clusters=40, first_year=2008, last_year=2019)
-    config["mediation"]["n_boot"] = 200
-    _write_config(workdir, config)
-    result = snakemake(workdir, "--cores", "2")
-    assert result.returncode == 0, result.stderr[-4000:]
-    return workdir, config
-
-
-def test_pipeline_writes_every_target(small_run):
-    workdir, _ = small_run
+def test_pipeline_writes_every_target(finished_run):
+    workdir, _ = finished_run
     for relative in [
         "data/raw/clusters.csv",
         "data/raw/clusters_truth.json",
@@ -66,8 +55,8 @@ def test_pipeline_writes_every_target(small_run):
         assert path.is_file() and path.stat().st_size > 0, relative
 
 
-def test_pipeline_accounts_for_every_row(small_run):
-    workdir, _ = small_run
+def test_pipeline_accounts_for_every_row(finished_run):
+    workdir, _ = finished_run
     raw_rows = len(pd.read_csv(workdir / "data/raw/clusters.csv", dtype=str))
     sample = pd.read_csv(workdir / "results/data_quality/sample_construction.csv")
     panel = pd.read_parquet(workdir / "data/processed/panel.parquet")
@@ -80,8 +69,8 @@ def test_pipeline_accounts_for_every_row(small_run):
     assert dropped_rows["source_row"].nunique() == raw_rows - len(panel)
 
 
-def test_analysis_panel_has_the_indices(small_run):
-    workdir, config = small_run
+def test_analysis_panel_has_the_indices(finished_run):
+    workdir, config = finished_run
     analysis = pd.read_parquet(workdir / "data/processed/analysis_panel.parquet")
     for name in [*config["constructs"], *config["controls"], *config["passthrough"]]:
         assert name in analysis.columns
@@ -89,9 +78,10 @@ def test_analysis_panel_has_the_indices(small_run):
     assert not analysis.duplicated(["cluster_id", "year"]).any()
 
 
-def test_second_run_does_nothing(small_run, snakemake):
-    workdir, _ = small_run
-    result = snakemake(workdir, "--cores", "1", "--dry-run")
+def test_second_run_does_nothing(finished_run, snakemake):
+    workdir, _ = finished_run
+    config_file = workdir / "config" / "config.yaml"
+    result = snakemake(workdir, "--cores", "1", "--dry-run", configfile=config_file)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Nothing to be done" in result.stdout + result.stderr
 
@@ -152,9 +142,9 @@ def test_bad_gbk_file_stops_before_estimation_with_a_clear_error(
     assert not (tmp_path / "data" / "processed").exists()
 
 
-def test_cleaning_corrects_exactly_the_planted_typos(small_run):
+def test_cleaning_corrects_exactly_the_planted_typos(finished_run):
     """Every x100 typo the simulator planted is corrected, and nothing else is touched."""
-    workdir, _ = small_run
+    workdir, _ = finished_run
     truth = json.loads((workdir / "data/raw/clusters_truth.json").read_text(encoding="utf-8"))
     planted = {
         (t["cluster_id"], t["year"], t["variable"]): t["true_value"]
@@ -171,19 +161,19 @@ def test_cleaning_corrects_exactly_the_planted_typos(small_run):
         assert found[key] == pytest.approx(true_value, rel=1e-9)
 
 
-def test_truth_file_records_the_true_effects(small_run):
-    workdir, _ = small_run
+def test_truth_file_records_the_true_effects(finished_run):
+    workdir, config = finished_run
     truth = json.loads((workdir / "data/raw/clusters_truth.json").read_text(encoding="utf-8"))
     effects = truth["effects"]
-    assert truth["parameters"]["n_clusters"] == 40
+    assert truth["parameters"]["n_clusters"] == config["simulate"]["n_clusters"]
     assert effects["total_effect"] == pytest.approx(
         effects["c_prime"] + effects["total_indirect_effect"]
     )
     assert sorted(effects["zero_indirect_mechanisms"]) == ["BRAND", "INNOV"]
 
 
-def test_every_configured_panel_job_has_an_estimate(small_run):
-    workdir, config = small_run
+def test_every_configured_panel_job_has_an_estimate(finished_run):
+    workdir, config = finished_run
     from govcluster.config import build_config
     from govcluster.panel.plan import project_panel_jobs
 
@@ -192,16 +182,16 @@ def test_every_configured_panel_job_has_an_estimate(small_run):
     assert written == set(jobs)
     record = json.loads((workdir / "results/estimates/panel/baseline_twoway_fe.json").read_text())
     assert record["result"]["coefficients"][0]["name"] == "GOV"
-    assert record["result"]["n_clusters"] == 40
+    assert record["result"]["n_clusters"] == config["simulate"]["n_clusters"]
 
 
-def test_provenance_covers_every_file_the_run_wrote(small_run):
+def test_provenance_covers_every_file_the_run_wrote(finished_run):
     """Every file on disk under the folders the run writes has a record, with its SHA-256.
 
     The files are found by walking the disk, not from the rules' declarations, so an output
     a rule writes without declaring it, or one no rule records, is caught.
     """
-    workdir, config = small_run
+    workdir, config = finished_run
     provenance = json.loads((workdir / "results/provenance.json").read_text(encoding="utf-8"))
     assert provenance["outputs_without_record"] == []
     assert provenance["outputs_with_stale_record"] == []

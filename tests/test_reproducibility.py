@@ -64,29 +64,27 @@ def test_a_drifted_estimate_is_caught():
     assert any("iv_twoway_fe" in p for p in compare_with_golden(run, altered, rtol=RTOL, atol=ATOL))
 
 
-def test_estimates_do_not_depend_on_the_number_of_cores(tmp_path, default_config_dict, snakemake):
-    """The DAG with 1 core and with 2 cores writes byte-identical estimates."""
-    config = copy.deepcopy(default_config_dict)
-    config["simulate"].update(n_clusters=30, first_year=2010, last_year=2018)
-    config["mediation"]["n_boot"] = 300
-    written = {}
-    for cores in ("1", "2"):
-        workdir = tmp_path / f"cores{cores}"
-        workdir.mkdir()
-        run_ok(
-            snakemake,
-            workdir,
-            write_config(workdir / "config.yaml", config),
-            "--cores",
-            cores,
-            "estimates_ready",
-        )
-        files = sorted((workdir / "results" / "estimates").rglob("*.*"))
-        files.append(workdir / "results" / "metrics.json")
-        written[cores] = {f.relative_to(workdir): f.read_bytes() for f in files}
-    assert written["1"].keys() == written["2"].keys()
-    for name in written["1"]:
-        assert written["1"][name] == written["2"][name], name
+def test_estimates_do_not_depend_on_the_number_of_cores(finished_run, tmp_path, snakemake):
+    """The DAG with 1 core writes the estimates the shared 2-core run wrote, byte for byte."""
+    project, config = finished_run
+
+    def estimates(root: Path) -> dict[Path, bytes]:
+        files = sorted((root / "results" / "estimates").rglob("*.*"))
+        files.append(root / "results" / "metrics.json")
+        return {f.relative_to(root): f.read_bytes() for f in files}
+
+    run_ok(
+        snakemake,
+        tmp_path,
+        write_config(tmp_path / "config.yaml", config),
+        "--cores",
+        "1",
+        "estimates_ready",
+    )
+    one_core, two_cores = estimates(tmp_path), estimates(project)
+    assert one_core.keys() == two_cores.keys()
+    for name in one_core:
+        assert one_core[name] == two_cores[name], name
 
 
 def _run(command: list[str], cwd: Path, env: dict) -> str:

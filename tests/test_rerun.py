@@ -1,6 +1,7 @@
 """A configuration change reruns exactly the rules that read it, in Snakemake and in DVC.
 
-One full run of a small configuration in a copy of the project, then, for every top-level
+One full run of a small configuration in a copy of the project (the shared ``finished_run`` of
+tests/conftest.py, which these tests leave as they found it), then, for every top-level
 section of the configuration (and a few nested keys), one edit: Snakemake's dry run must list
 exactly the rules that read the edited key and the rules downstream of them (read from
 Snakemake's own rule graph), no more and no fewer, and give "params have changed" as the
@@ -117,31 +118,6 @@ def _edited(config: dict, key: tuple[str, ...], value: object) -> dict:
         where = where[part]
     where[key[-1]] = value
     return changed
-
-
-@pytest.fixture(scope="module")
-def finished_run(tmp_path_factory, default_config_dict, snakemake, copy_project):
-    """Copy the project, run a small configuration once in full, then commit it to DVC.
-
-    The copy is a DVC repository (``.dvc`` is part of the project) without git.
-    """
-    project = tmp_path_factory.mktemp("rerun")
-    copy_project(project)
-    config = copy.deepcopy(default_config_dict)
-    config["simulate"].update(n_clusters=30, first_year=2010, last_year=2017)
-    config["mediation"]["n_boot"] = 200
-    config["mediation"]["n_mc"] = 2000
-    config["did"].update(outcomes=["SCA"], event_window=[-2, 3], n_bootstrap=99)
-    config["case_study"]["placebo_max_units"] = 10
-    config_file = project / "config" / "config.yaml"
-    _write(config_file, config)
-    result = snakemake(project, "--cores", "2", configfile=config_file)
-    assert result.returncode == 0, result.stderr[-4000:]
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    for command in (["dvc", "config", "core.no_scm", "true"], ["dvc", "commit", "--force", "-q"]):
-        done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stdout + done.stderr
-    return project, config
 
 
 @pytest.fixture(scope="module")

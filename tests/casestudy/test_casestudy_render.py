@@ -44,6 +44,7 @@ def test_exhibits_are_planned_only_when_enabled(default_config_dict):
     assert not off & set(NAMES)
 
 
+@pytest.mark.exhibits
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_every_exhibit_renders(record, default_config_dict, language, tmp_path):
     project = _project(default_config_dict, language)

@@ -20,6 +20,7 @@ def did_sources(did_records) -> dict:
     return {"did": did_records}
 
 
+@pytest.mark.exhibits
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_every_did_exhibit_builds_and_writes(did_sources, language, tmp_path):
     project = load_config(ROOT / "config" / "config.yaml", overrides={"language": language})

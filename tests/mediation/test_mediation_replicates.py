@@ -90,7 +90,7 @@ def test_replicates_equal_refit_on_resampled_panel(effects: str, drop_share: flo
     entities = sorted(df["cluster_id"].unique())
     counts = bootstrap_counts(SEED, len(entities), 0, n_boot)
     assert (counts.sum(axis=1) == len(entities)).all()
-    for r in (0, 1, 117, n_boot - 1):
+    for r in (0, n_boot - 1):  # one replicate of each draw block
         expected = _refit(_resampled_panel(df, counts[r], entities), effects)
         got = res.boot_stats.iloc[r]
         for name, value in expected.items():
@@ -163,6 +163,7 @@ print(hashlib.sha256(res.boot_stats.to_numpy().tobytes()).hexdigest())
 """
 
 
+@pytest.mark.slow
 def test_draws_do_not_depend_on_blas_threads() -> None:
     script = _THREAD_SCRIPT.format(here=str(Path(__file__).parent))
     digests = []

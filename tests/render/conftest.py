@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from render_estimates import SmallRun, run_small
+from render_estimates import SmallRun, run_small, small_config
 
 from govcluster.config import ProjectConfig, load_config
 from govcluster.render.tables import HeaderCell, Panel, Row, Table, make_header
@@ -59,6 +59,6 @@ def sample_table() -> Table:
 
 
 @pytest.fixture(scope="session")
-def small_run(tmp_path_factory) -> SmallRun:
-    """Estimates of a small simulated run, in the layout the rendering rules read."""
-    return run_small(tmp_path_factory.mktemp("small_run"))
+def small_run(build_once) -> SmallRun:
+    """Estimates of a small simulated run, in the layout the rendering rules read (made once)."""
+    return SmallRun(root=build_once("small_run", run_small), config=small_config())

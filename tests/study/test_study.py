@@ -58,6 +58,7 @@ def test_replication_seeds_are_fixed_and_distinct():
     assert replication_seed(1, 2, 17) != replication_seed(2, 2, 17)
 
 
+@pytest.mark.slow
 def test_replication_is_reproducible_and_near_the_truth():
     spec = build_study_spec(
         {**TINY, "design": {"n_clusters": [120], "endogeneity": [0.0]}, "last_year": 2016},
