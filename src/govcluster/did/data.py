@@ -73,6 +73,7 @@ def prepare_staggered_sample(frame: pd.DataFrame, spec: DidSpec) -> StaggeredSam
     excluded = sorted(set(spec.exclude_units) & set(data[spec.entity].astype(str)))
     data = data[~data[spec.entity].astype(str).isin(spec.exclude_units)]
     first_treat, switched = _first_treatment(data, spec)
+    first_treat = first_treat.where(first_treat == 0, first_treat + spec.first_year_shift)
     data[FIRST_TREAT] = data[spec.entity].map(first_treat).astype("int64")
     data, dropped = _balance(data, spec)
     years = np.sort(data[spec.time].unique())
@@ -114,6 +115,7 @@ def prepare_staggered_sample(frame: pd.DataFrame, spec: DidSpec) -> StaggeredSam
         "dropped_already_treated": already,
         "excluded": excluded,
         "switched_off": switched,
+        "first_year_shift": spec.first_year_shift,
         "min_event_time": min_event,
         "max_event_time": max_event,
     }

@@ -73,6 +73,12 @@ class DidSpec:
         Treatment column: a 0/1 indicator (``treatment_kind="binary"``) or the year of first
         treatment (``"first_year"``; 0 or empty = never treated).
     treatment_kind : {"binary", "first_year"}
+    first_year_shift : int
+        Years added to every treated unit's first-treatment year once it is read (0 = none).
+        For data whose indicator switches on one year after the policy took effect (for
+        example the first full year under a law), ``-1`` moves the onset to the year the
+        policy took effect. Every estimator then uses the shifted onset; the sample summary
+        records the shift.
     switch_off : {"error", "first_treatment"}
         What happens when a binary treatment switches off (1 then 0 for a unit): ``"error"``
         stops with the offending units listed; ``"first_treatment"`` treats the unit as
@@ -116,6 +122,7 @@ class DidSpec:
     outcomes: tuple[str, ...] = ("SCA",)
     treatment: str = "demo_cluster"
     treatment_kind: str = "binary"
+    first_year_shift: int = 0
     switch_off: str = "error"
     entity: str = "cluster_id"
     time: str = "year"
