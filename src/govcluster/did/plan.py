@@ -12,6 +12,7 @@ import pandas as pd
 from govcluster.did.bacon import decompose_twfe
 from govcluster.did.data import prepare_staggered_sample
 from govcluster.did.honest import honest_sensitivity
+from govcluster.did.intensity import fit_intensity_ratio
 from govcluster.did.results import DidResults, OutcomeResults
 from govcluster.did.robust import (
     check_estimable,
@@ -89,12 +90,18 @@ def _one_outcome(sample, spec: DidSpec, outcome: str, seeds: list[int]) -> Outco
                     window=spec.event_window,
                 )
             )
+    intensity = (
+        fit_intensity_ratio(sample, spec, outcome)
+        if spec.intensity is not None and spec.intensity != outcome
+        else None
+    )
     return OutcomeResults(
         outcome=outcome,
         estimators=tuple(results),
         bacon=bacon,
         honest=tuple(honest),
         twfe_weights=weights,
+        intensity=intensity,
     )
 
 

@@ -117,6 +117,10 @@ class DidSpec:
         intervention).
     estimators : tuple of str
     honest : HonestSpec
+    intensity : str or None
+        Column of a continuous treatment intensity moved by the designation (the composite GOV
+        index). When set, each outcome also gets the Wald-DiD effect of one unit of the
+        intensity (:mod:`govcluster.did.intensity`); ``None`` skips it.
     """
 
     outcomes: tuple[str, ...] = ("SCA",)
@@ -142,6 +146,7 @@ class DidSpec:
     exclude_units: tuple[str, ...] = ()
     estimators: tuple[str, ...] = ESTIMATORS
     honest: HonestSpec = field(default_factory=HonestSpec)
+    intensity: str | None = None
 
     def __post_init__(self) -> None:
         check_option(self.treatment_kind, TreatmentKind, "treatment_kind")
@@ -165,6 +170,10 @@ class DidSpec:
             raise ConfigError(f"did.anticipation must be >= 0, got {self.anticipation}")
         if self.n_bootstrap < 0 or self.sup_t_draws < 100:
             raise ConfigError("did.n_bootstrap must be >= 0 and did.sup_t_draws >= 100")
+        if self.intensity is not None and not isinstance(self.intensity, str):
+            raise ConfigError(
+                f"did.intensity must be a column name or null, got {self.intensity!r}"
+            )
         if not 0.0 < self.alpha < 1.0:
             raise ConfigError(f"did.alpha must lie in (0, 1), got {self.alpha}")
 

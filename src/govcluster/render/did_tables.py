@@ -37,6 +37,10 @@ TEXT = {
     },
     "overall": {"en": "ATT", "zh": "平均处理效应"},
     "pretrend": {"en": "Pre-trend test p-value", "zh": "事前趋势检验p值"},
+    "intensity": {
+        "en": "Per unit of {column} (Wald-DiD)",
+        "zh": "每单位{column}的效应（Wald-DiD）",
+    },
     "n_obs": {"en": "Observations", "zh": "观测值"},
     "event_title": {"en": "Event study of the designation", "zh": "认定的事件研究"},
     "event_time": {"en": "Event time", "zh": "事件时间"},
@@ -61,9 +65,14 @@ TEXT = {
     "notes_att": {
         "en": "Standard errors in parentheses, clustered by unit. TWFE is the static two-way "
         "fixed-effects coefficient; the others are heterogeneity-robust. Pre-trend test: joint "
-        "Wald test of the pre-period event-study coefficients (BJS: its test 1, F).",
+        "Wald test of the pre-period event-study coefficients (BJS: its test 1, F). Per unit "
+        "of the intensity: the Callaway-Sant'Anna ATT on the outcome divided by that on the "
+        "intensity (Wald-DiD, de Chaisemartin and D'Haultfoeuille 2018), delta-method standard "
+        "error.",
         "zh": "括号内为按单位聚类的标准误。双向固定效应为静态系数，其余为对异质性稳健的估计量。"
-        "事前趋势检验：事前事件研究系数的联合Wald检验（BJS为其检验1，F检验）。",
+        "事前趋势检验：事前事件研究系数的联合Wald检验（BJS为其检验1，F检验）。"
+        "每单位强度的效应：结果变量的Callaway-Sant'Anna平均处理效应除以强度变量的平均处理效应"
+        "（Wald-DiD，de Chaisemartin和D'Haultfoeuille 2018），标准误由delta方法计算。",
     },
     "notes_event": {
         "en": "Estimate (standard error) and, in brackets, the uniform (simultaneous) band "
@@ -145,16 +154,26 @@ def att_table(
                 }
             )
         label = project.label(outcome["outcome"])
-        panels.append(
-            Panel(
-                label,
-                (
-                    Row(_t("overall", language), tuple(estimate)),
-                    Row("", tuple(se)),
-                    Row(_t("pretrend", language), tuple(pvalue)),
-                ),
+        rows = [
+            Row(_t("overall", language), tuple(estimate)),
+            Row("", tuple(se)),
+            Row(_t("pretrend", language), tuple(pvalue)),
+        ]
+        intensity = outcome.get("intensity")
+        if intensity and "callaway_santanna" in names:
+            rows += _intensity_rows(intensity, names, language, digits)
+            numbers.append(
+                {
+                    "outcome": outcome["outcome"],
+                    "estimator": f"wald_did_per_{intensity['intensity']}",
+                    "estimate": intensity["estimate"],
+                    "se": intensity["se"],
+                    "ci_lower": intensity["ci_lower"],
+                    "ci_upper": intensity["ci_upper"],
+                    "pretrend_p_value": None,
+                }
             )
-        )
+        panels.append(Panel(label, tuple(rows)))
     header = make_header([_estimator(n, language) for n in names])
     return Table(
         title=_t("att_title", language),
@@ -164,6 +183,19 @@ def att_table(
         label="did_att",
         numbers=pd.DataFrame(numbers),
     )
+
+
+def _intensity_rows(
+    intensity: Mapping[str, Any], names: list[str], language: str, digits: int
+) -> list[Row]:
+    """The Wald-DiD effect per unit of intensity, in the Callaway-Sant'Anna column it uses."""
+    column = names.index("callaway_santanna")
+    estimate = [""] * len(names)
+    se = [""] * len(names)
+    estimate[column] = format_number(intensity["estimate"], digits)
+    se[column] = f"({format_number(intensity['se'], digits)})"
+    label = _t("intensity", language).format(column=intensity["intensity"])
+    return [Row(label, tuple(estimate)), Row("", tuple(se))]
 
 
 def _cell(row: Mapping[str, Any] | None, digits: int) -> str:
