@@ -19,6 +19,7 @@ from govcluster.did.robust import (
     fit_callaway_santanna,
     fit_imputation,
     fit_sun_abraham,
+    universal_base_event_study,
 )
 from govcluster.did.spec import DidSpec
 from govcluster.did.twfe import fit_twfe, twfe_implicit_weights
@@ -79,15 +80,19 @@ def _one_outcome(sample, spec: DidSpec, outcome: str, seeds: list[int]) -> Outco
     if spec.honest.source in sources:
         for method in spec.honest.methods:
             grid = getattr(spec.honest, f"m_grid_{method}")
+            event_study = sources[spec.honest.source]
+            if method == "smoothness" and spec.base_period != "universal":
+                event_study = universal_base_event_study(sample, spec, outcome)
             honest.append(
                 honest_sensitivity(
-                    sources[spec.honest.source],
+                    event_study,
                     outcome=outcome,
                     source=spec.honest.source,
                     method=method,
                     m_grid=grid,
                     alpha=spec.alpha,
                     window=spec.event_window,
+                    reference=-1 - spec.anticipation,
                 )
             )
     intensity = (

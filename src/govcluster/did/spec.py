@@ -15,7 +15,7 @@ EstimationMethod = Literal["reg", "ipw", "dr"]
 BasePeriod = Literal["varying", "universal"]
 Incomplete = Literal["drop", "error"]
 Estimator = Literal["twfe", "callaway_santanna", "sun_abraham", "imputation"]
-HonestMethod = Literal["relative_magnitude"]
+HonestMethod = Literal["relative_magnitude", "smoothness"]
 HonestSource = Literal["callaway_santanna"]
 
 ESTIMATORS: tuple[str, ...] = get_args(Estimator)
@@ -37,10 +37,12 @@ class HonestSpec:
     ----------
     methods : tuple of str
         ``relative_magnitude``: post-period violations of parallel trends at most ``M`` times
-        the largest pre-period one. (Smoothness restrictions are not offered: the engine's
-        smoothness sets are undefined on these event studies; see docs/methods/did.md.)
-    m_grid_relative_magnitude : tuple of float
-        Values of ``M`` at which the robust confidence set is computed.
+        the largest pre-period one (``Delta^RM``); ``smoothness``: the slope of the violation
+        changes by at most ``M`` between consecutive periods (``Delta^SD``; optimal FLCI, on
+        the universal-base event study).
+    m_grid_relative_magnitude, m_grid_smoothness : tuple of float
+        Values of ``M`` at which the robust confidence set is computed (smoothness: in units
+        of the outcome per period squared).
     source : str
         The event study whose pre- and post-period coefficients are used (Callaway-Sant'Anna;
         the engine accepts no other staggered event study).
@@ -48,13 +50,14 @@ class HonestSpec:
 
     methods: tuple[str, ...] = ("relative_magnitude",)
     m_grid_relative_magnitude: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
+    m_grid_smoothness: tuple[float, ...] = (0.0, 0.01, 0.02, 0.03, 0.05, 0.1)
     source: str = "callaway_santanna"
 
     def __post_init__(self) -> None:
         for method in self.methods:
             check_option(method, HonestMethod, "honest.methods[]")
         check_option(self.source, HonestSource, "honest.source")
-        for name in ("m_grid_relative_magnitude",):
+        for name in ("m_grid_relative_magnitude", "m_grid_smoothness"):
             grid = getattr(self, name)
             if not grid or any(m < 0 for m in grid):
                 raise ConfigError(f"did.honest.{name} must be a non-empty list of values >= 0")
@@ -190,7 +193,7 @@ class DidSpec:
                 f"Valid keys: {', '.join(sorted(valid))}."
             )
         honest = dict(section.pop("honest", {}) or {})
-        for key in ("methods", "m_grid_relative_magnitude"):
+        for key in ("methods", "m_grid_relative_magnitude", "m_grid_smoothness"):
             if key in honest:
                 honest[key] = tuple(honest[key])
         for key in ("outcomes", "controls", "exclude_units", "estimators"):
