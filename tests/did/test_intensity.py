@@ -4,11 +4,11 @@
   two differences in mean changes and its influence function is known in closed form; the
   stage's estimate and delta-method standard error equal that hand computation (numpy only) to
   1e-10.
-* Known truth (slow): over 60 simulated latent panels (80 clusters, 2008-2016, cohorts
+* Known truth (slow): over 40 simulated latent panels (80 clusters, 2008-2016, cohorts
   2011-2014, effects growing with exposure), truth = each panel's true overall ATT on SCA over
   its true overall ATT on GOV (the simulator's ``effects.designation``): mean error within 4
-  Monte Carlo standard errors of zero, 95% interval coverage in [0.87, 1.0], mean standard
-  error within 25% of the spread of the estimates.
+  Monte Carlo standard errors of zero, 95% interval coverage in [0.85, 1.0] (three binomial
+  standard errors below 0.95), mean standard error within 25% of the spread of the estimates.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def test_intensity_travels_in_the_outcome_record_and_needs_a_first_stage():
 @pytest.mark.slow
 def test_wald_did_recovers_the_simulated_effect_per_unit_of_gov():
     rows = []
-    for seed in range(1, 61):
+    for seed in range(1, 41):
         latent, truth = simulate_latent_panel(
             seed=2000 + seed,
             n_clusters=80,
@@ -125,7 +125,7 @@ def test_wald_did_recovers_the_simulated_effect_per_unit_of_gov():
     errors, ses, covered = (np.array(c, dtype=float) for c in zip(*rows, strict=True))
     mc_se = errors.std(ddof=1) / np.sqrt(len(errors))
     assert abs(errors.mean()) < 4 * mc_se, (errors.mean(), mc_se)
-    assert 0.87 <= covered.mean() <= 1.0, covered.mean()
+    assert 0.85 <= covered.mean() <= 1.0, covered.mean()
     assert 0.8 <= ses.mean() / errors.std(ddof=1) <= 1.25, (ses.mean(), errors.std(ddof=1))
 
 
