@@ -27,7 +27,6 @@ fixed, as R ``did`` does for its calendar aggregation): ``psi_W = (psi_Y - W psi
 from __future__ import annotations
 
 import warnings
-from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -146,15 +145,3 @@ def fit_intensity_ratio(sample: StaggeredSample, spec: DidSpec, outcome: str) ->
         first_stage_t=float(first_stage_t),
         n_cells=len(cells_y),
     )
-
-
-def intensity_summary(result: IntensityResult) -> dict[str, Any]:
-    """The row of the ATT table: estimate, standard error and interval of the ratio."""
-    return {
-        "level": "intensity",
-        "label": f"per unit of {result.intensity}",
-        "estimate": result.estimate,
-        "se": result.se,
-        "ci_lower": result.ci_lower,
-        "ci_upper": result.ci_upper,
-    }
