@@ -44,3 +44,4 @@ def test_every_did_exhibit_builds_and_writes(did_sources, language, tmp_path):
         assert all(p.stat().st_size > 0 for p in paths)
     att = build_exhibit("did_att", did_sources, project)
     assert len(att.panels) == 2 and att.n_columns == 4
+    assert not any("Wald-DiD" in note for note in att.notes)  # no intensity in these records

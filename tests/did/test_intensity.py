@@ -156,3 +156,4 @@ def test_att_table_prints_the_effect_per_unit_of_intensity(language):
     assert rows[label][1] == f"{intensity.estimate:.3f}" and rows[label][0] == ""
     wald = table.numbers[table.numbers["estimator"] == "wald_did_per_GOV"]
     assert wald["estimate"].item() == pytest.approx(intensity.estimate)
+    assert any("Wald-DiD" in note for note in table.notes)

@@ -72,13 +72,15 @@ TEXT = {
     "notes_att": {
         "en": "Standard errors in parentheses, clustered by unit. TWFE is the static two-way "
         "fixed-effects coefficient; the others are heterogeneity-robust. Pre-trend test: joint "
-        "Wald test of the pre-period event-study coefficients (BJS: its test 1, F). Per unit "
-        "of the intensity: the Callaway-Sant'Anna ATT on the outcome divided by that on the "
-        "intensity (Wald-DiD, de Chaisemartin and D'Haultfoeuille 2018), delta-method standard "
-        "error.",
+        "Wald test of the pre-period event-study coefficients (BJS: its test 1, F).",
         "zh": "括号内为按单位聚类的标准误。双向固定效应为静态系数，其余为对异质性稳健的估计量。"
-        "事前趋势检验：事前事件研究系数的联合Wald检验（BJS为其检验1，F检验）。"
-        "每单位强度的效应：结果变量的Callaway-Sant'Anna平均处理效应除以强度变量的平均处理效应"
+        "事前趋势检验：事前事件研究系数的联合Wald检验（BJS为其检验1，F检验）。",
+    },
+    "notes_att_intensity": {
+        "en": "Per unit of the intensity: the Callaway-Sant'Anna ATT on the outcome divided by "
+        "that on the intensity (Wald-DiD, de Chaisemartin and D'Haultfoeuille 2018), "
+        "delta-method standard error.",
+        "zh": "每单位强度的效应：结果变量的Callaway-Sant'Anna平均处理效应除以强度变量的平均处理效应"
         "（Wald-DiD，de Chaisemartin和D'Haultfoeuille 2018），标准误由delta方法计算。",
     },
     "notes_event": {
@@ -146,6 +148,7 @@ def att_table(
     outcomes = _records(records)
     names = list(_estimators(outcomes[0]))
     panels, numbers = [], []
+    with_intensity = False
     for outcome in outcomes:
         fitted = _estimators(outcome)
         estimate, se, pvalue = [], [], []
@@ -175,6 +178,7 @@ def att_table(
         ]
         intensity = outcome.get("intensity")
         if intensity and "callaway_santanna" in names:
+            with_intensity = True
             rows += _intensity_rows(intensity, names, language, digits)
             numbers.append(
                 {
@@ -193,7 +197,8 @@ def att_table(
         title=_t("att_title", language),
         columns=header,
         panels=tuple(panels),
-        notes=(_t("notes_att", language),),
+        notes=(_t("notes_att", language),)
+        + ((_t("notes_att_intensity", language),) if with_intensity else ()),
         label="did_att",
         numbers=pd.DataFrame(numbers),
     )
