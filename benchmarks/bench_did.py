@@ -4,8 +4,8 @@
     .venv/bin/python benchmarks/bench_did.py --large 20000 20
 
 Reports seconds per estimator (TWFE, Goodman-Bacon, Callaway-Sant'Anna with the configured
-bootstrap, Sun-Abraham, BJS imputation, HonestDiD) and the peak resident memory of the
-process. No test asserts on these times.
+bootstrap, Sun-Abraham, BJS imputation, HonestDiD, Wald-DiD per unit of GOV) and the peak
+resident memory of the process. No test asserts on these times.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import pandas as pd
 from govcluster.did import DidSpec, prepare_staggered_sample
 from govcluster.did.bacon import decompose_twfe
 from govcluster.did.honest import honest_sensitivity
+from govcluster.did.intensity import fit_intensity_ratio
 from govcluster.did.robust import fit_callaway_santanna, fit_imputation, fit_sun_abraham
 from govcluster.did.twfe import fit_twfe
 from govcluster.simulate import simulate_latent_panel
@@ -44,6 +45,7 @@ def large_panel(n_units: int, n_years: int, seed: int = 1) -> pd.DataFrame:
             "year": t,
             "demo_cluster": (exposure > 0).astype(int),
             "SCA": y,
+            "GOV": 0.5 * (exposure > 0) + rng.standard_normal(n_units * n_years),
         }
     )
 
@@ -80,6 +82,12 @@ def run(frame: pd.DataFrame, spec: DidSpec) -> dict[str, float]:
         window=spec.event_window,
     )
     times["HonestDiD (relative magnitudes, grid + breakdown)"] = time.perf_counter() - start
+    if spec.intensity is not None:
+        start = time.perf_counter()
+        fit_intensity_ratio(sample, spec, "SCA")
+        times[f"Wald-DiD per unit of {spec.intensity} (two analytic CS fits)"] = (
+            time.perf_counter() - start
+        )
     return times
 
 
@@ -92,13 +100,13 @@ def main() -> None:
     warnings.simplefilter("ignore")
     if args.large:
         frame = large_panel(*args.large)
-        spec = DidSpec(n_bootstrap=args.bootstrap, event_window=(-3, 5))
+        spec = DidSpec(n_bootstrap=args.bootstrap, event_window=(-3, 5), intensity="GOV")
         label = f"synthetic panel, {args.large[0]} units x {args.large[1]} years"
     else:
         frame, _ = simulate_latent_panel()
         frame = frame[frame["cluster_id"] != "C0001"].copy()
         frame["demo_cluster"] = frame["D"]
-        spec = DidSpec(n_bootstrap=args.bootstrap)
+        spec = DidSpec(n_bootstrap=args.bootstrap, intensity="GOV")
         label = "default simulated panel (239 clusters x 15 years)"
     times = run(frame, spec)
     print(f"# {label}")

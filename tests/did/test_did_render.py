@@ -35,11 +35,14 @@ def test_every_did_exhibit_builds_and_writes(did_sources, language, tmp_path):
         "did_bacon_scatter",
         "did_honest",
         "did_honest_sensitivity",
+        "did",
     }
     for exhibit in exhibits:
         built = build_exhibit(exhibit.name, did_sources, project)
-        assert isinstance(built, Table if exhibit.kind == "table" else Figure)
+        expected = {"table": Table, "figure": Figure, "numbers": str}[exhibit.kind]
+        assert isinstance(built, expected)
         paths = write_exhibit(exhibit.kind, built, tmp_path / exhibit.name)
         assert all(p.stat().st_size > 0 for p in paths)
     att = build_exhibit("did_att", did_sources, project)
     assert len(att.panels) == 2 and att.n_columns == 4
+    assert not any("Wald-DiD" in note for note in att.notes)  # no intensity in these records

@@ -50,6 +50,7 @@ DEFAULT_EXHIBITS = [
     "did_honest_sensitivity",
     "did_bacon",
     "did_bacon_scatter",
+    "did",
     "case_study_estimates",
     "case_study_weights",
     "case_study_paths",

@@ -10,6 +10,7 @@ from govcluster.did.results import (
     DidResults,
     EstimatorResult,
     HonestResult,
+    IntensityResult,
     OutcomeResults,
 )
 from govcluster.did.spec import DidSpec, HonestSpec
@@ -21,6 +22,7 @@ __all__ = [
     "EstimatorResult",
     "HonestResult",
     "HonestSpec",
+    "IntensityResult",
     "OutcomeResults",
     "StaggeredSample",
     "estimate_did",

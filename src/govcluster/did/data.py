@@ -61,18 +61,28 @@ def prepare_staggered_sample(frame: pd.DataFrame, spec: DidSpec) -> StaggeredSam
         :class:`DidSampleWarning`); no never-treated (or not-yet-treated) comparison units; an
         event window outside the data.
     """
-    needed = [spec.entity, spec.time, spec.treatment, spec.cluster, *spec.outcomes, *spec.controls]
+    intensity = [spec.intensity] if spec.intensity else []
+    needed = [
+        spec.entity,
+        spec.time,
+        spec.treatment,
+        spec.cluster,
+        *spec.outcomes,
+        *spec.controls,
+        *intensity,
+    ]
     missing = [c for c in dict.fromkeys(needed) if c not in frame.columns]
     if missing:
         raise DataValidationError(
             f"did: column(s) {', '.join(missing)} not in the analysis panel (columns: "
             f"{', '.join(map(str, frame.columns))}); fix did.outcomes / did.treatment / "
-            "did.controls / did.cluster in config/config.yaml"
+            "did.controls / did.cluster / did.intensity in config/config.yaml"
         )
     data = frame[list(dict.fromkeys(needed))].copy()
     excluded = sorted(set(spec.exclude_units) & set(data[spec.entity].astype(str)))
     data = data[~data[spec.entity].astype(str).isin(spec.exclude_units)]
     first_treat, switched = _first_treatment(data, spec)
+    first_treat = first_treat.where(first_treat == 0, first_treat + spec.first_year_shift)
     data[FIRST_TREAT] = data[spec.entity].map(first_treat).astype("int64")
     data, dropped = _balance(data, spec)
     years = np.sort(data[spec.time].unique())
@@ -114,6 +124,7 @@ def prepare_staggered_sample(frame: pd.DataFrame, spec: DidSpec) -> StaggeredSam
         "dropped_already_treated": already,
         "excluded": excluded,
         "switched_off": switched,
+        "first_year_shift": spec.first_year_shift,
         "min_event_time": min_event,
         "max_event_time": max_event,
     }
@@ -168,7 +179,8 @@ def _first_treatment(data: pd.DataFrame, spec: DidSpec) -> tuple[pd.Series, list
 
 def _balance(data: pd.DataFrame, spec: DidSpec) -> tuple[pd.DataFrame, list[str]]:
     """Keep units observed with every outcome in every year (or fail, by the option)."""
-    complete = data.dropna(subset=[*spec.outcomes, *spec.controls])
+    intensity = [spec.intensity] if spec.intensity else []
+    complete = data.dropna(subset=[*spec.outcomes, *spec.controls, *intensity])
     n_years = data[spec.time].nunique()
     counts = complete.groupby(spec.entity)[spec.time].nunique()
     full = counts[counts == n_years].index

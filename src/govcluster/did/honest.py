@@ -2,9 +2,12 @@
 
 The target is the average of the post-period event-study effects; the robust confidence set
 is computed at each ``M`` of the grid, under relative magnitudes (``Delta^RM``: post-period
-first differences of the violation at most ``M`` times the largest pre-period one) or
-smoothness (``Delta^SD``: second differences at most ``M``), and the breakdown value is the
-smallest ``M`` at which the set includes zero.
+first differences of the violation at most ``M`` times the largest pre-period one; engine
+``diff_diff.HonestDiD``) or smoothness (``Delta^SD``: second differences at most ``M``; own
+optimal fixed-length intervals, :mod:`govcluster.did.smoothness`), and the breakdown value is
+the smallest ``M`` at which the set includes zero. Rows: ``lower``/``upper`` the estimated
+identified set (None when empty: under ``Delta^SD`` when the observed pre-trend bends by more
+than ``M``), ``ci_lower``/``ci_upper`` the robust confidence interval.
 """
 
 from __future__ import annotations
@@ -16,6 +19,11 @@ from typing import Any
 import numpy as np
 
 from govcluster.did.results import HonestResult
+from govcluster.did.smoothness import (
+    SmoothnessProblem,
+    smoothness_breakdown,
+    smoothness_intervals,
+)
 
 TARGET = "average of the post-period event-study effects"
 
@@ -54,6 +62,7 @@ def honest_sensitivity(
     m_grid: tuple[float, ...],
     alpha: float,
     window: tuple[int, int],
+    reference: int = -1,
 ) -> HonestResult:
     """Robust confidence sets over ``m_grid`` and the breakdown value.
 
@@ -63,11 +72,24 @@ def honest_sensitivity(
         The library's event-study result (Callaway-Sant'Anna ``aggregate("event_study")`` or a
         Sun-Abraham fit), with its covariance.
     method : {"relative_magnitude", "smoothness"}
+        Smoothness needs every coefficient relative to ``reference`` (a universal base
+        period).
+    reference : int
+        The reference event time (``-1 - anticipation``).
     """
     import diff_diff
 
-    honest = diff_diff.HonestDiD(method=method, alpha=alpha)
     event_study = trim_event_study(event_study, window)
+    if method == "smoothness":
+        return _smoothness_sensitivity(
+            event_study,
+            outcome=outcome,
+            source=source,
+            m_grid=m_grid,
+            alpha=alpha,
+            reference=reference,
+        )
+    honest = diff_diff.HonestDiD(method=method, alpha=alpha)
     rows = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -93,4 +115,41 @@ def honest_sensitivity(
         original_se=float(first.original_se),
         rows=tuple(rows),
         breakdown_M=None if breakdown is None or not np.isfinite(breakdown) else float(breakdown),
+    )
+
+
+def _smoothness_sensitivity(
+    event_study: Any,
+    *,
+    outcome: str,
+    source: str,
+    m_grid: tuple[float, ...],
+    alpha: float,
+    reference: int,
+) -> HonestResult:
+    """``Delta^SD`` sets by :mod:`govcluster.did.smoothness` on the trimmed event study."""
+    times = [int(e) for e in event_study.vcov_index]
+    table = event_study.to_dataframe().set_index("event_time")
+    beta = table.loc[times, "att"].to_numpy(float)
+    problem = SmoothnessProblem(beta, np.asarray(event_study.vcov), times, reference)
+    rows = [
+        {
+            "M": item.M,
+            "lower": np.nan if item.lower is None else item.lower,
+            "upper": np.nan if item.upper is None else item.upper,
+            "ci_lower": item.ci_lower,
+            "ci_upper": item.ci_upper,
+        }
+        for item in smoothness_intervals(problem, m_grid, alpha=alpha)
+    ]
+    v = problem._full(np.zeros(int(problem.pre.sum())))  # noqa: SLF001 - l on the post-periods
+    return HonestResult(
+        outcome=outcome,
+        source=source,
+        method="smoothness",
+        target=TARGET,
+        original_estimate=float(v @ problem.beta),
+        original_se=float(np.sqrt(v @ problem.sigma @ v)),
+        rows=tuple(rows),
+        breakdown_M=smoothness_breakdown(problem, alpha=alpha),
     )

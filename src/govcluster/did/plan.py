@@ -12,12 +12,14 @@ import pandas as pd
 from govcluster.did.bacon import decompose_twfe
 from govcluster.did.data import prepare_staggered_sample
 from govcluster.did.honest import honest_sensitivity
+from govcluster.did.intensity import fit_intensity_ratio
 from govcluster.did.results import DidResults, OutcomeResults
 from govcluster.did.robust import (
     check_estimable,
     fit_callaway_santanna,
     fit_imputation,
     fit_sun_abraham,
+    universal_base_event_study,
 )
 from govcluster.did.spec import DidSpec
 from govcluster.did.twfe import fit_twfe, twfe_implicit_weights
@@ -78,23 +80,33 @@ def _one_outcome(sample, spec: DidSpec, outcome: str, seeds: list[int]) -> Outco
     if spec.honest.source in sources:
         for method in spec.honest.methods:
             grid = getattr(spec.honest, f"m_grid_{method}")
+            event_study = sources[spec.honest.source]
+            if method == "smoothness" and spec.base_period != "universal":
+                event_study = universal_base_event_study(sample, spec, outcome)
             honest.append(
                 honest_sensitivity(
-                    sources[spec.honest.source],
+                    event_study,
                     outcome=outcome,
                     source=spec.honest.source,
                     method=method,
                     m_grid=grid,
                     alpha=spec.alpha,
                     window=spec.event_window,
+                    reference=-1 - spec.anticipation,
                 )
             )
+    intensity = (
+        fit_intensity_ratio(sample, spec, outcome)
+        if spec.intensity is not None and spec.intensity != outcome
+        else None
+    )
     return OutcomeResults(
         outcome=outcome,
         estimators=tuple(results),
         bacon=bacon,
         honest=tuple(honest),
         twfe_weights=weights,
+        intensity=intensity,
     )
 
 

@@ -148,6 +148,32 @@ class HonestResult(_Record):
 
 
 @dataclass(frozen=True)
+class IntensityResult(_Record):
+    """Effect of one unit of the intensity (GOV) induced by the designation (Wald-DiD).
+
+    ``estimate = att_outcome / att_intensity``, both Callaway-Sant'Anna overall ATTs on the
+    same cells and weights; ``se`` by the delta method on their per-unit influence functions;
+    ``first_stage_t = att_intensity / se_intensity`` (a weak first stage makes the ratio and its
+    normal interval unreliable).
+    """
+
+    kind: ClassVar[str] = "did_intensity"
+    outcome: str
+    intensity: str
+    method: str
+    estimate: float
+    se: float
+    ci_lower: float
+    ci_upper: float
+    att_outcome: float
+    se_outcome: float
+    att_intensity: float
+    se_intensity: float
+    first_stage_t: float
+    n_cells: int
+
+
+@dataclass(frozen=True)
 class OutcomeResults(_Record):
     """Every estimate of the ``did`` stage for one outcome."""
 
@@ -157,6 +183,7 @@ class OutcomeResults(_Record):
     bacon: BaconResult | None = None
     honest: tuple[HonestResult, ...] = ()
     twfe_weights: dict[str, Any] = field(default_factory=dict)
+    intensity: IntensityResult | None = None
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> OutcomeResults:
@@ -168,6 +195,9 @@ class OutcomeResults(_Record):
             bacon=BaconResult.from_dict(body["bacon"]) if body.get("bacon") else None,
             honest=tuple(HonestResult.from_dict(h) for h in body.get("honest") or ()),
             twfe_weights=body.get("twfe_weights") or {},
+            intensity=IntensityResult.from_dict(body["intensity"])
+            if body.get("intensity")
+            else None,
         )
 
     def estimator(self, name: str) -> EstimatorResult:

@@ -137,6 +137,33 @@ def fit_callaway_santanna(
     return record, event_study
 
 
+def universal_base_event_study(sample: StaggeredSample, spec: DidSpec, outcome: str) -> Any:
+    """Callaway-Sant'Anna event study with a universal base period (analytic, no bootstrap).
+
+    The smoothness restriction of Rambachan and Roth bounds second differences of the
+    violation path relative to one reference period, so its input must be every event-time
+    coefficient relative to ``-1 - anticipation``; with ``base_period = "varying"`` the
+    pre-period coefficients are period-to-period changes instead, and this refit supplies the
+    right ones (the post-period coefficients are the same under both base periods).
+    """
+    dd = _library()
+    estimator = dd.CallawaySantAnna(
+        control_group=spec.comparison,
+        anticipation=spec.anticipation,
+        estimation_method=spec.estimation_method,
+        alpha=spec.alpha,
+        cluster=_cluster(spec),
+        n_bootstrap=0,
+        base_period="universal",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = estimator.fit(
+            **_fit_kwargs(sample, spec, outcome), covariates=list(spec.controls) or None
+        )
+        return fit.aggregate("event_study")
+
+
 def _library_rows(table: pd.DataFrame, level: str, z: float) -> list[dict[str, Any]]:
     label = next(c for c in ("label", "group", "period", "time") if c in table.columns)
     estimate = "att" if "att" in table.columns else "effect"

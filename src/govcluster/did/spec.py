@@ -15,7 +15,7 @@ EstimationMethod = Literal["reg", "ipw", "dr"]
 BasePeriod = Literal["varying", "universal"]
 Incomplete = Literal["drop", "error"]
 Estimator = Literal["twfe", "callaway_santanna", "sun_abraham", "imputation"]
-HonestMethod = Literal["relative_magnitude"]
+HonestMethod = Literal["relative_magnitude", "smoothness"]
 HonestSource = Literal["callaway_santanna"]
 
 ESTIMATORS: tuple[str, ...] = get_args(Estimator)
@@ -37,10 +37,12 @@ class HonestSpec:
     ----------
     methods : tuple of str
         ``relative_magnitude``: post-period violations of parallel trends at most ``M`` times
-        the largest pre-period one. (Smoothness restrictions are not offered: the engine's
-        smoothness sets are undefined on these event studies; see docs/methods/did.md.)
-    m_grid_relative_magnitude : tuple of float
-        Values of ``M`` at which the robust confidence set is computed.
+        the largest pre-period one (``Delta^RM``); ``smoothness``: the slope of the violation
+        changes by at most ``M`` between consecutive periods (``Delta^SD``; optimal FLCI, on
+        the universal-base event study).
+    m_grid_relative_magnitude, m_grid_smoothness : tuple of float
+        Values of ``M`` at which the robust confidence set is computed (smoothness: in units
+        of the outcome per period squared).
     source : str
         The event study whose pre- and post-period coefficients are used (Callaway-Sant'Anna;
         the engine accepts no other staggered event study).
@@ -48,13 +50,14 @@ class HonestSpec:
 
     methods: tuple[str, ...] = ("relative_magnitude",)
     m_grid_relative_magnitude: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
+    m_grid_smoothness: tuple[float, ...] = (0.0, 0.01, 0.02, 0.03, 0.05, 0.1)
     source: str = "callaway_santanna"
 
     def __post_init__(self) -> None:
         for method in self.methods:
             check_option(method, HonestMethod, "honest.methods[]")
         check_option(self.source, HonestSource, "honest.source")
-        for name in ("m_grid_relative_magnitude",):
+        for name in ("m_grid_relative_magnitude", "m_grid_smoothness"):
             grid = getattr(self, name)
             if not grid or any(m < 0 for m in grid):
                 raise ConfigError(f"did.honest.{name} must be a non-empty list of values >= 0")
@@ -73,6 +76,12 @@ class DidSpec:
         Treatment column: a 0/1 indicator (``treatment_kind="binary"``) or the year of first
         treatment (``"first_year"``; 0 or empty = never treated).
     treatment_kind : {"binary", "first_year"}
+    first_year_shift : int
+        Years added to every treated unit's first-treatment year once it is read (0 = none).
+        For data whose indicator switches on one year after the policy took effect (for
+        example the first full year under a law), ``-1`` moves the onset to the year the
+        policy took effect. Every estimator then uses the shifted onset; the sample summary
+        records the shift.
     switch_off : {"error", "first_treatment"}
         What happens when a binary treatment switches off (1 then 0 for a unit): ``"error"``
         stops with the offending units listed; ``"first_treatment"`` treats the unit as
@@ -111,11 +120,16 @@ class DidSpec:
         intervention).
     estimators : tuple of str
     honest : HonestSpec
+    intensity : str or None
+        Column of a continuous treatment intensity moved by the designation (the composite GOV
+        index). When set, each outcome also gets the Wald-DiD effect of one unit of the
+        intensity (:mod:`govcluster.did.intensity`); ``None`` skips it.
     """
 
     outcomes: tuple[str, ...] = ("SCA",)
     treatment: str = "demo_cluster"
     treatment_kind: str = "binary"
+    first_year_shift: int = 0
     switch_off: str = "error"
     entity: str = "cluster_id"
     time: str = "year"
@@ -135,6 +149,7 @@ class DidSpec:
     exclude_units: tuple[str, ...] = ()
     estimators: tuple[str, ...] = ESTIMATORS
     honest: HonestSpec = field(default_factory=HonestSpec)
+    intensity: str | None = None
 
     def __post_init__(self) -> None:
         check_option(self.treatment_kind, TreatmentKind, "treatment_kind")
@@ -158,6 +173,10 @@ class DidSpec:
             raise ConfigError(f"did.anticipation must be >= 0, got {self.anticipation}")
         if self.n_bootstrap < 0 or self.sup_t_draws < 100:
             raise ConfigError("did.n_bootstrap must be >= 0 and did.sup_t_draws >= 100")
+        if self.intensity is not None and not isinstance(self.intensity, str):
+            raise ConfigError(
+                f"did.intensity must be a column name or null, got {self.intensity!r}"
+            )
         if not 0.0 < self.alpha < 1.0:
             raise ConfigError(f"did.alpha must lie in (0, 1), got {self.alpha}")
 
@@ -174,7 +193,7 @@ class DidSpec:
                 f"Valid keys: {', '.join(sorted(valid))}."
             )
         honest = dict(section.pop("honest", {}) or {})
-        for key in ("methods", "m_grid_relative_magnitude"):
+        for key in ("methods", "m_grid_relative_magnitude", "m_grid_smoothness"):
             if key in honest:
                 honest[key] = tuple(honest[key])
         for key in ("outcomes", "controls", "exclude_units", "estimators"):

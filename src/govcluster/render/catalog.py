@@ -38,6 +38,7 @@ from govcluster.render import (
     casestudy_tables,
     descriptive_tables,
     did_figures,
+    did_numbers,
     did_tables,
     figures,
     mediation_figures,
@@ -501,6 +502,16 @@ for _name, _kind, _build, _when in (
     ),
 ):
     register_exhibit(ExhibitEntry(_name, _kind, "did", _build, ("did",), when=_when))
+register_exhibit(
+    ExhibitEntry(
+        "did",
+        "numbers",
+        "did",
+        lambda s, p, r: did_numbers.did_numbers(s["did"], r),
+        ("did",),
+        when=_did_enabled,
+    )
+)
 
 
 def _case_study_enabled(project: ProjectConfig, jobs: Mapping[str, Any]) -> bool:

@@ -37,6 +37,10 @@ TEXT = {
     },
     "overall": {"en": "ATT", "zh": "平均处理效应"},
     "pretrend": {"en": "Pre-trend test p-value", "zh": "事前趋势检验p值"},
+    "intensity": {
+        "en": "Per unit of {column} (Wald-DiD)",
+        "zh": "每单位{column}的效应（Wald-DiD）",
+    },
     "n_obs": {"en": "Observations", "zh": "观测值"},
     "event_title": {"en": "Event study of the designation", "zh": "认定的事件研究"},
     "event_time": {"en": "Event time", "zh": "事件时间"},
@@ -53,10 +57,17 @@ TEXT = {
     "estimate": {"en": "Average 2x2 estimate", "zh": "2x2估计均值"},
     "n_comparisons": {"en": "Comparisons", "zh": "比较数"},
     "honest_title": {
-        "en": "HonestDiD: robust confidence sets (relative magnitudes)",
-        "zh": "HonestDiD：稳健置信集（相对幅度限制）",
+        "en": "HonestDiD: robust confidence sets",
+        "zh": "HonestDiD：稳健置信集",
     },
-    "ci": {"en": "Robust 95% CI", "zh": "稳健95%置信区间"},
+    "honest_relative_magnitude": {
+        "en": "Relative magnitudes: robust 95% CI",
+        "zh": "相对幅度限制：稳健95%置信区间",
+    },
+    "honest_smoothness": {
+        "en": "Smoothness: robust 95% CI",
+        "zh": "平滑性限制：稳健95%置信区间",
+    },
     "breakdown": {"en": "Breakdown M", "zh": "临界M值"},
     "notes_att": {
         "en": "Standard errors in parentheses, clustered by unit. TWFE is the static two-way "
@@ -64,6 +75,13 @@ TEXT = {
         "Wald test of the pre-period event-study coefficients (BJS: its test 1, F).",
         "zh": "括号内为按单位聚类的标准误。双向固定效应为静态系数，其余为对异质性稳健的估计量。"
         "事前趋势检验：事前事件研究系数的联合Wald检验（BJS为其检验1，F检验）。",
+    },
+    "notes_att_intensity": {
+        "en": "Per unit of the intensity: the Callaway-Sant'Anna ATT on the outcome divided by "
+        "that on the intensity (Wald-DiD, de Chaisemartin and D'Haultfoeuille 2018), "
+        "delta-method standard error.",
+        "zh": "每单位强度的效应：结果变量的Callaway-Sant'Anna平均处理效应除以强度变量的平均处理效应"
+        "（Wald-DiD，de Chaisemartin和D'Haultfoeuille 2018），标准误由delta方法计算。",
     },
     "notes_event": {
         "en": "Estimate (standard error) and, in brackets, the uniform (simultaneous) band "
@@ -75,6 +93,13 @@ TEXT = {
         "parallel trends relative to the largest pre-period one (Rambachan and Roth 2023).",
         "zh": "目标：事后效应的平均值。M为事后平行趋势偏离相对于最大事前偏离的倍数上限"
         "（Rambachan和Roth 2023）。",
+    },
+    "notes_honest_smoothness": {
+        "en": "Smoothness: the slope of the violation of parallel trends changes by at most M "
+        "per period (Delta^SD); optimal fixed-length intervals on the universal-base "
+        "Callaway-Sant'Anna event study.",
+        "zh": "平滑性限制：平行趋势偏离的斜率每期变化不超过M（Delta^SD）；"
+        "基于统一基期Callaway-Sant'Anna事件研究的最优固定长度置信区间。",
     },
     "notes_bacon": {
         "en": "Weights sum to one; the weighted sum of the 2x2 estimates equals the TWFE "
@@ -123,6 +148,7 @@ def att_table(
     outcomes = _records(records)
     names = list(_estimators(outcomes[0]))
     panels, numbers = [], []
+    with_intensity = False
     for outcome in outcomes:
         fitted = _estimators(outcome)
         estimate, se, pvalue = [], [], []
@@ -145,25 +171,50 @@ def att_table(
                 }
             )
         label = project.label(outcome["outcome"])
-        panels.append(
-            Panel(
-                label,
-                (
-                    Row(_t("overall", language), tuple(estimate)),
-                    Row("", tuple(se)),
-                    Row(_t("pretrend", language), tuple(pvalue)),
-                ),
+        rows = [
+            Row(_t("overall", language), tuple(estimate)),
+            Row("", tuple(se)),
+            Row(_t("pretrend", language), tuple(pvalue)),
+        ]
+        intensity = outcome.get("intensity")
+        if intensity and "callaway_santanna" in names:
+            with_intensity = True
+            rows += _intensity_rows(intensity, names, language, digits)
+            numbers.append(
+                {
+                    "outcome": outcome["outcome"],
+                    "estimator": f"wald_did_per_{intensity['intensity']}",
+                    "estimate": intensity["estimate"],
+                    "se": intensity["se"],
+                    "ci_lower": intensity["ci_lower"],
+                    "ci_upper": intensity["ci_upper"],
+                    "pretrend_p_value": None,
+                }
             )
-        )
+        panels.append(Panel(label, tuple(rows)))
     header = make_header([_estimator(n, language) for n in names])
     return Table(
         title=_t("att_title", language),
         columns=header,
         panels=tuple(panels),
-        notes=(_t("notes_att", language),),
+        notes=(_t("notes_att", language),)
+        + ((_t("notes_att_intensity", language),) if with_intensity else ()),
         label="did_att",
         numbers=pd.DataFrame(numbers),
     )
+
+
+def _intensity_rows(
+    intensity: Mapping[str, Any], names: list[str], language: str, digits: int
+) -> list[Row]:
+    """The Wald-DiD effect per unit of intensity, in the Callaway-Sant'Anna column it uses."""
+    column = names.index("callaway_santanna")
+    estimate = [""] * len(names)
+    se = [""] * len(names)
+    estimate[column] = format_number(intensity["estimate"], digits)
+    se[column] = f"({format_number(intensity['se'], digits)})"
+    label = _t("intensity", language).format(column=intensity["intensity"])
+    return [Row(label, tuple(estimate)), Row("", tuple(se))]
 
 
 def _cell(row: Mapping[str, Any] | None, digits: int) -> str:
@@ -279,35 +330,43 @@ def bacon_table(
 def honest_table(
     records: Mapping[str, Any], project: ProjectConfig, settings: RenderSettings
 ) -> Table:
-    """Robust confidence sets over the grid of ``M``, one column per outcome."""
+    """Robust confidence sets over the grid of ``M``, one column per outcome.
+
+    One panel per restriction (relative magnitudes, smoothness), each with its breakdown value.
+    """
     language, digits = project.language, settings.digits
     outcomes = [o for o in _records(records) if o.get("honest")]
-    grid = [r["M"] for r in outcomes[0]["honest"][0]["rows"]]
-    rows, numbers = [], []
-    for m in grid:
-        cells = []
-        for outcome in outcomes:
-            honest = outcome["honest"][0]
-            row = next(r for r in honest["rows"] if r["M"] == m)
-            low, high = (
-                format_number(row["ci_lower"], digits),
-                format_number(row["ci_upper"], digits),
-            )
-            cells.append(f"[{low}, {high}]")
-            numbers.append({"outcome": outcome["outcome"], **row})
-        rows.append(Row(f"M = {m:g}", tuple(cells)))
-    breakdown = [format_number(o["honest"][0]["breakdown_M"], digits) for o in outcomes]
-    numbers += [
-        {"outcome": o["outcome"], "breakdown_M": o["honest"][0]["breakdown_M"]} for o in outcomes
-    ]
+    methods = [h["method"] for h in outcomes[0]["honest"]]
+    panels, numbers = [], []
+    for method in methods:
+        by_outcome = [next(h for h in o["honest"] if h["method"] == method) for o in outcomes]
+        rows = []
+        for m in [r["M"] for r in by_outcome[0]["rows"]]:
+            cells = []
+            for outcome, honest in zip(outcomes, by_outcome, strict=True):
+                row = next(r for r in honest["rows"] if r["M"] == m)
+                low, high = (
+                    format_number(row["ci_lower"], digits),
+                    format_number(row["ci_upper"], digits),
+                )
+                cells.append(f"[{low}, {high}]")
+                numbers.append({"outcome": outcome["outcome"], "method": method, **row})
+            rows.append(Row(f"M = {m:g}", tuple(cells)))
+        breakdown = [format_number(h["breakdown_M"], digits) for h in by_outcome]
+        rows.append(Row(_t("breakdown", language), tuple(breakdown)))
+        numbers += [
+            {"outcome": o["outcome"], "method": method, "breakdown_M": h["breakdown_M"]}
+            for o, h in zip(outcomes, by_outcome, strict=True)
+        ]
+        panels.append(Panel(_t(f"honest_{method}", language), tuple(rows)))
+    notes = [_t("notes_honest", language)]
+    if "smoothness" in methods:
+        notes.append(_t("notes_honest_smoothness", language))
     return Table(
         title=_t("honest_title", language),
         columns=make_header([project.label(o["outcome"]) for o in outcomes]),
-        panels=(
-            Panel(_t("ci", language), tuple(rows)),
-            Panel("", (Row(_t("breakdown", language), tuple(breakdown)),)),
-        ),
-        notes=(_t("notes_honest", language),),
+        panels=tuple(panels),
+        notes=tuple(notes),
         label="did_honest",
         numbers=pd.DataFrame(numbers),
     )
