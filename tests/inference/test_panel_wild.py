@@ -65,7 +65,9 @@ def records(produc) -> dict[str, PanelJobRecord]:
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # few-cluster warnings of the CRV1 fit
-        return {name: PanelJobRecord.from_dict(run_panel_job(produc, job)) for name, job in jobs.items()}
+        return {
+            name: PanelJobRecord.from_dict(run_panel_job(produc, job)) for name, job in jobs.items()
+        }
 
 
 def _direct(produc: pd.DataFrame, *, cluster: str, year_effects: bool) -> dict:
@@ -162,7 +164,10 @@ def test_tables_print_the_wild_results_with_a_note(records, default_config_dict,
         labels = [row.label for panel in table.panels for row in panel.rows]
         assert sum(label.startswith(wild) for label in labels) == 2  # p-value and interval
         notes = " ".join(table.notes)
-        assert f"by {cluster} ({count} clusters" in notes or f"按 {cluster} 聚类（{count} 个聚类" in notes
+        assert (
+            f"by {cluster} ({count} clusters" in notes
+            or f"按 {cluster} 聚类（{count} 个聚类" in notes
+        )
         numbers = table.numbers
         wild_p = numbers[numbers["term"] == "wild_p_value:log_pcap"]
         assert len(wild_p) == 1  # the 48-cluster column has none

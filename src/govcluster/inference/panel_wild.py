@@ -48,7 +48,7 @@ _DESIGN_ESTIMATOR = {
 
 @dataclass(frozen=True, kw_only=True)
 class WildBootstrapSettings:
-    """What the panel stage asks of the wild cluster bootstrap.
+    r"""What the panel stage asks of the wild cluster bootstrap.
 
     Attributes
     ----------
@@ -88,9 +88,7 @@ class WildBootstrapSettings:
         return _BOOTSTRAP_TYPES[self.type]
 
     @classmethod
-    def from_config(
-        cls, section: Mapping[str, Any] | None, *, seed: int
-    ) -> WildBootstrapSettings:
+    def from_config(cls, section: Mapping[str, Any] | None, *, seed: int) -> WildBootstrapSettings:
         """Settings from the ``inference.wild_bootstrap`` mapping (None: the defaults)."""
         values = dict(section or {})
         known = {"below_clusters", "always", "draws", "weights", "type"}

@@ -189,8 +189,10 @@ def run_panel_job(data: pd.DataFrame, job: PanelJob) -> dict[str, Any]:
 
 
 def project_panel_jobs(project) -> dict[str, PanelJob]:
-    """The jobs of a :class:`govcluster.config.ProjectConfig` (its models, roles, seed and
-    ``inference.wild_bootstrap``)."""
+    """The jobs of a :class:`govcluster.config.ProjectConfig`.
+
+    Its models and roles, and for the baseline jobs ``inference.wild_bootstrap`` and the seed.
+    """
     from govcluster.inference.panel_wild import WildBootstrapSettings
 
     section = (project.raw.get("inference") or {}).get("wild_bootstrap")

@@ -395,10 +395,11 @@ def check_clusters(
                 "panel models only; use cov_type='cluster_entity' or 'cluster_twoway' here."
             )
         if sample.frame[cluster].isna().any():
-            rows = sample.frame.index[sample.frame[cluster].isna()][:10].tolist()
+            missing = sample.frame[cluster].isna()
             raise EstimationError(
-                f"The clustering column {cluster!r} is missing in {int(sample.frame[cluster].isna().sum())} "
-                f"used row(s) (first rows {rows}); fill it or cluster on another column."
+                f"The clustering column {cluster!r} is missing in {int(missing.sum())} used "
+                f"row(s) (first rows {sample.frame.index[missing][:10].tolist()}); fill it or "
+                "cluster on another column."
             )
         counts.append((cluster, int(sample.frame[cluster].nunique())))
     elif cov_type in ("cluster_entity", "cluster_twoway"):

@@ -128,7 +128,9 @@ def wild_bootstrap_rows(
             lower, upper = (float(x) for x in row.conf_int_wild)
             finite = [v if abs(v) != float("inf") else None for v in (lower, upper)]
             ci_cells.append(format_interval(finite[0], finite[1], settings.digits))
-            numbers.append({"model": name, "term": f"wild_p_value:{term}", "value": row.p_value_wild})
+            numbers.append(
+                {"model": name, "term": f"wild_p_value:{term}", "value": row.p_value_wild}
+            )
             for key, value in zip(("lower", "upper"), finite, strict=True):
                 if value is not None:
                     numbers.append({"model": name, "term": f"wild_ci_{key}:{term}", "value": value})
