@@ -182,7 +182,7 @@ def test_default_configuration_reads_the_settings(default_config_dict):
     jobs = project_panel_jobs(config)
     baseline = [job for job in jobs.values() if job.kind == "baseline"]
     assert baseline and all(
-        job.wild_bootstrap == WildBootstrapSettings(seed=config.seed) for job in baseline
+        job.wild_bootstrap == WildBootstrapSettings(seed=20240601) for job in baseline
     )
     assert all(job.wild_bootstrap is None for job in jobs.values() if job.kind != "baseline")
 
@@ -191,4 +191,4 @@ def test_bad_settings_name_the_key():
     with pytest.raises(Exception, match="inference.wild_bootstrap.weights"):
         WildBootstrapSettings(seed=1, weights="normal")
     with pytest.raises(Exception, match="unknown key"):
-        WildBootstrapSettings.from_config({"draw": 9}, seed=1)
+        WildBootstrapSettings.from_config({"draw": 9})

@@ -12,11 +12,14 @@ one-way clustered covariance (``cluster_entity``: the entity; ``cluster``: the c
 specification names). Random effects, the between estimator, two-way clustering and the
 non-clustered covariances get no wild bootstrap (the record holds ``null``).
 
-Configuration (``inference.wild_bootstrap``; the seed is the top-level ``seed``)::
+Configuration (``inference.wild_bootstrap``)::
 
     inference:
       wild_bootstrap: {below_clusters: 50, always: false, draws: 9999, weights: webb,
-                       type: restricted}
+                       type: restricted, seed: 20240601}
+
+The bootstrap has its own seed so that changing the simulation seed does not rerun the panel
+models (the top-level ``seed`` drives the simulated data).
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ class WildBootstrapSettings:
     Attributes
     ----------
     seed : int
-        Seed of the bootstrap weights (the configuration's ``seed``).
+        Seed of the bootstrap weights (``inference.wild_bootstrap.seed``).
     below_clusters : int
         Run it when the model's clusters are fewer than this (default 50).
     always : bool
@@ -65,7 +68,7 @@ class WildBootstrapSettings:
         WCR (null imposed, the default) or WCU.
     """
 
-    seed: int
+    seed: int = 20240601
     below_clusters: int = 50
     always: bool = False
     draws: int = 9999
@@ -88,16 +91,18 @@ class WildBootstrapSettings:
         return _BOOTSTRAP_TYPES[self.type]
 
     @classmethod
-    def from_config(cls, section: Mapping[str, Any] | None, *, seed: int) -> WildBootstrapSettings:
+    def from_config(cls, section: Mapping[str, Any] | None) -> WildBootstrapSettings:
         """Settings from the ``inference.wild_bootstrap`` mapping (None: the defaults)."""
         values = dict(section or {})
-        known = {"below_clusters", "always", "draws", "weights", "type"}
+        known = {"below_clusters", "always", "draws", "weights", "type", "seed"}
         unknown = sorted(set(values) - known)
         if unknown:
             raise ConfigError(
                 f"inference.wild_bootstrap has unknown key(s) {unknown}; known: {sorted(known)}."
             )
-        return cls(seed=int(seed), **values)
+        if "seed" in values:
+            values["seed"] = int(values["seed"])
+        return cls(**values)
 
 
 def _cluster_column(spec: Any) -> str | None:

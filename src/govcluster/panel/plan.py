@@ -191,7 +191,7 @@ def run_panel_job(data: pd.DataFrame, job: PanelJob) -> dict[str, Any]:
 def project_panel_jobs(project) -> dict[str, PanelJob]:
     """The jobs of a :class:`govcluster.config.ProjectConfig`.
 
-    Its models and roles, and for the baseline jobs ``inference.wild_bootstrap`` and the seed.
+    Its models and roles, and for the baseline jobs ``inference.wild_bootstrap``.
     """
     from govcluster.inference.panel_wild import WildBootstrapSettings
 
@@ -201,5 +201,5 @@ def project_panel_jobs(project) -> dict[str, PanelJob]:
         outcome=project.roles.outcome,
         treatment=project.roles.treatment,
         instruments=project.roles.instruments,
-        wild_bootstrap=WildBootstrapSettings.from_config(section, seed=project.seed),
+        wild_bootstrap=WildBootstrapSettings.from_config(section),
     )
