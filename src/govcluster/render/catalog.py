@@ -185,6 +185,11 @@ def _mediation_enabled(project: ProjectConfig, jobs: Mapping[str, Any]) -> bool:
     return bool(project.mediation.get("enabled", True) and project.roles.mediators)
 
 
+def _moderated_enabled(project: ProjectConfig, jobs: Mapping[str, Any]) -> bool:
+    moderated = project.mediation.get("moderated") or {}
+    return _mediation_enabled(project, jobs) and bool(moderated.get("enabled", False))
+
+
 # --------------------------------------------------------------------------- builders
 
 
@@ -430,6 +435,22 @@ for _entry in (
         lambda s, p, r: numbers.mediation_numbers(s["mediation"], r),
         ("mediation",),
         when=_mediation_enabled,
+    ),
+    ExhibitEntry(
+        "mediation_moderated",
+        "table",
+        "mediation",
+        lambda s, p, r: mediation_tables.moderated_table(s["moderated"], p, r),
+        ("moderated",),
+        when=_moderated_enabled,
+    ),
+    ExhibitEntry(
+        "mediation_moderated_effects",
+        "figure",
+        "mediation",
+        lambda s, p, r: mediation_figures.moderated_figure(s["moderated"], p),
+        ("moderated",),
+        when=_moderated_enabled,
     ),
 ):
     register_exhibit(_entry)
