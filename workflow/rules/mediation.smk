@@ -7,6 +7,12 @@ MODERATED_OUTPUT = (
     if (PROJECT.mediation.get("moderated") or {}).get("enabled", False)
     else {}
 )
+# mediation.interaction.enabled adds the treatment-mediator interaction record.
+INTERACTION_OUTPUT = (
+    {"interaction": out("results/estimates/mediation_interaction.json")}
+    if (PROJECT.mediation.get("interaction") or {}).get("enabled", False)
+    else {}
+)
 
 
 rule mediation:
@@ -15,6 +21,7 @@ rule mediation:
         analysis=out("data/processed/analysis_panel.parquet"),
     output:
         **MODERATED_OUTPUT,
+        **INTERACTION_OUTPUT,
         estimate=out("results/estimates/mediation.json"),
         boot=out("results/estimates/mediation_bootstrap.parquet"),
     log:

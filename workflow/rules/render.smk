@@ -16,6 +16,7 @@ RENDER_SOURCES = {
     "case_study": out("results/estimates/casestudy/case_study.json"),
     "did": [out(f"results/estimates/did/{outcome}.json") for outcome in DID_OUTCOMES],
     "moderated": out("results/estimates/mediation_moderated.json"),
+    "interaction": out("results/estimates/mediation_interaction.json"),
 }
 
 

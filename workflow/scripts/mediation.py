@@ -1,10 +1,12 @@
 """Rule mediation: parallel and single-mediator analysis with the cluster bootstrap.
 
-With ``mediation.moderated.enabled`` it also writes the moderated mediation record.
+With ``mediation.moderated.enabled`` it also writes the moderated mediation record, with
+``mediation.interaction.enabled`` the treatment-mediator interaction record.
 """
 
 from govcluster import io
 from govcluster.mediation.plan import (
+    run_configured_interaction_mediation,
     run_configured_mediation,
     run_configured_moderated_mediation,
 )
@@ -21,6 +23,9 @@ def main(smk):
     if "moderated" in smk.output.keys():
         moderated = run_configured_moderated_mediation(data, project)
         io.write_json(moderated.to_dict(), smk.output.moderated)
+    if "interaction" in smk.output.keys():
+        interaction = run_configured_interaction_mediation(data, project)
+        io.write_json(interaction.to_dict(), smk.output.interaction)
 
 
 run_rule(snakemake, main)  # noqa: F821

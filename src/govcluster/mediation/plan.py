@@ -7,6 +7,7 @@ import pandas as pd
 from govcluster.config import ProjectConfig
 from govcluster.errors import ConfigError
 from govcluster.mediation.analysis import panel_mediation
+from govcluster.mediation.interaction import InteractionMediationResult, interaction_mediation
 from govcluster.mediation.moderated import (
     ModeratedMediationResult,
     ModeratorSpec,
@@ -83,4 +84,33 @@ def run_configured_moderated_mediation(
         seed=project.seed,
         ci_level=settings["ci_level"],
         min_group_clusters=int(section.get("min_group_clusters", 5)),
+    )
+
+
+def run_configured_interaction_mediation(
+    data: pd.DataFrame, project: ProjectConfig
+) -> InteractionMediationResult | None:
+    """Run :func:`interaction_mediation` as ``mediation.interaction`` asks (None when off).
+
+    Mechanisms, treatment, outcome and controls as :func:`run_configured_mediation`; the
+    seed is the top-level seed.
+    """
+    settings = project.mediation
+    section = dict(settings.get("interaction") or {})
+    if not (settings.get("enabled", True) and section.get("enabled", False)):
+        return None
+    if not project.roles.mediators:
+        raise ConfigError("roles.mediators is empty: name the mechanisms to analyse.")
+    controls = settings.get("controls")
+    if controls is None:
+        controls = project.models.get("controls", [])
+    return interaction_mediation(
+        data,
+        treatment=project.roles.treatment,
+        mediators=list(project.roles.mediators),
+        outcome=project.roles.outcome,
+        controls=list(controls),
+        sims=int(section.get("sims", 1000)),
+        seed=project.seed,
+        level=settings["ci_level"],
     )

@@ -62,6 +62,7 @@ SOURCE_KINDS: dict[str, str] = {
     "case_study": "json",
     "did": "json_by_outcome",
     "moderated": "json",
+    "interaction": "json",
 }
 
 #: ``build(sources, project, settings)``.

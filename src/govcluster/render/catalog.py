@@ -190,6 +190,11 @@ def _moderated_enabled(project: ProjectConfig, jobs: Mapping[str, Any]) -> bool:
     return _mediation_enabled(project, jobs) and bool(moderated.get("enabled", False))
 
 
+def _interaction_enabled(project: ProjectConfig, jobs: Mapping[str, Any]) -> bool:
+    interaction = project.mediation.get("interaction") or {}
+    return _mediation_enabled(project, jobs) and bool(interaction.get("enabled", False))
+
+
 # --------------------------------------------------------------------------- builders
 
 
@@ -451,6 +456,14 @@ for _entry in (
         lambda s, p, r: mediation_figures.moderated_figure(s["moderated"], p),
         ("moderated",),
         when=_moderated_enabled,
+    ),
+    ExhibitEntry(
+        "mediation_interaction",
+        "table",
+        "mediation",
+        lambda s, p, r: mediation_tables.interaction_table(s["interaction"], p, r),
+        ("interaction",),
+        when=_interaction_enabled,
     ),
 ):
     register_exhibit(_entry)
