@@ -92,6 +92,7 @@ def test_recovers_acme_under_control_and_treatment_and_the_interaction_test():
     assert again.results[0].effects == r.effects
 
 
+@pytest.mark.exhibits
 def test_configured_run_and_table_in_both_languages(default_config_dict, tmp_path):
     import copy
 

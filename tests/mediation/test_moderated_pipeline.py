@@ -46,6 +46,7 @@ def test_disabled_by_default_plans_nothing(default_config_dict):
     assert run_configured_moderated_mediation(None, project) is None
 
 
+@pytest.mark.exhibits
 def test_enabled_runs_renders_and_recovers_the_regional_pattern(
     default_config_dict, tmp_path, simulated_analysis_panel
 ):

@@ -109,9 +109,7 @@ def _mundlak_frame(
     entity: str,
     time: str,
 ) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """Complete rows with year dummies and the cluster means of the mediator and outcome
-    equations' regressors; the covariates of each equation.
-    """
+    """Complete rows, year dummies and cluster means; the covariates of each equation."""
     used = data[[entity, time, treatment, mediator, outcome, *controls]].dropna()
     if used.empty:
         raise EstimationError("no complete rows for the interaction mediation analysis.")
