@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from govcluster.mediation.interaction import (
     InteractionMediationResult,
