@@ -42,7 +42,7 @@ def _panel(seed: int = 4, n: int = 150, t: int = 6) -> pd.DataFrame:
 
 def test_mundlak_gives_the_fixed_effects_slopes():
     """The outcome equation's slopes equal least squares with cluster and year dummies."""
-    d = _panel()
+    d = _panel(n=60)
     frame, _, cov_y = _mundlak_frame(
         d,
         treatment="GOV",
