@@ -626,7 +626,7 @@ def _model_option_types() -> dict[str, dict[str, Any]]:
 
     panel = {
         "estimator": spec.Estimator,
-        "cov_type": spec.CovType,
+        "cov_type": spec.PanelCovType,
         "mundlak_base": spec.MundlakBase,
         "sample": spec.LPSample,
         "outcome_form": spec.LPOutcome,

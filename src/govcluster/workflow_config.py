@@ -71,8 +71,8 @@ RULE_CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     "indices": ("data.path", "variables", "constructs", "controls", "passthrough", "indices"),
     # the analysis variables described: constructs, controls and passthrough variables
     "describe": ("constructs", "controls", "passthrough"),
-    # govcluster.panel.plan.project_panel_jobs
-    "estimate_panel": ("models", "roles"),
+    # govcluster.panel.plan.project_panel_jobs (inference: the wild cluster bootstrap)
+    "estimate_panel": ("models", "roles", "inference"),
     # govcluster.mediation.plan.run_configured_mediation
     "mediation": ("seed", "mediation", "roles", "models.controls"),
     # govcluster.truth.compare_mediation_with_truth reads only its two input files

@@ -209,8 +209,12 @@ def test_invalid_options_say_what_is_allowed() -> None:
         EstimationError, match="estimator='fe' is not an option; use one of 'pooled', 'entity_fe'"
     ):
         spec(estimator="fe")
-    with pytest.raises(EstimationError, match="cov_type='cluster' is not an option"):
+    with pytest.raises(EstimationError, match="cov_type='clustered' is not an option"):
+        spec(cov_type="clustered")
+    with pytest.raises(EstimationError, match="cov_type='cluster' needs the clustering column"):
         spec(cov_type="cluster")
+    with pytest.raises(EstimationError, match="cluster='province' is set but cov_type="):
+        spec(cluster="province")
     with pytest.raises(EstimationError, match="lags names 'x'"):
         spec(lags={"x": [1]})
     with pytest.raises(EstimationError, match="non-negative integers"):

@@ -1,11 +1,27 @@
 # Stage 5: how the treatment works through the mechanisms (mediation).
 
 
+# mediation.moderated.enabled adds the moderated mediation record (same sample, same draws).
+MODERATED_OUTPUT = (
+    {"moderated": out("results/estimates/mediation_moderated.json")}
+    if (PROJECT.mediation.get("moderated") or {}).get("enabled", False)
+    else {}
+)
+# mediation.interaction.enabled adds the treatment-mediator interaction record.
+INTERACTION_OUTPUT = (
+    {"interaction": out("results/estimates/mediation_interaction.json")}
+    if (PROJECT.mediation.get("interaction") or {}).get("enabled", False)
+    else {}
+)
+
+
 rule mediation:
     input:
         code=package_code("mediation", "core", "records"),
         analysis=out("data/processed/analysis_panel.parquet"),
     output:
+        **MODERATED_OUTPUT,
+        **INTERACTION_OUTPUT,
         estimate=out("results/estimates/mediation.json"),
         boot=out("results/estimates/mediation_bootstrap.parquet"),
     log:

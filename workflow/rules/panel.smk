@@ -3,7 +3,9 @@
 
 rule estimate_panel:
     input:
-        code=package_code("panel", "core", "model_diagnostics", "records", "registry"),
+        code=package_code(
+            "panel", "core", "model_diagnostics", "records", "registry", "inference"
+        ),
         analysis=out("data/processed/analysis_panel.parquet"),
     output:
         estimate=out("results/estimates/panel/{job}.json"),

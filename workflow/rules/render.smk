@@ -15,6 +15,8 @@ RENDER_SOURCES = {
     "bootstrap": out("results/estimates/mediation_bootstrap.parquet"),
     "case_study": out("results/estimates/casestudy/case_study.json"),
     "did": [out(f"results/estimates/did/{outcome}.json") for outcome in DID_OUTCOMES],
+    "moderated": out("results/estimates/mediation_moderated.json"),
+    "interaction": out("results/estimates/mediation_interaction.json"),
 }
 
 

@@ -160,6 +160,7 @@ def few_cluster_inference(
     bootstrap_type: BootstrapType = "WCR",
     weights: WeightType = "webb",
     draws: int = 9999,
+    always: bool = False,
 ) -> FewClusterReport:
     r"""Cluster-robust and wild cluster bootstrap inference for a linear panel model.
 
@@ -185,6 +186,9 @@ def few_cluster_inference(
         values); Rademacher with :math:`2^G \le` ``draws`` is enumerated.
     draws : int
         Bootstrap replicates.
+    always : bool
+        Run the wild bootstrap whatever the number of clusters (the table note then says
+        that the configuration asked for it).
 
     Returns
     -------
@@ -231,7 +235,7 @@ def few_cluster_inference(
         X = np.column_stack([X, np.ones(len(y))])
     extra = _fixed_effect_parameters(fe_codes, cluster_codes)
     n_clusters = int(cluster_codes.max()) + 1
-    run_wild = n_clusters < threshold
+    run_wild = bool(always) or n_clusters < threshold
     level = float(getattr(spec, "level", 0.95))
 
     rows = []
@@ -281,6 +285,7 @@ def few_cluster_inference(
         enumerated=enumerated,
         seed=seed,
         level=level,
+        requested=bool(always) and n_clusters >= threshold,
     )
     return FewClusterReport(
         rows=tuple(rows),
@@ -312,8 +317,13 @@ def table_notes(
     enumerated: bool,
     seed: int | None,
     level: float,
+    requested: bool = False,
 ) -> tuple[str, str]:
-    """English and Chinese table notes describing the inference reported."""
+    """English and Chinese table notes describing the inference reported.
+
+    ``requested`` marks a wild bootstrap run although the clusters are not fewer than
+    ``threshold`` (the configuration asked for it).
+    """
     pct = f"{100 * level:g}"
     crv_en = (
         f"Standard errors clustered by {cluster} ({n_clusters} clusters; CRV1 with "
@@ -337,13 +347,19 @@ def table_notes(
     else:
         draws_en = f"{n_draws} replicates, seed {seed}"
         draws_zh = f"{n_draws} 次重复抽样，随机种子 {seed}"
+    lead_en = (
+        "As the configuration requests, wild"
+        if requested
+        else f"With fewer than {threshold} clusters, wild"
+    )
+    lead_zh = "按配置要求，同时报告" if requested else f"由于聚类数少于 {threshold}，同时报告"
     en = (
-        f"{crv_en} With fewer than {threshold} clusters, wild cluster bootstrap p-values and "
+        f"{crv_en} {lead_en} cluster bootstrap p-values and "
         f"{pct}% confidence intervals (by test inversion) are also reported: {bootstrap_type}, "
         f"{kind_en}, {w_en} weights, {draws_en} (Roodman, MacKinnon, Nielsen and Webb 2019)."
     )
     zh = (
-        f"{crv_zh}由于聚类数少于 {threshold}，同时报告野聚类自助法（wild cluster bootstrap）"
+        f"{crv_zh}{lead_zh}野聚类自助法（wild cluster bootstrap）"
         f"的 p 值与 {pct}% 置信区间（检验反演法）：{bootstrap_type}（{kind_zh}），"
         f"{w_zh} 权重，{draws_zh}（Roodman、MacKinnon、Nielsen 和 Webb，2019）。"
     )

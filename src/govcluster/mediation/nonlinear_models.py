@@ -71,14 +71,16 @@ def check_binary(values: pd.Series, *, column: str, role: str) -> None:
 def design_matrix(data: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, list[str]]:
     """Intercept and ``columns`` as a design matrix.
 
-    Text or categorical columns become dummies (first level dropped, as R's treatment
-    contrasts).
+    Text (object or string dtype, pyarrow-backed included) or categorical columns become
+    dummies (first level dropped, as R's treatment contrasts).
     """
     blocks = [np.ones((len(data), 1))]
     names = ["const"]
     for c in columns:
         col = data[c]
-        if col.dtype == object or isinstance(col.dtype, pd.CategoricalDtype):
+        if not pd.api.types.is_numeric_dtype(col.dtype) or isinstance(
+            col.dtype, pd.CategoricalDtype
+        ):  # object, string (also pyarrow-backed) and categorical columns
             dummies = pd.get_dummies(col, prefix=c, drop_first=True, dtype=float)
             blocks.append(dummies.to_numpy())
             names.extend(dummies.columns)

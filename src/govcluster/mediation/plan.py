@@ -7,6 +7,12 @@ import pandas as pd
 from govcluster.config import ProjectConfig
 from govcluster.errors import ConfigError
 from govcluster.mediation.analysis import panel_mediation
+from govcluster.mediation.interaction import InteractionMediationResult, interaction_mediation
+from govcluster.mediation.moderated import (
+    ModeratedMediationResult,
+    ModeratorSpec,
+    moderated_mediation,
+)
 from govcluster.mediation.results import MediationResults
 
 
@@ -38,4 +44,73 @@ def run_configured_mediation(data: pd.DataFrame, project: ProjectConfig) -> Medi
         ci_level=settings["ci_level"],
         ci_method=settings["ci_method"],
         n_mc=settings["n_mc"],
+    )
+
+
+def run_configured_moderated_mediation(
+    data: pd.DataFrame, project: ProjectConfig
+) -> ModeratedMediationResult | None:
+    """Run :func:`moderated_mediation` as ``mediation.moderated`` asks (None when disabled).
+
+    The treatment, mechanisms, outcome, controls, effects, bootstrap replicates, level and
+    seed are those of :func:`run_configured_mediation`, so replicate ``r`` of both analyses
+    draws the same clusters.
+    """
+    settings = project.mediation
+    section = dict(settings.get("moderated") or {})
+    if not (settings.get("enabled", True) and section.get("enabled", False)):
+        return None
+    if not project.roles.mediators:
+        raise ConfigError("roles.mediators is empty: name the mechanisms to analyse.")
+    controls = settings.get("controls")
+    if controls is None:
+        controls = project.models.get("controls", [])
+    moderator = ModeratorSpec(
+        column=section.get("moderator", "region"),
+        groups=section.get("groups"),
+        values=section.get("values"),
+        continuous=bool(section.get("continuous", False)),
+        stage=section.get("stage", "first"),
+    )
+    return moderated_mediation(
+        data,
+        treatment=project.roles.treatment,
+        mediators=list(project.roles.mediators),
+        outcome=project.roles.outcome,
+        moderator=moderator,
+        controls=[c for c in controls if c != moderator.column],
+        effects=settings["effects"],
+        n_boot=settings["n_boot"],
+        seed=project.seed,
+        ci_level=settings["ci_level"],
+        min_group_clusters=int(section.get("min_group_clusters", 5)),
+    )
+
+
+def run_configured_interaction_mediation(
+    data: pd.DataFrame, project: ProjectConfig
+) -> InteractionMediationResult | None:
+    """Run :func:`interaction_mediation` as ``mediation.interaction`` asks (None when off).
+
+    Mechanisms, treatment, outcome and controls as :func:`run_configured_mediation`; the
+    seed is the top-level seed.
+    """
+    settings = project.mediation
+    section = dict(settings.get("interaction") or {})
+    if not (settings.get("enabled", True) and section.get("enabled", False)):
+        return None
+    if not project.roles.mediators:
+        raise ConfigError("roles.mediators is empty: name the mechanisms to analyse.")
+    controls = settings.get("controls")
+    if controls is None:
+        controls = project.models.get("controls", [])
+    return interaction_mediation(
+        data,
+        treatment=project.roles.treatment,
+        mediators=list(project.roles.mediators),
+        outcome=project.roles.outcome,
+        controls=list(controls),
+        sims=int(section.get("sims", 1000)),
+        seed=project.seed,
+        level=settings["ci_level"],
     )

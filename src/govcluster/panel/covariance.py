@@ -17,6 +17,11 @@ Stata's, so that standard errors can be compared with ``xtreg``/``reghdfe``/``iv
     does. The year effects of ``twoway_fe`` are year dummies among the regressors, so they are
     counted in :math:`K` (as in ``xtreg y x i.year, fe vce(cluster id)`` and ``reghdfe``).
     Tests use :math:`t(G-1)` and :math:`F(q, G-1)`.
+``cluster``
+    One-way clustering on the column named by the specification's ``cluster`` (province,
+    year, ...), with the same :math:`q` as ``cluster_entity``; the entity effects are counted
+    in :math:`K` unless every entity lies within one cluster (as ``reghdfe``). Tests use
+    :math:`t(G-1)`.
 ``cluster_twoway``
     Cameron, Gelbach and Miller (2011): :math:`\hat V_{entity} + \hat V_{year} -
     \hat V_{entity\cap year}`, each term with its own :math:`\frac{G}{G-1}\frac{N-1}{N-K}`
@@ -60,6 +65,7 @@ from govcluster.core.covariance import bandwidth
 #: Human-readable description of each covariance type.
 DESCRIPTIONS = {
     "cluster_entity": "cluster-robust by entity",
+    "cluster": "cluster-robust by a column",
     "cluster_twoway": "cluster-robust by entity and year (Cameron-Gelbach-Miller)",
     "driscoll_kraay": "Driscoll-Kraay (Bartlett kernel)",
     "robust": "heteroskedasticity-robust (White)",
@@ -93,10 +99,20 @@ def linearmodels_options(
     has_effects: bool,
     dk_bandwidth: int | None,
     n_periods: int,
+    cluster_ids: np.ndarray | None = None,
 ) -> dict[str, Any]:
-    """Keyword arguments of a linearmodels ``fit`` implementing ``cov_type`` (see module doc)."""
+    """Keyword arguments of a linearmodels ``fit`` implementing ``cov_type`` (see module doc).
+
+    ``cluster_ids`` are the integer cluster codes of ``cov_type="cluster"``.
+    """
     opts: dict[str, Any] = {"debiased": bool(small_sample)}
-    if cov_type == "cluster_entity":
+    if cov_type == "cluster":
+        opts.update(
+            cov_type="clustered",
+            clusters=pd.DataFrame({"cluster": cluster_ids}, index=index),
+            group_debias=bool(small_sample),
+        )
+    elif cov_type == "cluster_entity":
         opts.update(
             cov_type="clustered",
             clusters=pd.DataFrame({"entity": entity_ids}, index=index),
@@ -117,9 +133,17 @@ def linearmodels_options(
     else:
         opts.update(cov_type="unadjusted")
     if has_effects:
-        counted = cov_type in ("robust", "unadjusted")
+        counted = cov_type in ("robust", "unadjusted") or (
+            cov_type == "cluster" and not _nested(entity_ids, cluster_ids)
+        )
         opts.update(auto_df=False, count_effects=counted)
     return opts
+
+
+def _nested(entity_ids: np.ndarray, cluster_ids: np.ndarray | None) -> bool:
+    """Whether every entity lies within one cluster."""
+    pairs = pd.DataFrame({"e": entity_ids, "c": cluster_ids}).drop_duplicates()
+    return bool(pairs["e"].is_unique)
 
 
 def inference(
@@ -136,7 +160,7 @@ def inference(
     if not small_sample:
         return Inference(None, "none (large-sample)")
     k = f"{n_params}"
-    if cov_type in ("cluster_entity", "cluster_twoway"):
+    if cov_type in ("cluster_entity", "cluster_twoway", "cluster"):
         g = min(c for _, c in clusters)
         corr = f"G/(G-1)*(N-1)/(N-K), N={n_obs}, K={k} (absorbed effects not counted)"
         return Inference(None if normal else g - 1, corr)

@@ -90,6 +90,7 @@ def build_sample(data: pd.DataFrame, spec: PanelSpec) -> tuple[Sample, str, list
             lags=spec.lag_map,
             differences=[spec.outcome, *cols],
             required=[spec.outcome, *cols, dep, *design],
+            keep=_cluster_column(spec),
         )
         labels = {diff_name(c): c for c in cols}
         return sample, dep, design, labels
@@ -100,8 +101,15 @@ def build_sample(data: pd.DataFrame, spec: PanelSpec) -> tuple[Sample, str, list
         variables=variables,
         lags=spec.lag_map,
         required=[spec.outcome, *cols],
+        keep=_cluster_column(spec),
     )
     return sample, spec.outcome, cols, {}
+
+
+def _cluster_column(spec: PanelSpec) -> tuple[str, ...]:
+    """The clustering column of ``cov_type="cluster"`` (kept in the sample), else nothing."""
+    cluster = getattr(spec, "cluster", None)
+    return (cluster,) if cluster else ()
 
 
 def fit_panel_model(data: pd.DataFrame, spec: PanelSpec) -> PanelEstimate:
@@ -176,7 +184,9 @@ def _fit(data: pd.DataFrame, spec: PanelSpec) -> PanelEstimate:
             sample.frame, cols, entity=sample.entity, estimator=spec.estimator
         )
     )
-    clusters = check_clusters(sample, spec.cov_type, dk_bandwidth=spec.dk_bandwidth)
+    clusters = check_clusters(
+        sample, spec.cov_type, dk_bandwidth=spec.dk_bandwidth, cluster=spec.cluster
+    )
     fitted = fit_design(sample, dep, cols, spec)
     return fitted_to_estimate(sample, dep, cols, spec, fitted, clusters)
 
@@ -220,8 +230,17 @@ def fit_design(
         has_effects=has_effects,
         dk_bandwidth=spec.dk_bandwidth,
         n_periods=sample.n_periods,
+        cluster_ids=_cluster_codes(sample, spec),
     )
     return model.fit(**opts)
+
+
+def _cluster_codes(sample: Sample, spec: Any) -> np.ndarray | None:
+    """Integer codes of the clustering column of ``cov_type="cluster"`` (None otherwise)."""
+    cluster = getattr(spec, "cluster", None)
+    if spec.cov_type != "cluster" or not cluster:
+        return None
+    return pd.factorize(sample.frame[cluster], sort=True)[0]
 
 
 def fitted_to_estimate(

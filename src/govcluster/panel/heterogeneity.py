@@ -184,6 +184,7 @@ def fit_heterogeneity(data: pd.DataFrame, spec: HeterogeneitySpec) -> Heterogene
         time=base.time,
         estimator=base.estimator,
         cov_type=base.cov_type,
+        cluster=base.cluster,
         small_sample=base.small_sample,
         dk_bandwidth=base.dk_bandwidth,
         level=base.level,

@@ -26,7 +26,12 @@ JSON record of a job (``run_panel_job``)::
 
     {"schema_version": 1, "job": str, "kind": <estimator kind>, "years": [first, last] | null,
      "n_rows_outside_years": int,
-     "result": <the result's to_dict(), with "schema_version" first>}
+     "result": <the result's to_dict(), with "schema_version" first>,
+     "wild_bootstrap": <FewClusterReport.to_dict()> | null}
+
+``wild_bootstrap`` holds the CRV1 and wild cluster bootstrap results of a ``baseline`` model
+clustered on fewer than ``inference.wild_bootstrap.below_clusters`` groups (or of every
+supported baseline model with ``always: true``; :mod:`govcluster.inference.panel_wild`).
 
 read back by :class:`govcluster.records.panel.PanelJobRecord`.
 """
@@ -68,6 +73,9 @@ class PanelJob:
         Sample restriction (first, last), inclusive.
     options : mapping
         Further keyword arguments of the estimating function (``mundlak_base``).
+    wild_bootstrap : WildBootstrapSettings or None
+        Settings of the wild cluster bootstrap run next to a ``baseline`` model
+        (:mod:`govcluster.inference.panel_wild`); None for the other kinds.
     """
 
     name: str
@@ -75,6 +83,7 @@ class PanelJob:
     spec: Any
     years: tuple[int, int] | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
+    wild_bootstrap: Any = None
 
 
 def _entry_settings(
@@ -91,7 +100,12 @@ def _entry_settings(
 
 
 def panel_jobs(
-    models: Mapping[str, Any], *, outcome: str, treatment: str, instruments: tuple[str, ...]
+    models: Mapping[str, Any],
+    *,
+    outcome: str,
+    treatment: str,
+    instruments: tuple[str, ...],
+    wild_bootstrap: Any = None,
 ) -> dict[str, PanelJob]:
     """Build the named estimation jobs of the ``models`` configuration section.
 
@@ -103,6 +117,8 @@ def panel_jobs(
         Default outcome and treatment (``roles``).
     instruments : tuple of str
         Default excluded instruments (``roles.instruments``).
+    wild_bootstrap : WildBootstrapSettings, optional
+        Given to the ``baseline`` jobs (:mod:`govcluster.inference.panel_wild`).
 
     Returns
     -------
@@ -130,7 +146,8 @@ def panel_jobs(
             settings, years = _entry_settings(value, models, where)
             name = key if entry.keyed else kind
             spec, options = entry.build_spec(settings, name, roles, where)
-            add(PanelJob(entry.job_name(key), kind, spec, years, options))
+            wild = wild_bootstrap if kind == "baseline" else None
+            add(PanelJob(entry.job_name(key), kind, spec, years, options, wild))
     return jobs
 
 
@@ -153,6 +170,11 @@ def run_panel_job(data: pd.DataFrame, job: PanelJob) -> dict[str, Any]:
     entry = estimator(job.kind)
     sample = restrict_years(data, job.years, time=entry.time_column(job.spec))
     result = entry.fit(sample, job.spec, **job.options)
+    wild = None
+    if job.wild_bootstrap is not None:
+        from govcluster.inference.panel_wild import wild_bootstrap_of_panel_model
+
+        wild = wild_bootstrap_of_panel_model(sample, job.spec, job.wild_bootstrap)
     record = {
         "schema_version": SCHEMA_VERSION,
         "job": job.name,
@@ -160,16 +182,24 @@ def run_panel_job(data: pd.DataFrame, job: PanelJob) -> dict[str, Any]:
         "years": list(job.years) if job.years else None,
         "n_rows_outside_years": int(len(data) - len(sample)),
         "result": stamp(result.to_dict()),
+        "wild_bootstrap": wild.to_dict() if wild is not None else None,
     }
     entry.record.from_dict(record["result"], where=f"panel job {job.name}: result")
     return record
 
 
 def project_panel_jobs(project) -> dict[str, PanelJob]:
-    """The jobs of a :class:`govcluster.config.ProjectConfig` (its models and roles)."""
+    """The jobs of a :class:`govcluster.config.ProjectConfig`.
+
+    Its models and roles, and for the baseline jobs ``inference.wild_bootstrap``.
+    """
+    from govcluster.inference.panel_wild import WildBootstrapSettings
+
+    section = (project.raw.get("inference") or {}).get("wild_bootstrap")
     return panel_jobs(
         project.models,
         outcome=project.roles.outcome,
         treatment=project.roles.treatment,
         instruments=project.roles.instruments,
+        wild_bootstrap=WildBootstrapSettings.from_config(section),
     )

@@ -229,7 +229,7 @@ class CoefficientsMixin:
     @property
     def n_clusters(self) -> int | None:
         """Smallest number of clusters (None if the covariance does not cluster)."""
-        if self.spec.cov_type not in ("cluster_entity", "cluster_twoway"):
+        if self.spec.cov_type not in ("cluster_entity", "cluster_twoway", "cluster"):
             return None
         return min(c for _, c in self.clusters)
 
@@ -249,7 +249,11 @@ class CoefficientsMixin:
             "spec": self.spec.to_dict(),
             "estimator": self.spec.estimator,
             "cov_type": self.spec.cov_type,
-            "cov_description": DESCRIPTIONS[self.spec.cov_type],
+            "cov_description": (
+                f"cluster-robust by {self.spec.cluster}"
+                if self.spec.cov_type == "cluster"
+                else DESCRIPTIONS[self.spec.cov_type]
+            ),
             "dependent": self.dependent,
             "fixed_effects": list(self.fixed_effects),
             "coefficients": self.coefficients_records(),

@@ -376,17 +376,33 @@ def check_clusters(
     *,
     dk_bandwidth: int | None = None,
     n_units: int | None = None,
+    cluster: str | None = None,
 ) -> tuple[tuple[str, int], ...]:
     """Count the clusters of ``cov_type`` and check there are enough.
 
     Returns ``((column, count), ...)``; for Driscoll-Kraay the count of years is returned
-    under the time column. Raises :class:`EstimationError` for fewer than 2 clusters (or a
-    kernel bandwidth not below the number of years) and warns with
+    under the time column; for ``cov_type="cluster"`` the groups of the column ``cluster``
+    (which the sample must carry). Raises :class:`EstimationError` for fewer than 2 clusters
+    (or a kernel bandwidth not below the number of years) and warns with
     :class:`FewClustersWarning` for fewer than 30.
     """
     ent, tim = sample.entity, sample.time
     counts: list[tuple[str, int]] = []
-    if cov_type in ("cluster_entity", "cluster_twoway"):
+    if cov_type == "cluster":
+        if cluster is None or cluster not in sample.frame.columns:
+            raise EstimationError(
+                f"cov_type='cluster' (clustering on {cluster!r}) is supported by the baseline "
+                "panel models only; use cov_type='cluster_entity' or 'cluster_twoway' here."
+            )
+        if sample.frame[cluster].isna().any():
+            missing = sample.frame[cluster].isna()
+            raise EstimationError(
+                f"The clustering column {cluster!r} is missing in {int(missing.sum())} used "
+                f"row(s) (first rows {sample.frame.index[missing][:10].tolist()}); fill it or "
+                "cluster on another column."
+            )
+        counts.append((cluster, int(sample.frame[cluster].nunique())))
+    elif cov_type in ("cluster_entity", "cluster_twoway"):
         counts.append((ent, n_units if n_units is not None else sample.n_entities))
         if cov_type == "cluster_twoway":
             counts.append((tim, sample.n_periods))

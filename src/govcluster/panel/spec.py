@@ -16,7 +16,9 @@ CovType
     ``"cluster_entity"`` (default), ``"cluster_twoway"`` (entity and year,
     Cameron-Gelbach-Miller), ``"driscoll_kraay"`` (Bartlett kernel on the cross-section sums
     of the scores), ``"robust"`` (Eicker-Huber-White), ``"unadjusted"`` (homoskedastic).
-    The small-sample conventions are documented in :mod:`govcluster.panel.covariance`.
+    ``"cluster"`` (one-way clustering on the column named by ``cluster``, e.g. province or
+    year; baseline models only). The small-sample conventions are documented in
+    :mod:`govcluster.panel.covariance`.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ from govcluster.errors import EstimationError
 
 Estimator = Literal["pooled", "entity_fe", "twoway_fe", "random", "between", "first_difference"]
 CovType = Literal["cluster_entity", "cluster_twoway", "driscoll_kraay", "robust", "unadjusted"]
+#: Covariance types of a :class:`PanelSpec`: also one-way clustering on any column.
+PanelCovType = Literal[
+    "cluster_entity", "cluster_twoway", "driscoll_kraay", "robust", "unadjusted", "cluster"
+]
 IVEstimator = Literal["pooled", "entity_fe", "twoway_fe", "first_difference"]
 LPSample = Literal["varying", "fixed"]
 LPOutcome = Literal["level", "long_difference"]
@@ -127,8 +133,11 @@ class PanelSpec:
         Panel identifiers; ``time`` must be integer years.
     estimator : Estimator
         See the module docstring. Default ``"twoway_fe"``.
-    cov_type : CovType
+    cov_type : PanelCovType
         See :mod:`govcluster.panel.covariance`. Default ``"cluster_entity"``.
+    cluster : str or None
+        Clustering column of ``cov_type="cluster"`` (e.g. ``"province"`` or ``"year"``);
+        must be None for every other covariance type.
     lags : mapping of str to sequence of int
         ``{variable: [lags]}`` for variables among ``regressors`` or ``controls``; the variable
         then enters with exactly these lags (0 = current year), built by calendar year, so a
@@ -150,7 +159,8 @@ class PanelSpec:
     entity: str = ENTITY
     time: str = TIME
     estimator: Estimator = "twoway_fe"
-    cov_type: CovType = "cluster_entity"
+    cov_type: PanelCovType = "cluster_entity"
+    cluster: str | None = None
     lags: Mapping[str, Sequence[int]] | tuple[tuple[str, tuple[int, ...]], ...] = ()
     small_sample: bool = True
     dk_bandwidth: int | None = None
@@ -167,7 +177,16 @@ class PanelSpec:
         if not self.regressors:
             raise EstimationError("regressors is empty; give at least the treatment variable.")
         check_option(self.estimator, Estimator, name="estimator")
-        check_option(self.cov_type, CovType, name="cov_type")
+        check_option(self.cov_type, PanelCovType, name="cov_type")
+        _check_cluster(self.cov_type, self.cluster)
+        if self.cluster is not None and self.cluster in (
+            self.outcome,
+            *self.regressors,
+            *self.controls,
+        ):
+            raise EstimationError(
+                f"The clustering column {self.cluster!r} cannot be a variable of the regression."
+            )
         _check_level(self.level)
         _check_bandwidth(self.dk_bandwidth)
         both = set(self.regressors) & set(self.controls)
@@ -238,11 +257,26 @@ class PanelSpec:
             "time": self.time,
             "estimator": self.estimator,
             "cov_type": self.cov_type,
+            "cluster": self.cluster,
             "lags": {v: list(k) for v, k in self.lags},
             "small_sample": self.small_sample,
             "dk_bandwidth": self.dk_bandwidth,
             "level": self.level,
         }
+
+
+def _check_cluster(cov_type: str, cluster: str | None) -> None:
+    """``cluster`` names a column exactly when ``cov_type`` is ``"cluster"``."""
+    if cov_type == "cluster" and (not isinstance(cluster, str) or not cluster):
+        raise EstimationError(
+            "cov_type='cluster' needs the clustering column: set cluster to a column of the "
+            "analysis panel (e.g. cluster: province or cluster: year)."
+        )
+    if cov_type != "cluster" and cluster is not None:
+        raise EstimationError(
+            f"cluster={cluster!r} is set but cov_type={cov_type!r}; set cov_type: cluster to "
+            "cluster on that column, or remove cluster."
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

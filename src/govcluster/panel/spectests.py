@@ -78,7 +78,9 @@ def poolability_test(data: pd.DataFrame, spec: PanelSpec) -> TestResult:
     .. math:: F = \frac{(SSR_{pooled} - SSR_{FE})/(n-1)}{SSR_{FE}/(N - n - K)}
               \sim F(n-1, N-n-K).
     """
-    fe = _levels_spec(spec).replace(estimator=_fe_estimator(spec), cov_type="unadjusted")
+    fe = _levels_spec(spec).replace(
+        estimator=_fe_estimator(spec), cov_type="unadjusted", cluster=None
+    )
     sample, dep, cols, _ = build_sample(data, fe)
     check_design(sample, cols, estimator=fe.estimator)
     res = fit_design(sample, dep, cols, fe)
@@ -156,7 +158,9 @@ def hausman_test(data: pd.DataFrame, spec: PanelSpec) -> HausmanTest:
     ``generalized_inverse`` is True.
     """
     lv = _levels_spec(spec)
-    fe = lv.replace(estimator=_fe_estimator(spec), cov_type="unadjusted", small_sample=True)
+    fe = lv.replace(
+        estimator=_fe_estimator(spec), cov_type="unadjusted", cluster=None, small_sample=True
+    )
     sample, dep, cols, _ = build_sample(data, fe)
     check_design(sample, cols, estimator=fe.estimator)
     re = fe.replace(estimator="random")

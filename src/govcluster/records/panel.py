@@ -4,9 +4,12 @@ One class per JSON object the panel estimators write (see
 :mod:`govcluster.panel.results` for the meaning of each field). The renderers read these
 records, never the raw dicts. The layout of a job file::
 
-    PanelJobRecord {schema_version, job, kind, years, n_rows_outside_years, result}
+    PanelJobRecord {schema_version, job, kind, years, n_rows_outside_years, result,
+                    wild_bootstrap}
       result: PanelEstimateRecord | PanelIVEstimateRecord | SpecificationTestsRecord
               | LocalProjectionsRecord | HeterogeneityRecord   (told apart by their kind)
+      wild_bootstrap: WildBootstrapReportRecord | null
+        (govcluster.inference.few_clusters.FewClusterReport.to_dict)
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class PanelSpecRecord(Record):
     time: str
     estimator: str
     cov_type: str
+    cluster: str | None
     lags: Mapping[str, tuple[int, ...]]
     small_sample: bool
     dk_bandwidth: int | None
@@ -407,6 +411,52 @@ class HeterogeneityRecord(VersionedRecord):
 
 
 @dataclass(frozen=True)
+class WildBootstrapRowRecord(Record):
+    """One coefficient of :class:`WildBootstrapReportRecord` (infinite bounds as text)."""
+
+    coefficient: str
+    estimate: float
+    std_error: float
+    t_stat: float
+    p_value_cluster: float
+    conf_int_cluster: tuple[float | str, float | str]
+    p_value_wild: float | None
+    conf_int_wild: tuple[float | str, float | str] | None
+
+
+@dataclass(frozen=True)
+class WildBootstrapReportRecord(VersionedRecord):
+    """:meth:`govcluster.inference.few_clusters.FewClusterReport.to_dict`."""
+
+    KINDS = ("few_cluster_inference",)
+
+    schema_version: int
+    kind: str
+    rows: tuple[WildBootstrapRowRecord, ...]
+    cluster: str
+    n_clusters: int
+    n_obs: int
+    wild_reported: bool
+    threshold: int
+    bootstrap_type: str
+    weights: str
+    n_draws: int
+    enumerated: bool
+    seed: int | None
+    level: float
+    note_en: str
+    note_zh: str
+
+    def row(self, coefficient: str) -> WildBootstrapRowRecord | None:
+        """The row of ``coefficient`` (None if the report has none of that name)."""
+        return next((r for r in self.rows if r.coefficient == coefficient), None)
+
+    def note(self, language: str) -> str:
+        """The table note in ``language`` (``"zh"`` or English)."""
+        return self.note_zh if language == "zh" else self.note_en
+
+
+@dataclass(frozen=True)
 class PanelJobRecord(VersionedRecord):
     """One job file ``results/estimates/panel/<job>.json``.
 
@@ -420,6 +470,7 @@ class PanelJobRecord(VersionedRecord):
     years: tuple[int, int] | None
     n_rows_outside_years: int
     result: Any
+    wild_bootstrap: WildBootstrapReportRecord | None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, where: str | None = None):

@@ -61,6 +61,8 @@ SOURCE_KINDS: dict[str, str] = {
     "bootstrap": "parquet",
     "case_study": "json",
     "did": "json_by_outcome",
+    "moderated": "json",
+    "interaction": "json",
 }
 
 #: ``build(sources, project, settings)``.

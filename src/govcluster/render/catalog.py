@@ -186,6 +186,16 @@ def _mediation_enabled(project: ProjectConfig, jobs: Mapping[str, Any]) -> bool:
     return bool(project.mediation.get("enabled", True) and project.roles.mediators)
 
 
+def _moderated_enabled(project: ProjectConfig, jobs: Mapping[str, Any]) -> bool:
+    moderated = project.mediation.get("moderated") or {}
+    return _mediation_enabled(project, jobs) and bool(moderated.get("enabled", False))
+
+
+def _interaction_enabled(project: ProjectConfig, jobs: Mapping[str, Any]) -> bool:
+    interaction = project.mediation.get("interaction") or {}
+    return _mediation_enabled(project, jobs) and bool(interaction.get("enabled", False))
+
+
 # --------------------------------------------------------------------------- builders
 
 
@@ -431,6 +441,30 @@ for _entry in (
         lambda s, p, r: numbers.mediation_numbers(s["mediation"], r),
         ("mediation",),
         when=_mediation_enabled,
+    ),
+    ExhibitEntry(
+        "mediation_moderated",
+        "table",
+        "mediation",
+        lambda s, p, r: mediation_tables.moderated_table(s["moderated"], p, r),
+        ("moderated",),
+        when=_moderated_enabled,
+    ),
+    ExhibitEntry(
+        "mediation_moderated_effects",
+        "figure",
+        "mediation",
+        lambda s, p, r: mediation_figures.moderated_figure(s["moderated"], p),
+        ("moderated",),
+        when=_moderated_enabled,
+    ),
+    ExhibitEntry(
+        "mediation_interaction",
+        "table",
+        "mediation",
+        lambda s, p, r: mediation_tables.interaction_table(s["interaction"], p, r),
+        ("interaction",),
+        when=_interaction_enabled,
     ),
 ):
     register_exhibit(_entry)

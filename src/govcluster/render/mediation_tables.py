@@ -746,3 +746,332 @@ def indirect_tests_table(
         stub_header=word("mechanism", language),
         numbers=pd.DataFrame.from_records(records),
     )
+
+
+# --------------------------------------------------------------------------- moderated mediation
+
+#: Texts of the moderated mediation exhibits (English, Chinese).
+MODERATED_WORDS = {
+    "title": (
+        "Moderated mediation: conditional indirect effects by {moderator}",
+        "有调节的中介效应：按{moderator}的条件间接效应",
+    ),
+    "indirect_panel": ("Conditional indirect effects", "条件间接效应"),
+    "direct_panel": ("Conditional direct effect", "条件直接效应"),
+    "direct": ("Direct effect", "直接效应"),
+    "difference": ("{level} − {versus}", "{level} − {versus}"),
+    "slope": ("Index (slope in {moderator})", "调节中介指数（{moderator}斜率）"),
+    "clusters": ("Clusters", "集群数"),
+    "stage_first": ("the first stage (treatment → mechanism)", "第一阶段（处理→机制）"),
+    "stage_second": ("the second stage (mechanism → outcome)", "第二阶段（机制→结果）"),
+    "stage_both": ("both stages", "两个阶段"),
+    "note": (
+        "Indirect effect of {treatment} on {outcome} through each mechanism at each level of "
+        "{moderator}, moderation in {stage}; {level}% percentile intervals in brackets "
+        "from {n} entity-cluster bootstrap replicates shared by every column (seed {seed}), so "
+        "the intervals of the differences are valid. Stars: two-sided percentile p-values.",
+        "{treatment}经各机制对{outcome}的间接效应按{moderator}取值分别估计，调节作用于{stage}；"
+        "方括号内为{level}%百分位置信区间，基于{n}次集群自助抽样（各列共用同一组抽样，随机种子{seed}），"
+        "因此差值的区间有效。星号依据双侧百分位p值。",
+    ),
+    "index_note": (
+        "The differences from the reference group ({reference}) are the indices of moderated "
+        "mediation (Hayes 2015).",
+        "与参照组（{reference}）之差即调节中介指数（Hayes 2015）。",
+    ),
+    "slope_note": (
+        "The index of moderated mediation (Hayes 2015) is the change of the indirect effect "
+        "per unit of {moderator}.",
+        "调节中介指数（Hayes 2015）为{moderator}每增加一个单位间接效应的变化。",
+    ),
+    "both_note": (
+        "With both stages moderated the indirect effect is not linear in the moderator, so no "
+        "index of moderated mediation is reported; the differences are.",
+        "两个阶段均受调节时间接效应并非调节变量的线性函数，故只报告差值，不报告调节中介指数。",
+    ),
+}
+
+
+def moderated_word(key: str, language: str) -> str:
+    """A text of the moderated mediation exhibits in ``language``."""
+    english, chinese = MODERATED_WORDS[key]
+    return chinese if language == "zh" else english
+
+
+def moderated_level_label(result: Any, level: str, language: str) -> str:
+    """Display name of a level: a translated group name, or ``moderator = value``."""
+    if result.continuous:
+        return level.replace("=", " = ")
+    from govcluster.render.panel_records import group_label
+
+    return group_label(level, [], language)
+
+
+def moderated_table(
+    record: Mapping[str, Any] | Any, config: ProjectConfig, settings: RenderSettings | None = None
+) -> Table:
+    """Conditional indirect effects by level of the moderator, with their differences.
+
+    Parameters
+    ----------
+    record : ModeratedMediationResult or its dict
+        ``results/estimates/mediation_moderated.json``.
+    config : ProjectConfig
+    settings : RenderSettings, optional
+
+    Returns
+    -------
+    Table
+        Label ``mediation_moderated``. One column per level of the moderator, then one per
+        pair of levels (their difference) or, for a continuous moderator, the index of
+        moderated mediation; Panel A: each mechanism and the total indirect effect (estimate
+        with stars, interval below), Panel B: the direct effect; then the clusters by level.
+        Its numbers are long (column, mediator, estimate, se, pvalue, ci_lower, ci_upper).
+    """
+    from govcluster.mediation.moderated import ModeratedMediationResult
+
+    settings = settings or RenderSettings()
+    result = (
+        record
+        if isinstance(record, ModeratedMediationResult)
+        else ModeratedMediationResult.from_dict(record)
+    )
+    language = config.language
+    digits = settings.digits
+    levels = list(result.levels)
+    labels = [moderated_level_label(result, level, language) for level in levels]
+    moderator = config.label(result.moderator)
+    columns: list[tuple[str, str, pd.DataFrame]] = []  # header, key, rows by mediator
+    conditional = result.conditional.set_index("mediator")
+    for level, label in zip(levels, labels, strict=True):
+        columns.append((label, level, conditional[conditional["level"] == level]))
+    contrasts = result.index if result.continuous else result.differences
+    for (level, versus), rows in contrasts.groupby(["level", "versus"], sort=False):
+        if result.continuous:
+            header = moderated_word("slope", language).format(moderator=moderator)
+            key = "index"
+        else:
+            header = moderated_word("difference", language).format(
+                level=labels[levels.index(level)], versus=labels[levels.index(versus)]
+            )
+            key = f"{level}-{versus}"
+        columns.append((header, key, rows.set_index("mediator")))
+    names = [*result.mediators, TOTAL]
+    records: list[dict[str, Any]] = []
+
+    def cells(frame_of, mediator: str, column_key: str, value: str) -> tuple[str, str]:
+        if mediator not in frame_of.index:
+            return "", ""
+        row = frame_of.loc[mediator]
+        estimate = row[value]
+        records.append(
+            {
+                "column": column_key,
+                "mediator": mediator,
+                "estimate": estimate,
+                "se": row["se"],
+                "pvalue": row["p_value"],
+                "ci_lower": row["ci_lower"],
+                "ci_upper": row["ci_upper"],
+            }
+        )
+        return (
+            format_number(estimate, digits) + significance_stars(row["p_value"], settings.stars),
+            format_interval(row["ci_lower"], row["ci_upper"], digits),
+        )
+
+    rows: list[Row] = []
+    for mediator in names:
+        pairs = [
+            cells(frame, mediator, key, "indirect" if key in levels else "estimate")
+            for _, key, frame in columns
+        ]
+        rows.append(Row(mechanism_label(mediator, config), tuple(p[0] for p in pairs)))
+        rows.append(Row("", tuple(p[1] for p in pairs)))
+    direct = result.direct.set_index("level")
+    direct_cells, direct_ci = [], []
+    for _, key, _ in columns:
+        if key in levels:
+            row = direct.loc[key]
+            direct_cells.append(
+                format_number(row["estimate"], digits)
+                + significance_stars(row["p_value"], settings.stars)
+            )
+            direct_ci.append(format_interval(row["ci_lower"], row["ci_upper"], digits))
+            records.append(
+                {
+                    "column": key,
+                    "mediator": "direct",
+                    "estimate": row["estimate"],
+                    "se": row["se"],
+                    "pvalue": row["p_value"],
+                    "ci_lower": row["ci_lower"],
+                    "ci_upper": row["ci_upper"],
+                }
+            )
+        else:
+            direct_cells.append("")
+            direct_ci.append("")
+    direct_rows = (
+        Row(moderated_word("direct", language), tuple(direct_cells)),
+        Row("", tuple(direct_ci)),
+    )
+    count_cells = []
+    for _, key, _ in columns:
+        if key in levels and not result.continuous:
+            count = result.clusters_by_level[levels.index(key)]
+            count_cells.append(format_count(count))
+            records.append({"column": key, "mediator": "n_clusters", "estimate": count})
+        else:
+            count_cells.append("")
+    panels = [
+        Panel(panel_title(0, moderated_word("indirect_panel", language), language), tuple(rows)),
+        Panel(panel_title(1, moderated_word("direct_panel", language), language), direct_rows),
+    ]
+    if any(count_cells):
+        panels.append(Panel("", (Row(moderated_word("clusters", language), tuple(count_cells)),)))
+    level_pct = f"{100 * result.ci_level:g}"
+    notes = [
+        moderated_word("note", language).format(
+            treatment=config.label(result.treatment),
+            outcome=config.label(result.outcome),
+            moderator=moderator,
+            stage=moderated_word(f"stage_{result.stage}", language),
+            level=level_pct,
+            n=format_count(result.n_valid),
+            seed=result.seed,
+        )
+    ]
+    if result.stage == "both":
+        notes.append(moderated_word("both_note", language))
+    elif result.continuous:
+        notes.append(moderated_word("slope_note", language).format(moderator=moderator))
+    else:
+        notes.append(moderated_word("index_note", language).format(reference=labels[0]))
+    notes.append(stars_note(settings.stars, language))
+    return Table(
+        title=moderated_word("title", language).format(moderator=moderator),
+        columns=make_header([header for header, _, _ in columns]),
+        panels=tuple(panels),
+        notes=tuple(notes),
+        label="mediation_moderated",
+        stub_header=word("mechanism", language),
+        numbers=pd.DataFrame.from_records(records),
+    )
+
+
+# --------------------------------------------------------------------------- interaction
+
+#: Columns of the interaction table: quantity key of the record -> (English, Chinese).
+INTERACTION_COLUMNS = {
+    "acme_control": ("ACME (control)", "ACME（对照）"),
+    "acme_treated": ("ACME (treated)", "ACME（处理）"),
+    "ade_control": ("ADE (control)", "ADE（对照）"),
+    "ade_treated": ("ADE (treated)", "ADE（处理）"),
+    "acme_average": ("ACME (average)", "ACME（平均）"),
+    "ade_average": ("ADE (average)", "ADE（平均）"),
+    "total": ("Total effect", "总效应"),
+    "acme_diff": ("ACME (treated) − ACME (control)", "ACME（处理）− ACME（对照）"),
+}
+
+INTERACTION_WORDS = {
+    "title": (
+        "Causal mediation with a treatment-mechanism interaction",
+        "含处理与机制交互项的因果中介分析",
+    ),
+    "note": (
+        "Each mechanism alone: linear mechanism and outcome models, the outcome model with "
+        "{treatment} × mechanism; cluster fixed effects by the Mundlak device (cluster means "
+        "of every time-varying regressor) and year dummies; quasi-Bayesian estimates from "
+        "{sims} draws with the covariance clustered by cluster (Imai, Keele and Tingley "
+        "2010; R mediation, INT = TRUE); {level}% intervals in brackets. The last column is "
+        "the test of equal ACMEs (test.TMint). Stars: two-sided simulation p-values. {contrast}",
+        "逐一分析各机制：机制与结果方程均为线性模型，结果方程含{treatment}×机制交互项；"
+        "集群固定效应以 Mundlak 方法（各时变解释变量的集群均值）控制，并含年份虚拟变量；"
+        "准贝叶斯估计基于{sims}次抽样，协方差按集群聚类（Imai、Keele 和 Tingley，2010；"
+        "R mediation，INT = TRUE）；方括号内为{level}%区间。最后一列为两种 ACME 相等的检验"
+        "（test.TMint）。星号依据双侧模拟p值。{contrast}",
+    ),
+}
+
+
+def interaction_table(
+    record: Mapping[str, Any] | Any, config: ProjectConfig, settings: RenderSettings | None = None
+) -> Table:
+    """ACME and ADE under control and treatment per mechanism, and the test of equal ACMEs.
+
+    Parameters
+    ----------
+    record : InteractionMediationResult or its dict
+        ``results/estimates/mediation_interaction.json``.
+    config : ProjectConfig
+    settings : RenderSettings, optional
+
+    Returns
+    -------
+    Table
+        Label ``mediation_interaction``: one row per mechanism (estimate with stars, interval
+        below), columns :data:`INTERACTION_COLUMNS`; the note states the models, the draws
+        and the treatment contrast. Its numbers are long (mediator, quantity, estimate,
+        pvalue, ci_lower, ci_upper).
+    """
+    from govcluster.mediation.interaction import InteractionMediationResult
+
+    settings = settings or RenderSettings()
+    result = (
+        record
+        if isinstance(record, InteractionMediationResult)
+        else InteractionMediationResult.from_dict(record)
+    )
+    language = config.language
+    index = 1 if language == "zh" else 0
+    rows: list[Row] = []
+    records: list[dict[str, Any]] = []
+    for mediator, res in zip(result.mediators, result.results, strict=True):
+        values = dict(res.effects)
+        if res.interaction_test is not None:
+            values["acme_diff"] = res.interaction_test
+        top, bottom = [], []
+        for key in INTERACTION_COLUMNS:
+            effect = values.get(key)
+            if effect is None:
+                top.append("")
+                bottom.append("")
+                continue
+            top.append(
+                format_number(effect.estimate, settings.digits)
+                + significance_stars(effect.p_value, settings.stars)
+            )
+            bottom.append(format_interval(effect.ci_lower, effect.ci_upper, settings.digits))
+            records.append(
+                {
+                    "mediator": mediator,
+                    "quantity": key,
+                    "estimate": effect.estimate,
+                    "pvalue": effect.p_value,
+                    "ci_lower": effect.ci_lower,
+                    "ci_upper": effect.ci_upper,
+                }
+            )
+        rows.append(Row(mechanism_label(mediator, config), tuple(top)))
+        rows.append(Row("", tuple(bottom)))
+    first = result.results[0]
+    treatment = config.label(result.treatment)
+    notes = [
+        INTERACTION_WORDS["note"][index].format(
+            treatment=treatment,
+            sims=format_count(first.sims),
+            level=f"{100 * first.spec.level:g}",
+            contrast=first.contrast.describe(treatment, "zh" if language == "zh" else "en"),
+        ),
+        stars_note(settings.stars, language),
+    ]
+    return Table(
+        title=INTERACTION_WORDS["title"][index],
+        columns=make_header([labels[index] for labels in INTERACTION_COLUMNS.values()]),
+        panels=(Panel("", tuple(rows)),),
+        notes=tuple(notes),
+        label="mediation_interaction",
+        stub_header=word("mechanism", language),
+        numbers=pd.DataFrame.from_records(records),
+    )

@@ -28,7 +28,7 @@ from govcluster.render.formatting import format_df
 from govcluster.render.labels import word
 
 #: Keys of a specification that only change its covariance estimator.
-COVARIANCE_KEYS = ("cov_type", "dk_bandwidth", "name")
+COVARIANCE_KEYS = ("cov_type", "cluster", "dk_bandwidth", "name")
 
 Estimate = PanelEstimateRecord | PanelIVEstimateRecord
 
@@ -148,8 +148,19 @@ def estimator_label(estimator: str, language: str) -> str:
         return estimator
 
 
+def _cluster_column(cov_type: str, description: str) -> str | None:
+    """The column of ``cov_type="cluster"`` (its description reads "cluster-robust by X")."""
+    prefix = "cluster-robust by "
+    if cov_type == "cluster" and description.startswith(prefix):
+        return description[len(prefix) :]
+    return None
+
+
 def covariance_label(cov_type: str, description: str, language: str) -> str:
     """Short name of a covariance estimator (``cluster_entity`` -> "Cluster")."""
+    column = _cluster_column(cov_type, description)
+    if column is not None:
+        return f"按 {column} 聚类" if language == "zh" else f"Cluster ({column})"
     try:
         return word(f"se_{cov_type}", language)
     except KeyError:
@@ -161,6 +172,11 @@ def covariance_text(cov_type: str, description: str, language: str) -> str:
 
     ``cluster_entity`` -> "standard errors clustered at the cluster (entity) level".
     """
+    column = _cluster_column(cov_type, description)
+    if column is not None:
+        if language == "zh":
+            return f"按 {column} 聚类的标准误"
+        return f"standard errors clustered by {column}"
     try:
         return word(f"se_text_{cov_type}", language)
     except KeyError:

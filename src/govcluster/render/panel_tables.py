@@ -74,6 +74,75 @@ SPECIFICATION_TESTS = ("poolability", "breusch_pagan", "hausman", "mundlak")
 
 Record = PanelJobRecord | Mapping[str, Any]
 
+#: Row labels of the wild cluster bootstrap results (English, Chinese).
+_WILD_LABELS = {
+    "p": ("Wild bootstrap p-value", "野聚类自助法 p 值"),
+    "ci": ("Wild bootstrap {level}% CI", "野聚类自助法 {level}% 置信区间"),
+}
+
+
+def wild_bootstrap_rows(
+    jobs: Sequence[PanelJobRecord],
+    names: Sequence[str],
+    terms: Sequence[str],
+    config: ProjectConfig,
+    settings: RenderSettings,
+) -> tuple[list[Row], list[dict[str, Any]], list[str]]:
+    """Rows, numbers and notes of the wild cluster bootstrap results of a regression table.
+
+    For each term among ``terms`` that some column reports a wild bootstrap for
+    (:mod:`govcluster.inference.panel_wild`): a row of p-values (floored at one over the
+    replicates) and a row of confidence intervals by test inversion; the notes are the
+    reports' own, each once. Nothing when no column has a wild bootstrap.
+
+    Returns
+    -------
+    rows : list of Row
+    numbers : list of dict
+        ``{"model", "term": "wild_p_value:<term>" | "wild_ci_lower:<term>" |
+        "wild_ci_upper:<term>", "value"}``, one per printed number.
+    notes : list of str
+    """
+    language = config.language
+    reports = [job.wild_bootstrap for job in jobs]
+    if not any(report is not None and report.wild_reported for report in reports):
+        return [], [], []
+    rows: list[Row] = []
+    numbers: list[dict[str, Any]] = []
+    shown = [
+        term
+        for term in terms
+        if any(r is not None and r.wild_reported and r.row(term) for r in reports)
+    ]
+    for term in shown:
+        suffix = "" if len(shown) == 1 else f" ({term_label(term, config)})"
+        p_cells, ci_cells = [], []
+        for name, report in zip(names, reports, strict=True):
+            row = report.row(term) if report is not None and report.wild_reported else None
+            if row is None or row.p_value_wild is None or row.conf_int_wild is None:
+                p_cells.append("")
+                ci_cells.append("")
+                continue
+            floor = None if report.enumerated else report.n_draws
+            p_cells.append(format_pvalue(row.p_value_wild, n_boot=floor))
+            lower, upper = (float(x) for x in row.conf_int_wild)
+            finite = [v if abs(v) != float("inf") else None for v in (lower, upper)]
+            ci_cells.append(format_interval(finite[0], finite[1], settings.digits))
+            numbers.append(
+                {"model": name, "term": f"wild_p_value:{term}", "value": row.p_value_wild}
+            )
+            for key, value in zip(("lower", "upper"), finite, strict=True):
+                if value is not None:
+                    numbers.append({"model": name, "term": f"wild_ci_{key}:{term}", "value": value})
+        level = next(f"{100 * r.level:g}" for r in reports if r is not None and r.wild_reported)
+        index = 1 if language == "zh" else 0
+        rows.append(Row(_WILD_LABELS["p"][index] + suffix, tuple(p_cells)))
+        rows.append(Row(_WILD_LABELS["ci"][index].format(level=level) + suffix, tuple(ci_cells)))
+    notes = list(
+        dict.fromkeys(r.note(language) for r in reports if r is not None and r.wild_reported)
+    )
+    return rows, numbers, notes
+
 
 def _significance_note(settings: RenderSettings, language: str) -> str:
     uncertainty = word(below_note_key(settings.below), language).format(level="95")
@@ -329,6 +398,12 @@ def baseline_table(
     if not show_controls:
         controls = control_terms(results)
         notes.append(word("controls_note", language).format(controls=list_text(controls, config)))
+    wild_rows, wild_numbers, wild_notes = wild_bootstrap_rows(
+        [records[job] for job in jobs], names, key_terms(results), config, settings
+    )
+    rows += wild_rows
+    numbers += wild_numbers
+    notes += wild_notes
     extra: list[Panel] = []
     extra_numbers: list[dict[str, Any]] = []
     first_title = ""
@@ -470,7 +545,12 @@ def robustness_table(
         word("robustness_note", language),
         word("controls_note", language).format(controls=list_text(controls, config)),
     ]
-    return _with_statistics(table, rows, numbers, notes=notes)
+    wild_rows, wild_numbers, wild_notes = wild_bootstrap_rows(
+        [records[job] for job in jobs], names, key_terms(results), config, settings
+    )
+    return _with_statistics(
+        table, [*rows, *wild_rows], [*numbers, *wild_numbers], notes=[*notes, *wild_notes]
+    )
 
 
 # --------------------------------------------------------------------------- horizons
