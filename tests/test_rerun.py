@@ -72,6 +72,7 @@ CHANGES: list[tuple[tuple[str, ...], object, set[str]]] = [
     (("indices", "method"), "pca", {"indices"}),
     (("indices", "standardize"), False, {"indices", RENDER}),
     (("models", "level"), 0.9, {"estimate_panel"}),
+    (("inference", "wild_bootstrap", "draws"), 999, {"estimate_panel"}),
     (("models", "controls"), ["ln_employment", "ln_firms"], {"estimate_panel", "mediation"}),
     (("mediation", "n_boot"), 199, {"mediation"}),
     (("language",), "zh", {RENDER}),
