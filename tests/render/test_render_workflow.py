@@ -71,4 +71,5 @@ def test_the_report_collects_the_exhibits_with_their_captions(chinese_run, snake
         names = archive.namelist()
         html = archive.read(next(n for n in names if n.endswith("report.html"))).decode()
     assert any(name.endswith("mediation_path_diagram.png") for name in names)
-    assert "Path diagram of the mediation model drawn from the estimates" in html
+    assert not any(name.endswith("mediation_path_diagram.pdf") for name in names)  # listed once
+    assert "中介模型路径图" in html  # the caption in the run's language (workflow/report/zh/)
