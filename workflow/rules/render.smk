@@ -79,6 +79,21 @@ def exhibit_outputs(exhibit):
     }
 
 
+def report_data_inputs():
+    """The data stage's files the report shows (the truth comparisons for simulated data)."""
+    optional = {"truth", "truth_md", "case_truth"}
+    inputs = {
+        key: out(path) for key, path in DATA_INPUTS.items() if key not in optional
+    }
+    if PROJECT.simulate.enabled and RUN_MEDIATION:
+        inputs.update(
+            truth=out(DATA_INPUTS["truth"]), truth_md=out(DATA_INPUTS["truth_md"])
+        )
+    if PROJECT.simulate.enabled and RUN_CASE_STUDY:
+        inputs["case_truth"] = out(DATA_INPUTS["case_truth"])
+    return inputs
+
+
 for exhibit in EXHIBITS:
 
     rule:
@@ -96,42 +111,3 @@ for exhibit in EXHIBITS:
             kind=exhibit.kind,
         script:
             "../scripts/render_exhibit.py"
-
-
-def report_data_inputs():
-    """The data stage's files the report shows (the truth comparisons for simulated data)."""
-    optional = {"truth", "truth_md", "case_truth"}
-    inputs = {
-        key: out(path) for key, path in DATA_INPUTS.items() if key not in optional
-    }
-    if PROJECT.simulate.enabled and RUN_MEDIATION:
-        inputs.update(
-            truth=out(DATA_INPUTS["truth"]), truth_md=out(DATA_INPUTS["truth_md"])
-        )
-    if PROJECT.simulate.enabled and RUN_CASE_STUDY:
-        inputs["case_truth"] = out(DATA_INPUTS["case_truth"])
-    return inputs
-
-
-# The report: the data stage, then every exhibit once (its formats as downloads), captions in
-# the configured language (govcluster.render.report_sections).
-rule render_report:
-    input:
-        **report_data_inputs(),
-        code=package_code("render"),
-        exhibits=exhibit_files(),
-        captions=caption_files(
-            [INTRO_CAPTION, *DATA_CAPTIONS.values(), *(e.caption for e in EXHIBITS)],
-            CAPTIONS,
-        ),
-    output:
-        report=out("results/report.html"),
-    log:
-        out("logs/render/report.log"),
-    params:
-        config=rule_config("render_report"),
-        exhibits=report_exhibits(EXHIBITS, out),
-        captions=str(CAPTIONS),
-        data_inputs=list(report_data_inputs()),
-    script:
-        "../scripts/render_report.py"

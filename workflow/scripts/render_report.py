@@ -12,7 +12,7 @@ def main(smk):
     inputs = load_report_inputs(
         data={key: smk.input[key] for key in smk.params.data_inputs},
         exhibits=smk.params.exhibits,
-        caption_folder=smk.params.captions,
+        captions=smk.input.captions,
     )
     html = build_report(
         inputs, language=project.language, digits=render_settings(project.raw).digits

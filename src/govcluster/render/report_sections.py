@@ -207,7 +207,7 @@ def load_report_inputs(
     *,
     data: Mapping[str, str | Path],
     exhibits: Iterable[Mapping[str, Any]],
-    caption_folder: str | Path,
+    captions: Iterable[str | Path],
 ) -> ReportInputs:
     """Read the files the report shows.
 
@@ -218,8 +218,9 @@ def load_report_inputs(
         :data:`REQUIRED_DATA_INPUTS` must be present.
     exhibits : iterable of mapping
         The rule's ``exhibits`` param (:func:`report_exhibits`).
-    caption_folder : str or Path
-        ``workflow/report``.
+    captions : iterable of str or Path
+        Caption files (:func:`caption_files`): ``workflow/report/<name>.rst`` and
+        ``workflow/report/zh/<name>.rst``.
 
     Returns
     -------
@@ -251,15 +252,12 @@ def load_report_inputs(
                     f"'render_{exhibit.name}'"
                 )
             files[str(path)] = Path(path).read_bytes()
-    folder = Path(caption_folder)
-    names = [INTRO_CAPTION, *DATA_CAPTIONS.values(), *(e.caption for e in planned)]
-    captions = {}
-    for name in names:
-        for relative in (name, f"zh/{name}"):
-            if (folder / relative).is_file():
-                captions[relative] = (folder / relative).read_text(encoding="utf-8")
+    texts = {}
+    for caption in map(Path, captions):
+        name = f"zh/{caption.name}" if caption.parent.name == "zh" else caption.name
+        texts[name] = caption.read_text(encoding="utf-8")
     contents = {key: Path(path).read_bytes() for key, path in data.items()}
-    return ReportInputs(contents, planned, files, captions)
+    return ReportInputs(contents, planned, files, texts)
 
 
 # --------------------------------------------------------------------------- captions
