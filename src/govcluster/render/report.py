@@ -69,13 +69,16 @@ h1 { font-size: 1.6em; margin-bottom: 0.2em; }
 h2 { font-size: 1.35em; border-bottom: 2px solid #333; padding-bottom: 0.2em; margin-top: 2.2em; }
 h3 { font-size: 1.1em; margin: 1.6em 0 0.4em 0; }
 nav.report-menu { background: #f4f4f4; padding: 0.6em 1.2em; border-radius: 4px; }
-nav.report-menu ol { margin: 0.2em 0; }
+nav.report-menu > ul { margin: 0.2em 0; padding-left: 0.4em; list-style: none; }
 nav.report-menu li { margin: 0.1em 0; }
 article.report-entry { border-top: 1px solid #ccc; padding-top: 0.4em; }
 .report-caption { color: #333; font-size: 0.95em; }
 .report-caption p { margin: 0.3em 0; }
 .report-body { overflow-x: auto; margin: 0.6em 0; }
-.report-body img { max-width: 100%; height: auto; border: 1px solid #eee; }
+.report-body img { max-width: 100%; height: auto; border: 1px solid #eee;
+  box-sizing: border-box; }
+/* a table's title is the entry's heading: not repeated above the table */
+article.report-table .govcluster-table caption { display: none; }
 .report-body pre { background: #f7f7f7; padding: 0.6em; font-size: 0.85em; overflow-x: auto;
   max-height: 24em; }
 .report-downloads { font-size: 0.9em; }
@@ -267,7 +270,7 @@ def _menu_html(sections, language: Language) -> str:
     lines = [
         '<nav class="report-menu" id="contents">',
         f"<strong>{escape(report_word('contents', language))}</strong>",
-        "<ol>",
+        "<ul>",
     ]
     for number, section in enumerate(sections, start=1):
         lines.append(f'<li><a href="#{escape(section.key)}">{number}. {escape(section.title)}</a>')
@@ -279,7 +282,7 @@ def _menu_html(sections, language: Language) -> str:
             ]
             lines.append("</ul>")
         lines.append("</li>")
-    lines += ["</ol>", "</nav>"]
+    lines += ["</ul>", "</nav>"]
     return "\n".join(lines)
 
 
