@@ -9,6 +9,7 @@ and for the replication cases in ``tests/test_cases.py``.
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 import subprocess
 import zipfile
@@ -72,4 +73,5 @@ def test_the_report_collects_the_exhibits_with_their_captions(chinese_run, snake
         html = archive.read(next(n for n in names if n.endswith("report.html"))).decode()
     assert any(name.endswith("mediation_path_diagram.png") for name in names)
     assert not any(name.endswith("mediation_path_diagram.pdf") for name in names)  # listed once
-    assert "中介模型路径图" in html  # the caption in the run's language (workflow/report/zh/)
+    # the caption in the run's language (workflow/report/zh/), in the report's JSON
+    assert json.dumps("中介模型路径图")[1:-1] in html
