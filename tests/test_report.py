@@ -27,6 +27,7 @@ from govcluster.render.report_sections import (
     ReportInputs,
     build_report,
     caption_title,
+    rst_html,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,6 +99,10 @@ def test_every_caption_has_a_chinese_translation():
         chinese = CAPTIONS / "zh" / name
         assert chinese.is_file(), f"workflow/report/zh/{name} is missing"
         assert CJK.search(chinese.read_text(encoding="utf-8")), f"zh/{name} is not in Chinese"
+    # reStructuredText markup that did not parse shows as is (e.g. ``x``（ needs ``x``\ （)
+    for path in [*CAPTIONS.glob("*.rst"), *CAPTIONS.glob("zh/*.rst")]:
+        html = rst_html(path.read_text(encoding="utf-8"))
+        assert "``" not in html and "System Message" not in html, path.name
 
 
 def test_a_caption_title_is_its_first_clause():

@@ -283,7 +283,7 @@ _TITLE_END = re.compile(r"[:：。]|\.\s")
 
 def caption_title(text: str) -> str:
     """The first clause of a caption (up to the first colon or full stop), without markup."""
-    plain = " ".join(text.replace("``", "").split())
+    plain = " ".join(text.replace("``", "").replace("\\ ", "").split())
     match = _TITLE_END.search(plain)
     title = plain[: match.start()] if match else plain
     return title.strip().rstrip(".")
