@@ -14,6 +14,8 @@ from matplotlib.transforms import Bbox
 from govcluster.config import load_config
 from govcluster.render import did_figures
 
+pytestmark = pytest.mark.exhibits  # draws whole figures
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
