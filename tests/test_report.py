@@ -234,6 +234,7 @@ def report_run(tmp_path_factory, default_config_dict, snakemake) -> Path:
 
 
 @pytest.mark.exhibits
+@pytest.mark.pipeline
 def test_the_report_renders_every_section_and_figure_in_chromium(
     report_run, required_program, tmp_path
 ):
