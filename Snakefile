@@ -22,6 +22,7 @@ include: "workflow/rules/mediation.smk"
 include: "workflow/rules/casestudy.smk"
 include: "workflow/rules/did.smk"
 include: "workflow/rules/render.smk"
+include: "workflow/rules/report.smk"
 include: "workflow/rules/provenance.smk"
 include: "workflow/rules/study.smk"
 

@@ -58,7 +58,12 @@ USED_WITHOUT_IMPORT = {
     "dvc": "the data and pipeline versioning tool (make repro)",
     "noto-cjk-sans-otc": "the Chinese font of figures, found by render.style",
 }
-IMPORT_NAMES = {"pyyaml": "yaml", "python-docx": "docx", "charset-normalizer": "charset_normalizer"}
+IMPORT_NAMES = {
+    "pyyaml": "yaml",
+    "python-docx": "docx",
+    "charset-normalizer": "charset_normalizer",
+    "markdown-it-py": "markdown_it",
+}
 
 
 def _imported_modules() -> set[str]:

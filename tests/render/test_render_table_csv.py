@@ -3,10 +3,13 @@
 Every table the default configuration renders from a small run is written in all formats;
 its CSV is read back and must have unique keys, and every number printed in the body of the
 Markdown table must be in the CSV (at the printed precision). The did tables are built from
-did records of a small simulated panel, as in tests/did/test_did_render.py.
+did records of a small simulated panel, as in tests/did/test_did_render.py; the case-study
+tables from the case study of the small run's analysis panel.
 """
 
 from __future__ import annotations
+
+import json
 
 import pandas as pd
 import pytest
@@ -95,4 +98,38 @@ def test_every_did_table_csv_holds_what_the_table_prints(did_sources, config_en,
             f"{n.text!r} in row {n.row!r}" for n in missing[:10]
         )
         duplicated = duplicated_keys(frame, DID_KEYS)
+        assert duplicated.empty, f"{exhibit.name}: duplicated keys:\n{duplicated.head()}"
+
+
+@pytest.fixture(scope="module")
+def case_study_sources(small_run) -> dict:
+    """The case-study record of the small run's analysis panel (JSON round-tripped)."""
+    from govcluster.casestudy.plan import run_configured_case_study
+
+    config = small_run.config
+    settings = {**config["case_study"], "placebo_max_units": 10}
+    analysis = pd.read_parquet(small_run.path("analysis"))
+    record = run_configured_case_study(analysis, settings, seed=config["seed"])
+    return {"case_study": json.loads(json.dumps(record.to_dict()))}
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.exhibits
+def test_every_case_study_table_csv_holds_what_the_table_prints(
+    case_study_sources, small_run, tmp_path, language
+):
+    project = small_run.project(language)
+    tables = [e for e in planned_exhibits(project) if e.stage == "casestudy" and e.kind == "table"]
+    assert {e.name for e in tables} == {"case_study_estimates", "case_study_weights"}
+    for exhibit in tables:
+        built = build_exhibit(exhibit.name, case_study_sources, project)
+        write_exhibit(exhibit.kind, built, tmp_path / exhibit.name)
+        markdown = (tmp_path / f"{exhibit.name}.md").read_text(encoding="utf-8")
+        frame = pd.read_csv(tmp_path / f"{exhibit.name}.csv", encoding="utf-8-sig")
+        assert printed_numbers(markdown), f"{exhibit.name}: no number printed"
+        missing = unmatched_numbers(markdown, frame)
+        assert not missing, f"{exhibit.name}: printed but not in the CSV: " + ", ".join(
+            f"{n.text!r} in row {n.row!r}" for n in missing[:10]
+        )
+        duplicated = duplicated_keys(frame)
         assert duplicated.empty, f"{exhibit.name}: duplicated keys:\n{duplicated.head()}"

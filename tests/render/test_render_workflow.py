@@ -9,6 +9,7 @@ and for the replication cases in ``tests/test_cases.py``.
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 import subprocess
 import zipfile
@@ -71,4 +72,6 @@ def test_the_report_collects_the_exhibits_with_their_captions(chinese_run, snake
         names = archive.namelist()
         html = archive.read(next(n for n in names if n.endswith("report.html"))).decode()
     assert any(name.endswith("mediation_path_diagram.png") for name in names)
-    assert "Path diagram of the mediation model drawn from the estimates" in html
+    assert not any(name.endswith("mediation_path_diagram.pdf") for name in names)  # listed once
+    # the caption in the run's language (workflow/report/zh/), in the report's JSON
+    assert json.dumps("中介模型路径图")[1:-1] in html

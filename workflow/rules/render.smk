@@ -2,8 +2,19 @@
 # estimates. One rule per exhibit of the configuration (govcluster.render.catalog plans them);
 # rendering reads only results files, so it never reruns a model.
 from govcluster.render.plan import planned_exhibits
+from govcluster.render.report_sections import (
+    DATA_INPUTS,
+    INTRO_CAPTION,
+    DATA_CAPTIONS,
+    SHOWN_FORMAT,
+    caption_files,
+    report_exhibits,
+)
 
 EXHIBITS = planned_exhibits(PROJECT)
+CAPTIONS = Path(workflow.basedir) / "workflow" / "report"
+# Captions in the configured language (workflow/report/zh/ for Chinese, English otherwise)
+CAPTION_PREFIX = "zh/" if PROJECT.language == "zh" else ""
 
 RENDER_SOURCES = {
     "summary_statistics": out("results/descriptives/summary_statistics.csv"),
@@ -20,9 +31,14 @@ RENDER_SOURCES = {
 }
 
 
-def render_targets():
+def exhibit_files():
     """Rendered exhibits (tables, figures, numbers) of the current configuration."""
     return [out(path) for exhibit in EXHIBITS for path in exhibit.outputs.values()]
+
+
+def render_targets():
+    """Rendered exhibits and the report that collects them with the data stage."""
+    return [*exhibit_files(), out("results/report.html")]
 
 
 def exhibit_inputs(exhibit):
@@ -36,18 +52,48 @@ def exhibit_inputs(exhibit):
     return files
 
 
+def report_caption(caption):
+    """The caption file in the configured language (English when there is no translation)."""
+    translated = CAPTIONS / f"{CAPTION_PREFIX}{caption}"
+    prefix = CAPTION_PREFIX if translated.is_file() else ""
+    return f"../report/{prefix}{caption}"
+
+
+def exhibit_output(exhibit, extension, path):
+    """A file of an exhibit; the one shown (HTML table, PNG figure) is marked for Snakemake's
+    report with the exhibit's caption, so that its menu lists each exhibit once."""
+    if extension != SHOWN_FORMAT[exhibit.kind]:
+        return out(path)
+    return report(
+        out(path),
+        caption=report_caption(exhibit.caption),
+        category=exhibit.category,
+        subcategory=exhibit.subcategory,
+        labels={"exhibit": exhibit.name},
+    )
+
+
 def exhibit_outputs(exhibit):
-    """Every file of an exhibit, marked for the report with the exhibit's caption."""
+    """Every file of an exhibit, by extension."""
     return {
-        extension: report(
-            out(path),
-            caption=f"../report/{exhibit.caption}",
-            category=exhibit.category,
-            subcategory=exhibit.subcategory,
-            labels={"exhibit": exhibit.name, "format": extension},
-        )
+        extension: exhibit_output(exhibit, extension, path)
         for extension, path in exhibit.outputs.items()
     }
+
+
+def report_data_inputs():
+    """The data stage's files the report shows (the truth comparisons for simulated data)."""
+    optional = {"truth", "truth_md", "case_truth"}
+    inputs = {
+        key: out(path) for key, path in DATA_INPUTS.items() if key not in optional
+    }
+    if PROJECT.simulate.enabled and RUN_MEDIATION:
+        inputs.update(
+            truth=out(DATA_INPUTS["truth"]), truth_md=out(DATA_INPUTS["truth_md"])
+        )
+    if PROJECT.simulate.enabled and RUN_CASE_STUDY:
+        inputs["case_truth"] = out(DATA_INPUTS["case_truth"])
+    return inputs
 
 
 for exhibit in EXHIBITS:

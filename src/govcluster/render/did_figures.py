@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from govcluster.config import ProjectConfig
 from govcluster.render.did_tables import BACON_TYPES, ESTIMATOR_LABELS, _estimators, _records
@@ -70,18 +71,43 @@ def _draw_event_study(ax, rows, colour, offset, label, *, band=True) -> None:
             ax.fill_between(times, b_low, b_high, color=colour, alpha=0.12, linewidth=0)
 
 
-def _shade(ax, reference: int, first: int, last: int, language: str) -> None:
+def _shade(ax, reference: int, first: int, last: int) -> None:
+    """Pre- and post-periods shaded, the zero line and the reference period's dashed line."""
     ax.axvspan(first - 0.5, reference + 0.5, color="0.93", zorder=0)
     ax.axvspan(reference + 0.5, last + 0.5, color="0.98", zorder=0)
     ax.axhline(0.0, color="0.35", linewidth=0.8, linestyle=":")
     ax.axvline(reference, color="0.5", linewidth=0.8, linestyle="--")
-    ax.annotate(
+    ax.set_xlim(first - 0.5, last + 0.5)
+    # event time counts whole years: ticks on integers only, never on half years
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+
+
+#: Share of the y-range added below the data for the reference period's label.
+LABEL_STRIP = 0.14
+
+
+def _label_reference(ax, reference: int, first: int, last: int, language: str) -> None:
+    """Name the reference period in a strip added below the data, beside its dashed line.
+
+    Call after everything is drawn: the y-range is extended downwards by
+    :data:`LABEL_STRIP` of its height, so the label shares no space with an estimate, an
+    interval or a band. It sits on the side of the line with more room (the pre-period when
+    it is at least as long as the post-period).
+    """
+    low, high = ax.get_ylim()
+    span = high - low
+    ax.set_ylim(low - LABEL_STRIP * span, high)
+    before, after = reference - first + 0.5, last - reference + 0.5
+    side = "right" if before >= after else "left"
+    nudge = -0.15 if side == "right" else 0.15
+    ax.text(
+        reference + nudge,
+        low - 0.5 * LABEL_STRIP * span,
         _a("reference", language),
-        (reference, 0),
-        xytext=(2, 4),
-        textcoords="offset points",
+        ha=side,
+        va="center",
         fontsize=7,
-        color="0.4",
+        color="0.35",
     )
 
 
@@ -97,7 +123,8 @@ def event_study_figure(records: Mapping[str, Any], project: ProjectConfig) -> Fi
         width = configured_figure_width(project)
         figure = Figure(figsize=(width, min(0.6 * width, 3.8)), layout="constrained")
         ax = figure.subplots()
-        _shade(ax, reference, min(times), max(times), language)
+        first, last = min(times), max(times)
+        _shade(ax, reference, first, last)
         for offset, (name, result) in zip(offsets, fitted.items(), strict=True):
             _draw_event_study(
                 ax,
@@ -106,6 +133,7 @@ def event_study_figure(records: Mapping[str, Any], project: ProjectConfig) -> Fi
                 offset,
                 ESTIMATOR_LABELS.get(name, {}).get(language, name),
             )
+        _label_reference(ax, reference, first, last, language)
         ax.set_xlabel(_a("event_time", language))
         ax.set_ylabel(
             wrap_label(
@@ -210,8 +238,10 @@ def mechanism_figure(records: Mapping[str, Any], project: ProjectConfig) -> Figu
                 ax.set_visible(False)
                 continue
             times = [r["event_time"] for r in result["event_study"]]
-            _shade(ax, result["reference_period"], min(times), max(times), language)
+            reference, first, last = result["reference_period"], min(times), max(times)
+            _shade(ax, reference, first, last)
             _draw_event_study(ax, result["event_study"], COLOURS["callaway_santanna"], 0.0, None)
+            _label_reference(ax, reference, first, last, language)
             # About 16 characters of 8 pt text per inch of panel: long labels wrap.
             title = wrap_label(project.label(outcome["outcome"]), max(10, int(panel * 16)))
             ax.set_title(title, fontsize=8)
