@@ -8,7 +8,6 @@ it out, that every section is there and every figure decoded.
 from __future__ import annotations
 
 import base64
-import copy
 import json
 import re
 import subprocess
@@ -16,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
 from govcluster.render.report import Download, ReportEntry, ReportSection, report_html
 from govcluster.render.report_data import cleaning_audit_summary
@@ -210,35 +208,14 @@ window.addEventListener("load", () => {
 </script>"""
 
 
-def _small_config(default_config_dict: dict) -> dict:
-    config = copy.deepcopy(default_config_dict)
-    config["simulate"].update(n_clusters=40, first_year=2008, last_year=2019)
-    config["mediation"]["n_boot"] = 200
-    return config
-
-
-@pytest.fixture(scope="module")
-def report_run(tmp_path_factory, default_config_dict, snakemake) -> Path:
-    """A finished small pipeline run (40 simulated clusters, 2008-2019), report included.
-
-    The same configuration as ``small_run`` of tests/test_pipeline.py: a shared session
-    fixture of a finished run can replace this one.
-    """
-    workdir = tmp_path_factory.mktemp("report_run")
-    config = _small_config(default_config_dict)
-    with open(workdir / "config.yaml", "w", encoding="utf-8") as handle:
-        yaml.safe_dump(config, handle, allow_unicode=True, sort_keys=False)
-    result = snakemake(workdir, "--cores", "2")
-    assert result.returncode == 0, result.stderr[-4000:]
-    return workdir
-
-
 @pytest.mark.exhibits
 @pytest.mark.pipeline
 def test_the_report_renders_every_section_and_figure_in_chromium(
-    report_run, required_program, tmp_path
+    finished_run, required_program, tmp_path
 ):
+    """The report of the shared small run (``finished_run``, tests/conftest.py) in Chromium."""
     chromium = required_program("chromium")
+    report_run, _ = finished_run
     report = report_run / "results" / "report.html"
     html = report.read_text(encoding="utf-8")
     figures = sorted(p.stem for p in (report_run / "results" / "figures").glob("*.png"))
