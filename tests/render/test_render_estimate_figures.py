@@ -78,6 +78,7 @@ def arrows(figure: Figure) -> dict[str, FancyArrowPatch]:
     return {a.get_gid(): a for a in figure.findobj(FancyArrowPatch) if a.get_gid()}
 
 
+@pytest.mark.exhibits
 @pytest.mark.parametrize("kind", FIGURES)
 def test_every_figure_writes_a_png_and_a_pdf(kind, small_run, tmp_path):
     png, pdf = save_figure(build(kind, small_run, "en"), tmp_path / kind)
@@ -85,6 +86,7 @@ def test_every_figure_writes_a_png_and_a_pdf(kind, small_run, tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5_000
 
 
+@pytest.mark.exhibits
 @pytest.mark.parametrize("kind", FIGURES)
 def test_chinese_figures_have_chinese_labels_and_no_missing_glyphs(kind, small_run, tmp_path):
     with warnings.catch_warnings():
@@ -148,8 +150,14 @@ def test_bootstrap_figure_has_a_panel_per_mechanism_and_the_total(small_run):
     assert titles[-1] == "Total indirect effect"
 
 
-def test_sensitivity_figure_marks_where_the_acme_is_zero(small_run):
-    figure = sensitivity_figure(small_run.mediation, small_run.project())
+@pytest.fixture(scope="module")
+def sensitivity_en(small_run) -> Figure:
+    """The English sensitivity figure, built once for the tests that only read it."""
+    return sensitivity_figure(small_run.mediation, small_run.project())
+
+
+def test_sensitivity_figure_marks_where_the_acme_is_zero(small_run, sensitivity_en):
+    figure = sensitivity_en
     entry = small_run.mediation["causal"]["mediators"][0]
     assert unicode_minus(f"ACME = 0\nat ρ = {entry['rho_at_zero']:.2f}") in texts(figure)
 
@@ -252,8 +260,8 @@ def test_r2_tilde_grid_checks_the_sign():
         r2_tilde_grid([-0.5, 0.5], [1.0, -1.0], r2_mediator=0.1, r2_outcome=0.1, sign=0)
 
 
-def test_sensitivity_figure_pairs_rho_and_r2_panels(small_run):
-    figure = sensitivity_figure(small_run.mediation, small_run.project())
+def test_sensitivity_figure_pairs_rho_and_r2_panels(small_run, sensitivity_en):
+    figure = sensitivity_en
     visible = [ax for ax in figure.axes if ax.get_visible()]
     assert len(visible) == 2 * len(small_run.mediation["causal"]["mediators"])
     assert sum(ax.get_xlabel() == "ρ" for ax in visible) == len(visible) // 2

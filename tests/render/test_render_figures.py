@@ -49,6 +49,7 @@ def texts_of(figure: Figure) -> list[Text]:
     return [t for t in figure.findobj(Text) if t.get_visible() and t.get_text()]
 
 
+@pytest.mark.exhibits
 @pytest.mark.parametrize("kind", ["index_trends", "correlations"])
 def test_each_figure_writes_a_png_and_a_pdf(kind, config_en, trends, correlations, tmp_path):
     figure = build(kind, "en", display_labels(config_en), trends, correlations)
@@ -93,6 +94,7 @@ def pdf_font_types(pdf, required_program) -> list[tuple[str, str]]:
     return rows
 
 
+@pytest.mark.exhibits
 @pytest.mark.parametrize("kind", ["index_trends", "correlations"])
 def test_chinese_figures_embed_a_truetype_font_without_missing_glyphs(
     kind, config_zh, trends, correlations, tmp_path, required_program
