@@ -118,5 +118,8 @@ def test_config_options_are_checked():
         DidSpec.from_config({"windw": [1, 2]})
     with pytest.raises(ConfigError, match="reference period"):
         DidSpec(event_window=(0, 3))
+    for shift in (0.5, True, "-1"):
+        with pytest.raises(ConfigError, match="did.first_year_shift must be a whole number"):
+            DidSpec(first_year_shift=shift)
     spec = DidSpec.from_config({"enabled": True, "outcomes": ["SCA"], "event_window": [-3, 4]})
     assert spec.event_window == (-3, 4)

@@ -80,6 +80,47 @@ def test_wald_did_equals_the_hand_computation():
     assert again == result
 
 
+def test_wald_did_standard_error_is_clustered_at_did_cluster():
+    """Units grouped in fours (``did.cluster: province``): the influence is summed by group.
+
+    The hand influence function is summed within each group of four units before squaring.
+    """
+    frame = _two_period_panel()
+    frame["province"] = "P" + (frame["cluster_id"].str[1:].astype(int) // 4).astype(str)
+    spec = DidSpec(
+        outcomes=("SCA",),
+        event_window=(-1, 0),
+        estimation_method="reg",
+        intensity="GOV",
+        n_bootstrap=0,
+        cluster="province",
+    )
+    result = fit_intensity_ratio(prepare_staggered_sample(frame, spec), spec, "SCA")
+
+    wide = frame.pivot(index="cluster_id", columns="year")
+    d_y = (wide[("SCA", 2011)] - wide[("SCA", 2010)]).to_numpy()
+    d_d = (wide[("GOV", 2011)] - wide[("GOV", 2010)]).to_numpy()
+    treated = (wide[("demo_cluster", 2011)] == 1).to_numpy()
+    ratio = (d_y[treated].mean() - d_y[~treated].mean()) / (
+        d_d[treated].mean() - d_d[~treated].mean()
+    )
+    att_d = d_d[treated].mean() - d_d[~treated].mean()
+    residual = d_y - ratio * d_d
+    psi = (
+        np.where(
+            treated,
+            (residual - residual[treated].mean()) / treated.sum(),
+            -(residual - residual[~treated].mean()) / (~treated).sum(),
+        )
+        / att_d
+    )
+    group = np.array([int(unit[1:]) // 4 for unit in wide.index])
+    by_province = np.array([psi[group == g].sum() for g in np.unique(group)])
+    assert result.estimate == pytest.approx(ratio, abs=1e-10)
+    assert result.se == pytest.approx(np.sqrt(np.sum(by_province**2)), abs=1e-10)
+    assert abs(result.se - np.sqrt(np.sum(psi**2))) > 1e-4  # the clustering matters here
+
+
 def test_intensity_travels_in_the_outcome_record_and_needs_a_first_stage():
     frame = _two_period_panel(years=(2009, 2010, 2011))
     spec = DidSpec(

@@ -10,8 +10,6 @@ errors) so that 200 of them are estimated in one vectorised pass.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -206,12 +204,11 @@ def _moderated_draws(d, *, stage, n_boot, seed, mediators) -> np.ndarray:
 def test_coverage_over_200_panels_is_nominal():
     """95% percentile intervals cover the truth in 0.95 +- 0.05 of 200 panels (vectorised).
 
-    Every panel (60 clusters, 30 east and 30 less developed, 8 years) is analysed with the
+    Every panel (100 clusters, 50 east and 50 less developed, 8 years) is analysed with the
     same code path as :func:`moderated_mediation` (per-entity cross-products, the bootstrap
     counts of ``draw_block_counts``, ``partial_out_nuisance`` and ``_statistics``), all
     panels in one batch, 199 replicates each.
     """
-    start = time.perf_counter()
     rng = np.random.default_rng(2024)
     n_panels, n_entities, n_periods, n_boot = 200, 100, 8, 199
     T, M, Y, less = _draw(rng, n_panels, n_entities, n_periods)
@@ -241,7 +238,6 @@ def test_coverage_over_200_panels_is_nominal():
         "less_developed": (where["indirect"].start + len(MEDIATORS) + 1, truth["less_developed"]),
         "index": (where["index"].start, truth["index"]),
     }
-    elapsed = time.perf_counter() - start
     rates = []
     for name, (first, values) in targets.items():
         cols = slice(first, first + len(MEDIATORS) + 1)
@@ -257,7 +253,6 @@ def test_coverage_over_200_panels_is_nominal():
     # percentile cluster-bootstrap intervals are slightly liberal with 50 clusters a group
     # (bootstrap SE about 0.97 of the Monte Carlo SD): the average rate is 0.935 here
     assert 0.925 <= np.mean(rates) <= 0.975, np.mean(rates)
-    assert elapsed < 20
 
 
 def test_shared_draws_make_differences_consistent(result):

@@ -21,7 +21,11 @@ moves every year never provides; the designation, an absorbing switch, is the in
 
 Standard error: delta method on the per-unit influence functions of the two overall ATTs
 (summed from the engine's per-cell influence functions with the aggregation weights held
-fixed, as R ``did`` does for its calendar aggregation): ``psi_W = (psi_Y - W psi_D) / ATT_D``.
+fixed): ``psi_W = (psi_Y - W psi_D) / ATT_D``, summed within the clusters of ``did.cluster``
+before squaring. Deviation: R ``did``'s simple aggregation adds the influence of the estimated
+cohort-share weights; it is left out here (as R ``did`` itself leaves it out of its calendar
+aggregation), so the standard error can be slightly small when the cell effects differ
+across cohorts.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 from govcluster.did.data import FIRST_TREAT, StaggeredSample
@@ -89,6 +94,18 @@ def _overall_with_influence(
     return estimate, psi, cells
 
 
+def _clustered_se(psi: np.ndarray, sample: StaggeredSample, spec: DidSpec) -> float:
+    """Standard error of a per-unit influence function summed within ``spec.cluster``.
+
+    The engine indexes units in the order of ``groupby(entity)`` (sorted identifiers), so the
+    cluster of unit ``i`` is the ``i``-th entry of the same grouping.
+    """
+    cluster_of_unit = sample.frame.groupby(spec.entity, sort=True)[spec.cluster].first()
+    codes, _ = pd.factorize(cluster_of_unit.to_numpy())
+    totals = np.bincount(codes, weights=psi[: len(codes)])
+    return float(np.sqrt(np.sum(totals**2)))
+
+
 def fit_intensity_ratio(sample: StaggeredSample, spec: DidSpec, outcome: str) -> IntensityResult:
     """Wald-DiD effect of one unit of ``spec.intensity`` on ``outcome``.
 
@@ -119,7 +136,7 @@ def fit_intensity_ratio(sample: StaggeredSample, spec: DidSpec, outcome: str) ->
             f"did.intensity: the ATT(g, t) cells of {outcome!r} and {intensity!r} differ; both "
             "need the same estimable cells"
         )
-    se_d = float(np.sqrt(np.sum(psi_d**2)))
+    se_d = _clustered_se(psi_d, sample, spec)
     if att_d == 0.0 or not np.isfinite(att_d):
         raise EstimationError(
             f"did.intensity: the designation's overall effect on {intensity!r} is {att_d}; the "
@@ -127,7 +144,7 @@ def fit_intensity_ratio(sample: StaggeredSample, spec: DidSpec, outcome: str) ->
         )
     ratio = att_y / att_d
     psi = (psi_y - ratio * psi_d) / att_d
-    se = float(np.sqrt(np.sum(psi**2)))
+    se = _clustered_se(psi, sample, spec)
     z = stats.norm.ppf(1.0 - spec.alpha / 2.0)
     first_stage_t = att_d / se_d if se_d > 0 else float("inf")
     return IntensityResult(
@@ -139,7 +156,7 @@ def fit_intensity_ratio(sample: StaggeredSample, spec: DidSpec, outcome: str) ->
         ci_lower=float(ratio - z * se),
         ci_upper=float(ratio + z * se),
         att_outcome=float(att_y),
-        se_outcome=float(np.sqrt(np.sum(psi_y**2))),
+        se_outcome=_clustered_se(psi_y, sample, spec),
         att_intensity=float(att_d),
         se_intensity=se_d,
         first_stage_t=float(first_stage_t),

@@ -224,7 +224,11 @@ def smoothness_intervals(
 def smoothness_breakdown(
     problem: SmoothnessProblem, *, alpha: float, tolerance: float = 1e-4
 ) -> float | None:
-    """Smallest ``M`` at which the robust interval includes zero (None if it does at M = 0)."""
+    """Smallest ``M`` at which the robust interval includes zero.
+
+    0.0 when it does at ``M = 0`` already; None when it does not up to ``M`` of 2^40 times the
+    largest standard error of the event study.
+    """
 
     def includes_zero(m: float) -> bool:
         low, high, _ = problem.interval(m, alpha)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
@@ -179,6 +180,13 @@ class DidSpec:
             )
         if not 0.0 < self.alpha < 1.0:
             raise ConfigError(f"did.alpha must lie in (0, 1), got {self.alpha}")
+        if isinstance(self.first_year_shift, bool) or not isinstance(
+            self.first_year_shift, numbers.Integral
+        ):
+            raise ConfigError(
+                f"did.first_year_shift must be a whole number of years, got "
+                f"{self.first_year_shift!r}"
+            )
 
     @classmethod
     def from_config(cls, section: Mapping[str, Any]) -> DidSpec:

@@ -650,7 +650,7 @@ def moderated_mediation(
                 f"the moderator {moderator.column!r} has no variation in the estimation "
                 "sample; a continuous moderator must vary."
             )
-        points = moderator.values or (w.mean() - w.std(), w.mean(), w.mean() + w.std())
+        points = moderator.values or (w.mean() - w.std(ddof=1), w.mean(), w.mean() + w.std(ddof=1))
         levels_matrix = np.column_stack([np.ones(len(points)), np.asarray(points, float)])
         levels = tuple(f"{moderator.column}={v:.4g}" for v in points)
         clusters_by_level = tuple(design.n_entities for _ in points)

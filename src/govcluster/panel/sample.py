@@ -391,8 +391,10 @@ def check_clusters(
     if cov_type == "cluster":
         if cluster is None or cluster not in sample.frame.columns:
             raise EstimationError(
-                f"cov_type='cluster' (clustering on {cluster!r}) is supported by the baseline "
-                "panel models only; use cov_type='cluster_entity' or 'cluster_twoway' here."
+                f"cov_type='cluster' needs a clustering column in the estimation sample, got "
+                f"{cluster!r}: name one with `cluster:` next to `cov_type: cluster` in the "
+                "model's entry of models.baseline or models.heterogeneity (config/config.yaml), "
+                "or use cov_type 'cluster_entity' or 'cluster_twoway'."
             )
         if sample.frame[cluster].isna().any():
             missing = sample.frame[cluster].isna()

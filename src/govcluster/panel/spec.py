@@ -17,8 +17,8 @@ CovType
     Cameron-Gelbach-Miller), ``"driscoll_kraay"`` (Bartlett kernel on the cross-section sums
     of the scores), ``"robust"`` (Eicker-Huber-White), ``"unadjusted"`` (homoskedastic).
     ``"cluster"`` (one-way clustering on the column named by ``cluster``, e.g. province or
-    year; baseline models only). The small-sample conventions are documented in
-    :mod:`govcluster.panel.covariance`.
+    year; entries of models.baseline and models.heterogeneity). The small-sample conventions
+    are documented in :mod:`govcluster.panel.covariance`.
 """
 
 from __future__ import annotations
