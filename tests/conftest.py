@@ -247,9 +247,9 @@ def finished_run(tmp_path_factory) -> tuple[Path, dict]:
 
     The run is the most expensive thing in the suite, so every test that needs a finished
     pipeline reads this one (without writing into it, or restoring what it changed).
-    :func:`pytest_collection_modifyitems` keeps those tests on one pytest-xdist worker, so the
-    run is made once. The copy is a DVC repository without git; its configuration file is
-    ``config/config.yaml``.
+    :func:`pytest_xdist_make_scheduler` keeps those tests (:data:`FINISHED_RUN_READERS`) on one
+    pytest-xdist worker, so the run is made once. The copy is a DVC repository without git; its
+    configuration file is ``config/config.yaml``.
 
     Returns
     -------
@@ -293,13 +293,9 @@ def _shared_run_scheduler(config, log):
     """``--dist loadfile``, except that :data:`FINISHED_RUN_READERS` count as one file.
 
     A session fixture is built once per xdist worker; the tests reading :func:`finished_run`
-    therefore share one worker, so the pipeline runs once in the whole suite. Files are handed
-    out in collection order (see :func:`pytest_collection_modifyitems`), not by their number
-    of tests, so that the long ones start first.
+    therefore share one worker, so the pipeline runs once in the whole suite.
     """
     from xdist.scheduler import LoadFileScheduling
-
-    config.option.loadscopereorder = False
 
     class SharedRunScheduling(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
@@ -316,31 +312,8 @@ def pytest_xdist_make_scheduler(config, log):
     return None
 
 
-def _file_rank(items) -> dict[str, int]:
-    """Per test file: 0 if it runs Snakemake or DVC, 1 if it holds long tests, else 2."""
-    rank: dict[str, int] = {}
-    for item in items:
-        path = item.nodeid.split("::", 1)[0]
-        if item.get_closest_marker("pipeline"):
-            value = 0
-        elif any(item.get_closest_marker(m) for m in ("slow", "replication", "exhibits")):
-            value = 1
-        else:
-            value = 2
-        rank[path] = min(rank.get(path, 2), value)
-    return rank
-
-
 def pytest_collection_modifyitems(config, items) -> None:
-    """Run the files with long tests first; check the readers of :func:`finished_run`.
-
-    The files that run Snakemake come first, then those with Monte Carlo, replication or
-    exhibit tests, then the rest (each group in its collection order), so that with two
-    workers the short files fill the gaps at the end instead of one long file running alone.
-    Stops when a test reads :func:`finished_run` but is not in :data:`FINISHED_RUN_READERS`.
-    """
-    rank = _file_rank(items)
-    items[:] = sorted(items, key=lambda item: rank[item.nodeid.split("::", 1)[0]])
+    """Stop when a test reads :func:`finished_run` but is not in :data:`FINISHED_RUN_READERS`."""
     unlisted = [
         item.nodeid
         for item in items
