@@ -867,6 +867,7 @@ def synthetic_ingested(config, n_clusters: int = 240, years=range(2008, 2023)) -
     return frame.astype({c: "string" for c in frame.columns if c != "source_row"})
 
 
+@pytest.mark.slow
 def test_clean_panel_accounts_for_every_row_of_the_full_default_panel(default_config_dict):
     """At the default size (its speed is measured by ``benchmarks/bench_clean.py``)."""
     config = build_config(copy.deepcopy(default_config_dict))

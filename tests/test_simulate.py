@@ -518,6 +518,7 @@ def test_gov_is_standardised_and_lags_come_from_burn_in(latent):
     assert np.allclose(shifted[later], latent.loc[later, "GOV_lag1"])
 
 
+@pytest.mark.slow
 def test_mechanism_equations_recover_a_by_region(latent, truth):
     effects = truth.effects
     heterogeneity = truth.parameters["heterogeneity"]

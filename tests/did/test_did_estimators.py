@@ -85,6 +85,7 @@ def test_calendar_aggregation_of_a_single_cohort_year_is_that_cell(castle_sample
     assert np.isfinite(first["se"]) and first["se"] > 0
 
 
+@pytest.mark.slow
 def test_static_twfe_is_biased_on_the_default_data(default_latent):
     """Heterogeneous, growing effects: TWFE's weights make it miss the ATT; CS, SA, BJS do not.
 

@@ -45,6 +45,7 @@ def test_closed_form_equals_statsmodels_ols_products(single_mediator) -> None:
     assert cause.total == pytest.approx(a[1] * b[2] + b[1], abs=1e-10)
 
 
+@pytest.mark.slow
 def test_agrees_with_statsmodels_mediation(single_mediator) -> None:
     """The closed form agrees with statsmodels' simulated mediation estimates.
 

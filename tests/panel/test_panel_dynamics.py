@@ -44,6 +44,7 @@ def lp_dgp(seed: int, n: int = 300, t: int = 12) -> pd.DataFrame:
     )
 
 
+@pytest.mark.slow
 def test_local_projections_trace_the_dynamic_effect() -> None:
     # GOV is iid and independent of the effects, so pooled OLS is unbiased at every
     # horizon. The within estimator is biased by O(sum(THETA)/(T-1)) in short panels,

@@ -98,6 +98,7 @@ def iv_dgp(rng: np.random.Generator, n: int, t: int) -> pd.DataFrame:
     return pd.DataFrame({"id": ids, "year": 2000 + yrs, "y": y, "x": x, "z": z})
 
 
+@pytest.mark.slow
 def test_fe_iv_recovers_the_truth_where_fe_is_biased() -> None:
     rng = np.random.default_rng(11)
     df = iv_dgp(rng, 300, 6)
