@@ -1,7 +1,7 @@
 # govcluster: the two commands of the README, and a few more.
 #   make run     create the environment if missing, then run the whole pipeline
 #   make test    create the environment if missing, then run the whole test suite (as CI does)
-#   make test-fast  unit tests only: no Snakemake, no Monte Carlo, no replication (< 2 minutes)
+#   make test-fast  unit tests only: no Snakemake, no Monte Carlo, no replication (about 2 minutes)
 #
 # VENV=/path/to/env points every target at an existing environment (nothing is installed
 # into it; it must already have govcluster and its dependencies, e.g. from environment.yml).
