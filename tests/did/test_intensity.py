@@ -45,17 +45,8 @@ def _two_period_panel(seed: int = 3, n_units: int = 40, years=(2010, 2011)) -> p
     return pd.DataFrame(rows)
 
 
-def test_wald_did_equals_the_hand_computation():
-    frame = _two_period_panel()
-    spec = DidSpec(
-        outcomes=("SCA",),
-        event_window=(-1, 0),
-        estimation_method="reg",
-        intensity="GOV",
-        n_bootstrap=0,
-    )
-    result = fit_intensity_ratio(prepare_staggered_sample(frame, spec), spec, "SCA")
-
+def _hand_wald_did(frame: pd.DataFrame):
+    """Units, Wald-DiD, ATT on GOV and closed-form influence function (two years, numpy)."""
     wide = frame.pivot(index="cluster_id", columns="year")
     d_y = (wide[("SCA", 2011)] - wide[("SCA", 2010)]).to_numpy()
     d_d = (wide[("GOV", 2011)] - wide[("GOV", 2010)]).to_numpy()
@@ -72,6 +63,21 @@ def test_wald_did_equals_the_hand_computation():
         )
         / att_d
     )
+    return wide.index, ratio, att_d, psi
+
+
+def test_wald_did_equals_the_hand_computation():
+    frame = _two_period_panel()
+    spec = DidSpec(
+        outcomes=("SCA",),
+        event_window=(-1, 0),
+        estimation_method="reg",
+        intensity="GOV",
+        n_bootstrap=0,
+    )
+    result = fit_intensity_ratio(prepare_staggered_sample(frame, spec), spec, "SCA")
+
+    _, ratio, att_d, psi = _hand_wald_did(frame)
     assert result.estimate == pytest.approx(ratio, abs=1e-10)
     assert result.se == pytest.approx(np.sqrt(np.sum(psi**2)), abs=1e-10)
     assert result.att_intensity == pytest.approx(att_d, abs=1e-10)
@@ -97,24 +103,8 @@ def test_wald_did_standard_error_is_clustered_at_did_cluster():
     )
     result = fit_intensity_ratio(prepare_staggered_sample(frame, spec), spec, "SCA")
 
-    wide = frame.pivot(index="cluster_id", columns="year")
-    d_y = (wide[("SCA", 2011)] - wide[("SCA", 2010)]).to_numpy()
-    d_d = (wide[("GOV", 2011)] - wide[("GOV", 2010)]).to_numpy()
-    treated = (wide[("demo_cluster", 2011)] == 1).to_numpy()
-    ratio = (d_y[treated].mean() - d_y[~treated].mean()) / (
-        d_d[treated].mean() - d_d[~treated].mean()
-    )
-    att_d = d_d[treated].mean() - d_d[~treated].mean()
-    residual = d_y - ratio * d_d
-    psi = (
-        np.where(
-            treated,
-            (residual - residual[treated].mean()) / treated.sum(),
-            -(residual - residual[~treated].mean()) / (~treated).sum(),
-        )
-        / att_d
-    )
-    group = np.array([int(unit[1:]) // 4 for unit in wide.index])
+    units, ratio, _, psi = _hand_wald_did(frame)
+    group = np.array([int(unit[1:]) // 4 for unit in units])
     by_province = np.array([psi[group == g].sum() for g in np.unique(group)])
     assert result.estimate == pytest.approx(ratio, abs=1e-10)
     assert result.se == pytest.approx(np.sqrt(np.sum(by_province**2)), abs=1e-10)
