@@ -304,7 +304,7 @@ def _shared_run_scheduler(config, log):
     return SharedRunScheduling(config, log)
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """With ``--dist loadfile`` (the Makefile's test targets), :func:`_shared_run_scheduler`."""
     if config.getvalue("dist") == "loadfile":

@@ -12,12 +12,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
+
+from govcluster.config import read_yaml
 
 pytestmark = [pytest.mark.replication, pytest.mark.pipeline]
 
 ROOT = Path(__file__).resolve().parents[1]
-PUBLISHED = yaml.safe_load((ROOT / "tests/reference/published.yaml").read_text(encoding="utf-8"))
+PUBLISHED = read_yaml((ROOT / "tests/reference/published.yaml").read_text(encoding="utf-8"))
 
 
 def run_case(snakemake, case: str, workdir: Path) -> Path:

@@ -21,19 +21,18 @@ from pathlib import Path
 
 import bad_input_builders as builders
 import pytest
-import yaml
 
 from govcluster import io
 from govcluster.clean import clean_panel
-from govcluster.config import CONFIG_FILE_VARIABLE, build_config, build_workflow_config
+from govcluster.config import CONFIG_FILE_VARIABLE, build_config, build_workflow_config, read_yaml
 from govcluster.errors import ConfigError, DataReadError, DataValidationError, EstimationError
 from govcluster.ingest import ingest_table
 from govcluster.quality import data_quality_report
 from govcluster.validate import validate_panel
 
-CATALOGUE = yaml.safe_load(
-    (Path(__file__).with_name("catalogue.yaml")).read_text(encoding="utf-8")
-)["cases"]
+CATALOGUE = read_yaml((Path(__file__).with_name("catalogue.yaml")).read_text(encoding="utf-8"))[
+    "cases"
+]
 
 ERRORS = {
     "ConfigError": ConfigError,

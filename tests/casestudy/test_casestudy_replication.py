@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 
 from govcluster.casestudy import (
     case_study_spec_from_config,
@@ -22,13 +21,14 @@ from govcluster.casestudy import (
 )
 from govcluster.casestudy.sdid import fit_sdid, placebo_standard_error
 from govcluster.casestudy.synthetic_control import fit_synthetic_control
+from govcluster.config import read_yaml
 
 synthdid = pytest.importorskip("synthdid")
 diff_diff = pytest.importorskip("diff_diff")
 
 pytestmark = pytest.mark.replication
 
-PUBLISHED = yaml.safe_load(
+PUBLISHED = read_yaml(
     (Path(__file__).resolve().parents[1] / "reference" / "published.yaml").read_text("utf-8")
 )["california_prop99"]
 

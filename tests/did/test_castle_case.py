@@ -23,11 +23,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
+
+from govcluster.config import read_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-PUBLISHED = yaml.safe_load((ROOT / "tests/reference/published.yaml").read_text(encoding="utf-8"))
-CASE = yaml.safe_load((ROOT / "config/cases/castle.yaml").read_text(encoding="utf-8"))
+PUBLISHED = read_yaml((ROOT / "tests/reference/published.yaml").read_text(encoding="utf-8"))
+CASE = read_yaml((ROOT / "config/cases/castle.yaml").read_text(encoding="utf-8"))
 
 
 def check_published(record: dict, assert_printed) -> int:

