@@ -808,19 +808,27 @@ def _anderson_rubin(
     cxx = c[np.ix_(sel_x, sel_x)]
     cyx = c[np.ix_(sel_y, sel_x)]
 
-    def pval(b: float) -> float:
-        g = gy - b * gx
-        v = cyy - b * (cyx + cyx.T) + b * b * cxx
-        w = float(g @ np.linalg.solve(v, g))
+    def pvalues(b: np.ndarray) -> np.ndarray:
+        """AR p-values at every value of ``b`` (one batched solve over the values)."""
+        g = gy[None, :] - b[:, None] * gx[None, :]
+        v = (
+            cyy[None, :, :]
+            - b[:, None, None] * (cyx + cyx.T)[None, :, :]
+            + (b * b)[:, None, None] * cxx[None, :, :]
+        )
+        w = np.einsum("gi,gi->g", g, np.linalg.solve(v, g[:, :, None])[:, :, 0])
         if df_denom is None:
-            return float(stats.chi2.sf(w, n_instr))
-        return float(stats.f.sf(w / n_instr, n_instr, df_denom))
+            return stats.chi2.sf(w, n_instr)
+        return stats.f.sf(w / n_instr, n_instr, df_denom)
+
+    def pval(b: float) -> float:
+        return float(pvalues(np.array([b]))[0])
 
     centre = float(beta_endog[0])
     se = float(np.sqrt(max(cov_endog[0, 0], 0.0)))
     half = spec.ar_grid_width * (se if se > 0 else max(abs(centre), 1.0))
     grid = np.linspace(centre - half, centre + half, spec.ar_grid_points)
-    p = np.array([pval(b) for b in grid])
+    p = pvalues(grid)
     accept = p >= alpha
     intervals: list[tuple[float, float]] = []
     notes: list[str] = []
