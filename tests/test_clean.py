@@ -915,7 +915,9 @@ def _wooldridge_jtrain_config(path: Path) -> dict:
 
 
 def test_the_default_cleaning_of_a_users_file_changes_no_value(tmp_path):
-    """Wooldridge's jtrain (471 firm-years, many cells missing) through ingest, validate and
+    """A user's file cleaned with the defaults keeps every value it has.
+
+    Wooldridge's jtrain (471 firm-years, many cells missing) goes through ingest, validate and
     clean with every cleaning setting at its default: every value of the cleaned panel equals
     the value in the file (missing stays missing), and no value-changing step audits a cell.
     """
