@@ -372,12 +372,16 @@ def test_deflate_divides_money_by_the_price_index():
     np.testing.assert_array_equal(result.frame["subsidy"], [160.0, 50.0, NAN, NAN])
     np.testing.assert_array_equal(result.frame["cpi"], frame["cpi"])
     np.testing.assert_array_equal(result.frame["firms"], frame["firms"])
-    summary = result.audit[result.audit["source_row"].isna()]
-    assert summary["reason"].tolist() == ["deflated by cpi (base 100)"]
-    assert summary["variable"].tolist() == ["subsidy"]
-    lost = result.audit[result.audit["source_row"].notna()]
-    assert audited_cells(lost) == {(5, "subsidy", "10.0", None)}
-    assert result.cells_changed == 3
+    # one audit line per changed cell; the 2011 cell (price index = base) is unchanged
+    assert result.audit["source_row"].notna().all()
+    assert audited_cells(result.audit) == {
+        (2, "subsidy", "200.0", "160.0"),
+        (5, "subsidy", "10.0", None),
+    }
+    reasons = dict(zip(result.audit["source_row"], result.audit["reason"], strict=True))
+    assert reasons[2] == "deflated by cpi (base 100)"
+    assert reasons[5].startswith("set missing: price index cpi missing")
+    assert result.cells_changed == 2
 
 
 def test_deflate_disabled_changes_nothing():
@@ -822,8 +826,7 @@ def check_accounting(ingested: pd.DataFrame, result) -> None:
     assert kept | lost == set(ingested["source_row"])
     cells = audit[audit["variable"].notna() & audit["source_row"].notna()]
     counted = cells.groupby("step").size().reindex(sample["step"], fill_value=0)
-    not_deflate = sample["step"] != "deflate"
-    assert (counted.to_numpy()[not_deflate] == sample["cells_changed"][not_deflate]).all()
+    assert (counted.to_numpy() == sample["cells_changed"].to_numpy()).all()
 
 
 def test_clean_panel_accounts_for_every_row_and_cell():
@@ -947,3 +950,60 @@ def test_the_default_cleaning_of_a_users_file_changes_no_value(tmp_path):
     assert (sample.loc[list(value_steps), "cells_changed"] == 0).all()
     # rows missing the outcome or the treatment's partners are dropped, not filled
     assert set(result.audit.loc[result.audit["variable"].isna(), "step"]) == {"drop_incomplete"}
+
+
+# --------------------------------------------------------------------------- run summary
+
+
+def test_cleaning_summary_counts_every_kind_of_change_and_reads_back():
+    from govcluster.clean_summary import (
+        CleaningSummary,
+        describe_data_changes,
+        summarise_cleaning,
+    )
+
+    config = make_config(
+        winsorize={"enabled": True, "lower": 0.05, "upper": 0.95},
+        scale_typos={"enabled": True, "min_obs": 4},
+        interpolate={"max_gap": 2, "edges": "nearest"},
+        deflate={"enabled": True, "price_index": "cpi", "base": 100},
+    )
+    result = clean_panel(messy_frame(), config)
+    summary = summarise_cleaning(result.audit, result.sample)
+    steps = result.audit.loc[result.audit["variable"].notna(), "step"].value_counts()
+    assert summary.imputed == steps.get("interpolate", 0) > 0
+    assert summary.winsorised == steps.get("winsorize", 0) > 0
+    assert summary.typos_corrected == steps.get("fix_scale_typos", 0)
+    assert summary.deflated + summary.set_missing == steps.get("deflate", 0)
+    assert (
+        summary.units_converted
+        == (result.audit.query("step == 'convert_units' and variable != 'money_unit'").shape[0])
+    )
+    assert summary.total_rows_dropped == result.sample["rows_dropped"].sum() > 0
+    assert summary.rows_out == len(result.panel)
+    assert CleaningSummary.from_dict(summary.to_dict()) == summary
+    with pytest.raises(ValueError, match="kind"):
+        CleaningSummary.from_dict({**summary.to_dict(), "kind": "other"})
+    line = describe_data_changes(summary)
+    assert f"{summary.imputed:,} cells imputed" in line
+    assert f"{summary.winsorised:,} winsorised" in line
+    assert f"{summary.total_rows_dropped:,} rows dropped" in line
+    assert line.endswith("see results/data_quality/")
+    assert "插补" in describe_data_changes(summary, language="zh")
+
+
+def test_cleaning_summary_of_a_file_cleaned_with_the_defaults_names_no_changed_value():
+    from govcluster.clean_summary import (
+        CleaningSummary,
+        describe_data_changes,
+        summarise_cleaning,
+    )
+
+    result = clean_panel(messy_frame(), make_config(drop_incomplete=False))
+    summary = summarise_cleaning(result.audit, result.sample)
+    assert summary.imputed == summary.winsorised == summary.typos_corrected == 0
+    assert summary.deflated == 0
+    assert summary.values_changed == summary.units_converted  # what the unit column states
+    assert describe_data_changes(CleaningSummary(rows_in=9, rows_out=9), where="runs/x/") == (
+        "no value of the data file changed; see runs/x/"
+    )

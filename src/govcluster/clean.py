@@ -18,9 +18,11 @@ this order:
 
 Each step is a public function ``step(frame, config) -> StepResult`` that can be run and
 tested on its own. Every step reports what it did: the audit (one row per dropped row or
-changed cell; see :data:`AUDIT_COLUMNS`) and one row of the sample-construction table (rows in,
-rows out, rows dropped, cells changed). Deflation changes every money cell, so it is audited
-by one summary row per variable instead of one row per cell (see :func:`deflate`).
+changed cell, deflated cells included; see :data:`AUDIT_COLUMNS`) and one row of the
+sample-construction table (rows in, rows out, rows dropped, cells changed).
+
+Every step that changes values (5 to 8) is off unless the configuration turns it on, so that
+a user's file is analysed as it is; :mod:`govcluster.clean_summary` counts what did change.
 """
 
 from __future__ import annotations
@@ -702,12 +704,10 @@ def convert_units(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
 def deflate(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
     """Step 5: deflate money variables: real = nominal * base / price_index.
 
-    Deflation changes every non-missing money cell, so a per-cell audit would repeat the same
-    rule thousands of times. It is therefore audited by one summary row per deflated variable
-    (reason "deflated by <price_index> (base <base>)", ``variable`` filled, ``source_row``
-    missing), while ``cells_changed`` of the sample table counts every deflated cell. The
-    exception is audited cell by cell: a money value in a row whose price index is missing
-    cannot be deflated and is set missing (later steps may interpolate it).
+    Every changed cell is audited (reason "deflated by <price_index> (base <base>)"), like
+    the cells of every other step; a cell whose price index equals the base is unchanged and
+    not audited. A money value in a row whose price index is missing cannot be deflated and is
+    set missing (audited as such; later steps may interpolate it).
 
     Raises
     ------
@@ -738,11 +738,9 @@ def deflate(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
         )
     factor = spec.base / price
     result = frame.copy()
-    summary_reason = f"deflated by {index_name} (base {spec.base:g})"
+    deflated_reason = f"deflated by {index_name} (base {spec.base:g})"
     lost_reason = f"set missing: price index {index_name} missing, value cannot be deflated"
     audits = []
-    summaries = []
-    cells_changed = 0
     for name in config.money_variables:
         if name == index_name or name not in frame.columns:
             continue
@@ -751,14 +749,12 @@ def deflate(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
         result[name] = new
         present = ~np.isnan(old)
         lost = present & np.isnan(price)
-        cells_changed += int(present.sum())
-        audits.append(audit_cells(step, result, name, lost, old, new, lost_reason))
-        if (present & ~lost).any():
-            summaries.append({"step": step, "reason": summary_reason, "variable": name})
-    summary = pd.DataFrame(summaries, columns=list(AUDIT_COLUMNS))
-    audit = _concat_audits([*audits, _typed_audit(summary)])
+        changed = (present & ~lost & (new != old)) | lost
+        reasons = np.where(lost, lost_reason, deflated_reason)
+        audits.append(audit_cells(step, result, name, changed, old, new, reasons))
+    audit = _concat_audits(audits)
     description = f"Money variables deflated: real = nominal * {spec.base:g} / {index_name}"
-    return StepResult(result, audit, description, cells_changed)
+    return StepResult(result, audit, description, len(audit))
 
 
 # --------------------------------------------------------------------------- 6 scale typos
