@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -1006,4 +1007,71 @@ def test_cleaning_summary_of_a_file_cleaned_with_the_defaults_names_no_changed_v
     assert summary.values_changed == summary.units_converted  # what the unit column states
     assert describe_data_changes(CleaningSummary(rows_in=9, rows_out=9), where="runs/x/") == (
         "no value of the data file changed; see runs/x/"
+    )
+
+
+# --------------------------------------------------------------------------- the x100 rule
+
+
+def test_the_default_typo_rule_leaves_a_value_51_times_the_cluster_median_alone():
+    years = [2010, 2011, 2012, 2013, 2014, 2015]
+    others = [10.0, 11.0, 12.0, 13.0, 12.0]  # median of the other years: 12
+    config = make_config(scale_typos={"enabled": True})
+    assert config.clean.scale_typos.tolerance == 1.5  # the window is [66.7, 150] x median
+    for written, expected in [(51 * 12.0, 51 * 12.0), (100 * 12.0, 12.0), (150 * 12.0, 18.0)]:
+        frame = numeric_frame(["A"] * 6, years, firms=[*others[:3], written, *others[3:]])
+        result = fix_scale_typos(frame, config)
+        assert by_key(result.frame, "firms")[("A", 2013)] == expected, written
+    frame = numeric_frame(["A"] * 6, years, firms=[*others[:3], 151 * 12.0, *others[3:]])
+    assert fix_scale_typos(frame, config).cells_changed == 0
+
+
+def _lognormal_panel(rng: np.random.Generator, n_clusters: int, n_years: int, spread: float):
+    """Positive levels without typos: log value = cluster level + N(0, spread) each year."""
+    level = rng.normal(5.0, 1.0, size=(n_clusters, 1))
+    values = np.exp(level + rng.normal(0.0, spread, size=(n_clusters, n_years)))
+    return numeric_frame(
+        [f"C{c:05d}" for c in range(n_clusters) for _ in range(n_years)],
+        list(range(2008, 2008 + n_years)) * n_clusters,
+        firms=values.ravel(),
+    )
+
+
+def test_false_positive_rate_of_the_typo_rule_on_data_without_typos():
+    """On typo-free data the rule's false positives are genuine values >= 66.7x the median.
+
+    Seeded lognormal panels (3,000 clusters x 15 years) whose within-cluster spread (sd 1 on
+    the log scale: a year's value often 3 times, sometimes 20 times the cluster's median) is far
+    larger than that of yearbook series. Stated tolerance: at most 1 false correction in 10,000
+    values at the default window [66.7, 150] (the normal tail beyond log(66.7)/1 = 4.2 sd is
+    about 1.3e-5), and at most 1 in 1,000 at the simulated configuration's wider [33.3, 300].
+    """
+    rng = np.random.default_rng(20240601)
+    frame = _lognormal_panel(rng, n_clusters=3000, n_years=15, spread=1.0)
+    default = fix_scale_typos(frame, make_config(scale_typos={"enabled": True}))
+    wide = fix_scale_typos(frame, make_config(scale_typos={"enabled": True, "tolerance": 3.0}))
+    assert default.cells_changed / len(frame) <= 1e-4
+    assert wide.cells_changed / len(frame) <= 1e-3
+    assert default.cells_changed <= wide.cells_changed
+
+
+def test_the_typo_rule_corrects_nothing_on_the_simulated_panel_without_typos():
+    """The simulated default data drawn without typos: neither window corrects a value."""
+    from govcluster.config import load_config
+    from govcluster.simulate import simulate_cluster_panel
+
+    shipped = load_config(Path(__file__).resolve().parents[1] / "config" / "config.yaml")
+    raw, _ = simulate_cluster_panel(
+        n_clusters=120, years=(2008, 2022), seed=shipped.seed, n_typos=0, yi_yuan_row_share=0.0
+    )
+    frame = raw.loc[:, ["cluster_id", "year", *shipped.variables]].copy()
+    frame.insert(2, "source_row", np.arange(2, len(frame) + 2, dtype="int64"))
+    for name in shipped.variables:
+        frame[name] = pd.to_numeric(frame[name].astype(str).str.replace(",", ""), errors="coerce")
+    checked = [n for n, v in shipped.variables.items() if v.kind in ("money", "count", "amount")]
+    assert frame[checked].notna().sum().sum() > 20_000
+    assert fix_scale_typos(frame, shipped).cells_changed == 0  # tolerance 3.0
+    default = make_config(scale_typos={"enabled": True})
+    assert (
+        fix_scale_typos(frame, dataclasses.replace(shipped, clean=default.clean)).cells_changed == 0
     )
