@@ -913,7 +913,6 @@ def _wooldridge_jtrain_config(path: Path) -> dict:
             "avgsal": {"kind": "amount"},
         },
         "controls": {"ln_employ": {"variable": "employ", "transform": "log"}},
-        "passthrough": ["lscrap", "grant", "hrsemp", "sales", "avgsal"],
         "roles": {"treatment": "grant", "mediators": [], "outcome": "lscrap"},
     }
 
