@@ -1074,3 +1074,25 @@ def test_the_typo_rule_corrects_nothing_on_the_simulated_panel_without_typos():
     assert (
         fix_scale_typos(frame, dataclasses.replace(shipped, clean=default.clean)).cells_changed == 0
     )
+
+
+def test_the_summary_statistics_table_notes_say_what_cleaning_changed():
+    from govcluster.clean_summary import CleaningSummary, describe_data_changes
+    from govcluster.describe import panel_summary_statistics
+    from govcluster.render.descriptive_tables import summary_statistics_table
+
+    frame = numeric_frame(["A", "A", "B", "B"], [2010, 2011] * 2, firms=[1.0, 2.0, 3.0, 5.0])
+    summary = panel_summary_statistics(frame, ["firms"], entity="cluster_id", time="year")
+    changes = CleaningSummary(
+        rows_in=12, rows_out=4, imputed=3226, copied_at_edges=414, winsorised=2196,
+        rows_dropped={"drop_incomplete": 8},
+    )  # fmt: skip
+    for language, expected in [
+        ("en", "Data cleaning: 3,226 cells imputed (414 copied at panel edges), 2,196 winsorised"),
+        ("zh", "数据清洗：插补3,226个单元格"),
+    ]:
+        config = dataclasses.replace(make_config(), language=language)
+        note = describe_data_changes(changes, language=language)
+        table = summary_statistics_table(summary, config, data_changes=note)
+        assert any(line.startswith(expected) for line in table.notes), table.notes
+        assert any("8" in line and "results/data_quality/" in line for line in table.notes)
