@@ -47,7 +47,7 @@ from govcluster.columns import (
     SOURCE_ROW,
     TIME,
 )
-from govcluster.config import ProjectConfig
+from govcluster.config import ProjectConfig, config_file_in_use
 from govcluster.errors import DataValidationError
 from govcluster.parsing import parse_numeric
 from govcluster.regions import REGIONS, normalise_province, region_of, strip_whitespace
@@ -1081,13 +1081,17 @@ def winsorize(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
 
 
 def required_variables(config: ProjectConfig) -> list[str]:
-    """Variables every analysed row needs: indicators, control sources, passthrough."""
+    """Variables every analysed row needs: indicators, control sources, carried variables.
+
+    The carried variables (``config.passthrough``) are those a role, model, mediation, DiD or
+    case-study entry names (:func:`govcluster.config.carried_variables`).
+    """
     controls = [control.variable for control in config.controls.values()]
     return list(dict.fromkeys([*config.indicator_names, *controls, *config.passthrough]))
 
 
 def drop_incomplete(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
-    """Step 9: drop rows still missing an indicator, a control's variable or a passthrough.
+    """Step 9: drop rows still missing an indicator, a control's variable or a carried variable.
 
     Each dropped row is audited with the list of its missing variables. Does nothing when
     ``config.clean.drop_incomplete`` is false.
@@ -1111,7 +1115,9 @@ def drop_incomplete(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
         "missing after interpolation: " + ", ".join(names[row]) for row in missing[incomplete]
     ]
     audit = audit_dropped_rows(step, frame.loc[incomplete], reasons)
-    description = "Rows still missing an indicator, a control or a passthrough variable dropped"
+    description = (
+        "Rows still missing an indicator, a control or a variable a model or role names dropped"
+    )
     return StepResult(frame.loc[~incomplete], audit, description, 0)
 
 
@@ -1155,9 +1161,9 @@ def _check_rows_left(
             file=_source(config),
             column=", ".join(column for column, _ in worst),
             rows=_rows_of(frame, incomplete),
-            fix="fill in these columns, or remove variables that are rarely observed from "
-            "constructs, controls and passthrough in config/config.yaml; "
-            "clean.interpolate.max_gap fills longer gaps within a cluster.",
+            fix="fill in these columns, or stop naming variables that are rarely observed in "
+            f"constructs, controls, roles and models of {config_file_in_use()}; "
+            "clean.interpolate.max_gap fills gaps within a cluster.",
         )
     if n_dropped > n_rows / 2:
         logger.warning(
