@@ -30,6 +30,7 @@ include: "workflow/rules/study.smk"
 # A failed run sets aside the earlier results it did not remake (govcluster.run_status).
 onsuccess:
     handle_successful_run(root=OUTPUT_ROOT)
+    print_data_changes()
 
 
 onerror:

@@ -72,7 +72,8 @@ def test_pipeline_accounts_for_every_row(finished_run):
 def test_analysis_panel_has_the_indices(finished_run):
     workdir, config = finished_run
     analysis = pd.read_parquet(workdir / "data/processed/analysis_panel.parquet")
-    for name in [*config["constructs"], *config["controls"], *config["passthrough"]]:
+    carried = [*config["roles"]["instruments"], config["did"]["treatment"]]  # no passthrough
+    for name in [*config["constructs"], *config["controls"], *carried]:
         assert name in analysis.columns
         assert analysis[name].notna().all(), name
     assert not analysis.duplicated(["cluster_id", "year"]).any()

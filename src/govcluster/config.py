@@ -218,9 +218,9 @@ class IndexSpec:
 class RoleSpec:
     """Which constructs and variables are the treatment, mediators, outcome and instruments."""
 
-    treatment: str
+    treatment: str | None
     mediators: tuple[str, ...]
-    outcome: str
+    outcome: str | None
     instruments: tuple[str, ...]
 
 
@@ -430,10 +430,14 @@ def _label(raw: Mapping[str, Any] | None, fallback: str) -> Label:
 def build_config(config: Mapping[str, Any]) -> ProjectConfig:
     """Turn a schema-validated configuration dict into a :class:`ProjectConfig`.
 
-    Cross-references (indicators, controls, roles naming known variables) are checked here,
-    since JSON Schema cannot express them.
+    Cross-references (indicators, controls, roles, models, mediation, DiD and case study
+    naming known variables) are checked here, since JSON Schema cannot express them. Every
+    variable such an entry names is carried into the analysis panel: it is added to
+    ``passthrough`` (see :func:`carried_variables`), so that it need not be listed twice.
     """
-    project = assemble_config(validate_config_dict(_copy(dict(config))))
+    validated = validate_config_dict(_copy(dict(config)))
+    validated["passthrough"] = carried_variables(validated)
+    project = assemble_config(validated)
     _check_references(project)
     check_model_options(project.models)
     return project
@@ -538,7 +542,7 @@ def _check_references(project: ProjectConfig) -> None:
             if indicator not in known:
                 problems.append(
                     f"constructs.{construct.name}.indicators names '{indicator}', "
-                    "which is not a key of `variables`"
+                    "which is not a key of `variables`" + _nearest(indicator, list(known))
                 )
             if direction not in (1, -1):
                 problems.append(
@@ -549,27 +553,12 @@ def _check_references(project: ProjectConfig) -> None:
         if control.variable not in known:
             problems.append(
                 f"controls.{control.name}.variable names '{control.variable}', "
-                "which is not a key of `variables`"
+                "which is not a key of `variables`" + _nearest(control.variable, list(known))
             )
     for name in project.passthrough:
         if name not in known:
             problems.append(f"passthrough names '{name}', which is not a key of `variables`")
-    for name in project.roles.instruments:
-        if name not in known:
-            problems.append(f"roles.instruments names '{name}', which is not a key of `variables`")
-    analysis_columns = {*project.constructs, *project.controls, *project.passthrough}
-    for role, name in [("treatment", project.roles.treatment), ("outcome", project.roles.outcome)]:
-        if name not in analysis_columns:
-            problems.append(
-                f"roles.{role} names '{name}', which is not a construct, control or passthrough "
-                "variable"
-            )
-    for name in project.roles.mediators:
-        if name not in analysis_columns:
-            problems.append(
-                f"roles.mediators names '{name}', which is not a construct, control or "
-                "passthrough variable"
-            )
+    problems.extend(undefined_references(project))
     deflate = project.clean.deflate
     if deflate.enabled and deflate.price_index not in known:
         problems.append(
@@ -591,7 +580,7 @@ def _check_references(project: ProjectConfig) -> None:
     if project.simulate.first_year > project.simulate.last_year:
         problems.append("simulate.first_year is after simulate.last_year")
     if problems:
-        undefined = any("which is not a" in problem for problem in problems)
+        undefined = any("which is not " in problem for problem in problems)
         fix = (
             "  fix: define each name that is not a key of `variables` there (with its `column` "
             "in the data file and its `kind`), or remove the reference; config/README.md "
@@ -605,6 +594,242 @@ def _check_references(project: ProjectConfig) -> None:
             + "\n"
             + fix
         )
+
+
+@dataclass(frozen=True)
+class ConfigReference:
+    """A name that one entry of the configuration refers to.
+
+    Attributes
+    ----------
+    path : str
+        Key path of the entry in the configuration (``models.baseline.fe.regressors[2]``).
+    name : str
+        The name it gives.
+    accepts : {"analysis", "column"}
+        ``analysis``: a construct, control or variable; ``column``: also a data column of the
+        panel (cluster_id, year, province, region, ...), as a clustering or grouping variable.
+    """
+
+    path: str
+    name: str
+    accepts: Literal["analysis", "column"]
+
+
+#: Fields of a model entry naming analysis columns (a name or a list of names).
+_MODEL_NAME_FIELDS = ("outcome", "treatment", "regressors", "controls", "endogenous", "instruments")
+#: Fields of a model entry naming a data column (clustering, groups).
+_MODEL_COLUMN_FIELDS = ("by", "cluster")
+
+
+def _listed(path: str, value: object, accepts: str) -> list[ConfigReference]:
+    """References of a name or a list of names at ``path``."""
+    if isinstance(value, str):
+        return [ConfigReference(path, value, accepts)]
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [
+            ConfigReference(f"{path}[{position}]", str(name), accepts)
+            for position, name in enumerate(value)
+            if isinstance(name, str)
+        ]
+    return []
+
+
+def _model_entry_references(path: str, entry: object) -> list[ConfigReference]:
+    if not isinstance(entry, Mapping):
+        return []
+    references = []
+    for key in _MODEL_NAME_FIELDS:
+        references += _listed(f"{path}.{key}", entry.get(key), "analysis")
+    for key in _MODEL_COLUMN_FIELDS:
+        references += _listed(f"{path}.{key}", entry.get(key), "column")
+    lags = entry.get("lags")
+    if isinstance(lags, Mapping):
+        references += [
+            ConfigReference(f"{path}.lags.{name}", str(name), "analysis") for name in lags
+        ]
+    return references
+
+
+def collect_references(config: Mapping[str, Any]) -> list[ConfigReference]:
+    """Every name that roles, models, mediation, DiD and the case study refer to.
+
+    Sections that are switched off (``did.enabled``, ``case_study.enabled``,
+    ``mediation.enabled``, ``mediation.moderated.enabled``) are skipped. Constructs' indicators
+    and controls' variables are checked on their own (:func:`_check_references`).
+
+    Parameters
+    ----------
+    config : mapping
+        A schema-validated configuration dict (defaults filled in).
+
+    Returns
+    -------
+    list of ConfigReference
+    """
+    references: list[ConfigReference] = []
+    roles = config.get("roles") or {}
+    for key in ("treatment", "outcome"):
+        if roles.get(key) is not None:
+            references += _listed(f"roles.{key}", roles[key], "analysis")
+    for key in ("mediators", "instruments"):
+        references += _listed(f"roles.{key}", roles.get(key) or [], "analysis")
+    models = config.get("models") or {}
+    references += _listed("models.controls", models.get("controls") or [], "analysis")
+    for section in ("baseline", "heterogeneity", "iv"):
+        for name, entry in (models.get(section) or {}).items():
+            references += _model_entry_references(f"models.{section}.{name}", entry)
+    for section in ("specification_tests", "local_projections"):
+        references += _model_entry_references(f"models.{section}", models.get(section))
+    mediation = config.get("mediation") or {}
+    if mediation.get("enabled"):
+        references += _listed("mediation.controls", mediation.get("controls") or [], "analysis")
+        moderated = mediation.get("moderated") or {}
+        if moderated.get("enabled") and moderated.get("moderator"):
+            references += _listed("mediation.moderated.moderator", moderated["moderator"], "column")
+    did = config.get("did") or {}
+    if did.get("enabled"):
+        references += _listed("did.outcomes", did.get("outcomes") or [], "analysis")
+        for key in ("treatment", "intensity"):
+            if did.get(key) is not None:
+                references += _listed(f"did.{key}", did[key], "analysis")
+        references += _listed("did.controls", did.get("controls") or [], "analysis")
+        if did.get("cluster") is not None:
+            references += _listed("did.cluster", did["cluster"], "column")
+    case = config.get("case_study") or {}
+    if case.get("enabled"):
+        for key in ("outcome", "designation_column"):
+            if case.get(key) is not None:
+                references += _listed(f"case_study.{key}", case[key], "column")
+        covariates = (case.get("predictors") or {}).get("covariates") or []
+        references += _listed("case_study.predictors.covariates", covariates, "analysis")
+    return references
+
+
+def carried_variables(config: Mapping[str, Any]) -> list[str]:
+    """Variables carried into the analysis panel unchanged (the resolved ``passthrough``).
+
+    Those listed under the deprecated ``passthrough`` key, in their order, then every other
+    variable that a role, model, mediation, DiD or case-study entry names (see
+    :func:`collect_references`) and that is not also the name of a construct or control, in
+    the order of ``variables``.
+    """
+    variables = config.get("variables") or {}
+    listed = list(config.get("passthrough") or [])
+    shadowed = {*(config.get("constructs") or {}), *(config.get("controls") or {})}
+    named = {reference.name for reference in collect_references(config)}
+    referenced = [
+        name for name in variables if name in named and name not in shadowed and name not in listed
+    ]
+    return [*listed, *referenced]
+
+
+def data_column_names(project: ProjectConfig) -> set[str]:
+    """Names of the panel's data columns: canonical names and the file's entity and time."""
+    from govcluster.columns import DESCRIPTIVE_ROLES, ENTITY, TIME
+
+    names = {ENTITY, TIME, *DESCRIPTIVE_ROLES.values()}
+    names.update(name for name in (project.data.entity, project.data.time) if name)
+    return names
+
+
+def undefined_references(project: ProjectConfig) -> list[str]:
+    """Names that roles, models, mediation, DiD or the case study use but nobody defines.
+
+    One line per name: its key path, the name and the nearest defined name.
+    """
+    analysis = [*project.constructs, *project.controls, *project.variables]
+    columns = [*analysis, *sorted(data_column_names(project))]
+    problems = []
+    for reference in collect_references(project.raw):
+        known = analysis if reference.accepts == "analysis" else columns
+        if reference.name in known:
+            continue
+        what = (
+            "a construct, control or variable"
+            if reference.accepts == "analysis"
+            else "a construct, control, variable or data column"
+        )
+        problems.append(
+            f"{reference.path} names '{reference.name}', which is not {what} of this "
+            "configuration" + _nearest(reference.name, known)
+        )
+    problems.extend(_missing_role_defaults(project))
+    return problems
+
+
+def _is_outcome_reference(path: str) -> bool:
+    """Whether a reference names a variable that a linear model takes as its outcome."""
+    return (
+        path.endswith(".outcome")
+        or path.startswith("roles.mediators")
+        or path.startswith("did.outcomes")
+    ) and not path.startswith("case_study.")
+
+
+def binary_outcome_warnings(project: ProjectConfig) -> list[str]:
+    """One line per binary (0/1) outcome or mediator that a linear model will fit.
+
+    The panel, mediation and DiD estimators are linear, so a 0/1 outcome (a variable of kind
+    ``binary``, or a control that is one untransformed) is fitted as a linear probability
+    model. Until nonlinear models exist this is a warning, printed when the workflow loads the
+    configuration and written into the model's table notes, not an error.
+    """
+    binary = {name for name, spec in project.variables.items() if spec.kind == "binary"}
+    binary |= {
+        name
+        for name, spec in project.controls.items()
+        if spec.transform == "none" and spec.variable in binary
+    }
+    references = list(collect_references(project.raw))
+    roles_outcome = project.roles.outcome
+    lines = []
+    for reference in references:
+        if reference.name not in binary or not _is_outcome_reference(reference.path):
+            continue
+        if reference.path.startswith("roles.mediators") and not (project.mediation or {}).get(
+            "enabled", True
+        ):
+            continue
+        lines.append(
+            f"{reference.path} names '{reference.name}', a binary (0/1) variable, as the outcome "
+            "of a linear model: it is fitted as a linear probability model (coefficients are "
+            "changes in the probability; fitted values may leave [0, 1])"
+        )
+    if roles_outcome in binary and not any(line.startswith("roles.outcome") for line in lines):
+        lines.append(f"roles.outcome names '{roles_outcome}', a binary (0/1) variable")
+    return lines
+
+
+def _missing_role_defaults(project: ProjectConfig) -> list[str]:
+    """Model entries that rely on a role the configuration does not set."""
+    models = project.models or {}
+    problems = []
+    needs = {
+        "baseline": ("outcome", "regressors"),
+        "heterogeneity": ("outcome", "regressors"),
+        "iv": ("outcome", "endogenous"),
+    }
+    role_of = {"outcome": "outcome", "regressors": "treatment", "endogenous": "treatment"}
+    entries = [
+        (f"models.{section}.{name}", fields, entry)
+        for section, fields in needs.items()
+        for name, entry in (models.get(section) or {}).items()
+    ]
+    for section in ("specification_tests", "local_projections"):
+        if isinstance(models.get(section), Mapping):
+            fields = ("outcome", "treatment" if section == "local_projections" else "regressors")
+            entries.append((f"models.{section}", fields, models[section]))
+    for where, fields, entry in entries:
+        entry = entry or {}
+        for key in fields:
+            role = role_of.get(key, key)
+            if key not in entry and getattr(project.roles, role) is None:
+                problems.append(
+                    f"{where} sets no {key} and roles.{role} is not set: set {where}.{key} "
+                    f"or roles.{role}"
+                )
+    return problems
 
 
 def _reads_aggregate_output(project: ProjectConfig) -> bool:
@@ -721,7 +946,14 @@ def build_workflow_config(
     """
     from govcluster.errors import GovclusterError
 
-    set_config_files(config_files)
+    files = set_config_files(config_files)
+    if config.get("passthrough"):
+        print(
+            f"govcluster: `passthrough` in {files} is deprecated and no longer needed: every "
+            "variable that a role, model, mediation, DiD or case-study entry names is carried "
+            "into the analysis panel. The names listed are still carried; remove the key.",
+            file=sys.stderr,
+        )
     try:
         validate_config_dict(config)
         project = build_config(config)
@@ -729,4 +961,6 @@ def build_workflow_config(
     except GovclusterError as error:
         print(f"\ngovcluster: the run did not start.\n{error}\n", file=sys.stderr)
         raise SystemExit(1) from None
+    for line in binary_outcome_warnings(project):
+        print(f"govcluster: warning: {line} ({files}).", file=sys.stderr)
     return project

@@ -53,6 +53,7 @@ def test_catalogue_is_large_and_well_formed():
             *DATA_STAGES,
             "config",
             "workflow-config",
+            "workflow-config-warning",
             "estimate",
             "estimate-warning",
             "run-guard",
@@ -251,6 +252,14 @@ def test_bad_input_is_stopped_or_flagged_at_its_stage(case, tmp_path, monkeypatc
         assert case["message"] in message, message
         assert case.get("config_file", "x.yaml") in message
         assert "Traceback" not in message
+        return
+    if stage == "workflow-config-warning":
+        stderr = text_io.StringIO()
+        with redirect_stderr(stderr):
+            build_workflow_config(config_dict, config_files=[case["config_file"]])
+        message = stderr.getvalue()
+        assert case["message"] in message, message
+        assert case["config_file"] in message
         return
     message = _run_data_stages(case, config_dict, path)
     if stage in ("read", "ingest", "validate", "clean") and case.get("names_file", True):

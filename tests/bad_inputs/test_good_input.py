@@ -68,7 +68,9 @@ def test_regressor_with_ordinary_within_variation_gets_no_warning():
 def test_power_of_ten_screen_leaves_the_configured_typo_to_clean():
     table = builders.good_table()
     table.loc[14 - 2, "补贴"] = f"{float(table.loc[14 - 2, '补贴']) * 100:.1f}"
-    config = build_config(builders.good_config("panel.csv"))
+    raw_config = builders.good_config("panel.csv")
+    raw_config["clean"] = {"scale_typos": {"enabled": True}}
+    config = build_config(raw_config)
     ingested = table.rename(columns={v: k for k, v in builders.COLUMNS.items()}).rename(
         columns={"集群编码": "cluster_id", "年份": "year"}
     )

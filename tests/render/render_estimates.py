@@ -20,6 +20,7 @@ import yaml
 
 from govcluster import io
 from govcluster.clean import clean_panel
+from govcluster.clean_summary import summarise_cleaning
 from govcluster.columns import ENTITY, TIME
 from govcluster.config import ProjectConfig, build_config
 from govcluster.describe import correlation_matrix, panel_summary_statistics
@@ -34,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: Where each source of the rendering rules is written, relative to the run's root.
 SOURCE_PATHS = {
     "summary_statistics": "results/descriptives/summary_statistics.csv",
+    "cleaning_summary": "results/data_quality/cleaning_summary.json",
     "correlations": "results/descriptives/correlations.csv",
     "index_weights": "results/descriptives/index_weights.csv",
     "index_reliability": "results/descriptives/index_reliability.csv",
@@ -103,7 +105,10 @@ def run_small(root: Path) -> SmallRun:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ingested = ingest_table(io.read_table(raw_path), project, source=str(raw_path))
-        panel = clean_panel(ingested, project).panel
+        cleaned = clean_panel(ingested, project)
+        panel = cleaned.panel
+        changes = summarise_cleaning(cleaned.audit, cleaned.sample)
+        io.write_json(changes.to_dict(), root / SOURCE_PATHS["cleaning_summary"])
         indices = build_analysis_panel(panel, project)
         analysis = indices.analysis
         variables = [*project.constructs, *project.controls, *project.passthrough]

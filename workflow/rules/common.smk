@@ -1,9 +1,11 @@
 # Shared by every rule: the validated configuration and the list of final targets.
+import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version
 
+from govcluster.clean_summary import run_summary_message
 from govcluster.config import build_workflow_config
 from govcluster.panel.plan import project_panel_jobs
 from govcluster.workflow_config import rule_config_slice
@@ -76,6 +78,13 @@ DID_OUTCOMES = (
 )
 
 
+def print_data_changes():
+    """End of a successful run: say on the console which values cleaning changed."""
+    message = run_summary_message(root=OUTPUT_ROOT)
+    if message:
+        print(message, file=sys.stderr)
+
+
 def data_targets():
     """Validated, cleaned and described data."""
     targets = [
@@ -83,6 +92,7 @@ def data_targets():
         out("results/data_quality/data_quality.md"),
         out("results/data_quality/cleaning_audit.csv"),
         out("results/data_quality/sample_construction.csv"),
+        out("results/data_quality/cleaning_summary.json"),
         out("data/processed/panel.parquet"),
         out("data/processed/analysis_panel.parquet"),
         out("results/descriptives/index_weights.csv"),

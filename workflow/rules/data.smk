@@ -44,6 +44,7 @@ rule clean:
     input:
         code=package_code(
             "clean",
+            "clean_summary",
             "datachecks",
             "parsing",
             "regions",
@@ -58,6 +59,7 @@ rule clean:
         audit=out("results/data_quality/cleaning_audit.csv"),
         sample=out("results/data_quality/sample_construction.csv"),
         sample_md=out("results/data_quality/sample_construction.md"),
+        summary=out("results/data_quality/cleaning_summary.json"),
     log:
         out("logs/clean.log"),
     params:

@@ -18,6 +18,7 @@ CAPTION_PREFIX = "zh/" if PROJECT.language == "zh" else ""
 
 RENDER_SOURCES = {
     "summary_statistics": out("results/descriptives/summary_statistics.csv"),
+    "cleaning_summary": out("results/data_quality/cleaning_summary.json"),
     "correlations": out("results/descriptives/correlations.csv"),
     "index_weights": out("results/descriptives/index_weights.csv"),
     "index_reliability": out("results/descriptives/index_reliability.csv"),

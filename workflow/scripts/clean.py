@@ -2,6 +2,7 @@
 
 from govcluster import io
 from govcluster.clean import clean_panel
+from govcluster.clean_summary import summarise_cleaning
 from govcluster.describe import to_markdown_table
 from govcluster.runner import run_rule
 from govcluster.workflow_config import project_from_slice
@@ -14,6 +15,7 @@ def main(smk):
     io.write_csv(result.audit, smk.output.audit)
     io.write_csv(result.sample, smk.output.sample)
     io.write_text(to_markdown_table(result.sample), smk.output.sample_md)
+    io.write_json(summarise_cleaning(result.audit, result.sample).to_dict(), smk.output.summary)
 
 
 run_rule(snakemake, main)  # noqa: F821

@@ -53,6 +53,7 @@ SUBCATEGORIES: Mapping[str, str] = {
 #: each is read (:func:`govcluster.render.catalog.load_sources`).
 SOURCE_KINDS: dict[str, str] = {
     "summary_statistics": "csv",
+    "cleaning_summary": "json",
     "correlations": "csv_indexed",
     "index_weights": "csv",
     "index_reliability": "csv",

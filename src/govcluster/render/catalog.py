@@ -216,8 +216,16 @@ def _single_job(sources: Mapping[str, Any], kind: str) -> PanelJobRecord:
 
 
 def _summary(sources, project, settings):
+    from govcluster.clean_summary import CleaningSummary, describe_data_changes
+
+    changes = sources.get("cleaning_summary")
+    note = (
+        describe_data_changes(CleaningSummary.from_dict(changes), language=project.language)
+        if changes is not None
+        else None
+    )
     return descriptive_tables.summary_statistics_table(
-        sources["summary_statistics"], project, digits=settings.digits
+        sources["summary_statistics"], project, digits=settings.digits, data_changes=note
     )
 
 
@@ -256,7 +264,13 @@ def _baseline(sources, project, settings):
 
 
 for _entry in (
-    ExhibitEntry("summary_statistics", "table", "descriptives", _summary, ("summary_statistics",)),
+    ExhibitEntry(
+        "summary_statistics",
+        "table",
+        "descriptives",
+        _summary,
+        ("summary_statistics", "cleaning_summary"),
+    ),
     ExhibitEntry(
         "correlations",
         "table",

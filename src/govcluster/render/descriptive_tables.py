@@ -47,6 +47,7 @@ def summary_statistics_table(
     *,
     variables: Sequence[str] | None = None,
     digits: int = 3,
+    data_changes: str | None = None,
 ) -> Table:
     """Summary statistics (overall, between and within) of the analysis variables.
 
@@ -63,6 +64,9 @@ def summary_statistics_table(
         Variables shown, in this order within their panel; default all rows of ``summary``.
     digits : int, default 3
         Decimals of the statistics (the average number of periods has one).
+    data_changes : str, optional
+        What cleaning changed in the data (:func:`govcluster.clean_summary.describe_data_changes`),
+        added to the notes after "Data cleaning:".
 
     Returns
     -------
@@ -111,6 +115,8 @@ def summary_statistics_table(
     notes = [word("summary_note", language)]
     if config.indices.standardize and any(v in config.constructs for v in variables):
         notes.append(word("standardized_note", language))
+    if data_changes:
+        notes.append(word("data_changes_note", language).format(changes=data_changes))
     shown = [v for _, members in groups for v in members]
     return Table(
         title=word("summary_title", language),

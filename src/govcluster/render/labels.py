@@ -40,6 +40,7 @@ VOCABULARY: Mapping[str, Label] = {
         "grand mean) standard deviations, as in Stata's xtsum.",
         "总体、组间（集群均值）与组内（对集群均值的离差加总均值）标准差，与 Stata 的 xtsum 一致。",
     ),
+    "data_changes_note": Label("Data cleaning: {changes}.", "数据清洗：{changes}。"),
     "standardized_note": Label(
         "Construct indices are standardized over the pooled panel (mean 0, standard deviation 1).",
         "构念指数已在全样本上标准化（均值为0，标准差为1）。",
