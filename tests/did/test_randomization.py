@@ -283,3 +283,13 @@ def test_p_values_are_uniform_under_no_effect():
     )
     assert np.mean(pooled["twfe"] <= 0.05) > 0.10
     assert np.mean(pooled["callaway_santanna"] <= 0.05) > 0.10
+
+
+def test_log_count_agrees_with_the_exact_count():
+    from govcluster.inference.randomization import distinct_assignments_log10
+
+    rng = np.random.default_rng(5)
+    labels = rng.integers(0, 5, size=120)
+    strata = rng.integers(0, 3, size=120)
+    exact = count_distinct_assignments(labels, strata)
+    assert distinct_assignments_log10(labels, strata) == pytest.approx(np.log10(float(exact)))

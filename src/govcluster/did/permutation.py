@@ -21,9 +21,7 @@ from govcluster.inference.randomization import (
     callaway_santanna_weights,
     check_enough_assignments,
     check_strata,
-    count_distinct_assignments,
-    draw_assignments,
-    permuted_estimates,
+    permutation_distributions,
     summarise_permutations,
     twfe_unit_contributions,
 )
@@ -117,15 +115,13 @@ def randomization_inference(
     cohort_years, labels = np.unique(first.to_numpy(np.int64), return_inverse=True)
     sizes = np.bincount(labels, minlength=cohort_years.size).astype(float)
     check_strata(strata, units, settings.strata)
-    n_distinct = count_distinct_assignments(labels, strata)
-    check_enough_assignments(n_distinct, settings.n_permutations, settings.strata)
-    assignments = draw_assignments(
-        labels, strata, n_permutations=settings.n_permutations, seed=settings.seed
+    n_distinct_log10 = check_enough_assignments(
+        labels, strata, settings.n_permutations, settings.strata
     )
-    results = []
+    contributions = []
     for name in settings.estimators:
         if name == "twfe":
-            contributions = twfe_unit_contributions(outcome_matrix, labels, cohort_years, years)
+            a = twfe_unit_contributions(outcome_matrix, labels, cohort_years, years)
         else:
             weights = callaway_santanna_weights(
                 cohort_years,
@@ -134,23 +130,31 @@ def randomization_inference(
                 comparison=spec.comparison,
                 anticipation=spec.anticipation,
             )
-            contributions = callaway_santanna_unit_contributions(outcome_matrix, weights)
-        observed = float(contributions[np.arange(units.size), labels].sum())
+            a = callaway_santanna_unit_contributions(outcome_matrix, weights)
+        observed = float(a[np.arange(units.size), labels].sum())
         _check_agreement(name, outcome, observed, (estimates or {}).get(name))
-        draws = permuted_estimates(contributions, assignments)
-        results.append(
-            summarise_permutations(
-                draws,
-                observed,
-                estimator=name,
-                outcome=outcome,
-                n_distinct=n_distinct,
-                strata=settings.strata,
-                seed=settings.seed,
-                bins=settings.bins,
-                method=METHODS[name],
-            )
+        contributions.append((name, a, observed))
+    draws = permutation_distributions(
+        [a for _, a, _ in contributions],
+        labels,
+        strata,
+        n_permutations=settings.n_permutations,
+        seed=settings.seed,
+    )
+    results = [
+        summarise_permutations(
+            permuted,
+            observed,
+            estimator=name,
+            outcome=outcome,
+            n_distinct_log10=n_distinct_log10,
+            strata=settings.strata,
+            seed=settings.seed,
+            bins=settings.bins,
+            method=METHODS[name],
         )
+        for (name, _, observed), permuted in zip(contributions, draws, strict=True)
+    ]
     return tuple(results)
 
 

@@ -40,7 +40,7 @@ total requested, and nothing depends on the number of cores.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Literal, get_args
 
@@ -225,6 +225,16 @@ class RandomizationResult:
 # --------------------------------------------------------------------------------------------
 
 
+def distinct_assignments_log10(cohorts: np.ndarray, strata: np.ndarray) -> float:
+    """log10 of :func:`count_distinct_assignments`, by log-gamma (no huge integers)."""
+    total = 0.0
+    for stratum in np.unique(strata):
+        members = cohorts[strata == stratum]
+        total += math.lgamma(members.size + 1)
+        total -= sum(math.lgamma(int(n) + 1) for n in np.unique(members, return_counts=True)[1])
+    return total / math.log(10)
+
+
 def count_distinct_assignments(cohorts: np.ndarray, strata: np.ndarray) -> int:
     """Number of distinct assignments of the cohorts to units, permuting within strata.
 
@@ -254,10 +264,10 @@ def check_strata(strata: np.ndarray, unit_ids: Sequence[str], columns: Sequence[
         )
 
 
-def draw_assignments(
+def assignment_blocks(
     labels: np.ndarray, strata: np.ndarray, *, n_permutations: int, seed: int
-) -> np.ndarray:
-    """Permuted cohort labels, one row per permutation, permuting within strata.
+) -> Iterator[np.ndarray]:
+    """Permuted cohort labels in blocks of :data:`DRAW_BLOCK` rows, permuting within strata.
 
     Parameters
     ----------
@@ -267,24 +277,33 @@ def draw_assignments(
         Stratum of every unit (any sortable labels).
     n_permutations : int
     seed : int
-        Block ``j`` of :data:`DRAW_BLOCK` rows is drawn from child ``j`` of
-        ``SeedSequence(seed)``.
+        Block ``j`` is drawn from child ``j`` of ``SeedSequence(seed)`` (the last block is
+        cut to ``n_permutations``).
 
-    Returns
-    -------
-    numpy.ndarray of int, shape (n_permutations, n_units)
+    Yields
+    ------
+    numpy.ndarray of int, shape (rows, n_units)
+        Each row one re-assignment.
     """
     n_blocks = -(-n_permutations // DRAW_BLOCK)
     children = np.random.SeedSequence(seed).spawn(n_blocks)
     groups = [np.flatnonzero(strata == s) for s in np.unique(strata)]
-    out = np.empty((n_blocks * DRAW_BLOCK, labels.size), dtype=labels.dtype)
+    small = labels.astype(np.intp)  # numpy shuffles native integers fastest
     for j, child in enumerate(children):
         rng = np.random.default_rng(child)
-        block = out[j * DRAW_BLOCK : (j + 1) * DRAW_BLOCK]
+        block = np.empty((DRAW_BLOCK, labels.size), dtype=small.dtype)
         for members in groups:
-            rows = np.broadcast_to(labels[members], (DRAW_BLOCK, members.size))
+            rows = np.broadcast_to(small[members], (DRAW_BLOCK, members.size))
             block[:, members] = rng.permuted(rows, axis=1)
-    return out[:n_permutations]
+        yield block[: n_permutations - j * DRAW_BLOCK]
+
+
+def draw_assignments(
+    labels: np.ndarray, strata: np.ndarray, *, n_permutations: int, seed: int
+) -> np.ndarray:
+    """All blocks of :func:`assignment_blocks` stacked: shape (n_permutations, n_units)."""
+    blocks = assignment_blocks(labels, strata, n_permutations=n_permutations, seed=seed)
+    return np.concatenate(list(blocks))
 
 
 # --------------------------------------------------------------------------------------------
@@ -400,6 +419,31 @@ def permuted_estimates(contributions: np.ndarray, assignments: np.ndarray) -> np
     return out
 
 
+def permutation_distributions(
+    contributions: Sequence[np.ndarray],
+    labels: np.ndarray,
+    strata: np.ndarray,
+    *,
+    n_permutations: int,
+    seed: int,
+) -> np.ndarray:
+    """Permuted estimates of several linear estimators on the same draws, block by block.
+
+    Memory stays at one block of assignments whatever ``n_permutations``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (len(contributions), n_permutations)
+    """
+    out = np.empty((len(contributions), n_permutations))
+    start = 0
+    for block in assignment_blocks(labels, strata, n_permutations=n_permutations, seed=seed):
+        for k, a in enumerate(contributions):
+            out[k, start : start + len(block)] = permuted_estimates(a, block)
+        start += len(block)
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # Summary
 # --------------------------------------------------------------------------------------------
@@ -434,7 +478,7 @@ def summarise_permutations(
     *,
     estimator: str,
     outcome: str,
-    n_distinct: int,
+    n_distinct_log10: float,
     strata: Sequence[str],
     seed: int,
     bins: int,
@@ -452,7 +496,7 @@ def summarise_permutations(
         outcome=outcome,
         observed=float(observed),
         n_permutations=int(draws.size),
-        n_distinct_log10=_log10(n_distinct),
+        n_distinct_log10=float(n_distinct_log10),
         strata=tuple(strata),
         seed=int(seed),
         **permutation_p_values(observed, draws),
@@ -464,26 +508,28 @@ def summarise_permutations(
     )
 
 
-def _log10(value: int) -> float:
-    """log10 of a possibly huge integer, without overflow."""
-    digits = len(str(value))
-    if digits <= 300:
-        return math.log10(value)
-    return digits - 1 + math.log10(int(str(value)[:15]) / 10**14)
+def check_enough_assignments(
+    cohorts: np.ndarray, strata: np.ndarray, n_permutations: int, columns: Sequence[str]
+) -> float:
+    """log10 of the number of distinct assignments; fail when fewer than requested exist.
 
-
-def check_enough_assignments(n_distinct: int, n_permutations: int, strata: Sequence[str]) -> None:
-    """Fail when fewer distinct re-assignments exist than permutations are requested."""
+    The count is exact (integers) whenever it could be near ``n_permutations``.
+    """
+    log10 = distinct_assignments_log10(cohorts, strata)
+    if log10 > math.log10(n_permutations) + 3:
+        return log10
+    n_distinct = count_distinct_assignments(cohorts, strata)
     others = n_distinct - 1
     if others < n_permutations:
-        where = f"within the strata {list(strata)}" if strata else "across all units"
+        where = f"within the strata {list(columns)}" if columns else "across all units"
         raise DataValidationError(
             f"did.randomization.n_permutations = {n_permutations}, but permuting the adoption "
             f"years {where} gives only {n_distinct} distinct assignments ({others} besides the "
             f"observed one). Set did.randomization.n_permutations to at most {others}"
-            + (" or use coarser strata" if strata else "")
+            + (" or use coarser strata" if columns else "")
             + (
                 "; with so few assignments the smallest attainable p-value is "
                 f"{1 / max(n_distinct, 1):.3g}"
             )
         )
+    return math.log10(n_distinct)
