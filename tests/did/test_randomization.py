@@ -293,3 +293,35 @@ def test_log_count_agrees_with_the_exact_count():
     strata = rng.integers(0, 3, size=120)
     exact = count_distinct_assignments(labels, strata)
     assert distinct_assignments_log10(labels, strata) == pytest.approx(np.log10(float(exact)))
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_randomization_exhibits_carry_the_recorded_numbers(
+    did_records_with_randomization, language
+):
+    from pathlib import Path
+
+    from govcluster.config import load_config
+    from govcluster.render.catalog import build_exhibit
+    from govcluster.render.did_numbers import did_macros
+
+    root = Path(__file__).resolve().parents[2]
+    project = load_config(root / "config" / "config.yaml", overrides={"language": language})
+    sources = {"did": did_records_with_randomization}
+    table = build_exhibit("did_randomization", sources, project)
+    record = did_records_with_randomization["SCA"]["outcomes"][0]["randomization"]
+    numbers = table.numbers.set_index(["outcome", "estimator"])
+    for ri in record:
+        row = numbers.loc[("SCA", ri["estimator"])]
+        assert row["p_value"] == ri["p_value"] and row["estimate"] == ri["observed"]
+        assert row["n_permutations"] == 499
+    assert len(table.panels) == 2 and all(len(p.rows) == 2 for p in table.panels)
+    assert "499" in table.notes[0]
+    assert ("随机化推断" in table.title) == (language == "zh")
+    figure = build_exhibit("did_randomization_distribution", sources, project)
+    lines = [line.get_xdata()[0] for ax in figure.axes for line in ax.get_lines()]
+    assert any(np.isclose(x, record[0]["observed"]) for x in lines)
+    macros = {m.name: m.value for m in did_macros(did_records_with_randomization)}
+    assert macros["DidPermutations"] == "499"
+    p_macro = next(v for k, v in macros.items() if k.endswith("TwfePermutationP") and "SCA" in k)
+    assert p_macro.strip("$<").startswith(f"{record[0]['p_value']:.3f}"[:4]) or "<" in p_macro
