@@ -318,10 +318,16 @@ def test_randomization_exhibits_carry_the_recorded_numbers(
     assert len(table.panels) == 2 and all(len(p.rows) == 2 for p in table.panels)
     assert "499" in table.notes[0]
     assert ("随机化推断" in table.title) == (language == "zh")
+    p_cell = table.panels[0].rows[0].cells[1]
+    assert p_cell == (
+        "< 0.002" if record[0]["p_value"] <= 1 / 500 else f"{record[0]['p_value']:.3f}"
+    )
     figure = build_exhibit("did_randomization_distribution", sources, project)
     lines = [line.get_xdata()[0] for ax in figure.axes for line in ax.get_lines()]
     assert any(np.isclose(x, record[0]["observed"]) for x in lines)
     macros = {m.name: m.value for m in did_macros(did_records_with_randomization)}
     assert macros["DidPermutations"] == "499"
-    p_macro = next(v for k, v in macros.items() if k.endswith("TwfePermutationP") and "SCA" in k)
-    assert p_macro.strip("$<").startswith(f"{record[0]['p_value']:.3f}"[:4]) or "<" in p_macro
+    from govcluster.render.numbers import latex_pvalue
+
+    name = next(k for k in macros if k.endswith("TwfePermutationP") and "SCA" in k)
+    assert macros[name] == latex_pvalue(record[0]["p_value"])

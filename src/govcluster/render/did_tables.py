@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from govcluster.config import ProjectConfig
-from govcluster.render.formatting import format_number
+from govcluster.render.formatting import format_number, format_pvalue
 from govcluster.render.settings import RenderSettings
 from govcluster.render.tables import Panel, Row, Table, make_header
 
@@ -427,15 +427,16 @@ def randomization_table(
             ri = next(r for r in outcome["randomization"] if r["estimator"] == name)
             cluster_p = _cluster_robust_p(_estimators(outcome).get(name))
             low, high = ri["quantiles"]["0.025"], ri["quantiles"]["0.975"]
+            floor = ri["n_permutations"] + 1  # the smallest p-value is 1 / (B + 1)
             rows.append(
                 Row(
                     project.label(outcome["outcome"]),
                     (
                         format_number(ri["observed"], digits),
-                        format_number(ri["p_value"], digits),
-                        format_number(ri["p_value_upper"], digits),
+                        format_pvalue(ri["p_value"], n_boot=floor),
+                        format_pvalue(ri["p_value_upper"], n_boot=floor),
                         f"[{format_number(low, digits)}, {format_number(high, digits)}]",
-                        format_number(cluster_p, digits),
+                        format_pvalue(cluster_p),
                     ),
                 )
             )
