@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def did_sources(did_records) -> dict:
-    return {"did": did_records}
+def did_sources(did_records_with_randomization) -> dict:
+    return {"did": did_records_with_randomization}
 
 
 @pytest.mark.exhibits
@@ -35,6 +35,8 @@ def test_every_did_exhibit_builds_and_writes(did_sources, language, tmp_path):
         "did_bacon_scatter",
         "did_honest",
         "did_honest_sensitivity",
+        "did_randomization",
+        "did_randomization_distribution",
         "did",
     }
     for exhibit in exhibits:

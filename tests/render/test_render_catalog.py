@@ -50,6 +50,8 @@ DEFAULT_EXHIBITS = [
     "did_honest_sensitivity",
     "did_bacon",
     "did_bacon_scatter",
+    "did_randomization",
+    "did_randomization_distribution",
     "did",
     "case_study_estimates",
     "case_study_weights",

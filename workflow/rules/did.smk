@@ -4,7 +4,7 @@
 
 rule did:
     input:
-        code=package_code("did"),
+        code=package_code("did", "inference/randomization"),
         analysis=out("data/processed/analysis_panel.parquet"),
     output:
         estimate=out("results/estimates/did/{outcome}.json"),

@@ -13,6 +13,7 @@ from govcluster.did.bacon import decompose_twfe
 from govcluster.did.data import prepare_staggered_sample
 from govcluster.did.honest import honest_sensitivity
 from govcluster.did.intensity import fit_intensity_ratio
+from govcluster.did.permutation import randomization_inference, unit_strata
 from govcluster.did.results import DidResults, OutcomeResults
 from govcluster.did.robust import (
     check_estimable,
@@ -44,17 +45,20 @@ def estimate_did(frame: pd.DataFrame, spec: DidSpec) -> DidResults:
     DidResults
     """
     sample = prepare_staggered_sample(frame, spec)
+    strata = unit_strata(frame, sample, spec) if spec.randomization.enabled else None
     outcomes = []
     for outcome, seeds in zip(spec.outcomes, _seeds(spec.seed, len(spec.outcomes)), strict=True):
         draw = [int(s.generate_state(1)[0]) for s in seeds.spawn(3)]
-        outcomes.append(_one_outcome(sample, spec, outcome, draw))
+        outcomes.append(_one_outcome(sample, spec, outcome, draw, strata))
     engine = {name: version(name) for name in ("diff-diff", "numpy", "scipy")}
     return DidResults(
         spec=spec.to_dict(), sample=sample.summary, outcomes=tuple(outcomes), engine=engine
     )
 
 
-def _one_outcome(sample, spec: DidSpec, outcome: str, seeds: list[int]) -> OutcomeResults:
+def _one_outcome(
+    sample, spec: DidSpec, outcome: str, seeds: list[int], strata: np.ndarray | None
+) -> OutcomeResults:
     results = []
     sources: dict[str, Any] = {}
     bacon = None
@@ -100,6 +104,10 @@ def _one_outcome(sample, spec: DidSpec, outcome: str, seeds: list[int]) -> Outco
         if spec.intensity is not None and spec.intensity != outcome
         else None
     )
+    randomization = ()
+    if strata is not None:
+        estimates = {r.estimator: r.overall()["estimate"] for r in results}
+        randomization = randomization_inference(sample, spec, outcome, strata, estimates=estimates)
     return OutcomeResults(
         outcome=outcome,
         estimators=tuple(results),
@@ -107,6 +115,7 @@ def _one_outcome(sample, spec: DidSpec, outcome: str, seeds: list[int]) -> Outco
         honest=tuple(honest),
         twfe_weights=weights,
         intensity=intensity,
+        randomization=randomization,
     )
 
 

@@ -18,6 +18,8 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
+from govcluster.inference.randomization import RandomizationResult
+
 SCHEMA_VERSION = 1
 
 
@@ -41,9 +43,13 @@ class _Record:
         out: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "kind": self.kind}
         for item in fields(self):  # type: ignore[arg-type]
             value = getattr(self, item.name)
-            if isinstance(value, _Record):
+            if isinstance(value, (_Record, RandomizationResult)):
                 value = value.to_dict()
-            elif isinstance(value, tuple) and value and isinstance(value[0], _Record):
+            elif (
+                isinstance(value, tuple)
+                and value
+                and isinstance(value[0], (_Record, RandomizationResult))
+            ):
                 value = [v.to_dict() for v in value]
             out[item.name] = _clean(value)
         return out
@@ -175,7 +181,11 @@ class IntensityResult(_Record):
 
 @dataclass(frozen=True)
 class OutcomeResults(_Record):
-    """Every estimate of the ``did`` stage for one outcome."""
+    """Every estimate of the ``did`` stage for one outcome.
+
+    ``randomization`` holds one permutation distribution per estimator of
+    ``did.randomization`` (empty when it is off).
+    """
 
     kind: ClassVar[str] = "did_outcome_results"
     outcome: str
@@ -184,6 +194,7 @@ class OutcomeResults(_Record):
     honest: tuple[HonestResult, ...] = ()
     twfe_weights: dict[str, Any] = field(default_factory=dict)
     intensity: IntensityResult | None = None
+    randomization: tuple[RandomizationResult, ...] = ()
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> OutcomeResults:
@@ -198,6 +209,9 @@ class OutcomeResults(_Record):
             intensity=IntensityResult.from_dict(body["intensity"])
             if body.get("intensity")
             else None,
+            randomization=tuple(
+                RandomizationResult.from_dict(r) for r in body.get("randomization") or ()
+            ),
         )
 
     def estimator(self, name: str) -> EstimatorResult:

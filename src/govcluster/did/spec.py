@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 from govcluster.errors import ConfigError
+from govcluster.inference.randomization import RandomizationSpec
 
 TreatmentKind = Literal["binary", "first_year"]
 SwitchOff = Literal["error", "first_treatment"]
@@ -125,6 +126,9 @@ class DidSpec:
         Column of a continuous treatment intensity moved by the designation (the composite GOV
         index). When set, each outcome also gets the Wald-DiD effect of one unit of the
         intensity (:mod:`govcluster.did.intensity`); ``None`` skips it.
+    randomization : RandomizationSpec
+        Randomization inference of the designation (:mod:`govcluster.did.permutation`); off
+        unless ``enabled``.
     """
 
     outcomes: tuple[str, ...] = ("SCA",)
@@ -151,6 +155,7 @@ class DidSpec:
     estimators: tuple[str, ...] = ESTIMATORS
     honest: HonestSpec = field(default_factory=HonestSpec)
     intensity: str | None = None
+    randomization: RandomizationSpec = field(default_factory=RandomizationSpec)
 
     def __post_init__(self) -> None:
         check_option(self.treatment_kind, TreatmentKind, "treatment_kind")
@@ -178,6 +183,15 @@ class DidSpec:
             raise ConfigError(
                 f"did.intensity must be a column name or null, got {self.intensity!r}"
             )
+        randomization = self.randomization
+        if randomization.enabled and "callaway_santanna" in randomization.estimators:
+            if self.controls:
+                raise ConfigError(
+                    "did.randomization.estimators includes callaway_santanna, whose permutation "
+                    f"closed form holds without covariates, but did.controls = "
+                    f"{list(self.controls)}. Remove callaway_santanna from "
+                    "did.randomization.estimators or empty did.controls"
+                )
         if not 0.0 < self.alpha < 1.0:
             raise ConfigError(f"did.alpha must lie in (0, 1), got {self.alpha}")
         if isinstance(self.first_year_shift, bool) or not isinstance(
@@ -201,6 +215,7 @@ class DidSpec:
                 f"Valid keys: {', '.join(sorted(valid))}."
             )
         honest = dict(section.pop("honest", {}) or {})
+        randomization = RandomizationSpec.from_config(section.pop("randomization", None))
         for key in ("methods", "m_grid_relative_magnitude", "m_grid_smoothness"):
             if key in honest:
                 honest[key] = tuple(honest[key])
@@ -212,7 +227,7 @@ class DidSpec:
             if not isinstance(window, Sequence) or len(window) != 2:
                 raise ConfigError("did.event_window must be a pair [first, last] of event times")
             section["event_window"] = (int(window[0]), int(window[1]))
-        return cls(**section, honest=HonestSpec(**honest))
+        return cls(**section, honest=HonestSpec(**honest), randomization=randomization)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able values (tuples become lists)."""
@@ -221,6 +236,8 @@ class DidSpec:
             value = getattr(self, name)
             if isinstance(value, HonestSpec):
                 value = {k: list(v) if isinstance(v, tuple) else v for k, v in vars(value).items()}
+            elif isinstance(value, RandomizationSpec):
+                value = value.to_dict()
             out[name] = list(value) if isinstance(value, tuple) else value
         return out
 

@@ -50,9 +50,16 @@ its per-entity cross-products :math:`G_i'G_i` stored; replicate :math:`r` with e
 batched solve. A replicate in which a group's treatment column has no variation left (the
 group's entities were not drawn) is degenerate, excluded and counted.
 
-Intervals are percentiles of the valid replicates; p-values the two-sided percentile p-values
-of :func:`govcluster.mediation.inference.percentile_pvalue`; standard errors the standard
+Intervals: percentile and BCa (Efron 1987; acceleration from the delete-one-cluster jackknife,
+computed from the same cross-products), both stored (``percentile_lower`` ... and
+``bca_lower`` ...); ``ci_lower``, ``ci_upper`` and ``p_value`` hold the ones of ``ci_method``,
+as in :func:`~govcluster.mediation.panel_mediation`. p-values invert the intervals
+(:func:`~govcluster.mediation.inference.percentile_pvalue`,
+:func:`~govcluster.mediation.inference.bca_pvalue`); standard errors are the standard
 deviations of the replicates.
+
+Rows whose moderator is missing (and whose model columns are otherwise complete) leave the
+estimation sample; their number is ``n_missing_moderator`` of the result.
 """
 
 from __future__ import annotations
@@ -66,6 +73,7 @@ import pandas as pd
 
 from govcluster.core.options import check_option
 from govcluster.errors import EstimationError
+from govcluster.mediation import inference as inf
 from govcluster.mediation.bootstrap import DRAW_BLOCK, draw_block_counts
 from govcluster.mediation.crossprod import TOTAL, partial_out_nuisance
 from govcluster.mediation.design import (
@@ -74,11 +82,11 @@ from govcluster.mediation.design import (
     entity_crossproducts,
     unpack_symmetric,
 )
-from govcluster.mediation.inference import percentile_interval, percentile_pvalue
 
 ModerationStage = Literal["first", "second", "both"]
+IntervalMethod = Literal["percentile", "bca"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 KIND = "moderated_mediation"
 
 #: A group of a categorical moderator needs at least this many clusters (entities).
@@ -172,8 +180,11 @@ class ModeratedMediationResult:
         total.
     conditional : DataFrame
         One row per (mediator or ``TOTAL``, level): ``a``, ``b``, ``indirect``, ``se``,
-        ``ci_lower``, ``ci_upper``, ``p_value``; ``TOTAL`` rows hold the total conditional
-        indirect effect (``a`` and ``b`` missing).
+        ``ci_lower``, ``ci_upper``, ``p_value`` (those of ``ci_method``), and both interval
+        methods: ``percentile_lower``, ``percentile_upper``, ``percentile_p_value``,
+        ``bca_lower``, ``bca_upper``, ``bca_p_value``; ``TOTAL`` rows hold the total
+        conditional indirect effect (``a`` and ``b`` missing). The other frames carry the same
+        interval columns.
     direct : DataFrame
         One row per level: the conditional direct effect with ``se``, ``ci_lower``,
         ``ci_upper``, ``p_value``.
@@ -191,6 +202,13 @@ class ModeratedMediationResult:
     omitted : tuple of (str, str)
         Nuisance columns dropped as absorbed or collinear (e.g. a moderator constant within
         entities).
+    ci_method : {"percentile", "bca"}
+        The interval in ``ci_lower``, ``ci_upper`` and ``p_value``.
+    n_missing_moderator : int
+        Rows left out because the moderator is missing (their model columns complete).
+    n_jackknife_degenerate : int
+        Delete-one-cluster jackknife replicates that were degenerate (left out of the BCa
+        acceleration).
     """
 
     treatment: str
@@ -216,6 +234,9 @@ class ModeratedMediationResult:
     effects: str
     controls: tuple[str, ...]
     omitted: tuple[tuple[str, str], ...] = field(default=())
+    ci_method: str = "percentile"
+    n_missing_moderator: int = 0
+    n_jackknife_degenerate: int = 0
 
     _FRAMES = ("conditional", "direct", "differences", "index")
 
@@ -262,7 +283,25 @@ class ModeratedMediationResult:
         return cls(**values)
 
 
-_FLOAT_COLUMNS = ("a", "b", "indirect", "estimate", "se", "ci_lower", "ci_upper", "p_value")
+_INTERVAL_COLUMNS = (
+    "percentile_lower",
+    "percentile_upper",
+    "percentile_p_value",
+    "bca_lower",
+    "bca_upper",
+    "bca_p_value",
+)
+_FLOAT_COLUMNS = (
+    "a",
+    "b",
+    "indirect",
+    "estimate",
+    "se",
+    "ci_lower",
+    "ci_upper",
+    "p_value",
+    *_INTERVAL_COLUMNS,
+)
 
 
 def _json(value: Any) -> Any:
@@ -445,6 +484,19 @@ def _bootstrap(
     return np.vstack(out)
 
 
+def _jackknife(
+    xp: np.ndarray, p: int, layout: _Layout, reference_ss: np.ndarray, *, block_size: int
+) -> np.ndarray:
+    """Statistics with each cluster left out in turn (row ``i``: without cluster ``i``)."""
+    total = xp.sum(axis=0)
+    out = []
+    for start in range(0, xp.shape[0], max(1, block_size)):
+        packed = total[None, :] - xp[start : start + block_size]
+        S, _ = partial_out_nuisance(unpack_symmetric(packed, p), layout.n_core)
+        out.append(_statistics(S, layout, reference_ss))
+    return np.vstack(out)
+
+
 # --------------------------------------------------------------------------- the analysis
 
 
@@ -552,6 +604,7 @@ def moderated_mediation(
     n_boot: int = 2000,
     seed: int,
     ci_level: float = 0.95,
+    ci_method: IntervalMethod = "percentile",
     min_group_clusters: int = MIN_GROUP_CLUSTERS,
     block_size: int = 2000,
 ) -> ModeratedMediationResult:
@@ -573,6 +626,8 @@ def moderated_mediation(
         replicate ``r`` of ``panel_mediation`` with the same seed and sample draws).
     seed : int
     ci_level : float
+    ci_method : {"percentile", "bca"}
+        The interval reported in ``ci_lower``, ``ci_upper``, ``p_value`` (both are stored).
     min_group_clusters : int
         A group of a categorical moderator with fewer clusters is an error (default 5).
     block_size : int
@@ -597,12 +652,17 @@ def moderated_mediation(
     if not 0.5 <= float(ci_level) < 1.0:
         raise EstimationError(f"ci_level={ci_level!r} must lie in [0.5, 1).")
     check_option(effects, Effects, name="effects")
+    check_option(ci_method, IntervalMethod, name="ci_method")
     for c in (entity, time, treatment, outcome, *mediators, *controls):
         if c not in data.columns:
             raise EstimationError(
                 f"column {c!r} is not in the data (columns: {list(data.columns)})."
             )
     basis, names, unit, groups = _moderator_basis(data, moderator)
+    model_columns = [entity, time, treatment, outcome, *mediators, *controls]
+    n_missing_moderator = int(
+        (data[moderator.column].isna() & data[model_columns].notna().all(axis=1)).sum()
+    )
     frame = pd.concat([data[[entity, time]], basis], axis=1)
     t = pd.to_numeric(data[treatment], errors="coerce")
     treat_cols = [f"__T{n}" for n in names]
@@ -694,7 +754,18 @@ def moderated_mediation(
             f"{n_boot - n_valid} of {n_boot} bootstrap replicates are degenerate (a group's "
             "clusters were not drawn or carry no variation); use larger groups."
         )
-    frames = _summaries(estimate, draws[valid], layout, mediators, levels, float(ci_level))
+    jackknife = _jackknife(xp, p, layout, reference_ss, block_size=block_size)
+    jackknife_degenerate = ~np.isfinite(jackknife).all(axis=1)
+    frames = _summaries(
+        estimate,
+        draws[valid],
+        jackknife[~jackknife_degenerate],
+        layout,
+        mediators,
+        levels,
+        float(ci_level),
+        ci_method,
+    )
     return ModeratedMediationResult(
         treatment=treatment,
         outcome=outcome,
@@ -715,6 +786,9 @@ def moderated_mediation(
         effects=effects,
         controls=tuple(c for c in controls if c in design.controls),
         omitted=tuple((_public_name(name, moderator, groups), why) for name, why in design.omitted),
+        ci_method=ci_method,
+        n_missing_moderator=n_missing_moderator,
+        n_jackknife_degenerate=int(jackknife_degenerate.sum()),
         **frames,
     )
 
@@ -730,14 +804,28 @@ def _public_name(name: str, moderator: ModeratorSpec, groups: Sequence[str]) -> 
 def _summaries(
     estimate: np.ndarray,
     draws: np.ndarray,
+    jackknife: np.ndarray,
     layout: _Layout,
     mediators: Sequence[str],
     levels: Sequence[str],
     ci_level: float,
+    ci_method: str,
 ) -> dict[str, pd.DataFrame]:
-    """The four result tables from the full-sample statistics and the valid replicates."""
-    lo, hi = percentile_interval(draws, ci_level=ci_level)
-    pv = percentile_pvalue(draws)
+    """The four result tables from the full-sample statistics, replicates and jackknife."""
+    pct_lo, pct_hi = inf.percentile_interval(draws, ci_level=ci_level)
+    pct_p = inf.percentile_pvalue(draws)
+    accel = inf.acceleration(jackknife)
+    bca_lo, bca_hi, z0 = inf.bca_interval(draws, estimate, accel, ci_level=ci_level)
+    bca_p = inf.bca_pvalue(draws, z0, accel)
+    both = {
+        "percentile_lower": pct_lo,
+        "percentile_upper": pct_hi,
+        "percentile_p_value": pct_p,
+        "bca_lower": bca_lo,
+        "bca_upper": bca_hi,
+        "bca_p_value": bca_p,
+    }
+    lo, hi, pv = (bca_lo, bca_hi, bca_p) if ci_method == "bca" else (pct_lo, pct_hi, pct_p)
     se = draws.std(axis=0, ddof=1)
     where = statistic_layout(layout)
     E, K = layout.n_levels, len(mediators)
@@ -753,6 +841,7 @@ def _summaries(
             "ci_lower": lo[position],
             "ci_upper": hi[position],
             "p_value": pv[position],
+            **{name: values[position] for name, values in both.items()},
         }
 
     conditional = []
@@ -784,7 +873,7 @@ def _summaries(
         for k, m in enumerate(names):
             position = x0 + n_index * (K + 1) + k
             index.append({"mediator": m, "level": level, "versus": versus, **inference(position)})
-    columns = ["estimate", "se", "ci_lower", "ci_upper", "p_value"]
+    columns = ["estimate", "se", "ci_lower", "ci_upper", "p_value", *_INTERVAL_COLUMNS]
     return {
         "conditional": pd.DataFrame(
             conditional,

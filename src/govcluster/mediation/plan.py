@@ -52,9 +52,9 @@ def run_configured_moderated_mediation(
 ) -> ModeratedMediationResult | None:
     """Run :func:`moderated_mediation` as ``mediation.moderated`` asks (None when disabled).
 
-    The treatment, mechanisms, outcome, controls, effects, bootstrap replicates, level and
-    seed are those of :func:`run_configured_mediation`, so replicate ``r`` of both analyses
-    draws the same clusters.
+    The treatment, mechanisms, outcome, controls, effects, bootstrap replicates, level,
+    interval method and seed are those of :func:`run_configured_mediation`, so replicate
+    ``r`` of both analyses draws the same clusters.
     """
     settings = project.mediation
     section = dict(settings.get("moderated") or {})
@@ -83,6 +83,7 @@ def run_configured_moderated_mediation(
         n_boot=settings["n_boot"],
         seed=project.seed,
         ci_level=settings["ci_level"],
+        ci_method=settings["ci_method"],
         min_group_clusters=int(section.get("min_group_clusters", 5)),
     )
 

@@ -550,6 +550,28 @@ for _name, _kind, _build, _when in (
     ),
 ):
     register_exhibit(ExhibitEntry(_name, _kind, "did", _build, ("did",), when=_when))
+
+
+def _did_with_randomization(project: ProjectConfig, jobs: Mapping[str, Any]) -> bool:
+    randomization = (project.raw.get("did") or {}).get("randomization") or {}
+    return bool(_did_estimators(project)) and bool(randomization.get("enabled"))
+
+
+for _name, _kind, _build in (
+    (
+        "did_randomization",
+        "table",
+        lambda s, p, r: did_tables.randomization_table(s["did"], p, r),
+    ),
+    (
+        "did_randomization_distribution",
+        "figure",
+        lambda s, p, r: did_figures.randomization_figure(s["did"], p),
+    ),
+):
+    register_exhibit(
+        ExhibitEntry(_name, _kind, "did", _build, ("did",), when=_did_with_randomization)
+    )
 register_exhibit(
     ExhibitEntry(
         "did",

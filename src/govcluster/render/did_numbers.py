@@ -15,6 +15,9 @@ macro                  number
                        (``RelativeMagnitude``, ``Smoothness``)
 ``\Did<O>PerUnit<I>``  Wald-DiD effect per unit of the intensity ``<I>``; ``SE``,
                        ``Lower``, ``Upper``
+``\Did<O><E>PermutationP``  two-sided randomization-inference p-value of estimator
+                       ``<E>`` (adoption years permuted across clusters)
+``\DidPermutations``   number of permutations of the randomization inference
 ``\DidClusters``, ``\DidNeverTreated``, ``\DidCohorts``  units, never-treated units and
                        cohorts of the sample (of the first outcome)
 =====================  ==============================================================
@@ -93,6 +96,14 @@ def _outcome_macros(outcome: Mapping[str, Any], digits: int) -> list[Macro]:
         stem = macro_name("did", name, "per_unit", intensity["intensity"])
         meaning = f"Wald-DiD effect on {name} per unit of {intensity['intensity']}"
         macros += _interval_macros(stem, intensity, meaning, digits)
+    for ri in outcome.get("randomization") or ():
+        macros.append(
+            Macro(
+                macro_name("did", name, ri["estimator"], "permutation_p"),
+                latex_pvalue(ri["p_value"]),
+                f"{ri['estimator']} on {name}: randomization-inference p-value",
+            )
+        )
     return macros
 
 
@@ -120,6 +131,20 @@ def did_macros(records: Mapping[str, Any], settings: RenderSettings | None = Non
             ),
             Macro("DidCohorts", latex_count(len(sample["cohorts"])), "treatment cohorts"),
         ]
+        permutations = [
+            ri["n_permutations"]
+            for record in records
+            for outcome in record["outcomes"]
+            for ri in outcome.get("randomization") or ()
+        ]
+        if permutations:
+            macros.append(
+                Macro(
+                    "DidPermutations",
+                    latex_count(permutations[0]),
+                    "permutations of the randomization inference",
+                )
+            )
     for record in records:
         for outcome in record["outcomes"]:
             macros += _outcome_macros(outcome, digits)

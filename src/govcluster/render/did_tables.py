@@ -6,7 +6,9 @@
 - :func:`mechanism_table`: the Callaway-Sant'Anna event study of every outcome side by side
   (the mechanism event studies);
 - :func:`bacon_table`: the Goodman-Bacon decomposition by comparison type;
-- :func:`honest_table`: HonestDiD robust confidence sets over the grid of ``M``.
+- :func:`honest_table`: HonestDiD robust confidence sets over the grid of ``M``;
+- :func:`randomization_table`: permutation p-values of the designation (adoption years
+  permuted across clusters), one panel per estimator, one row per outcome.
 
 Records are the dicts of :class:`govcluster.did.results.DidResults` (``did`` source: outcome
 -> record).
@@ -18,9 +20,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
+from scipy import stats
 
 from govcluster.config import ProjectConfig
-from govcluster.render.formatting import format_number
+from govcluster.render.formatting import format_number, format_pvalue
 from govcluster.render.settings import RenderSettings
 from govcluster.render.tables import Panel, Row, Table, make_header
 
@@ -109,6 +112,34 @@ TEXT = {
         "后处理对先处理的比较以已处理单位为对照。",
     },
 }
+TEXT.update(
+    {
+        "randomization_title": {
+            "en": "Randomization inference for the designation",
+            "zh": "认定的随机化推断",
+        },
+        "ri_estimate": {"en": "Estimate", "zh": "估计值"},
+        "ri_p": {"en": "Permutation p", "zh": "置换p值"},
+        "ri_p_upper": {"en": "One-sided p (>)", "zh": "单侧p值（>）"},
+        "ri_range": {"en": "Permutation 95% range", "zh": "置换分布95%区间"},
+        "ri_cluster_p": {"en": "Cluster-robust p", "zh": "聚类稳健p值"},
+        "notes_randomization": {
+            "en": "Adoption years permuted across clusters{where}: {n:,} random re-assignments "
+            "(seed {seed}) out of about 10^{log10:.0f} distinct ones; each re-estimated. "
+            "Permutation p: (1 + #|permuted| >= |estimate|) / (B + 1), two-sided; one-sided: "
+            "permuted >= estimate. Range: 2.5% and 97.5% quantiles of the permutation "
+            "distribution. Cluster-robust p: normal approximation with the clustered standard "
+            "error of the ATT table. The imputation and Sun-Abraham estimators have no closed "
+            "form under permutation and are not included.",
+            "zh": "认定年份在集群间置换{where}：从约10^{log10:.0f}种不同分配中随机抽取{n:,}次"
+            "（种子{seed}），每次重新估计。置换p值：(1 + #|置换估计| >= |估计值|) / (B + 1)，"
+            "双侧；单侧：置换估计 >= 估计值。区间：置换分布的2.5%与97.5%分位数。"
+            "聚类稳健p值：基于平均处理效应表中聚类标准误的正态近似。"
+            "插补估计量与Sun-Abraham估计量在置换下无闭式解，未包括在内。",
+        },
+        "within": {"en": " within {strata}", "zh": "（在{strata}内）"},
+    }
+)
 BACON_TYPES = {
     "treated vs never treated": {"en": "Treated vs never treated", "zh": "处理组对从未处理组"},
     "earlier vs later treated": {"en": "Earlier vs later treated", "zh": "先处理对后处理"},
@@ -368,5 +399,82 @@ def honest_table(
         panels=tuple(panels),
         notes=tuple(notes),
         label="did_honest",
+        numbers=pd.DataFrame(numbers),
+    )
+
+
+def _cluster_robust_p(estimator: Mapping[str, Any] | None) -> float | None:
+    """Two-sided normal p-value of the overall ATT from its clustered standard error."""
+    if not estimator:
+        return None
+    row = _overall(estimator)
+    if not row.get("se"):
+        return None
+    return float(2 * stats.norm.sf(abs(row["estimate"] / row["se"])))
+
+
+def randomization_table(
+    records: Mapping[str, Any], project: ProjectConfig, settings: RenderSettings
+) -> Table:
+    """Permutation p-values of the designation: one panel per estimator, a row per outcome."""
+    language, digits = project.language, settings.digits
+    outcomes = [o for o in _records(records) if o.get("randomization")]
+    names = [r["estimator"] for r in outcomes[0]["randomization"]]
+    panels, numbers = [], []
+    for name in names:
+        rows = []
+        for outcome in outcomes:
+            ri = next(r for r in outcome["randomization"] if r["estimator"] == name)
+            cluster_p = _cluster_robust_p(_estimators(outcome).get(name))
+            low, high = ri["quantiles"]["0.025"], ri["quantiles"]["0.975"]
+            floor = ri["n_permutations"] + 1  # the smallest p-value is 1 / (B + 1)
+            rows.append(
+                Row(
+                    project.label(outcome["outcome"]),
+                    (
+                        format_number(ri["observed"], digits),
+                        format_pvalue(ri["p_value"], n_boot=floor),
+                        format_pvalue(ri["p_value_upper"], n_boot=floor),
+                        f"[{format_number(low, digits)}, {format_number(high, digits)}]",
+                        format_pvalue(cluster_p),
+                    ),
+                )
+            )
+            numbers.append(
+                {
+                    "outcome": outcome["outcome"],
+                    "estimator": name,
+                    "estimate": ri["observed"],
+                    "p_value": ri["p_value"],
+                    "p_value_upper": ri["p_value_upper"],
+                    "p_value_lower": ri["p_value_lower"],
+                    "permutation_q025": low,
+                    "permutation_q975": high,
+                    "permutation_sd": ri["sd"],
+                    "cluster_robust_p": cluster_p,
+                    "n_permutations": ri["n_permutations"],
+                }
+            )
+        panels.append(Panel(_estimator(name, language), tuple(rows)))
+    first = outcomes[0]["randomization"][0]
+    strata = first["strata"]
+    where = _t("within", language).format(strata=", ".join(strata)) if strata else ""
+    note = _t("notes_randomization", language).format(
+        where=where, n=first["n_permutations"], seed=first["seed"], log10=first["n_distinct_log10"]
+    )
+    return Table(
+        title=_t("randomization_title", language),
+        columns=make_header(
+            [
+                _t("ri_estimate", language),
+                _t("ri_p", language),
+                _t("ri_p_upper", language),
+                _t("ri_range", language),
+                _t("ri_cluster_p", language),
+            ]
+        ),
+        panels=tuple(panels),
+        notes=(note,),
+        label="did_randomization",
         numbers=pd.DataFrame(numbers),
     )

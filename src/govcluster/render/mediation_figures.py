@@ -905,6 +905,7 @@ def moderated_figure(record: Mapping[str, Any] | Any, config: ProjectConfig) -> 
             level=f"{100 * result.ci_level:g}",
             n=f"{result.n_valid:,}",
             seed=result.seed,
+            method=moderated_word(f"method_{result.ci_method}", language),
         )
         note = note.split(" Stars:")[0].split("星号")[0]
         note = note.replace("in brackets", "as bars").replace("方括号内为", "竖线为")

@@ -767,12 +767,18 @@ MODERATED_WORDS = {
     "stage_both": ("both stages", "两个阶段"),
     "note": (
         "Indirect effect of {treatment} on {outcome} through each mechanism at each level of "
-        "{moderator}, moderation in {stage}; {level}% percentile intervals in brackets "
+        "{moderator}, moderation in {stage}; {level}% {method} intervals in brackets "
         "from {n} entity-cluster bootstrap replicates shared by every column (seed {seed}), so "
-        "the intervals of the differences are valid. Stars: two-sided percentile p-values.",
+        "the intervals of the differences are valid. Stars: two-sided {method} p-values.",
         "{treatment}经各机制对{outcome}的间接效应按{moderator}取值分别估计，调节作用于{stage}；"
-        "方括号内为{level}%百分位置信区间，基于{n}次集群自助抽样（各列共用同一组抽样，随机种子{seed}），"
-        "因此差值的区间有效。星号依据双侧百分位p值。",
+        "方括号内为{level}%{method}置信区间，基于{n}次集群自助抽样（各列共用同一组抽样，随机种子{seed}），"
+        "因此差值的区间有效。星号依据双侧{method}p值。",
+    ),
+    "method_percentile": ("percentile", "百分位"),
+    "method_bca": ("BCa", "BCa"),
+    "missing_note": (
+        "{n} observation(s) with a missing {moderator} are left out.",
+        "{moderator}缺失的{n}个观测值未纳入估计。",
     ),
     "index_note": (
         "The differences from the reference group ({reference}) are the indices of moderated "
@@ -807,6 +813,10 @@ def moderated_level_label(result: Any, level: str, language: str) -> str:
     return group_label(level, [], language)
 
 
+#: Both interval methods of a moderated mediation row, copied to the table's numbers.
+BOTH_INTERVALS = ("percentile_lower", "percentile_upper", "bca_lower", "bca_upper")
+
+
 def moderated_table(
     record: Mapping[str, Any] | Any, config: ProjectConfig, settings: RenderSettings | None = None
 ) -> Table:
@@ -826,7 +836,10 @@ def moderated_table(
         pair of levels (their difference) or, for a continuous moderator, the index of
         moderated mediation; Panel A: each mechanism and the total indirect effect (estimate
         with stars, interval below), Panel B: the direct effect; then the clusters by level.
-        Its numbers are long (column, mediator, estimate, se, pvalue, ci_lower, ci_upper).
+        Its numbers are long (column, mediator, estimate, se, pvalue, ci_lower, ci_upper
+        of the configured interval, and both the percentile and the BCa bounds). The note
+        states the interval method and, when there are any, the observations left out for a
+        missing moderator.
     """
     from govcluster.mediation.moderated import ModeratedMediationResult
 
@@ -873,6 +886,7 @@ def moderated_table(
                 "pvalue": row["p_value"],
                 "ci_lower": row["ci_lower"],
                 "ci_upper": row["ci_upper"],
+                **{c: row.get(c) for c in BOTH_INTERVALS},
             }
         )
         return (
@@ -907,6 +921,7 @@ def moderated_table(
                     "pvalue": row["p_value"],
                     "ci_lower": row["ci_lower"],
                     "ci_upper": row["ci_upper"],
+                    **{c: row.get(c) for c in BOTH_INTERVALS},
                 }
             )
         else:
@@ -940,8 +955,15 @@ def moderated_table(
             level=level_pct,
             n=format_count(result.n_valid),
             seed=result.seed,
+            method=moderated_word(f"method_{result.ci_method}", language),
         )
     ]
+    if result.n_missing_moderator:
+        notes.append(
+            moderated_word("missing_note", language).format(
+                n=format_count(result.n_missing_moderator), moderator=moderator
+            )
+        )
     if result.stage == "both":
         notes.append(moderated_word("both_note", language))
     elif result.continuous:
