@@ -1,7 +1,7 @@
 """Shared fixtures and helpers.
 
-Helpers reach the test modules as fixtures (``snakemake``, ``copy_project``, ``half_unit``,
-``assert_printed``, ``required_program``):
+Helpers reach the test modules as fixtures (``snakemake``, ``snakemake_cli``, ``copy_project``,
+``half_unit``, ``assert_printed``, ``required_program``):
 ``tests/render`` has a conftest of its own, so a plain ``from conftest import ...`` would be
 ambiguous.
 """
@@ -50,7 +50,14 @@ def run_snakemake(
     subprocess.CompletedProcess
         With ``stdout`` and ``stderr`` as text; the caller checks ``returncode``.
     """
-    command = [
+    command = snakemake_command(workdir, *args, configfile=configfile)
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=workdir)
+
+
+def snakemake_command(workdir: Path, *args: str, configfile: Path | None = None) -> list[str]:
+    """The command line of :func:`run_snakemake`, for a test that starts and stops it itself."""
+    return [
         sys.executable,
         "-m",
         "snakemake",
@@ -63,8 +70,6 @@ def run_snakemake(
         "--replace-workflow-config",
         *args,
     ]
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=workdir)
 
 
 def copy_project_files(destination: Path) -> None:
@@ -144,6 +149,12 @@ def default_config_dict() -> dict:
 def snakemake() -> Callable[..., subprocess.CompletedProcess]:
     """:func:`run_snakemake`: the project's Snakefile in a working directory."""
     return run_snakemake
+
+
+@pytest.fixture(scope="session")
+def snakemake_cli() -> Callable[..., list[str]]:
+    """:func:`snakemake_command`: the command line of the ``snakemake`` fixture's runs."""
+    return snakemake_command
 
 
 @pytest.fixture(scope="session")

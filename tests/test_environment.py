@@ -55,6 +55,7 @@ USED_WITHOUT_IMPORT = {
     "openpyxl": "pandas' Excel engine (io.read_table of .xlsx files)",
     "tabulate": "pandas' DataFrame.to_markdown",
     "snakemake": "the workflow engine (make run)",
+    "snakemake-executor-plugin-slurm": "Snakemake's SLURM executor (profiles/slurm)",
     "dvc": "the data and pipeline versioning tool (make repro)",
     "noto-cjk-sans-otc": "the Chinese font of figures, found by render.style",
 }

@@ -1,12 +1,15 @@
 """The simulation study: seeds, summaries, and results independent of the number of jobs."""
 
-import copy
+import os
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
+from slurm_cluster import FAST_STATUS_CHECKS, CancelFirstRunningJob, require_slurm_cluster
+from tiny_study import ROOT, TINY, write_tiny_study_config
 
 from govcluster.errors import ConfigError
 from govcluster.study import (
@@ -16,16 +19,6 @@ from govcluster.study import (
     run_replication,
     summarise_study,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
-TINY = {
-    "replications": 2,
-    "first_year": 2008,
-    "last_year": 2011,
-    "design": {"n_clusters": [20], "endogeneity": [0.0, 0.8]},
-    "estimators": ["twoway_fe", "twoway_fe_iv", "mediation"],
-    "simulate_params": {"lag_effects": [0.0, 0.0], "heterogeneity": 0.0},
-}
 
 
 def test_design_grid_is_every_combination():
@@ -116,32 +109,97 @@ def test_summary_counts_coverage_and_rejections():
 # ------------------------------------------------------------- the workflow target
 
 
-def _run_study(run, workdir: Path, cores: int) -> subprocess.CompletedProcess:
-    """Run a tiny simulation study in ``workdir`` with ``cores`` cores."""
-    with open(ROOT / "config" / "config.yaml", encoding="utf-8") as handle:
-        config = yaml.safe_load(handle)
-    config = copy.deepcopy(config)
-    config["study"] = {**config["study"], **TINY}
-    with open(workdir / "config.yaml", "w", encoding="utf-8") as handle:
-        yaml.safe_dump(config, handle, allow_unicode=True, sort_keys=False)
-    return run(workdir, "--cores", str(cores), "simulation_study")
+def _study_results(workdir: Path) -> dict[Path, bytes]:
+    """The study's records, summary table and Markdown in ``workdir``, by relative path."""
+    folder = workdir / "results" / "study"
+    return {
+        path.relative_to(folder): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.suffix in (".json", ".csv", ".md")
+    }
+
+
+@pytest.fixture(scope="module")
+def two_core_study(tmp_path_factory, snakemake) -> dict[Path, bytes]:
+    """Results of the tiny study run locally with two cores (the reference of the tests below)."""
+    workdir = tmp_path_factory.mktemp("study_two_cores")
+    write_tiny_study_config(workdir)
+    ran = snakemake(workdir, "--cores", "2", "simulation_study")
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    results = _study_results(workdir)
+    assert len(results) == 2 * 2 + 2
+    summary = results[Path("study_summary.csv")].decode()
+    assert "twoway_fe_iv" in summary and "indirect_INNOV" in summary
+    return results
 
 
 @pytest.mark.slow
 @pytest.mark.pipeline
-def test_study_results_do_not_depend_on_the_number_of_jobs(tmp_path, snakemake):
-    one, two = tmp_path / "cores1", tmp_path / "cores2"
-    for workdir, cores in ((one, 1), (two, 2)):
-        workdir.mkdir()
-        result = _run_study(snakemake, workdir, cores)
-        assert result.returncode == 0, result.stderr[-3000:]
-    files = sorted(
-        p.relative_to(one)
-        for p in (one / "results" / "study").rglob("*")
-        if p.is_file() and p.suffix in (".json", ".csv", ".md")
+def test_an_interrupted_study_recomputes_only_what_is_missing(
+    two_core_study, tmp_path, snakemake_cli
+):
+    """One core, stopped after its first replication, restarted: the same bytes as two cores.
+
+    The replication finished before the interruption is not run again (its file keeps its
+    modification time); the rest is computed by the restart.
+    """
+    write_tiny_study_config(tmp_path)
+    command = snakemake_cli(tmp_path, "--cores", "1", "simulation_study")
+    environment = {**os.environ, "MPLBACKEND": "Agg"}
+    records = tmp_path / "results" / "study" / "replications"
+    with subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    ) as first:
+        # Stop once one replication is written and the next has started (has its log), so that
+        # the first is complete in Snakemake's eyes and the second is cut off.
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and first.poll() is None:
+            started = list((tmp_path / "logs" / "study").rglob("rep*.log"))
+            if list(records.rglob("*.json")) and len(started) >= 2:
+                break
+            time.sleep(0.1)
+        first.send_signal(signal.SIGINT)
+        first.wait(timeout=120)
+    finished = {path: path.stat().st_mtime_ns for path in records.rglob("*.json")}
+    assert 1 <= len(finished) < 4, "the run was not stopped part-way through the replications"
+
+    restarted = subprocess.run(
+        command, cwd=tmp_path, env=environment, capture_output=True, text=True
     )
-    assert len(files) == 2 * 2 + 2
-    for relative in files:
-        assert (one / relative).read_bytes() == (two / relative).read_bytes(), relative
-    summary = (one / "results" / "study" / "study_summary.csv").read_text()
-    assert "twoway_fe_iv" in summary and "indirect_INNOV" in summary
+    assert restarted.returncode == 0, restarted.stderr[-3000:]
+    assert {path: path.stat().st_mtime_ns for path in finished} == finished
+    assert _study_results(tmp_path) == two_core_study
+
+
+@pytest.mark.slow
+@pytest.mark.pipeline
+def test_study_on_slurm_equals_the_local_run_after_a_killed_job(
+    two_core_study, tmp_path, snakemake
+):
+    """Through SLURM (``profiles/slurm``), with one replication job cancelled while it runs.
+
+    The profile's ``retries`` resubmit the cancelled job, and every result equals the local
+    run's bytes.
+    """
+    require_slurm_cluster()
+    write_tiny_study_config(tmp_path)
+    with CancelFirstRunningJob("study_replication") as cancelled:
+        ran = snakemake(
+            tmp_path,
+            "--profile",
+            str(ROOT / "profiles" / "slurm"),
+            "--jobs",
+            "4",
+            *FAST_STATUS_CHECKS,
+            "simulation_study",
+        )
+    log = ran.stdout + ran.stderr
+    assert ran.returncode == 0, log[-4000:]
+    assert "submitted with SLURM jobid" in log, "the jobs did not go through SLURM"
+    assert cancelled.job is not None, "no replication job was seen running, none was cancelled"
+    assert "Trying to restart job" in log, log[-4000:]
+    assert _study_results(tmp_path) == two_core_study

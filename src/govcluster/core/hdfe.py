@@ -1,0 +1,231 @@
+r"""Least squares with many fixed effects absorbed, and cluster-robust standard errors.
+
+For firm-level panels (millions of firm-years, firm and year effects, possibly industry x year
+or province x year cells) the dummies cannot be formed. :func:`fit_hdfe` absorbs the effects
+from the outcome and the regressors together (:func:`govcluster.core.absorb.absorb`: exact
+within transformations where they exist, alternating projections otherwise) and solves the
+least-squares problem of the absorbed columns (Frisch-Waugh-Lovell). The covariance is the
+one-way cluster-robust sandwich with the factor
+
+.. math:: q = \frac{G}{G-1}\,\frac{N-1}{N-K},
+
+where :math:`K` counts the regressors and the fixed effects that are not nested in the
+clusters: :math:`K = k + \sum_e L_e - (E - 1) - \sum_{e\ \mathrm{nested}} (L_e - 1)` for
+:math:`E` effects with :math:`L_e` levels (one level of every effect but the first is
+redundant; an effect whose every level lies in one cluster adds nothing but that redundancy).
+This is fixest's ``fixef.K = "nested"`` and pyfixest's default
+``ssc(k_adj=True, k_fixef="nonnested", G_adj=True)``, checked against
+``pyfixest.feols(..., vcov={"CRV1": cluster})`` in ``tests/core/test_hdfe.py``.
+
+Singletons (rows alone in a level of some effect, found repeatedly until none is left) are
+dropped by default, as ``reghdfe`` and pyfixest (``fixef_rm="singleton"``) do: they are fitted
+perfectly, leave the coefficients unchanged and would only overstate the degrees of freedom
+(Correia 2015). Their number is reported in :class:`HDFEFit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from govcluster.core.absorb import DEFAULT_MAX_ITER, DEFAULT_TOL, absorb, group_codes, group_sums
+from govcluster.core.covariance import cluster_factor
+from govcluster.errors import EstimationError
+
+
+@dataclass(frozen=True)
+class HDFEFit:
+    """Coefficients of a least-squares fit with absorbed fixed effects.
+
+    Attributes
+    ----------
+    names : tuple of str
+        Regressor names, in the order of :attr:`coef`.
+    coef, std_error : numpy.ndarray
+        Estimates and cluster-robust standard errors.
+    vcov : numpy.ndarray
+        Their covariance.
+    n_obs, n_clusters : int
+        Rows used and clusters of the covariance.
+    n_singletons : int
+        Rows dropped as singletons (0 with ``drop_singletons=False``).
+    n_levels : tuple of int
+        Levels of each absorbed effect.
+    dof_k : int
+        :math:`K` of the small-sample factor (regressors and non-nested effects).
+    absorb_method : str
+        ``one_way``, ``two_way_balanced`` or ``alternating_projections``.
+    iterations : int
+        Sweeps of the alternating projections (0 for the exact methods).
+    converged : bool
+    """
+
+    names: tuple[str, ...]
+    coef: np.ndarray
+    std_error: np.ndarray
+    vcov: np.ndarray
+    n_obs: int
+    n_clusters: int
+    n_singletons: int
+    n_levels: tuple[int, ...]
+    dof_k: int
+    absorb_method: str
+    iterations: int
+    converged: bool
+
+
+def fit_hdfe(
+    y: np.ndarray,
+    X: np.ndarray,
+    effects: Sequence[np.ndarray],
+    *,
+    cluster: np.ndarray,
+    names: Sequence[str] | None = None,
+    drop_singletons: bool = True,
+    tol: float = DEFAULT_TOL,
+    max_iter: int = DEFAULT_MAX_ITER,
+) -> HDFEFit:
+    """Regress ``y`` on ``X`` with the fixed ``effects`` absorbed; cluster by ``cluster``.
+
+    Parameters
+    ----------
+    y : numpy.ndarray, shape (n,)
+        Outcome.
+    X : numpy.ndarray, shape (n, k)
+        Regressors (no intercept: the effects absorb it).
+    effects : sequence of numpy.ndarray
+        One key array of length ``n`` per effect (firm, year, or an interacted cell such as
+        :func:`govcluster.core.absorb.interaction_codes` of industry and year).
+    cluster : numpy.ndarray, shape (n,)
+        Cluster of each row (e.g. the cluster or the province of the firm).
+    names : sequence of str, optional
+        Regressor names (default ``x0, x1, ...``).
+    drop_singletons : bool
+        Drop singleton rows first (module docstring).
+    tol, max_iter
+        Convergence settings of the alternating projections.
+
+    Returns
+    -------
+    HDFEFit
+
+    Raises
+    ------
+    EstimationError
+        Missing values, fewer than two clusters, or a regressor the effects absorb entirely.
+    """
+    y = np.asarray(y, dtype=float)
+    X = np.asarray(X, dtype=float)
+    X = X[:, None] if X.ndim == 1 else X
+    n, k = X.shape
+    names = tuple(names) if names is not None else tuple(f"x{j}" for j in range(k))
+    if len(names) != k:
+        raise EstimationError(f"fit_hdfe: {len(names)} names for {k} regressors")
+    if len(y) != n or len(cluster) != n or any(len(e) != n for e in effects):
+        raise EstimationError("fit_hdfe: y, X, the effects and the clusters differ in length")
+    if not (np.isfinite(y).all() and np.isfinite(X).all()):
+        raise EstimationError(
+            "fit_hdfe: the outcome or a regressor has missing or infinite values; drop those "
+            "rows first (the fit does not drop rows silently)"
+        )
+    effects = [group_codes(keys)[0] for keys in effects]
+    cluster = np.asarray(cluster)
+    n_singletons = 0
+    if drop_singletons and effects:
+        keep = non_singleton_rows(effects)
+        n_singletons = int(n - keep.sum())
+        if n_singletons:
+            y, X, cluster = y[keep], X[keep], cluster[keep]
+            effects = [codes[keep] for codes in effects]
+            n = len(y)
+    absorbed = absorb(np.column_stack([y, X]), effects, tol=tol, max_iter=max_iter)
+    y_tilde, x_tilde = absorbed.values[:, 0], absorbed.values[:, 1:]
+    gram = x_tilde.T @ x_tilde
+    spread = np.sqrt(np.diag(gram) / max(n, 1))
+    scale = np.sqrt((X**2).mean(axis=0))
+    absorbed_out = spread <= 1e-9 * np.where(scale > 0, scale, 1.0)
+    if absorbed_out.any():
+        listed = ", ".join(name for name, gone in zip(names, absorbed_out, strict=True) if gone)
+        raise EstimationError(
+            f"fit_hdfe: the fixed effects absorb {listed} entirely (it does not vary within "
+            "their cells); remove it from the regressors or absorb fewer effects"
+        )
+    coef = np.linalg.solve(gram, x_tilde.T @ y_tilde)
+    resid = y_tilde - x_tilde @ coef
+    codes, _ = group_codes(cluster)
+    n_clusters = int(codes.max()) + 1
+    if n_clusters < 2:
+        raise EstimationError("fit_hdfe: cluster-robust errors need at least two clusters")
+    sums = group_sums(x_tilde * resid[:, None], codes, n_clusters)
+    bread = np.linalg.inv(gram)
+    dof_k = k + fixed_effect_dof(effects, codes)
+    vcov = cluster_factor(n_clusters, n, dof_k) * bread @ (sums.T @ sums) @ bread
+    return HDFEFit(
+        names=names,
+        coef=coef,
+        std_error=np.sqrt(np.diag(vcov)),
+        vcov=vcov,
+        n_obs=n,
+        n_clusters=n_clusters,
+        n_singletons=n_singletons,
+        n_levels=absorbed.n_levels,
+        dof_k=dof_k,
+        absorb_method=absorbed.method,
+        iterations=absorbed.iterations,
+        converged=absorbed.converged,
+    )
+
+
+def fixed_effect_dof(effects: Sequence[np.ndarray], cluster_codes: np.ndarray) -> int:
+    r"""Degrees of freedom the fixed effects take from the cluster-robust factor.
+
+    Parameters
+    ----------
+    effects : sequence of numpy.ndarray
+        Key arrays of the absorbed effects.
+    cluster_codes : numpy.ndarray of int
+        Codes ``0 .. G-1`` of the clusters.
+
+    Returns
+    -------
+    int
+        :math:`\sum_e L_e - (E - 1) - \sum_{e\ \mathrm{nested}} (L_e - 1)` (module docstring).
+    """
+    total = 0
+    n_clusters = int(cluster_codes.max()) + 1 if len(cluster_codes) else 0
+    for position, keys in enumerate(effects):
+        codes, labels = group_codes(keys)
+        levels = len(labels)
+        pairs = np.unique(codes.astype(np.int64) * n_clusters + cluster_codes)
+        nested = len(pairs) == levels
+        total += (1 if nested else levels) - (1 if position > 0 else 0)
+    return total
+
+
+def non_singleton_rows(effect_codes: Sequence[np.ndarray]) -> np.ndarray:
+    """Rows left after dropping singletons of every effect, repeatedly until none is left.
+
+    Parameters
+    ----------
+    effect_codes : sequence of numpy.ndarray of int
+        Codes ``0 .. L-1`` of each effect.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for the rows kept.
+    """
+    n = len(effect_codes[0])
+    keep = np.ones(n, dtype=bool)
+    changed = True
+    while changed:
+        changed = False
+        for codes in effect_codes:
+            counts = np.bincount(codes[keep], minlength=int(codes.max()) + 1 if n else 0)
+            single = keep & (counts[codes] == 1)
+            if single.any():
+                keep &= ~single
+                changed = True
+    return keep
