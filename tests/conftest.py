@@ -182,8 +182,13 @@ def required_program() -> Callable[[str], str]:
 
 
 def write_did_records(root: Path) -> None:
-    """Write the did records of :func:`did_records` to ``root/<outcome>.json``."""
+    """Write the did records of :func:`did_records` to ``root/<outcome>.json``.
+
+    As the did stage writes them with the default ``did.randomization``: each outcome record
+    carries its randomization inference (here 499 permutations of the adoption years).
+    """
     from govcluster.did import DidSpec, estimate_did
+    from govcluster.inference.randomization import RandomizationSpec
     from govcluster.simulate import simulate_latent_panel
 
     latent, _ = simulate_latent_panel(
@@ -192,7 +197,13 @@ def write_did_records(root: Path) -> None:
     latent["demo_cluster"] = latent["D"]
     root.mkdir(parents=True, exist_ok=True)
     for outcome in ("SCA", "OPEN"):
-        spec = DidSpec(outcomes=(outcome,), event_window=(-3, 3), n_bootstrap=49, sup_t_draws=500)
+        spec = DidSpec(
+            outcomes=(outcome,),
+            event_window=(-3, 3),
+            n_bootstrap=49,
+            sup_t_draws=500,
+            randomization=RandomizationSpec(enabled=True, n_permutations=499),
+        )
         (root / f"{outcome}.json").write_text(json.dumps(estimate_did(latent, spec).to_dict()))
 
 

@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def did_sources(did_records_with_randomization) -> dict:
-    return {"did": did_records_with_randomization}
+def did_sources(did_records) -> dict:
+    return {"did": did_records}
 
 
 @pytest.mark.exhibits

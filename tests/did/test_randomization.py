@@ -296,9 +296,7 @@ def test_log_count_agrees_with_the_exact_count():
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
-def test_randomization_exhibits_carry_the_recorded_numbers(
-    did_records_with_randomization, language
-):
+def test_randomization_exhibits_carry_the_recorded_numbers(did_records, language):
     from pathlib import Path
 
     from govcluster.config import load_config
@@ -307,9 +305,9 @@ def test_randomization_exhibits_carry_the_recorded_numbers(
 
     root = Path(__file__).resolve().parents[2]
     project = load_config(root / "config" / "config.yaml", overrides={"language": language})
-    sources = {"did": did_records_with_randomization}
+    sources = {"did": did_records}
     table = build_exhibit("did_randomization", sources, project)
-    record = did_records_with_randomization["SCA"]["outcomes"][0]["randomization"]
+    record = did_records["SCA"]["outcomes"][0]["randomization"]
     numbers = table.numbers.set_index(["outcome", "estimator"])
     for ri in record:
         row = numbers.loc[("SCA", ri["estimator"])]
@@ -325,7 +323,7 @@ def test_randomization_exhibits_carry_the_recorded_numbers(
     figure = build_exhibit("did_randomization_distribution", sources, project)
     lines = [line.get_xdata()[0] for ax in figure.axes for line in ax.get_lines()]
     assert any(np.isclose(x, record[0]["observed"]) for x in lines)
-    macros = {m.name: m.value for m in did_macros(did_records_with_randomization)}
+    macros = {m.name: m.value for m in did_macros(did_records)}
     assert macros["DidPermutations"] == "499"
     from govcluster.render.numbers import latex_pvalue
 
