@@ -21,7 +21,8 @@ import yaml
 
 from govcluster.errors import ConfigError
 
-VariableKind = Literal["money", "count", "share", "amount", "score", "binary", "real"]
+VariableKind = Literal["money", "count", "share", "amount", "score", "binary", "real", "category"]
+TimeKind = Literal["year", "period", "quarter", "month"]
 Transform = Literal["none", "log", "log1p", "age"]
 IndexMethod = Literal["entropy", "pca", "zscore"]
 
@@ -45,6 +46,7 @@ KIND_BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "score": (None, None),
     "binary": (0.0, 1.0),
     "real": (None, None),
+    "category": (None, None),
 }
 
 
@@ -72,10 +74,13 @@ class VariableSpec:
         Column name in the user's file (Chinese names allowed).
     kind : VariableKind
         money (totals in 万元, converted with the unit column), count, share (percent),
-        amount (non-negative level), score, binary (0/1) or real.
+        amount (non-negative level), score, binary (0/1), real, or category (text or
+        integer codes: indicators of its levels, or absorbed as fixed effects).
     minimum, maximum : float or None
         Allowed range; defaults come from the kind (see ``KIND_BOUNDS``).
     label : Label
+    base : str, float or None
+        Base level of a category variable (default: the first level in sorted order).
     """
 
     name: str
@@ -84,6 +89,7 @@ class VariableSpec:
     minimum: float | None
     maximum: float | None
     label: Label
+    base: str | float | None = None
 
 
 @dataclass(frozen=True)
@@ -123,8 +129,8 @@ class DataSpec:
     format: Literal["auto", "csv", "xlsx", "dta", "parquet"]
     encoding: str
     sheet: str | int
-    entity: str
-    time: str
+    entity: str | None
+    time: str | None
     name: str | None
     province: str | None
     industry: str | None
@@ -132,6 +138,13 @@ class DataSpec:
     money_unit: str | None
     money_units: Mapping[str, float]
     package: Mapping[str, str] | None = None
+    time_kind: TimeKind = "year"
+    entity_label: Label | None = None
+
+    @property
+    def is_cross_section(self) -> bool:
+        """Whether the data have no time column (one period)."""
+        return self.time is None
 
     @property
     def descriptive_columns(self) -> dict[str, str]:
@@ -437,6 +450,7 @@ def assemble_config(config: Mapping[str, Any]) -> ProjectConfig:
             minimum=raw.get("min", low),
             maximum=raw.get("max", high),
             label=_label(raw.get("label"), name),
+            base=raw.get("base"),
         )
     constructs = {
         name: ConstructSpec(
@@ -470,6 +484,12 @@ def assemble_config(config: Mapping[str, Any]) -> ProjectConfig:
         money_unit=d.get("money_unit"),
         money_units=dict(d["money_units"]),
         package=dict(d["package"]) if d.get("package") else None,
+        time_kind=d.get("time_kind", "year"),
+        entity_label=(
+            Label(en=d["entity_label"].get("en", "cluster"), zh=d["entity_label"].get("zh", "集群"))
+            if d.get("entity_label")
+            else None
+        ),
     )
     s = config["simulate"]
     c = config["clean"]

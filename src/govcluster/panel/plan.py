@@ -84,6 +84,51 @@ class PanelJob:
     years: tuple[int, int] | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
     wild_bootstrap: Any = None
+    where: str = ""
+
+
+#: Estimators whose assumptions need several periods of each entity.
+PANEL_ONLY_ESTIMATORS = ("entity_fe", "twoway_fe", "random", "first_difference")
+#: Job kinds that need several periods whatever their estimator.
+PANEL_ONLY_KINDS = ("specification_tests", "local_projections")
+
+
+def panel_requirement(job: PanelJob) -> str | None:
+    """Why ``job`` needs a panel (several periods), or None when it runs on a cross-section."""
+    if job.kind in PANEL_ONLY_KINDS:
+        return f"{job.kind.replace('_', ' ')} compare estimates over time"
+    spec = getattr(job.spec, "base", job.spec)
+    estimator_name = getattr(spec, "estimator", None)
+    if estimator_name in PANEL_ONLY_ESTIMATORS:
+        return {
+            "entity_fe": "estimator entity_fe removes each entity's mean over its periods",
+            "twoway_fe": "estimator twoway_fe removes entity and period effects",
+            "random": "estimator random separates entity effects from the error over periods",
+            "first_difference": "estimator first_difference differences consecutive periods",
+        }[estimator_name]
+    if getattr(spec, "lags", ()):
+        return "its lags need the previous period"
+    return None
+
+
+def check_panel_job(data: pd.DataFrame, job: PanelJob, *, time: str = TIME) -> None:
+    """Raise a clear error when ``job`` needs a panel and ``data`` hold a single period.
+
+    Raises
+    ------
+    ConfigError
+        Naming the model's configuration key, why it needs several periods, and the fix.
+    """
+    if time not in data.columns or data[time].nunique() >= 2:
+        return
+    reason = panel_requirement(job)
+    if reason is None:
+        return
+    where = job.where or job.name
+    raise ConfigError(
+        f"{where}: the data are a cross-section (one period), but this model needs a panel "
+        f"({reason}). Use estimator: pooled (OLS) for a cross-section, or remove {where}."
+    )
 
 
 def _entry_settings(
@@ -147,7 +192,7 @@ def panel_jobs(
             name = key if entry.keyed else kind
             spec, options = entry.build_spec(settings, name, roles, where)
             wild = wild_bootstrap if kind == "baseline" else None
-            add(PanelJob(entry.job_name(key), kind, spec, years, options, wild))
+            add(PanelJob(entry.job_name(key), kind, spec, years, options, wild, where))
     return jobs
 
 
@@ -168,6 +213,7 @@ def run_panel_job(data: pd.DataFrame, job: PanelJob) -> dict[str, Any]:
     result the renderers could not read fails here, at estimation.
     """
     entry = estimator(job.kind)
+    check_panel_job(data, job, time=entry.time_column(job.spec))
     sample = restrict_years(data, job.years, time=entry.time_column(job.spec))
     result = entry.fit(sample, job.spec, **job.options)
     wild = None

@@ -41,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--name", help="name of the configuration (default: the file's name)")
     init.add_argument("--entity", help="column identifying the entities (default: proposed)")
     init.add_argument("--time", help="column holding the year or period (default: proposed)")
+    init.add_argument(
+        "--cross-section",
+        action="store_true",
+        help="the file has one row per entity and no time column (one period)",
+    )
     init.add_argument("--outcome", help="outcome variable of the model (column or pipeline name)")
     init.add_argument("--treatment", help="treatment variable of the model")
     init.add_argument(
@@ -86,24 +91,24 @@ def _summary(proposal: DataProposal, target: Path) -> str:
     kinds: dict[str, list[str]] = {}
     for column in proposal.columns:
         kinds.setdefault(column.kind, []).append(column.column)
+    entity = proposal.entity if proposal.entity is not None else "the row number"
+    time = (
+        f"time: {proposal.time} ({proposal.n_periods} periods, {proposal.time_kind})"
+        if proposal.time is not None
+        else "a cross-section (no time column)"
+    )
     lines = [
         f"Wrote {target}",
-        f"  entity: {proposal.entity} ({proposal.n_entities} entities); "
-        f"time: {proposal.time} ({proposal.n_periods} periods); {proposal.n_rows} rows",
+        f"  entity: {entity} ({proposal.n_entities} entities); {time}; {proposal.n_rows} rows",
         *(f"  {kind}: {', '.join(columns)}" for kind, columns in kinds.items()),
         f"  model: {proposal.outcome} on {proposal.treatment}"
         + (f" with {', '.join(proposal.controls)}" if proposal.controls else "")
-        + ", entity and time fixed effects",
+        + (", OLS" if proposal.cross_section else ", entity and time fixed effects"),
     ]
     if not proposal.chosen:
         lines.append(
             "  The outcome and treatment are a guess: choose them under `roles` in the file "
             "(or rerun with --outcome, --treatment and --force)."
-        )
-    if proposal.time_kind == "period":
-        lines.append(
-            f"  Warning: '{proposal.time}' holds periods 1, 2, 3, ...; validation currently "
-            "accepts calendar years only, so the run will stop at validate."
         )
     lines.append(f"Next: make run CONFIG={target.as_posix()}")
     return "\n".join(lines)
@@ -130,6 +135,7 @@ def run_init(arguments: argparse.Namespace) -> int:
         outcome=arguments.outcome,
         treatment=arguments.treatment,
         controls=controls,
+        cross_section=arguments.cross_section,
     )
     attrs = table.attrs
     source = f"read as {attrs.get('format')}"
