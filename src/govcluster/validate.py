@@ -1091,8 +1091,10 @@ def _described(column: str, name: str) -> str:
 
 
 def _single_year_notes(entities: pd.Series, years: pd.Series) -> list[str]:
-    """Clusters observed in a single year carry no variation over time (not said of a
-    cross-section, where every entity has one period)."""
+    """Clusters observed in a single year carry no variation over time.
+
+    Not said of a cross-section, where every entity has one period.
+    """
     if years.dropna().nunique() < 2:
         return []
     n_years = (

@@ -96,7 +96,7 @@ def test_two_digit_years_are_refused_as_years_and_accepted_as_periods(crime4_csv
     ],
 )
 def test_quarters_months_and_numbered_periods(time_kind, labels, tmp_path):
-    """jtrain's three years relabelled as consecutive quarters, months or periods 1, 2, 3.
+    """Jtrain's three years relabelled as consecutive quarters, months or periods 1, 2, 3.
 
     Consecutive labels across the turn of the year must stay consecutive, so the first
     differences (and the FE estimate) are exactly those of the calendar years.
