@@ -255,6 +255,9 @@ class ProjectConfig:
     mediation: Mapping[str, Any] = field(default_factory=dict)
     output_root: str = "."
     raw: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    #: Variables of kind ``category`` (text or integer codes), kept apart from the numeric
+    #: ``variables``: carried into the analysis panel as they are, with their base level first.
+    categories: Mapping[str, VariableSpec] = field(default_factory=dict)
 
     @property
     def indicator_names(self) -> tuple[str, ...]:
@@ -452,6 +455,8 @@ def assemble_config(config: Mapping[str, Any]) -> ProjectConfig:
             label=_label(raw.get("label"), name),
             base=raw.get("base"),
         )
+    categories = {name: spec for name, spec in variables.items() if spec.kind == "category"}
+    variables = {name: spec for name, spec in variables.items() if spec.kind != "category"}
     constructs = {
         name: ConstructSpec(
             name=name,
@@ -528,6 +533,7 @@ def assemble_config(config: Mapping[str, Any]) -> ProjectConfig:
         mediation=config["mediation"],
         output_root=config["output_root"],
         raw=config,
+        categories=categories,
     )
 
 
@@ -558,7 +564,12 @@ def _check_references(project: ProjectConfig) -> None:
     for name in project.roles.instruments:
         if name not in known:
             problems.append(f"roles.instruments names '{name}', which is not a key of `variables`")
-    analysis_columns = {*project.constructs, *project.controls, *project.passthrough}
+    analysis_columns = {
+        *project.constructs,
+        *project.controls,
+        *project.passthrough,
+        *project.categories,
+    }
     for role, name in [("treatment", project.roles.treatment), ("outcome", project.roles.outcome)]:
         if name not in analysis_columns:
             problems.append(

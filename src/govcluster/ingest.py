@@ -85,7 +85,7 @@ def column_roles(config: ProjectConfig) -> tuple[ColumnRole, ...]:
             f"({', '.join(sorted(RESERVED_NAMES))}).\n"
             "  fix: give these variables other names (their `column` can stay as it is)."
         )
-    for name, spec in config.variables.items():
+    for name, spec in {**config.variables, **config.categories}.items():
         roles.append(ColumnRole(name, spec.column, f"variables.{name}.column"))
     return tuple(roles)
 

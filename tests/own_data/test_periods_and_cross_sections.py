@@ -37,6 +37,7 @@ def config(path, *, entity, time, time_kind="year", variables, models, **extra):
             "interpolate": {"max_gap": 0},
             "winsorize": {"enabled": False},
             "deflate": {"enabled": False},
+            "drop_incomplete": False,
         },
         "indices": {"standardize": False},
         "models": models,

@@ -49,6 +49,7 @@ class PanelSpecRecord(Record):
     small_sample: bool
     dk_bandwidth: int | None
     level: float
+    absorb: tuple[str, ...]
 
 
 @dataclass(frozen=True)

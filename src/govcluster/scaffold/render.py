@@ -139,8 +139,9 @@ def render_config(
         "# No composite indices: the models use the variables themselves.",
         "constructs: {}",
         "controls: {}",
-        "# Variables carried into the analysis panel (every model, role and control uses them).",
-        "passthrough: " + _value([column.name for column in variables]),
+        "# Numeric variables carried into the analysis panel (categories always are).",
+        "passthrough: "
+        + _value([column.name for column in variables if column.kind != "category"]),
         "",
         "roles:",
         f"  outcome: {_value(p.outcome)}{_column_note(by_name[p.outcome], choose)}",
