@@ -113,8 +113,10 @@ def build_sample(data: pd.DataFrame, spec: PanelSpec) -> tuple[Sample, str, list
 
 
 def _cluster_column(spec: PanelSpec) -> tuple[str, ...]:
-    """Columns kept in the sample as they are: the clustering column of
-    ``cov_type="cluster"`` and the keys of the absorbed effects."""
+    """Columns kept in the sample as they are.
+
+    The clustering column of ``cov_type="cluster"`` and the keys of the absorbed effects.
+    """
     cluster = getattr(spec, "cluster", None)
     keys = [c for term in getattr(spec, "absorb", ()) for c in term.split("^")]
     keys = [c for c in keys if c not in (spec.entity, spec.time)]
