@@ -90,10 +90,12 @@ def category_column(
 
 
 def is_category(values: pd.Series) -> bool:
-    """Whether a column of the analysis panel is categorical (or text)."""
-    return isinstance(values.dtype, pd.CategoricalDtype) or not (
-        pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
-    )
+    """Whether a column is categorical (pandas ``category`` dtype).
+
+    The analysis panel stores a variable of kind ``category`` so; text in a numeric column is
+    an error of the estimation instead.
+    """
+    return isinstance(values.dtype, pd.CategoricalDtype)
 
 
 def indicator_name(variable: str, level: str) -> str:

@@ -15,8 +15,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from typing import get_args
+
 from govcluster.errors import GovclusterError
 from govcluster.io import read_table, write_text
+from govcluster.panel.spec import Estimator, PanelCovType
 from govcluster.scaffold.propose import DataProposal, propose_configuration
 from govcluster.scaffold.render import render_config
 
@@ -50,6 +53,16 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--treatment", help="treatment variable of the model")
     init.add_argument(
         "--controls", default="", help="control variables of the model, separated by commas"
+    )
+    init.add_argument(
+        "--estimator",
+        choices=get_args(Estimator),
+        help="estimator of the model (default: twoway_fe for a panel, pooled for a cross-section)",
+    )
+    init.add_argument(
+        "--cov-type",
+        choices=get_args(PanelCovType),
+        help="standard errors (default: cluster_entity for a panel, robust for a cross-section)",
     )
     init.add_argument("--sheet", default="0", help="Excel sheet name or zero-based index")
     init.add_argument("--encoding", default="auto", help="text encoding of a CSV file")
@@ -103,7 +116,8 @@ def _summary(proposal: DataProposal, target: Path) -> str:
         *(f"  {kind}: {', '.join(columns)}" for kind, columns in kinds.items()),
         f"  model: {proposal.outcome} on {proposal.treatment}"
         + (f" with {', '.join(proposal.controls)}" if proposal.controls else "")
-        + (", OLS" if proposal.cross_section else ", entity and time fixed effects"),
+        + (", OLS" if proposal.cross_section else ", entity and time fixed effects")
+        + " (edit models.baseline to change the estimator)",
     ]
     if not proposal.chosen:
         lines.append(
@@ -150,6 +164,8 @@ def run_init(arguments: argparse.Namespace) -> int:
         source=source,
         encoding=arguments.encoding,
         sheet=attrs["sheet"] if attrs.get("sheet") is not None else sheet,
+        estimator=arguments.estimator,
+        cov_type=arguments.cov_type,
     )
     write_text(text, target)
     print(_summary(proposal, target))

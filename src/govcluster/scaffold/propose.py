@@ -65,6 +65,13 @@ _ENTITY_WORDS = re.compile(
     r"province|district|entity|person|stkcd|ticker|name"
     r"|代码|编码|编号|代号|名称|企业|公司|城市|地区|省|县|区|个体|股票"
 )
+#: Whole-number codes in a column named so are categories (a block, group, industry code).
+_CATEGORY_WORDS = re.compile(
+    r"(^|_)(block|group|grp|industry|sector|region|province|type|class|category|cat|wave|"
+    r"cohort|occupation|occ|race|ethnicity|site|arm)(_|$|code|id)"
+    r"|行业|地区|省份|类别|类型|组别|区域"
+)
+_MAX_CODE_LEVELS = 20
 _SHARE_WORDS = re.compile(r"%|percent|pct|share|rate|ratio|占比|比例|比重|率|百分")
 _MONEY_WORDS = re.compile(r"元|收入|资产|利润|产值|销售额|营业额|工资|投资|补贴|资金|成本|税|支出")
 _MAX_PERIOD = 400
@@ -284,6 +291,12 @@ def propose_kind(values: pd.Series, column: str) -> tuple[ProposedKind, str]:
         return "unusable", f"the same value ({distinct[0]:g}) in every row"
     if set(distinct.tolist()) <= {0.0, 1.0}:
         return "binary", "only 0 and 1"
+    if (
+        _named_like(_CATEGORY_WORDS, column)
+        and _whole(observed)
+        and 2 < distinct.size <= _MAX_CODE_LEVELS
+    ):
+        return "category", f"whole-number codes with {distinct.size} levels, named like a group"
     if observed.min() < 0:
         return "real", "takes negative values"
     if _named_like(_SHARE_WORDS, column) and 1 < observed.max() <= 100:

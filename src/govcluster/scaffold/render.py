@@ -37,6 +37,8 @@ def render_config(
     data_format: str = "auto",
     encoding: str = "auto",
     sheet: str | int = 0,
+    estimator: str | None = None,
+    cov_type: str | None = None,
 ) -> str:
     """The text of a complete, commented configuration for the proposal.
 
@@ -53,6 +55,9 @@ def render_config(
         How the file was read (format, encoding, sheet), for the header comment.
     data_format, encoding, sheet
         ``data.format``, ``data.encoding`` and ``data.sheet``.
+    estimator, cov_type : str, optional
+        The model's estimator and standard errors (default: ``twoway_fe`` clustered by
+        entity for a panel, ``pooled`` with robust standard errors for a cross-section).
 
     Returns
     -------
@@ -163,7 +168,7 @@ def render_config(
         "",
         "models:",
         "  controls: " + _value(list(p.controls)) + "   # control variables of every model",
-        *_model_lines(p),
+        *_model_lines(p, estimator=estimator, cov_type=cov_type),
         "",
         "# Mediation (treatment -> mediator -> outcome) is off. To turn it on, name the",
         "# mediators under roles (e.g. `mediators: [" + _mediator_example(p) + "]`) and use:",
@@ -182,23 +187,41 @@ def render_config(
     return "\n".join(lines)
 
 
-def _model_lines(proposal: DataProposal) -> list[str]:
+_COV_WORDS = {
+    "cluster_entity": "standard errors clustered by entity",
+    "cluster_twoway": "standard errors clustered by entity and period",
+    "driscoll_kraay": "Driscoll-Kraay standard errors",
+    "robust": "heteroskedasticity-robust standard errors (HC1)",
+    "unadjusted": "homoskedastic standard errors (as printed by most textbooks)",
+}
+
+
+def _model_lines(
+    proposal: DataProposal, *, estimator: str | None = None, cov_type: str | None = None
+) -> list[str]:
     """The ``models`` entries: two-way FE for a panel, OLS for a cross-section."""
     if proposal.cross_section:
-        return [
-            "  cov_type: robust   # heteroskedasticity-robust standard errors (HC1)",
-            "  baseline:",
+        estimator = estimator or "pooled"
+        cov_type = cov_type or "robust"
+        comment = [
             "    # A cross-section: OLS of the outcome on the treatment (and controls). Models",
             "    # that need a panel (fixed effects, first differences, lags) stop with a message.",
             "    # Absorb a category as fixed effects with e.g. absorb: [a_category].",
-            "    ols: {estimator: pooled}",
         ]
+    else:
+        estimator = estimator or "twoway_fe"
+        cov_type = cov_type or "cluster_entity"
+        comment = [
+            "    # The outcome on the treatment; estimators: pooled, entity_fe, twoway_fe (entity",
+            "    # and period effects), random, between, first_difference. Further fixed",
+            "    # effects: absorb: [industry, industry^year] (keys of categories).",
+        ]
+    key = {"pooled": "ols"}.get(estimator, estimator)
     return [
-        "  cov_type: cluster_entity   # standard errors clustered by entity",
+        f"  cov_type: {cov_type}   # {_COV_WORDS.get(cov_type, 'standard errors')}",
         "  baseline:",
-        "    # The outcome on the treatment with entity and time fixed effects. Further",
-        "    # fixed effects: absorb: [industry, industry^year] (keys of categories).",
-        "    twoway_fe: {estimator: twoway_fe}",
+        *comment,
+        f"    {key}: {{estimator: {estimator}}}",
     ]
 
 
