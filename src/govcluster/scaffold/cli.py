@@ -14,7 +14,6 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
 from typing import get_args
 
 from govcluster.errors import GovclusterError
