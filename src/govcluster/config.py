@@ -63,6 +63,13 @@ class Label:
 
 
 @dataclass(frozen=True)
+class EntityLabel(Label):
+    """What one entity is called (``data.entity_label``), with its English plural."""
+
+    plural: str | None = None
+
+
+@dataclass(frozen=True)
 class VariableSpec:
     """One numeric column of the raw data.
 
@@ -139,7 +146,7 @@ class DataSpec:
     money_units: Mapping[str, float]
     package: Mapping[str, str] | None = None
     time_kind: TimeKind = "year"
-    entity_label: Label | None = None
+    entity_label: EntityLabel | None = None
 
     @property
     def is_cross_section(self) -> bool:
@@ -491,7 +498,11 @@ def assemble_config(config: Mapping[str, Any]) -> ProjectConfig:
         package=dict(d["package"]) if d.get("package") else None,
         time_kind=d.get("time_kind", "year"),
         entity_label=(
-            Label(en=d["entity_label"].get("en", "cluster"), zh=d["entity_label"].get("zh", "集群"))
+            EntityLabel(
+                en=d["entity_label"].get("en", "cluster"),
+                zh=d["entity_label"].get("zh", "集群"),
+                plural=d["entity_label"].get("en_plural"),
+            )
             if d.get("entity_label")
             else None
         ),

@@ -173,3 +173,21 @@ def test_category_errors_are_clear(firms):
                 absorb="sector",
             ),
         )
+
+
+def test_tables_name_the_entity_and_period_as_configured():
+    from govcluster.config import build_config
+    from govcluster.render.panel_tables import entity_vocabulary
+
+    raw = firm_config("firms.csv", models={})
+    assert entity_vocabulary(build_config(raw), "en") == {}  # the default words
+    raw["data"].update(
+        entity_label={"en": "city", "en_plural": "cities", "zh": "城市"}, time_kind="period"
+    )
+    project = build_config(raw)
+    assert entity_vocabulary(project, "en") == {
+        "fe_entity": "City fixed effects",
+        "n_entities": "Number of cities",
+        "fe_time": "Period fixed effects",
+    }
+    assert entity_vocabulary(project, "zh")["n_entities"] == "城市数"

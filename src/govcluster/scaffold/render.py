@@ -110,7 +110,7 @@ def render_config(
             if len(p.entity_candidates) > 1
             else ""
         ),
-        "  entity_label: {en: entity, zh: 个体}   # one entity's name: firm/企业, city/城市",
+        "  entity_label: {en: entity, en_plural: entities, zh: 个体}   # e.g. firm/企业, city/城市",
         f"  time: {_value(p.time)}   # "
         + (time_words if p.time is not None else "null: a cross-section, every row in period 1")
         + (
