@@ -72,7 +72,7 @@ RULE_CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     # the analysis variables described: constructs, controls and passthrough variables
     "describe": ("constructs", "controls", "passthrough"),
     # govcluster.panel.plan.project_panel_jobs (inference: the wild cluster bootstrap)
-    "estimate_panel": ("models", "roles", "inference"),
+    "estimate_panel": ("models", "roles", "inference", "data.entity", "data.time"),
     # govcluster.mediation.plan.run_configured_mediation
     "mediation": ("seed", "mediation", "roles", "models.controls"),
     # govcluster.truth.compare_mediation_with_truth reads only its two input files

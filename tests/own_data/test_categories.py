@@ -191,3 +191,49 @@ def test_tables_name_the_entity_and_period_as_configured():
         "fe_time": "Period fixed effects",
     }
     assert entity_vocabulary(project, "zh")["n_entities"] == "城市数"
+
+
+def test_absorb_and_cluster_use_the_files_own_time_name(firms, tmp_path):
+    """absorb: [sector^年份] with data.time: 年份 is absorb: [sector^year] inside the pipeline."""
+    firms.drop(columns="sector_code").rename(columns={"year": "年份"}).to_csv(
+        tmp_path / "firms.csv", index=False
+    )
+    raw = firm_config(
+        tmp_path / "firms.csv",
+        models={
+            "controls": ["grant_1"],
+            "baseline": {
+                "fe": {"estimator": "twoway_fe", "absorb": ["sector^年份"]},
+                "ols": {"estimator": "pooled", "cov_type": "cluster", "cluster": "年份"},
+            },
+        },
+    )
+    raw["data"]["time"] = "年份"
+    records = run_models(raw, root=tmp_path)
+    assert records["baseline_fe"]["result"]["fixed_effects"] == ["entity", "time", "sector^year"]
+    assert records["baseline_ols"]["result"]["spec"]["cluster"] == "year"
+    firms.drop(columns="sector_code").to_csv(tmp_path / "years.csv", index=False)
+    raw["data"].update(path=str(tmp_path / "years.csv"), time="year")
+    raw["models"]["baseline"] = {"fe": {"estimator": "twoway_fe", "absorb": ["sector^year"]}}
+    same = run_models(raw, root=tmp_path)["baseline_fe"]
+    assert coefficients(same)["grant"]["estimate"] == pytest.approx(
+        coefficients(records["baseline_fe"])["grant"]["estimate"], rel=1e-12
+    )
+
+
+def test_record_and_table_state_the_base_level(firms, tmp_path):
+    from govcluster.render.panel_tables import base_level_notes
+
+    firms.drop(columns="sector_code").to_csv(tmp_path / "firms.csv", index=False)
+    raw = firm_config(
+        tmp_path / "firms.csv",
+        base="food",
+        models={"baseline": {"ols": {"estimator": "pooled", "controls": ["sector"]}}},
+    )
+    record = run_models(raw, root=tmp_path)["baseline_ols"]
+    assert record["result"]["base_levels"] == {"sector": "food"}
+    from govcluster.records.panel import PanelEstimateRecord
+
+    result = PanelEstimateRecord.from_dict(record["result"])
+    (note,) = base_level_notes([result], "en")
+    assert "sector: food" in note

@@ -67,6 +67,15 @@ def expand_categories(
     return pd.concat([data, *added], axis=1), expansion
 
 
+def category_bases(data: pd.DataFrame, variables: Sequence[str]) -> dict[str, str]:
+    """Base level of every categorical variable among ``variables``."""
+    return {
+        variable: indicator_columns(data[variable], variable)[1]
+        for variable in variables
+        if variable in data.columns and is_category(data[variable])
+    }
+
+
 def expanded_names(columns: Sequence[str], expansion: Mapping[str, Sequence[str]]) -> list[str]:
     """``columns`` with each categorical variable replaced by its indicator columns."""
     return [name for column in columns for name in expansion.get(column, (column,))]

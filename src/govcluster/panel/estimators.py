@@ -39,7 +39,12 @@ from govcluster.core.covariance import bandwidth
 from govcluster.errors import EstimationError
 from govcluster.model_diagnostics import low_within_variation_messages, warn_all
 from govcluster.panel.covariance import inference, linearmodels_options
-from govcluster.panel.design import absorbed_indicators, expand_categories, expanded_names
+from govcluster.panel.design import (
+    absorbed_indicators,
+    category_bases,
+    expand_categories,
+    expanded_names,
+)
 from govcluster.panel.results import PanelEstimate, TestResult, readonly
 from govcluster.panel.sample import (
     Sample,
@@ -199,7 +204,12 @@ def _fit(data: pd.DataFrame, spec: PanelSpec) -> PanelEstimate:
         sample, spec.cov_type, dk_bandwidth=spec.dk_bandwidth, cluster=spec.cluster
     )
     fitted = fit_design(sample, dep, cols, spec)
-    return fitted_to_estimate(sample, dep, cols, spec, fitted, clusters)
+    estimate = fitted_to_estimate(sample, dep, cols, spec, fitted, clusters)
+    bases = category_bases(data, [*spec.regressors, *spec.controls])
+    if not bases:
+        return estimate
+    values = {f: getattr(estimate, f) for f in estimate.__dataclass_fields__}
+    return PanelEstimate(**{**values, "base_levels": tuple(bases.items())})
 
 
 def fit_design(

@@ -45,8 +45,8 @@ from typing import Any
 
 import pandas as pd
 
-from govcluster.columns import TIME
-from govcluster.errors import ConfigError
+from govcluster.columns import ENTITY, TIME
+from govcluster.errors import ConfigError, EstimationError
 from govcluster.records.base import SCHEMA_VERSION, stamp
 from govcluster.registry.estimators import ESTIMATORS, Roles, estimator
 
@@ -151,6 +151,7 @@ def panel_jobs(
     treatment: str,
     instruments: tuple[str, ...],
     wild_bootstrap: Any = None,
+    column_names: Mapping[str, str] | None = None,
 ) -> dict[str, PanelJob]:
     """Build the named estimation jobs of the ``models`` configuration section.
 
@@ -164,6 +165,9 @@ def panel_jobs(
         Default excluded instruments (``roles.instruments``).
     wild_bootstrap : WildBootstrapSettings, optional
         Given to the ``baseline`` jobs (:mod:`govcluster.inference.panel_wild`).
+    column_names : mapping, optional
+        The user's entity and time column names -> the pipeline's (``{"年份": "year"}``), so
+        that ``absorb: [industry^年份]`` and ``cluster: 年份`` may use the names of the file.
 
     Returns
     -------
@@ -189,11 +193,31 @@ def panel_jobs(
             items = [(None, section, f"models.{kind}")]
         for key, value, where in items:
             settings, years = _entry_settings(value, models, where)
+            _rename_columns(settings, column_names or {})
             name = key if entry.keyed else kind
-            spec, options = entry.build_spec(settings, name, roles, where)
+            try:
+                spec, options = entry.build_spec(settings, name, roles, where)
+            except EstimationError as error:
+                raise ConfigError(f"{where}: {error}") from None
             wild = wild_bootstrap if kind == "baseline" else None
             add(PanelJob(entry.job_name(key), kind, spec, years, options, wild, where))
     return jobs
+
+
+def _rename_columns(settings: dict[str, Any], names: Mapping[str, str]) -> None:
+    """The user's entity and time names in ``absorb`` and ``cluster`` -> the pipeline's."""
+    if not names:
+        return
+    absorb = settings.get("absorb")
+    if absorb:
+        terms = [absorb] if isinstance(absorb, str) else list(absorb)
+        settings["absorb"] = [
+            "^".join(names.get(part.strip(), part.strip()) for part in str(term).split("^"))
+            for term in terms
+        ]
+    cluster = settings.get("cluster")
+    if isinstance(cluster, str) and cluster in names:
+        settings["cluster"] = names[cluster]
 
 
 def restrict_years(
@@ -242,10 +266,16 @@ def project_panel_jobs(project) -> dict[str, PanelJob]:
     from govcluster.inference.panel_wild import WildBootstrapSettings
 
     section = (project.raw.get("inference") or {}).get("wild_bootstrap")
+    data = project.data
     return panel_jobs(
         project.models,
         outcome=project.roles.outcome,
         treatment=project.roles.treatment,
         instruments=project.roles.instruments,
         wild_bootstrap=WildBootstrapSettings.from_config(section),
+        column_names={
+            user: canonical
+            for user, canonical in ((data.entity, ENTITY), (data.time, TIME))
+            if user and user != canonical
+        },
     )

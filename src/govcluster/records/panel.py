@@ -264,6 +264,7 @@ class PanelEstimateRecord(VersionedRecord, _CoefficientsAccess):
     r2_within: float | None
     poolability: TestRecord | None
     warnings: tuple[str, ...]
+    base_levels: Mapping[str, str]
 
     @property
     def treatment(self) -> str:

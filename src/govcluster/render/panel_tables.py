@@ -151,6 +151,15 @@ def _significance_note(settings: RenderSettings, language: str) -> str:
     )
 
 
+def _plural(noun: str) -> str:
+    """A regular English plural: firm -> firms, city -> cities, business -> businesses."""
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return noun[:-1] + "ies"
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    return noun + "s"
+
+
 def entity_vocabulary(config: ProjectConfig, language: str) -> dict[str, str]:
     """Row labels naming the entity and the period as the configuration calls them.
 
@@ -167,12 +176,28 @@ def entity_vocabulary(config: ProjectConfig, language: str) -> dict[str, str]:
         if language == "zh":
             out["fe_entity"], out["n_entities"] = f"{label.zh}固定效应", f"{label.zh}数"
         else:
-            plural = getattr(label, "plural", None) or f"{label.en}s"
+            plural = getattr(label, "plural", None) or _plural(label.en)
             out["fe_entity"] = f"{label.en[:1].upper()}{label.en[1:]} fixed effects"
             out["n_entities"] = f"Number of {plural}"
     if data.time_kind != "year":
         out["fe_time"] = "时期固定效应" if language == "zh" else "Period fixed effects"
     return out
+
+
+def base_level_notes(results: Sequence[Estimate], language: str) -> list[str]:
+    """The note stating the base level of each categorical variable, when a model has one."""
+    bases: dict[str, str] = {}
+    for result in results:
+        bases.update(getattr(result, "base_levels", None) or {})
+    if not bases:
+        return []
+    listed = "; ".join(f"{variable}: {level}" for variable, level in bases.items())
+    if language == "zh":
+        return [f"分类变量的基准组（其指示变量为相对于基准组的差异）：{listed}。"]
+    return [
+        f"Base levels of the categorical variables (each indicator variable[level] is the "
+        f"difference from the base): {listed}."
+    ]
 
 
 def term_labels(names: Sequence[str], config: ProjectConfig) -> dict[str, str]:
@@ -426,6 +451,7 @@ def baseline_table(
             for n, p in zip(names, present, strict=True)
         ]
     notes = [word("constants_note", language), word("within_note", language)]
+    notes += base_level_notes(results, language)
     if not show_controls:
         controls = control_terms(results)
         notes.append(word("controls_note", language).format(controls=list_text(controls, config)))
