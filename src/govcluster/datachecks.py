@@ -23,7 +23,7 @@ import pandas as pd
 
 from govcluster.columns import ENTITY, INDUSTRY, MONEY_UNIT, NAME, PROVINCE, SOURCE_ROW, TIME
 from govcluster.config import ProjectConfig
-from govcluster.parsing import MISSING_TOKENS, parse_numeric
+from govcluster.parsing import MISSING_TOKENS, parse_numeric, parse_period_labels
 from govcluster.regions import normalise_province, strip_whitespace
 
 #: Years accepted as plausible (inclusive); others are typos such as 12 for 2012 or 2105.
@@ -97,8 +97,12 @@ def parse_years(years: pd.Series) -> tuple[pd.Series, pd.Series]:
         The year; NA where it is missing or not a whole number.
     invalid : pandas.Series of bool
         True where the year is missing, unreadable ("2010年") or not whole (2010.5).
+
+    Quarters and months written as labels are numbered consecutively
+    (:func:`govcluster.parsing.parse_period_labels`).
     """
-    numbers, _ = parse_numeric(years)
+    labelled = parse_period_labels(years)  # quarters (2010Q1) or months (2010-03)
+    numbers = labelled if labelled is not None else parse_numeric(years)[0]
     whole = numbers.notna() & np.isfinite(numbers) & (numbers == np.round(numbers))
     parsed = numbers.where(whole).astype("Int64")
     return parsed, ~whole

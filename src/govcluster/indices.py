@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from govcluster.categories import category_column
 from govcluster.columns import ENTITY, INDUSTRY, NAME, PROVINCE, REGION, SOURCE_ROW, TIME
 from govcluster.config import ConstructSpec, ControlSpec, ProjectConfig
 from govcluster.errors import ConfigError, DataValidationError
@@ -959,6 +960,9 @@ def build_analysis_panel(panel: pd.DataFrame, config: ProjectConfig) -> IndexRes
                 fix=f"check passthrough and variables in {_CONFIG_FILE}",
             )
         analysis[name] = panel[name].astype("float64")
+
+    for name, category in config.categories.items():
+        analysis[name] = category_column(panel[name], base=category.base, name=name)
 
     weights = pd.DataFrame(
         weight_rows, columns=["construct", "indicator", "direction", "weight", "method"]

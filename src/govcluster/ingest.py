@@ -68,8 +68,12 @@ def column_roles(config: ProjectConfig) -> tuple[ColumnRole, ...]:
     """
     data = config.data
     roles = [
-        ColumnRole(ENTITY, data.entity, "data.entity"),
-        ColumnRole(TIME, data.time, "data.time"),
+        ColumnRole(canonical, column, key)
+        for canonical, column, key in (
+            (ENTITY, data.entity, "data.entity"),
+            (TIME, data.time, "data.time"),
+        )
+        if column is not None  # null: numbered by file row / a cross-section (period 1)
     ]
     for role, column in data.descriptive_columns.items():
         roles.append(ColumnRole(DESCRIPTIVE_ROLES[role], column, f"data.{role}"))
@@ -81,7 +85,7 @@ def column_roles(config: ProjectConfig) -> tuple[ColumnRole, ...]:
             f"({', '.join(sorted(RESERVED_NAMES))}).\n"
             "  fix: give these variables other names (their `column` can stay as it is)."
         )
-    for name, spec in config.variables.items():
+    for name, spec in {**config.variables, **config.categories}.items():
         roles.append(ColumnRole(name, spec.column, f"variables.{name}.column"))
     return tuple(roles)
 
@@ -152,6 +156,10 @@ def ingest_table(raw: pd.DataFrame, config: ProjectConfig, *, source: str) -> pd
             ),
         )
     ingested = ingested.loc[~empty].reset_index(drop=True)
+    if config.data.entity is None:  # each row of the file is an entity
+        ingested.insert(1, ENTITY, ingested[SOURCE_ROW].astype("string"))
+    if config.data.time is None:  # a cross-section: every row in period 1
+        ingested.insert(2, TIME, pd.Series("1", index=ingested.index, dtype="string"))
 
     used = set(found.values())
     ingested.attrs = {

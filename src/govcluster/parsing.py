@@ -76,3 +76,47 @@ def parse_numeric(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         pd.Series(parsed, index=values.index, name=values.name),
         pd.Series(unreadable, index=values.index, name=values.name),
     )
+
+
+_QUARTER = re.compile(r"^(\d{4})\s*[-_/ ]?\s*[Qq]([1-4])$")
+_MONTH = re.compile(r"^(\d{4})\s*(?:[-/.]|[Mm]|年)\s*(0?[1-9]|1[0-2])月?$")
+
+
+def parse_period_labels(values: pd.Series) -> pd.Series | None:
+    """Quarters or months written as labels, numbered consecutively; None for other columns.
+
+    A column whose every non-empty cell is a quarter (``2010Q1``, ``2010-Q1``, ``2010q1``) is
+    numbered ``year * 4 + quarter - 1``; one whose every non-empty cell is a month
+    (``2010-03``, ``2010/3``, ``2010M03``, ``2010年3月``) ``year * 12 + month - 1``. So
+    consecutive quarters (months) differ by one, and a lag of one is the previous quarter
+    (month), across the turn of the year too.
+
+    Returns
+    -------
+    pandas.Series of float or None
+        The period numbers (NaN where the cell is empty), or None when the column does not
+        hold such labels (plain numbers included).
+    """
+    text = values.astype("string").str.strip()
+    text = text.mask(text.str.lower().isin(MISSING_TOKENS))
+    present = text.dropna()
+    if present.empty:
+        return None
+    for pattern, per_year in ((_QUARTER, 4), (_MONTH, 12)):
+        parts = present.str.extract(pattern)
+        if parts.notna().all().all():
+            numbers = parts[0].astype(int) * per_year + parts[1].astype(int) - 1
+            return numbers.astype(float).reindex(values.index)
+    return None
+
+
+def period_label_kind(values: pd.Series) -> str | None:
+    """``"quarter"`` or ``"month"`` when every non-empty cell is such a label, else None."""
+    text = values.astype("string").str.strip()
+    present = text.mask(text.str.lower().isin(MISSING_TOKENS)).dropna()
+    if present.empty:
+        return None
+    for pattern, kind in ((_QUARTER, "quarter"), (_MONTH, "month")):
+        if present.str.fullmatch(pattern).all():
+            return kind
+    return None

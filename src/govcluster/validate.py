@@ -3,14 +3,15 @@
 :func:`validate_panel` checks, in this order, and stops at the first kind of problem found,
 listing every offending row of that kind (as row numbers of the user's file):
 
-1. every year is a whole number between 1800 and 2100, and every row has an entity
-   identifier;
+1. every year is a whole number between 1800 and 2100 (any whole number, or a quarter or
+   month label, with ``data.time_kind`` period, quarter or month), and every row has an
+   entity identifier;
 2. no identifier is written in two ways that denote the same number ("000123" and "123",
    "1001" and "1001.0": leading zeros lost by Excel), which would split a cluster in two;
 3. (entity, year) is unique once exact duplicate rows are set aside (identifiers compared
    without whitespace, years as numbers, so that "A 1" and "A1", or 2010 and "2010.0", are
    the same key);
-4. the panel has at least two entities and two years;
+4. the data hold at least two entities (a single period is a cross-section, allowed);
 5. every variable is numeric (as read by :func:`govcluster.parsing.parse_numeric`), and every
    variable the analysis needs (indicators, controls, passthrough, the price index) has at
    least one value; no indicator other than money has the same value in every row;
@@ -65,7 +66,7 @@ from govcluster.datachecks import (
     screen_values,
 )
 from govcluster.errors import DataValidationError
-from govcluster.parsing import parse_numeric
+from govcluster.parsing import parse_numeric, parse_period_labels
 from govcluster.regions import REGION_OF, normalise_province
 
 #: The checks of :func:`validate_panel`, in the order they run.
@@ -247,9 +248,11 @@ def validate_panel(
     data = config.data
     if current_year is None:
         current_year = datetime.date.today().year
-    years = check_years(ingested, column=data.time, source=source)
-    entities = check_entities(ingested, column=data.entity, source=source)
-    check_entity_spellings(ingested, entities, column=data.entity, source=source)
+    entity_column = data.entity or "(file row number)"
+    time_column = data.time or "(one period: a cross-section)"
+    years = check_years(ingested, column=time_column, source=source, kind=data.time_kind)
+    entities = check_entities(ingested, column=entity_column, source=source)
+    check_entity_spellings(ingested, entities, column=entity_column, source=source)
     exact = exact_duplicate_mask(ingested)
     check_unique_keys(
         ingested,
@@ -257,10 +260,10 @@ def validate_panel(
         years,
         exact,
         dropped_by_clean=config.clean.drop_exact_duplicates,
-        columns=(data.entity, data.time),
+        columns=(entity_column, time_column),
         source=source,
     )
-    check_panel_size(entities, years, columns=(data.entity, data.time), source=source)
+    check_panel_size(entities, years, columns=(entity_column, time_column), source=source)
     parsed = check_numeric(ingested, config, source=source)
     check_needed_variables(parsed, config, source=source)
     check_indicators_vary(parsed, config, source=source)
@@ -282,7 +285,11 @@ def validate_panel(
     warnings = [
         *_suspicious_values_notes(config, parsed, years),
         *_single_year_notes(entities, years),
-        *_future_year_notes(ingested, years, column=data.time, current_year=current_year),
+        *(
+            _future_year_notes(ingested, years, column=time_column, current_year=current_year)
+            if data.time_kind == "year"
+            else []
+        ),
         *screened_value_notes(ingested, entities, years, config),
     ]
     for note in warnings:
@@ -309,14 +316,34 @@ def validate_panel(
     )
 
 
-def check_years(ingested: pd.DataFrame, *, column: str, source: str) -> pd.Series:
-    """The parsed years (Int64); raise when a year is missing, not whole or implausible.
+def check_years(
+    ingested: pd.DataFrame, *, column: str, source: str, kind: str = "year"
+) -> pd.Series:
+    """The parsed years or periods (Int64); raise when one is missing, not whole or implausible.
 
-    A plausible year lies in :data:`YEAR_RANGE`; "12" for 2012 or "2105" for 2015 do not.
+    With ``kind="year"`` (``data.time_kind``) a plausible year lies in :data:`YEAR_RANGE`;
+    "12" for 2012 or "2105" for 2015 do not, and quarters or months written as labels
+    (2010Q1, 2010-03) ask for ``data.time_kind: quarter`` or ``month``. With ``period``,
+    ``quarter`` or ``month`` any whole number is a period (quarters and months written as
+    labels are numbered consecutively, see :func:`govcluster.parsing.parse_period_labels`).
     """
     parsed, invalid = parse_years(ingested[TIME])
-    low, high = YEAR_RANGE
-    implausible = ~invalid & implausible_year_mask(parsed)
+    labelled = parse_period_labels(ingested[TIME]) is not None
+    if kind == "year" and labelled:
+        raise DataValidationError(
+            "The time column holds quarters or months (e.g. "
+            + describe_values(ingested[TIME].head(3), ingested[SOURCE_ROW].head(3))
+            + "), but data.time_kind is year.",
+            file=source,
+            column=column,
+            fix=f"set data.time_kind: quarter (or month) in {config_file_in_use()}.",
+        )
+    if kind in ("period", "quarter", "month"):
+        low, high = YEAR_RANGE
+        implausible = pd.Series(False, index=parsed.index)
+    else:
+        low, high = YEAR_RANGE
+        implausible = ~invalid & implausible_year_mask(parsed)
     if implausible.any() and not invalid.any():
         raise DataValidationError(
             f"{int(implausible.sum())} row(s) have a year outside {low}-{high}: "
@@ -328,7 +355,8 @@ def check_years(ingested: pd.DataFrame, *, column: str, source: str) -> pd.Serie
             rows=_rows(ingested, implausible),
             fix=(
                 "write every year with four digits (2012, not 12) and correct typos such as "
-                "2105 for 2015."
+                "2105 for 2015; if the column holds periods numbered 1, 2, 3, ... (or 81, 82, "
+                f"...), set data.time_kind: period in {config_file_in_use()}."
             ),
         )
     if invalid.any():
@@ -412,21 +440,13 @@ def check_entity_spellings(
 def check_panel_size(
     entities: pd.Series, years: pd.Series, *, columns: tuple[str, str], source: str
 ) -> None:
-    """Raise when the data hold fewer than two entities or fewer than two years."""
+    """Raise when the data hold fewer than two entities.
+
+    A single period is a cross-section: it passes here, and the models whose assumptions
+    need a panel (fixed or random effects, first differences, lags) stop before estimation
+    with a message naming the model (:func:`govcluster.panel.sample.check_panel_model`).
+    """
     entity_column, time_column = columns
-    distinct_years = sorted(int(year) for year in years.dropna().unique())
-    if len(distinct_years) < 2:
-        shown = distinct_years[0] if distinct_years else "none"
-        raise DataValidationError(
-            f"The data cover a single year ({shown}); a panel needs at least two years of "
-            "each cluster to separate changes over time from differences between clusters.",
-            file=source,
-            column=time_column,
-            fix=(
-                "add the other years to the file (one row per cluster and year), or check that "
-                f"data.time in {config_file_in_use()} names the year column."
-            ),
-        )
     n_entities = int(entities.nunique())
     if n_entities < 2:
         raise DataValidationError(
@@ -1071,7 +1091,12 @@ def _described(column: str, name: str) -> str:
 
 
 def _single_year_notes(entities: pd.Series, years: pd.Series) -> list[str]:
-    """Clusters observed in a single year carry no variation over time."""
+    """Clusters observed in a single year carry no variation over time.
+
+    Not said of a cross-section, where every entity has one period.
+    """
+    if years.dropna().nunique() < 2:
+        return []
     n_years = (
         pd.DataFrame({"entity": entities, "year": years})
         .dropna()

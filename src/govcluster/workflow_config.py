@@ -72,7 +72,7 @@ RULE_CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     # the analysis variables described: constructs, controls and passthrough variables
     "describe": ("constructs", "controls", "passthrough"),
     # govcluster.panel.plan.project_panel_jobs (inference: the wild cluster bootstrap)
-    "estimate_panel": ("models", "roles", "inference"),
+    "estimate_panel": ("models", "roles", "inference", "data.entity", "data.time"),
     # govcluster.mediation.plan.run_configured_mediation
     "mediation": ("seed", "mediation", "roles", "models.controls"),
     # govcluster.truth.compare_mediation_with_truth reads only its two input files
@@ -82,6 +82,8 @@ RULE_CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     # govcluster.render.catalog.build_exhibit: labels, language and render settings
     # (which exhibits exist is decided when the workflow is planned, from the whole configuration)
     "render_*": (
+        "data.entity_label",
+        "data.time_kind",
         "variables",
         "constructs",
         "controls",
@@ -353,6 +355,8 @@ def project_from_slice(config_slice: Mapping[str, Any]) -> ProjectConfig:
         if field.name == "raw":
             continue
         if field.name in keys:
+            continue
+        if field.name == "categories" and "variables" in keys:  # the category variables
             continue
         subkeys = [key.partition(".")[2] for key in keys if key.startswith(f"{field.name}.")]
         current = getattr(project, field.name)

@@ -4,7 +4,12 @@
 rule indices:
     input:
         code=package_code(
-            "indices", "describe", "registry", "render/markdown", "render/tables"
+            "indices",
+            "categories",
+            "describe",
+            "registry",
+            "render/markdown",
+            "render/tables",
         ),
         panel=out("data/processed/panel.parquet"),
     output:

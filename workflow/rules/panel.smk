@@ -4,7 +4,13 @@
 rule estimate_panel:
     input:
         code=package_code(
-            "panel", "core", "model_diagnostics", "records", "registry", "inference"
+            "panel",
+            "core",
+            "categories",
+            "model_diagnostics",
+            "records",
+            "registry",
+            "inference",
         ),
         analysis=out("data/processed/analysis_panel.parquet"),
     output:

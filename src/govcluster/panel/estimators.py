@@ -39,6 +39,12 @@ from govcluster.core.covariance import bandwidth
 from govcluster.errors import EstimationError
 from govcluster.model_diagnostics import low_within_variation_messages, warn_all
 from govcluster.panel.covariance import inference, linearmodels_options
+from govcluster.panel.design import (
+    absorbed_indicators,
+    category_bases,
+    expand_categories,
+    expanded_names,
+)
 from govcluster.panel.results import PanelEstimate, TestResult, readonly
 from govcluster.panel.sample import (
     Sample,
@@ -71,14 +77,19 @@ def undiff(column: str) -> str:
 
 
 def build_sample(data: pd.DataFrame, spec: PanelSpec) -> tuple[Sample, str, list[str], dict]:
-    """Estimation sample, dependent column, design columns and message labels of ``spec``."""
-    cols = [*spec.design_regressors, *spec.design_controls]
+    """Estimation sample, dependent column, design columns and message labels of ``spec``.
+
+    A categorical regressor or control is replaced by the indicators of its levels but the
+    base (:func:`govcluster.panel.design.expand_categories`).
+    """
+    data, expansion = expand_categories(data, [*spec.regressors, *spec.controls], lags=spec.lag_map)
+    cols = expanded_names([*spec.design_regressors, *spec.design_controls], expansion)
     if CONST in cols or spec.outcome == CONST:
         raise EstimationError(
             f"A variable may not be called {CONST!r}: the name is kept for the intercept. "
             "Rename the column."
         )
-    variables = [spec.outcome, *spec.regressors, *spec.controls]
+    variables = expanded_names([spec.outcome, *spec.regressors, *spec.controls], expansion)
     if spec.estimator == "first_difference":
         dep = diff_name(spec.outcome)
         design = [diff_name(c) for c in cols]
@@ -107,9 +118,14 @@ def build_sample(data: pd.DataFrame, spec: PanelSpec) -> tuple[Sample, str, list
 
 
 def _cluster_column(spec: PanelSpec) -> tuple[str, ...]:
-    """The clustering column of ``cov_type="cluster"`` (kept in the sample), else nothing."""
+    """Columns kept in the sample as they are.
+
+    The clustering column of ``cov_type="cluster"`` and the keys of the absorbed effects.
+    """
     cluster = getattr(spec, "cluster", None)
-    return (cluster,) if cluster else ()
+    keys = [c for term in getattr(spec, "absorb", ()) for c in term.split("^")]
+    keys = [c for c in keys if c not in (spec.entity, spec.time)]
+    return tuple(dict.fromkeys([*([cluster] if cluster else []), *keys]))
 
 
 def fit_panel_model(data: pd.DataFrame, spec: PanelSpec) -> PanelEstimate:
@@ -188,7 +204,12 @@ def _fit(data: pd.DataFrame, spec: PanelSpec) -> PanelEstimate:
         sample, spec.cov_type, dk_bandwidth=spec.dk_bandwidth, cluster=spec.cluster
     )
     fitted = fit_design(sample, dep, cols, spec)
-    return fitted_to_estimate(sample, dep, cols, spec, fitted, clusters)
+    estimate = fitted_to_estimate(sample, dep, cols, spec, fitted, clusters)
+    bases = category_bases(data, [*spec.regressors, *spec.controls])
+    if not bases:
+        return estimate
+    values = {f: getattr(estimate, f) for f in estimate.__dataclass_fields__}
+    return PanelEstimate(**{**values, "base_levels": tuple(bases.items())})
 
 
 def fit_design(
@@ -213,6 +234,15 @@ def fit_design(
         d, dnames = year_dummy_columns(sample)
         x = pd.concat([x, pd.DataFrame(d, index=x.index, columns=dnames)], axis=1)
     has_effects = spec.estimator in ("entity_fe", "twoway_fe")
+    if getattr(spec, "absorb", ()):
+        a, anames = absorbed_indicators(
+            sample.frame,
+            spec.absorb,
+            design=x.to_numpy(dtype=float),
+            entity_codes=sample.entity_codes if has_effects else None,
+            n_checked=len(cols),
+        )
+        x = pd.concat([x, pd.DataFrame(a, index=x.index, columns=anames)], axis=1)
     if has_effects:
         model: Any = PanelOLS(y, x, entity_effects=True)
     elif spec.estimator == "random":
@@ -260,7 +290,8 @@ def fitted_to_estimate(
         names = [undiff(c) for c in cols] + [CONST]
     n_params = len(res.params)
     fe = {"entity_fe": ("entity",), "twoway_fe": ("entity", "time")}.get(spec.estimator, ())
-    n_absorbed = sample.n_entities - 1 if fe else 0
+    fe = (*fe, *getattr(spec, "absorb", ()))
+    n_absorbed = sample.n_entities - 1 if spec.estimator in ("entity_fe", "twoway_fe") else 0
     n_reg = sample.n_entities if spec.estimator == "between" else len(sample.frame)
     inf = inference(
         spec.cov_type,
@@ -272,7 +303,7 @@ def fitted_to_estimate(
         normal=spec.estimator == "random",
     )
     pool = None
-    if fe:
+    if spec.estimator in ("entity_fe", "twoway_fe"):
         fp = res.f_pooled
         pool = TestResult(
             name="F test of the entity effects (poolability)",

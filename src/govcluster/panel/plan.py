@@ -45,8 +45,8 @@ from typing import Any
 
 import pandas as pd
 
-from govcluster.columns import TIME
-from govcluster.errors import ConfigError
+from govcluster.columns import ENTITY, TIME
+from govcluster.errors import ConfigError, EstimationError
 from govcluster.records.base import SCHEMA_VERSION, stamp
 from govcluster.registry.estimators import ESTIMATORS, Roles, estimator
 
@@ -84,6 +84,51 @@ class PanelJob:
     years: tuple[int, int] | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
     wild_bootstrap: Any = None
+    where: str = ""
+
+
+#: Estimators whose assumptions need several periods of each entity.
+PANEL_ONLY_ESTIMATORS = ("entity_fe", "twoway_fe", "random", "first_difference")
+#: Job kinds that need several periods whatever their estimator.
+PANEL_ONLY_KINDS = ("specification_tests", "local_projections")
+
+
+def panel_requirement(job: PanelJob) -> str | None:
+    """Why ``job`` needs a panel (several periods), or None when it runs on a cross-section."""
+    if job.kind in PANEL_ONLY_KINDS:
+        return f"{job.kind.replace('_', ' ')} compare estimates over time"
+    spec = getattr(job.spec, "base", job.spec)
+    estimator_name = getattr(spec, "estimator", None)
+    if estimator_name in PANEL_ONLY_ESTIMATORS:
+        return {
+            "entity_fe": "estimator entity_fe removes each entity's mean over its periods",
+            "twoway_fe": "estimator twoway_fe removes entity and period effects",
+            "random": "estimator random separates entity effects from the error over periods",
+            "first_difference": "estimator first_difference differences consecutive periods",
+        }[estimator_name]
+    if getattr(spec, "lags", ()):
+        return "its lags need the previous period"
+    return None
+
+
+def check_panel_job(data: pd.DataFrame, job: PanelJob, *, time: str = TIME) -> None:
+    """Raise a clear error when ``job`` needs a panel and ``data`` hold a single period.
+
+    Raises
+    ------
+    ConfigError
+        Naming the model's configuration key, why it needs several periods, and the fix.
+    """
+    if time not in data.columns or data[time].nunique() >= 2:
+        return
+    reason = panel_requirement(job)
+    if reason is None:
+        return
+    where = job.where or job.name
+    raise ConfigError(
+        f"{where}: the data are a cross-section (one period), but this model needs a panel "
+        f"({reason}). Use estimator: pooled (OLS) for a cross-section, or remove {where}."
+    )
 
 
 def _entry_settings(
@@ -106,6 +151,7 @@ def panel_jobs(
     treatment: str,
     instruments: tuple[str, ...],
     wild_bootstrap: Any = None,
+    column_names: Mapping[str, str] | None = None,
 ) -> dict[str, PanelJob]:
     """Build the named estimation jobs of the ``models`` configuration section.
 
@@ -119,6 +165,9 @@ def panel_jobs(
         Default excluded instruments (``roles.instruments``).
     wild_bootstrap : WildBootstrapSettings, optional
         Given to the ``baseline`` jobs (:mod:`govcluster.inference.panel_wild`).
+    column_names : mapping, optional
+        The user's entity and time column names -> the pipeline's (``{"年份": "year"}``), so
+        that ``absorb: [industry^年份]`` and ``cluster: 年份`` may use the names of the file.
 
     Returns
     -------
@@ -144,11 +193,31 @@ def panel_jobs(
             items = [(None, section, f"models.{kind}")]
         for key, value, where in items:
             settings, years = _entry_settings(value, models, where)
+            _rename_columns(settings, column_names or {})
             name = key if entry.keyed else kind
-            spec, options = entry.build_spec(settings, name, roles, where)
+            try:
+                spec, options = entry.build_spec(settings, name, roles, where)
+            except EstimationError as error:
+                raise ConfigError(f"{where}: {error}") from None
             wild = wild_bootstrap if kind == "baseline" else None
-            add(PanelJob(entry.job_name(key), kind, spec, years, options, wild))
+            add(PanelJob(entry.job_name(key), kind, spec, years, options, wild, where))
     return jobs
+
+
+def _rename_columns(settings: dict[str, Any], names: Mapping[str, str]) -> None:
+    """The user's entity and time names in ``absorb`` and ``cluster`` -> the pipeline's."""
+    if not names:
+        return
+    absorb = settings.get("absorb")
+    if absorb:
+        terms = [absorb] if isinstance(absorb, str) else list(absorb)
+        settings["absorb"] = [
+            "^".join(names.get(part.strip(), part.strip()) for part in str(term).split("^"))
+            for term in terms
+        ]
+    cluster = settings.get("cluster")
+    if isinstance(cluster, str) and cluster in names:
+        settings["cluster"] = names[cluster]
 
 
 def restrict_years(
@@ -168,6 +237,7 @@ def run_panel_job(data: pd.DataFrame, job: PanelJob) -> dict[str, Any]:
     result the renderers could not read fails here, at estimation.
     """
     entry = estimator(job.kind)
+    check_panel_job(data, job, time=entry.time_column(job.spec))
     sample = restrict_years(data, job.years, time=entry.time_column(job.spec))
     result = entry.fit(sample, job.spec, **job.options)
     wild = None
@@ -196,10 +266,16 @@ def project_panel_jobs(project) -> dict[str, PanelJob]:
     from govcluster.inference.panel_wild import WildBootstrapSettings
 
     section = (project.raw.get("inference") or {}).get("wild_bootstrap")
+    data = project.data
     return panel_jobs(
         project.models,
         outcome=project.roles.outcome,
         treatment=project.roles.treatment,
         instruments=project.roles.instruments,
         wild_bootstrap=WildBootstrapSettings.from_config(section),
+        column_names={
+            user: canonical
+            for user, canonical in ((data.entity, ENTITY), (data.time, TIME))
+            if user and user != canonical
+        },
     )

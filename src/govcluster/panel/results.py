@@ -448,6 +448,9 @@ class PanelEstimate(CoefficientsMixin):
         Bandwidth used by Driscoll-Kraay.
     warnings : tuple of str
         Messages of the warnings issued while estimating.
+    base_levels : tuple of (str, str)
+        Base level of each categorical regressor or control (its indicators
+        ``<variable>[<level>]`` are differences from it).
     """
 
     spec: PanelSpec
@@ -472,6 +475,7 @@ class PanelEstimate(CoefficientsMixin):
     poolability: TestResult | None
     dk_bandwidth: int | None
     warnings: tuple[str, ...] = ()
+    base_levels: tuple[tuple[str, str], ...] = ()
 
     @property
     def level(self) -> float:  # type: ignore[override]
@@ -495,4 +499,5 @@ class PanelEstimate(CoefficientsMixin):
             "r2_within": json_number(self.r2_within),
             "poolability": None if self.poolability is None else self.poolability.to_dict(),
             "warnings": list(self.warnings),
+            "base_levels": dict(self.base_levels),
         }

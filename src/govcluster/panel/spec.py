@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from govcluster.categories import absorb_terms, term_name
 from govcluster.columns import ENTITY, REGION, TIME
 from govcluster.core.options import check_option
 from govcluster.errors import EstimationError
@@ -151,6 +152,13 @@ class PanelSpec:
         Confidence level of the reported intervals.
     name : str
         Label of the estimation in outputs.
+    absorb : str or sequence of str
+        Further fixed effects, each a column (``industry``) or an interaction of columns
+        written as reghdfe and pyfixest users write it (``industry^year``: one effect per
+        industry-year cell). They are estimated as indicator columns (levels collinear with
+        the other effects left out) and not reported. Regressors and controls of kind
+        ``category`` enter as indicators of their levels but the base
+        (:mod:`govcluster.categories`).
     """
 
     outcome: str
@@ -166,12 +174,26 @@ class PanelSpec:
     dk_bandwidth: int | None = None
     level: float = 0.95
     name: str = ""
+    absorb: str | Sequence[str] = ()
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
         set_(self, "regressors", _names(self.regressors, "regressors"))
         set_(self, "controls", _names(self.controls, "controls"))
         set_(self, "lags", _lags(self.lags))
+        set_(self, "absorb", tuple(term_name(t) for t in absorb_terms(self.absorb)))
+        absorbed = {c for term in absorb_terms(self.absorb) for c in term}
+        clash = sorted(absorbed & {self.outcome, *self.regressors, *self.controls})
+        if clash:
+            raise EstimationError(
+                f"{', '.join(clash)} is absorbed as a fixed effect and is also a variable of the "
+                "regression; keep it in one place."
+            )
+        if self.absorb and self.estimator not in ("pooled", "entity_fe", "twoway_fe"):
+            raise EstimationError(
+                f"absorb is supported with the estimators pooled, entity_fe and twoway_fe, not "
+                f"{self.estimator!r}."
+            )
         if not isinstance(self.outcome, str) or not self.outcome:
             raise EstimationError(f"outcome must be a column name; got {self.outcome!r}.")
         if not self.regressors:
@@ -262,6 +284,7 @@ class PanelSpec:
             "small_sample": self.small_sample,
             "dk_bandwidth": self.dk_bandwidth,
             "level": self.level,
+            "absorb": list(self.absorb),
         }
 
 

@@ -49,6 +49,7 @@ class PanelSpecRecord(Record):
     small_sample: bool
     dk_bandwidth: int | None
     level: float
+    absorb: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,7 @@ class PanelEstimateRecord(VersionedRecord, _CoefficientsAccess):
     r2_within: float | None
     poolability: TestRecord | None
     warnings: tuple[str, ...]
+    base_levels: Mapping[str, str]
 
     @property
     def treatment(self) -> str:

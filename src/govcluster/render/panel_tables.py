@@ -151,6 +151,55 @@ def _significance_note(settings: RenderSettings, language: str) -> str:
     )
 
 
+def _plural(noun: str) -> str:
+    """A regular English plural: firm -> firms, city -> cities, business -> businesses."""
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return noun[:-1] + "ies"
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    return noun + "s"
+
+
+def entity_vocabulary(config: ProjectConfig, language: str) -> dict[str, str]:
+    """Row labels naming the entity and the period as the configuration calls them.
+
+    With ``data.entity_label`` ({en: firm, en_plural: firms, zh: 企业}) the entity rows read
+    "Firm fixed effects" and "Number of firms" (企业固定效应, 企业数); with a ``data.time_kind``
+    other than ``year`` the time row reads "Period fixed effects" (时期固定效应). Empty (the
+    default words) otherwise. The number of groups of a clustered covariance keeps its own
+    row ("Number of SE clusters"), so the two counts are never confused.
+    """
+    data = config.data
+    out: dict[str, str] = {}
+    label = data.entity_label
+    if label is not None:
+        if language == "zh":
+            out["fe_entity"], out["n_entities"] = f"{label.zh}固定效应", f"{label.zh}数"
+        else:
+            plural = getattr(label, "plural", None) or _plural(label.en)
+            out["fe_entity"] = f"{label.en[:1].upper()}{label.en[1:]} fixed effects"
+            out["n_entities"] = f"Number of {plural}"
+    if data.time_kind != "year":
+        out["fe_time"] = "时期固定效应" if language == "zh" else "Period fixed effects"
+    return out
+
+
+def base_level_notes(results: Sequence[Estimate], language: str) -> list[str]:
+    """The note stating the base level of each categorical variable, when a model has one."""
+    bases: dict[str, str] = {}
+    for result in results:
+        bases.update(getattr(result, "base_levels", None) or {})
+    if not bases:
+        return []
+    listed = "; ".join(f"{variable}: {level}" for variable, level in bases.items())
+    if language == "zh":
+        return [f"分类变量的基准组（其指示变量为相对于基准组的差异）：{listed}。"]
+    return [
+        f"Base levels of the categorical variables (each indicator variable[level] is the "
+        f"difference from the base): {listed}."
+    ]
+
+
 def term_labels(names: Sequence[str], config: ProjectConfig) -> dict[str, str]:
     """Display labels of coefficient names (lags and interactions included)."""
     return {name: term_label(name, config) for name in names}
@@ -188,10 +237,14 @@ def statistics_rows(
     language = config.language
     rows: list[Row] = []
     numbers: list[dict[str, Any]] = []
+    vocabulary = entity_vocabulary(config, language)
     for effect, key in (("entity", "fe_entity"), ("time", "fe_time")):
         present = [effect in result.fixed_effects for result in results]
         rows.append(
-            Row(word(key, language), tuple(word("yes" if p else "no", language) for p in present))
+            Row(
+                vocabulary.get(key, word(key, language)),
+                tuple(word("yes" if p else "no", language) for p in present),
+            )
         )
         numbers += [
             {"model": n, "term": f"fixed_effects:{effect}", "value": float(p)}
@@ -204,7 +257,10 @@ def statistics_rows(
         )
     )
     rows.append(
-        Row(word("n_entities", language), tuple(format_count(r.n_entities) for r in results))
+        Row(
+            vocabulary.get("n_entities", word("n_entities", language)),
+            tuple(format_count(r.n_entities) for r in results),
+        )
     )
     numbers += [
         {"model": n, "term": "n_entities", "value": r.n_entities}
@@ -395,6 +451,7 @@ def baseline_table(
             for n, p in zip(names, present, strict=True)
         ]
     notes = [word("constants_note", language), word("within_note", language)]
+    notes += base_level_notes(results, language)
     if not show_controls:
         controls = control_terms(results)
         notes.append(word("controls_note", language).format(controls=list_text(controls, config)))

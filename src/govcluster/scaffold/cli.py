@@ -14,9 +14,11 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import get_args
 
 from govcluster.errors import GovclusterError
 from govcluster.io import read_table, write_text
+from govcluster.panel.spec import Estimator, PanelCovType
 from govcluster.scaffold.propose import DataProposal, propose_configuration
 from govcluster.scaffold.render import render_config
 
@@ -41,10 +43,25 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--name", help="name of the configuration (default: the file's name)")
     init.add_argument("--entity", help="column identifying the entities (default: proposed)")
     init.add_argument("--time", help="column holding the year or period (default: proposed)")
+    init.add_argument(
+        "--cross-section",
+        action="store_true",
+        help="the file has one row per entity and no time column (one period)",
+    )
     init.add_argument("--outcome", help="outcome variable of the model (column or pipeline name)")
     init.add_argument("--treatment", help="treatment variable of the model")
     init.add_argument(
         "--controls", default="", help="control variables of the model, separated by commas"
+    )
+    init.add_argument(
+        "--estimator",
+        choices=get_args(Estimator),
+        help="estimator of the model (default: twoway_fe for a panel, pooled for a cross-section)",
+    )
+    init.add_argument(
+        "--cov-type",
+        choices=get_args(PanelCovType),
+        help="standard errors (default: cluster_entity for a panel, robust for a cross-section)",
     )
     init.add_argument("--sheet", default="0", help="Excel sheet name or zero-based index")
     init.add_argument("--encoding", default="auto", help="text encoding of a CSV file")
@@ -86,24 +103,25 @@ def _summary(proposal: DataProposal, target: Path) -> str:
     kinds: dict[str, list[str]] = {}
     for column in proposal.columns:
         kinds.setdefault(column.kind, []).append(column.column)
+    entity = proposal.entity if proposal.entity is not None else "the row number"
+    time = (
+        f"time: {proposal.time} ({proposal.n_periods} periods, {proposal.time_kind})"
+        if proposal.time is not None
+        else "a cross-section (no time column)"
+    )
     lines = [
         f"Wrote {target}",
-        f"  entity: {proposal.entity} ({proposal.n_entities} entities); "
-        f"time: {proposal.time} ({proposal.n_periods} periods); {proposal.n_rows} rows",
+        f"  entity: {entity} ({proposal.n_entities} entities); {time}; {proposal.n_rows} rows",
         *(f"  {kind}: {', '.join(columns)}" for kind, columns in kinds.items()),
         f"  model: {proposal.outcome} on {proposal.treatment}"
         + (f" with {', '.join(proposal.controls)}" if proposal.controls else "")
-        + ", entity and time fixed effects",
+        + (", OLS" if proposal.cross_section else ", entity and time fixed effects")
+        + " (edit models.baseline to change the estimator)",
     ]
     if not proposal.chosen:
         lines.append(
             "  The outcome and treatment are a guess: choose them under `roles` in the file "
             "(or rerun with --outcome, --treatment and --force)."
-        )
-    if proposal.time_kind == "period":
-        lines.append(
-            f"  Warning: '{proposal.time}' holds periods 1, 2, 3, ...; validation currently "
-            "accepts calendar years only, so the run will stop at validate."
         )
     lines.append(f"Next: make run CONFIG={target.as_posix()}")
     return "\n".join(lines)
@@ -130,6 +148,7 @@ def run_init(arguments: argparse.Namespace) -> int:
         outcome=arguments.outcome,
         treatment=arguments.treatment,
         controls=controls,
+        cross_section=arguments.cross_section,
     )
     attrs = table.attrs
     source = f"read as {attrs.get('format')}"
@@ -144,6 +163,8 @@ def run_init(arguments: argparse.Namespace) -> int:
         source=source,
         encoding=arguments.encoding,
         sheet=attrs["sheet"] if attrs.get("sheet") is not None else sheet,
+        estimator=arguments.estimator,
+        cov_type=arguments.cov_type,
     )
     write_text(text, target)
     print(_summary(proposal, target))

@@ -37,6 +37,8 @@ def render_config(
     data_format: str = "auto",
     encoding: str = "auto",
     sheet: str | int = 0,
+    estimator: str | None = None,
+    cov_type: str | None = None,
 ) -> str:
     """The text of a complete, commented configuration for the proposal.
 
@@ -53,6 +55,9 @@ def render_config(
         How the file was read (format, encoding, sheet), for the header comment.
     data_format, encoding, sheet
         ``data.format``, ``data.encoding`` and ``data.sheet``.
+    estimator, cov_type : str, optional
+        The model's estimator and standard errors (default: ``twoway_fe`` clustered by
+        entity for a panel, ``pooled`` with robust standard errors for a cross-section).
 
     Returns
     -------
@@ -64,11 +69,21 @@ def render_config(
     left_out = [column for column in p.columns if not column.usable]
     by_name = {column.name: column for column in variables}
     choose = "" if p.chosen else "CHOOSE: a guess, set your own (a key of `variables`)"
-    time_words = "calendar years" if p.time_kind == "year" else "periods numbered 0, 1, 2, ..."
+    time_words = {
+        "year": "calendar years",
+        "period": "periods numbered by whole numbers",
+        "quarter": "quarters",
+        "month": "months",
+    }[p.time_kind]
+    entity_words = p.entity if p.entity is not None else "numbered by file row"
+    time_summary = (
+        f"{p.n_periods} periods ({p.time}, {time_words})"
+        if p.time is not None
+        else "a cross-section (one period)"
+    )
     lines = [
         f"# Configuration for {data_path}, written by `govcluster init`.",
-        f"# {source}; {p.n_rows} rows, {p.n_entities} entities ({p.entity}), "
-        f"{p.n_periods} periods ({p.time}, {time_words}).",
+        f"# {source}; {p.n_rows} rows, {p.n_entities} entities ({entity_words}), {time_summary}.",
         "#",
         "# Check the proposals below (entity, time, the kind of every column), choose the",
         "# outcome and treatment under `roles`, then run:",
@@ -88,24 +103,24 @@ def render_config(
         f"  format: {_value(data_format)}",
         f"  encoding: {_value(encoding)}",
         f"  sheet: {_value(sheet)}",
-        f"  entity: {_value(p.entity)}   # identifies the entities"
+        f"  entity: {_value(p.entity)}   # "
+        + ("identifies the entities" if p.entity is not None else "null: one entity per row")
         + (
             f"; other candidates: {', '.join(p.entity_candidates[1:4])}"
             if len(p.entity_candidates) > 1
             else ""
         ),
-        f"  time: {_value(p.time)}   # {time_words}"
+        "  entity_label: {en: entity, en_plural: entities, zh: 个体}   # e.g. firm/企业, city/城市",
+        f"  time: {_value(p.time)}   # "
+        + (time_words if p.time is not None else "null: a cross-section, every row in period 1")
         + (
             f"; other candidates: {', '.join(p.time_candidates[1:4])}"
             if len(p.time_candidates) > 1
             else ""
         ),
+        f"  time_kind: {p.time_kind}   # year (1800-2100), period (any whole numbers), "
+        "quarter or month",
     ]
-    if p.time_kind == "period":
-        lines.append(
-            "  # NOTE: validation currently accepts calendar years (1800-2100) only; periods "
-            "1, 2, 3, ... are refused until non-calendar periods are supported."
-        )
     lines += [
         "  # Optional text columns: name, province (spellings unified, region derived), industry.",
         "  name: null",
@@ -115,7 +130,9 @@ def render_config(
         "",
         "# Every numeric column, keyed by its name inside the pipeline. Kinds: money (totals in",
         "# 万元), count, share (percent, 0-100), amount (other non-negative levels), score (give",
-        "# min and max), binary (0/1), real (any number). Check each proposed kind.",
+        "# min and max), binary (0/1), real (any number), category (text or integer codes:",
+        "# indicators of each level but the base, or `absorb` it as fixed effects in a model).",
+        "# Check each proposed kind.",
         "variables:",
         *(_variable_line(column) for column in variables),
     ]
@@ -127,8 +144,9 @@ def render_config(
         "# No composite indices: the models use the variables themselves.",
         "constructs: {}",
         "controls: {}",
-        "# Variables carried into the analysis panel (every model, role and control uses them).",
-        "passthrough: " + _value([column.name for column in variables]),
+        "# Numeric variables carried into the analysis panel (categories always are).",
+        "passthrough: "
+        + _value([column.name for column in variables if column.kind != "category"]),
         "",
         "roles:",
         f"  outcome: {_value(p.outcome)}{_column_note(by_name[p.outcome], choose)}",
@@ -150,22 +168,61 @@ def render_config(
         "",
         "models:",
         "  controls: " + _value(list(p.controls)) + "   # control variables of every model",
-        "  cov_type: cluster_entity   # standard errors clustered by entity",
-        "  baseline:",
-        "    # The outcome on the treatment with entity and time fixed effects.",
-        "    twoway_fe: {estimator: twoway_fe}",
+        *_model_lines(p, estimator=estimator, cov_type=cov_type),
         "",
         "# Mediation (treatment -> mediator -> outcome) is off. To turn it on, name the",
         "# mediators under roles (e.g. `mediators: [" + _mediator_example(p) + "]`) and use:",
         "# mediation:",
         "#   enabled: true",
-        "#   effects: twoway   # entity and time fixed effects in every equation",
+        (
+            "#   effects: none   # a cross-section: no fixed effects in the equations"
+            if p.cross_section
+            else "#   effects: twoway   # entity and time fixed effects in every equation"
+        ),
         "#   use_instruments: false",
         "#   n_boot: 2000   # entity-cluster bootstrap replicates, seeded by `seed`",
         "mediation: {enabled: false}",
         "",
     ]
     return "\n".join(lines)
+
+
+_COV_WORDS = {
+    "cluster_entity": "standard errors clustered by entity",
+    "cluster_twoway": "standard errors clustered by entity and period",
+    "driscoll_kraay": "Driscoll-Kraay standard errors",
+    "robust": "heteroskedasticity-robust standard errors (HC1)",
+    "unadjusted": "homoskedastic standard errors (as printed by most textbooks)",
+}
+
+
+def _model_lines(
+    proposal: DataProposal, *, estimator: str | None = None, cov_type: str | None = None
+) -> list[str]:
+    """The ``models`` entries: two-way FE for a panel, OLS for a cross-section."""
+    if proposal.cross_section:
+        estimator = estimator or "pooled"
+        cov_type = cov_type or "robust"
+        comment = [
+            "    # A cross-section: OLS of the outcome on the treatment (and controls). Models",
+            "    # that need a panel (fixed effects, first differences, lags) stop with a message.",
+            "    # Absorb a category as fixed effects with e.g. absorb: [a_category].",
+        ]
+    else:
+        estimator = estimator or "twoway_fe"
+        cov_type = cov_type or "cluster_entity"
+        comment = [
+            "    # The outcome on the treatment; estimators: pooled, entity_fe, twoway_fe (entity",
+            "    # and period effects), random, between, first_difference. Further fixed",
+            "    # effects: absorb: [industry, industry^year] (keys of categories).",
+        ]
+    key = {"pooled": "ols"}.get(estimator, estimator)
+    return [
+        f"  cov_type: {cov_type}   # {_COV_WORDS.get(cov_type, 'standard errors')}",
+        "  baseline:",
+        *comment,
+        f"    {key}: {{estimator: {estimator}}}",
+    ]
 
 
 def _mediator_example(proposal: DataProposal) -> str:
