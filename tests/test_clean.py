@@ -1005,7 +1005,7 @@ def test_cleaning_summary_of_a_file_cleaned_with_the_defaults_names_no_changed_v
     assert summary.deflated == 0
     assert summary.values_changed == summary.units_converted  # what the unit column states
     assert describe_data_changes(CleaningSummary(rows_in=9, rows_out=9), where="runs/x/") == (
-        "no value of the data file changed; see runs/x/"
+        "no cleaning step changed a value (number text parsed as the audit lists); see runs/x/"
     )
 
 

@@ -118,7 +118,9 @@ def test_stata_panel_proposals_and_config(tmp_path):
     assert raw["roles"]["outcome"] == "lwage" and raw["roles"]["treatment"] == "union"
     project = build_config(raw)
     assert project.data.path == tmp_path / "wagepan.dta"
-    assert set(project.passthrough) == set(project.variables)
+    # Nothing is declared twice: the variables the roles and models name are carried.
+    assert "passthrough" not in raw
+    assert {"lwage", "union"} <= set(project.passthrough)
 
 
 def test_gbk_csv_with_chinese_headers(chinese_gbk_csv, capsys):

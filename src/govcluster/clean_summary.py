@@ -160,7 +160,7 @@ _PHRASES: dict[str, dict[str, str]] = {
         "set_missing": "{n} set missing (no price index)",
         "converted": "{n} converted to 万元",
         "dropped": "{n} rows dropped",
-        "nothing": "no value of the data file changed",
+        "nothing": "no cleaning step changed a value (number text parsed as the audit lists)",
         "see": "; see {where}",
         "join": ", ",
     },
@@ -173,7 +173,7 @@ _PHRASES: dict[str, dict[str, str]] = {
         "set_missing": "因缺价格指数设为缺失{n}个",
         "converted": "换算为万元{n}个",
         "dropped": "删除{n}行",
-        "nothing": "数据文件的数值均未改变",
+        "nothing": "清洗步骤未改变任何数值（数字文本的解析见审计表）",
         "see": "；详见{where}",
         "join": "，",
     },
@@ -196,7 +196,7 @@ def describe_data_changes(
     -------
     str
         E.g. "3,226 cells imputed (414 copied at panel edges), 2,196 winsorised, 8 rows
-        dropped; see results/data_quality/", or "no value of the data file changed; see ...".
+        dropped; see results/data_quality/", or "no cleaning step changed a value ...; see ...".
     """
     if language not in _PHRASES:
         raise ValueError(f"language: {language!r} is not allowed; use one of en, zh")

@@ -593,7 +593,7 @@ def _check_references(project: ProjectConfig) -> None:
                 "which is not a key of `variables`" + _nearest(control.variable, list(known))
             )
     for name in project.passthrough:
-        if name not in known:
+        if name not in known and name not in project.categories:
             problems.append(f"passthrough names '{name}', which is not a key of `variables`")
     problems.extend(undefined_references(project))
     deflate = project.clean.deflate
@@ -680,6 +680,14 @@ def _model_entry_references(path: str, entry: object) -> list[ConfigReference]:
         references += _listed(f"{path}.{key}", entry.get(key), "analysis")
     for key in _MODEL_COLUMN_FIELDS:
         references += _listed(f"{path}.{key}", entry.get(key), "column")
+    absorb = entry.get("absorb")
+    if isinstance(absorb, Sequence) and not isinstance(absorb, str):
+        for position, term in enumerate(absorb):
+            if isinstance(term, str):
+                references += [
+                    ConfigReference(f"{path}.absorb[{position}]", part.strip(), "column")
+                    for part in term.split("^")
+                ]
     lags = entry.get("lags")
     if isinstance(lags, Mapping):
         references += [
@@ -733,6 +741,11 @@ def collect_references(config: Mapping[str, Any]) -> list[ConfigReference]:
         references += _listed("did.controls", did.get("controls") or [], "analysis")
         if did.get("cluster") is not None:
             references += _listed("did.cluster", did["cluster"], "column")
+        randomization = did.get("randomization") or {}
+        if randomization.get("enabled"):
+            references += _listed(
+                "did.randomization.strata", randomization.get("strata") or [], "column"
+            )
     case = config.get("case_study") or {}
     if case.get("enabled"):
         for key in ("outcome", "designation_column"):
@@ -774,6 +787,11 @@ def data_column_names(project: ProjectConfig) -> set[str]:
     return names
 
 
+def _takes_file_names(path: str) -> bool:
+    """Whether the entry at ``path`` understands the file's own entity and time names."""
+    return path.startswith("models.") and (".absorb[" in path or path.endswith(".cluster"))
+
+
 def undefined_references(project: ProjectConfig) -> list[str]:
     """Names that roles, models, mediation, DiD or the case study use but nobody defines.
 
@@ -781,9 +799,21 @@ def undefined_references(project: ProjectConfig) -> list[str]:
     """
     analysis = [*project.constructs, *project.controls, *project.variables, *project.categories]
     columns = [*analysis, *sorted(data_column_names(project))]
+    from govcluster.columns import ENTITY, TIME
+
+    file_names = {project.data.entity, project.data.time} - {ENTITY, TIME, None}
     problems = []
     for reference in collect_references(project.raw):
         known = analysis if reference.accepts == "analysis" else columns
+        if reference.name in file_names and not _takes_file_names(reference.path):
+            canonical = ENTITY if reference.name == project.data.entity else TIME
+            problems.append(
+                f"{reference.path} names '{reference.name}', the data file's own "
+                f"{'entity' if canonical == ENTITY else 'time'} column: here write "
+                f"'{canonical}', the pipeline's name for it (the file's own name is understood "
+                "only in a panel model's absorb and cluster)"
+            )
+            continue
         if reference.name in known:
             continue
         what = (

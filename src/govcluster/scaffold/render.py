@@ -1,8 +1,8 @@
 """Writing a :class:`~govcluster.scaffold.propose.DataProposal` as a commented configuration.
 
 :func:`render_config` returns the text of a complete configuration file: simulation off, the
-data section pointing at the user's file, every usable column under ``variables`` (and
-``passthrough``, so that the models can use it), no constructs, every cleaning step that
+data section pointing at the user's file, every usable column under ``variables`` (those a
+role or model names are carried into the analysis panel), no constructs, every cleaning step that
 changes values switched off, one two-way fixed-effects model, and the mediation analysis off
 with a commented example of how to turn it on. Every value is written as JSON, which is valid
 YAML and quotes whatever needs quoting (Chinese headers included).
@@ -144,9 +144,6 @@ def render_config(
         "# No composite indices: the models use the variables themselves.",
         "constructs: {}",
         "controls: {}",
-        "# Numeric variables carried into the analysis panel (categories always are).",
-        "passthrough: "
-        + _value([column.name for column in variables if column.kind != "category"]),
         "",
         "roles:",
         f"  outcome: {_value(p.outcome)}{_column_note(by_name[p.outcome], choose)}",
