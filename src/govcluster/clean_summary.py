@@ -158,7 +158,7 @@ _PHRASES: dict[str, dict[str, str]] = {
         "typos": "{n} corrected as x100 typos",
         "deflated": "{n} deflated",
         "set_missing": "{n} set missing (no price index)",
-        "converted": "{n} converted to 万元",
+        "converted": "{n} converted to wan yuan (10,000 yuan)",
         "dropped": "{n} rows dropped",
         "nothing": "no cleaning step changed a value (number text parsed as the audit lists)",
         "see": "; see {where}",

@@ -21,25 +21,16 @@ from render_estimates import SOURCE_PATHS
 
 from govcluster import io
 from govcluster.casestudy.plan import run_configured_case_study
-from govcluster.did import DidSpec, estimate_did
 from govcluster.render.catalog import build_exhibit, load_sources
 from govcluster.render.plan import planned_exhibits
 from govcluster.render.tables import HeaderCell, Panel, Row, Table, make_header
 from govcluster.render.word import build_document, default_table_number, text_width_pt, to_docx
-from govcluster.simulate import simulate_latent_panel
 
 
 @pytest.fixture(scope="module")
-def default_tables(small_run) -> list[tuple[str, Table]]:
+def default_tables(small_run, did_records) -> list[tuple[str, Table]]:
     """(language, table) of every default table, built from stored results."""
-    latent, _ = simulate_latent_panel(
-        n_clusters=60, years=(2008, 2016), case_study_cluster=0, designation_last_year=2014
-    )
-    latent["demo_cluster"] = latent["D"]
-    did = {}
-    for outcome in ("SCA", "OPEN"):
-        spec = DidSpec(outcomes=(outcome,), event_window=(-3, 3), n_bootstrap=19, sup_t_draws=200)
-        did[outcome] = json.loads(json.dumps(estimate_did(latent, spec).to_dict()))
+    did = did_records
     config = small_run.config
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

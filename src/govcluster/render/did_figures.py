@@ -314,7 +314,8 @@ def randomization_figure(records: Mapping[str, Any], project: ProjectConfig) -> 
             list(handles.values()),
             [_a("observed", language).format(estimator=k) for k in handles],
             loc="outside upper center",
-            ncols=len(handles),
+            # side by side at full width; stacked in a single column, where they do not fit
+            ncols=len(handles) if width >= 5.0 else 1,
             fontsize=7,
             frameon=False,
         )
