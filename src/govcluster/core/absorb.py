@@ -276,15 +276,27 @@ def absorb(
         return Absorbed(shaped(out), "two_way_balanced", 0, True, 0.0, n_levels)
     scale = np.abs(v).max(axis=0)
     scale[scale == 0] = 1.0
-    out = v.copy()
+    # Column by column, in place, on a column-major copy: the same arithmetic as demeaning all
+    # columns at once (every column is swept on its own), without the temporaries.
+    out = np.array(v, dtype=float, order="F", copy=True)
+    counts = [
+        np.bincount(c, minlength=g).astype(float) for c, g in zip(codes, n_levels, strict=True)
+    ]
+    before = np.empty_like(out)
     change = np.inf
     sweeps = 0
     while sweeps < max_iter:
-        before = out
-        for c, g in zip(codes, n_levels, strict=True):
-            out = out - group_means(out, c, g)[c]
+        np.copyto(before, out)
+        for j in range(out.shape[1]):
+            column = out[:, j]
+            for c, g, count in zip(codes, n_levels, counts, strict=True):
+                column -= (np.bincount(c, weights=column, minlength=g) / count)[c]
         sweeps += 1
-        change = float((np.abs(out - before).max(axis=0) / scale).max()) if out.size else 0.0
+        if out.size:
+            np.subtract(out, before, out=before)
+            change = float((np.abs(before).max(axis=0) / scale).max())
+        else:
+            change = 0.0
         if change <= tol:
             break
     converged = change <= tol
