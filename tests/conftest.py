@@ -151,6 +151,22 @@ def snakemake() -> Callable[..., subprocess.CompletedProcess]:
     return run_snakemake
 
 
+@pytest.fixture
+def no_config_file_in_use():
+    """Unset the variable naming the configuration file in use, and restore it afterwards.
+
+    Outside a workflow run, messages then name ``config/config.yaml`` unless the test itself
+    records another file (``govcluster.config.set_config_files``).
+    """
+    from govcluster.config import CONFIG_FILE_VARIABLE
+
+    saved = os.environ.pop(CONFIG_FILE_VARIABLE, None)
+    yield
+    os.environ.pop(CONFIG_FILE_VARIABLE, None)
+    if saved is not None:
+        os.environ[CONFIG_FILE_VARIABLE] = saved
+
+
 @pytest.fixture(scope="session")
 def snakemake_cli() -> Callable[..., list[str]]:
     """:func:`snakemake_command`: the command line of the ``snakemake`` fixture's runs."""

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import copy
 import io as text_io
-import os
 from contextlib import redirect_stderr
 
 import pytest
 
 from govcluster.config import (
-    CONFIG_FILE_VARIABLE,
     binary_outcome_warnings,
     build_config,
     build_workflow_config,
@@ -53,13 +51,7 @@ USER_CONFIG = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _config_file_variable():
-    saved = os.environ.pop(CONFIG_FILE_VARIABLE, None)
-    yield
-    os.environ.pop(CONFIG_FILE_VARIABLE, None)
-    if saved is not None:
-        os.environ[CONFIG_FILE_VARIABLE] = saved
+pytestmark = pytest.mark.usefixtures("no_config_file_in_use")
 
 
 def _config(**changes) -> dict:

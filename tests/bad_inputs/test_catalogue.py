@@ -62,13 +62,7 @@ def test_catalogue_is_large_and_well_formed():
         assert case["message"], case["id"]
 
 
-@pytest.fixture(autouse=True)
-def _config_file_variable():
-    saved = os.environ.pop(CONFIG_FILE_VARIABLE, None)
-    yield
-    os.environ.pop(CONFIG_FILE_VARIABLE, None)
-    if saved is not None:
-        os.environ[CONFIG_FILE_VARIABLE] = saved
+pytestmark = pytest.mark.usefixtures("no_config_file_in_use")
 
 
 def _prepare(case: dict, tmp_path: Path) -> tuple[dict, Path]:

@@ -42,7 +42,6 @@ def firm_config(path, *, sector_kind="category", base=None, models):
         "variables": variables,
         "constructs": {},
         "controls": {},
-        "passthrough": ["lscrap", "grant", "grant_1", "lemploy"],
         "roles": {"outcome": "lscrap", "treatment": "grant", "mediators": [], "instruments": []},
         "clean": {
             "scale_typos": {"enabled": False},

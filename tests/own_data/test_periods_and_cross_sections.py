@@ -25,7 +25,6 @@ def config(path, *, entity, time, time_kind="year", variables, models, **extra):
         "variables": {name: {"kind": kind} for name, kind in variables.items()},
         "constructs": {},
         "controls": {},
-        "passthrough": list(variables),
         "roles": {
             "outcome": extra.pop("outcome"),
             "treatment": extra.pop("treatment"),
