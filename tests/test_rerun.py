@@ -98,6 +98,7 @@ STAGE_OF_RULE = {
     "describe": "prepare",
     "estimate_panel": "estimate",
     "mediation": "estimate",
+    "index_weight_uncertainty": "estimate",
     "compare_truth": "estimate",
     "did": "estimate",
     "case_study": "estimate",

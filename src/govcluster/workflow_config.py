@@ -72,9 +72,22 @@ RULE_CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     # the analysis variables described: constructs, controls and passthrough variables
     "describe": ("constructs", "controls", "passthrough"),
     # govcluster.panel.plan.project_panel_jobs (inference: the wild cluster bootstrap)
-    "estimate_panel": ("models", "roles", "inference", "data.entity", "data.time"),
+    "estimate_panel": ("models", "roles", "inference.wild_bootstrap", "data.entity", "data.time"),
     # govcluster.mediation.plan.run_configured_mediation
     "mediation": ("seed", "mediation", "roles", "models.controls"),
+    # govcluster.index_bootstrap.index_weight_uncertainty: the mediation and the baseline
+    # panel models, with the index weights (constructs, indices) re-estimated in the bootstrap
+    "index_weight_uncertainty": (
+        "seed",
+        "constructs",
+        "indices",
+        "roles",
+        "models",
+        "mediation",
+        "inference.index_weights",
+        "data.entity",
+        "data.time",
+    ),
     # govcluster.truth.compare_mediation_with_truth reads only its two input files
     "compare_truth": (),
     # govcluster.metrics.key_estimates

@@ -1,7 +1,8 @@
 """A small run of the real pipeline functions, written in the layout the rendering rules read.
 
 60 simulated clusters over 2008-2017 go through ingest, clean, indices, describe, every panel
-job of the shipped configuration and the mediation analysis (199 bootstrap replicates), and
+job of the shipped configuration, the mediation analysis (199 bootstrap replicates) and its
+index-weight bootstrap, and
 each result is written where the workflow writes it (``results/descriptives/``,
 ``results/estimates/``, ``data/processed/``). Tests read the files back, so the exhibits are
 rendered from the same JSON types as in the workflow.
@@ -24,6 +25,7 @@ from govcluster.clean_summary import summarise_cleaning
 from govcluster.columns import ENTITY, TIME
 from govcluster.config import ProjectConfig, build_config
 from govcluster.describe import correlation_matrix, panel_summary_statistics
+from govcluster.index_bootstrap import baseline_jobs, index_weight_uncertainty
 from govcluster.indices import build_analysis_panel
 from govcluster.ingest import ingest_table
 from govcluster.mediation.plan import run_configured_mediation
@@ -42,6 +44,7 @@ SOURCE_PATHS = {
     "analysis": "data/processed/analysis_panel.parquet",
     "mediation": "results/estimates/mediation.json",
     "bootstrap": "results/estimates/mediation_bootstrap.parquet",
+    "index_uncertainty": "results/estimates/index_weight_uncertainty.json",
 }
 
 
@@ -122,6 +125,10 @@ def run_small(root: Path) -> SmallRun:
             record = run_panel_job(analysis, job)
             io.write_json(record, root / "results" / "estimates" / "panel" / f"{name}.json")
         mediation = run_configured_mediation(analysis, project)
+        uncertainty = index_weight_uncertainty(
+            analysis, panel, project, panel_jobs=baseline_jobs(project)
+        )
+    io.write_json(uncertainty.to_dict(), root / SOURCE_PATHS["index_uncertainty"])
     io.write_json(mediation.to_dict(), root / SOURCE_PATHS["mediation"])
     io.write_parquet(mediation.boot, root / SOURCE_PATHS["bootstrap"])
     return SmallRun(root=root, config=config)

@@ -41,6 +41,8 @@ DEFAULT_EXHIBITS = [
     "mediation_bootstrap",
     "mediation_sensitivity",
     "mediation",
+    "index_weight_uncertainty",
+    "index_weights_bootstrap",
     "did_att",
     "did_event_study",
     "did_event_study_plot",
@@ -133,6 +135,7 @@ def test_optional_parts_switch_their_exhibits_off(config_en, default_config_dict
     config["mediation"] = {**config["mediation"], "enabled": False}
     config["did"] = {**config["did"], "enabled": False}
     config["case_study"] = {**config["case_study"], "enabled": False}
+    config["inference"] = {**config["inference"], "index_weights": {"enabled": False}}
     models = {**config["models"]}
     models["baseline"] = {"twoway_fe": {"estimator": "twoway_fe"}}
     for key in ("local_projections", "heterogeneity", "iv", "specification_tests"):

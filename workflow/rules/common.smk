@@ -71,6 +71,9 @@ def out(path):
 
 RUN_MEDIATION = bool(PROJECT.mediation["enabled"] and PROJECT.roles.mediators)
 RUN_CASE_STUDY = bool(config.get("case_study", {}).get("enabled", False))
+RUN_INDEX_WEIGHT_UNCERTAINTY = bool(
+    config.get("inference", {}).get("index_weights", {}).get("enabled", False)
+)
 DID_OUTCOMES = (
     list(config.get("did", {}).get("outcomes", []))
     if config.get("did", {}).get("enabled")
@@ -112,6 +115,8 @@ def estimate_targets():
         targets.append(out("results/estimates/mediation.json"))
         if PROJECT.simulate.enabled:
             targets.append(out("results/estimates/truth_comparison.csv"))
+    if RUN_INDEX_WEIGHT_UNCERTAINTY:
+        targets.append(out("results/estimates/index_weight_uncertainty.json"))
     if RUN_CASE_STUDY:
         targets.append(out("results/estimates/casestudy/case_study.json"))
         if PROJECT.simulate.enabled:

@@ -29,6 +29,7 @@ RENDER_SOURCES = {
     "did": [out(f"results/estimates/did/{outcome}.json") for outcome in DID_OUTCOMES],
     "moderated": out("results/estimates/mediation_moderated.json"),
     "interaction": out("results/estimates/mediation_interaction.json"),
+    "index_uncertainty": out("results/estimates/index_weight_uncertainty.json"),
 }
 
 

@@ -64,6 +64,7 @@ SOURCE_KINDS: dict[str, str] = {
     "did": "json_by_outcome",
     "moderated": "json",
     "interaction": "json",
+    "index_uncertainty": "json",
 }
 
 #: ``build(sources, project, settings)``.

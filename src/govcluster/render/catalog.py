@@ -41,6 +41,7 @@ from govcluster.render import (
     did_numbers,
     did_tables,
     figures,
+    index_uncertainty_tables,
     mediation_figures,
     mediation_tables,
     numbers,
@@ -482,6 +483,37 @@ for _entry in (
     ),
 ):
     register_exhibit(_entry)
+
+
+def _index_weights_enabled(project: ProjectConfig, jobs: Mapping[str, Any]) -> bool:
+    section = (project.raw.get("inference") or {}).get("index_weights") or {}
+    return bool(section.get("enabled", False))
+
+
+register_exhibit(
+    ExhibitEntry(
+        "index_weight_uncertainty",
+        "table",
+        "mediation",
+        lambda s, p, r: index_uncertainty_tables.index_uncertainty_table(
+            s["index_uncertainty"], p, r
+        ),
+        ("index_uncertainty",),
+        when=_index_weights_enabled,
+    )
+)
+register_exhibit(
+    ExhibitEntry(
+        "index_weights_bootstrap",
+        "numbers",
+        "mediation",
+        lambda s, p, r: index_uncertainty_tables.index_uncertainty_numbers(
+            s["index_uncertainty"], r
+        ),
+        ("index_uncertainty",),
+        when=_index_weights_enabled,
+    )
+)
 
 
 def _did_estimators(project: ProjectConfig) -> tuple[str, ...]:

@@ -1,0 +1,24 @@
+# Stage 5b: intervals of the mediation and the baseline panel models when the index weights are
+# re-estimated in every bootstrap replicate (inference.index_weights; off unless enabled).
+
+
+rule index_weight_uncertainty:
+    input:
+        code=package_code(
+            "index_bootstrap",
+            "index_replicates",
+            "mediation",
+            "panel",
+            "core",
+            "registry",
+        ),
+        analysis=out("data/processed/analysis_panel.parquet"),
+        cleaned=out("data/processed/panel.parquet"),
+    output:
+        estimate=out("results/estimates/index_weight_uncertainty.json"),
+    log:
+        out("logs/index_weight_uncertainty.log"),
+    params:
+        config=rule_config("index_weight_uncertainty"),
+    script:
+        "../scripts/index_weight_uncertainty.py"
