@@ -19,7 +19,6 @@ from govcluster.config import build_config
 from govcluster.errors import ConfigError
 from govcluster.index_bootstrap import (
     CoreDesign,
-    IndexWeightUncertainty,
     ReweightedBootstrap,
     index_weight_uncertainty,
     panel_coefficients,
@@ -31,6 +30,7 @@ from govcluster.mediation.bootstrap import draw_block_counts
 from govcluster.mediation.crossprod import solve_crossproducts, statistics_matrix
 from govcluster.mediation.design import build_design, entity_crossproducts, unpack_symmetric
 from govcluster.panel.plan import panel_jobs
+from govcluster.records.index_uncertainty import IndexWeightUncertainty
 
 CONSTRUCTS = {
     "GOV": {"indicators": {"g1": 1, "g2": 1, "g3": -1}},

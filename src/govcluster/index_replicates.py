@@ -235,8 +235,12 @@ def _moments(moments: EntityMoments, counts: np.ndarray) -> tuple[np.ndarray, np
 def _extremes(moments: EntityMoments, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Minimum and maximum of each indicator over the drawn entities of each replicate."""
     drawn = counts > 0
-    lowest = np.where(drawn[:, :, None], moments.minima[None], np.inf).min(axis=1)
-    highest = np.where(drawn[:, :, None], moments.maxima[None], -np.inf).max(axis=1)
+    n_cols = moments.minima.shape[1]
+    lowest = np.empty((counts.shape[0], n_cols))
+    highest = np.empty((counts.shape[0], n_cols))
+    for j in range(n_cols):  # one indicator at a time: memory of one (R, n_entities) mask
+        lowest[:, j] = np.where(drawn, moments.minima[:, j][None], np.inf).min(axis=1)
+        highest[:, j] = np.where(drawn, moments.maxima[:, j][None], -np.inf).max(axis=1)
     return lowest, highest
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from govcluster.config import ProjectConfig
-from govcluster.index_bootstrap import IndexWeightUncertainty
+from govcluster.records.index_uncertainty import IndexWeightUncertainty
 from govcluster.render.formatting import format_interval, format_number
 from govcluster.render.settings import RenderSettings
 from govcluster.render.tables import Panel, Row, Table, make_header
