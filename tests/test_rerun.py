@@ -37,7 +37,11 @@ RENDER = "render_*"  # every rendering rule: they read labels, language and rend
 # Key edited -> new value -> the rules that read it. `provenance` reads the whole
 # configuration (it writes results/config_resolved.yaml), so it is added to every case.
 CHANGES: list[tuple[tuple[str, ...], object, set[str]]] = [
-    (("seed",), 20240602, {"simulate", "mediation", "did", "case_study"}),
+    (
+        ("seed",),
+        20240602,
+        {"simulate", "mediation", "index_weight_uncertainty", "did", "case_study"},
+    ),
     (("simulate", "n_clusters"), 41, {"simulate"}),
     (("data", "sheet"), 1, {"ingest", "validate", "clean"}),
     (("data", "name"), None, {"ingest", "validate", "clean"}),  # indices reads only data.path
@@ -49,7 +53,7 @@ CHANGES: list[tuple[tuple[str, ...], object, set[str]]] = [
     (
         ("constructs", "GOV", "label", "en"),
         "Government support",
-        {"validate", "clean", "indices", "describe", RENDER},
+        {"validate", "clean", "indices", "describe", "index_weight_uncertainty", RENDER},
     ),
     (
         ("controls", "ln_firms", "label", "en"),
@@ -64,17 +68,22 @@ CHANGES: list[tuple[tuple[str, ...], object, set[str]]] = [
     (
         ("roles", "instruments"),
         ["iv_fiscal_shock", "demo_cluster"],
-        {"estimate_panel", "mediation"},
+        {"estimate_panel", "mediation", "index_weight_uncertainty"},
     ),
     (("clean", "winsorize", "upper"), 0.98, {"clean"}),
     (("clean", "drop_exact_duplicates"), False, {"validate", "clean"}),
     (("clean", "deflate", "base"), 101, {"validate", "clean"}),
-    (("indices", "method"), "pca", {"indices"}),
-    (("indices", "standardize"), False, {"indices", RENDER}),
-    (("models", "level"), 0.9, {"estimate_panel"}),
+    (("indices", "method"), "pca", {"indices", "index_weight_uncertainty"}),
+    (("indices", "standardize"), False, {"indices", "index_weight_uncertainty", RENDER}),
+    (("models", "level"), 0.9, {"estimate_panel", "index_weight_uncertainty"}),
     (("inference", "wild_bootstrap", "draws"), 999, {"estimate_panel"}),
-    (("models", "controls"), ["ln_employment", "ln_firms"], {"estimate_panel", "mediation"}),
-    (("mediation", "n_boot"), 199, {"mediation"}),
+    (
+        ("models", "controls"),
+        ["ln_employment", "ln_firms"],
+        {"estimate_panel", "mediation", "index_weight_uncertainty"},
+    ),
+    (("mediation", "n_boot"), 199, {"mediation", "index_weight_uncertainty"}),
+    (("inference", "index_weights", "n_boot"), 99, {"index_weight_uncertainty"}),
     (("language",), "zh", {RENDER}),
     (("render", "digits"), 4, {RENDER}),
     (("case",), "small", set()),

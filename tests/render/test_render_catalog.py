@@ -42,6 +42,7 @@ DEFAULT_EXHIBITS = [
     "mediation_sensitivity",
     "mediation",
     "index_weight_uncertainty",
+    "index_weight_widths",
     "index_weights_bootstrap",
     "did_att",
     "did_event_study",

@@ -41,6 +41,7 @@ from govcluster.render import (
     did_numbers,
     did_tables,
     figures,
+    index_uncertainty_figures,
     index_uncertainty_tables,
     mediation_figures,
     mediation_tables,
@@ -498,6 +499,16 @@ register_exhibit(
         lambda s, p, r: index_uncertainty_tables.index_uncertainty_table(
             s["index_uncertainty"], p, r
         ),
+        ("index_uncertainty",),
+        when=_index_weights_enabled,
+    )
+)
+register_exhibit(
+    ExhibitEntry(
+        "index_weight_widths",
+        "figure",
+        "mediation",
+        lambda s, p, r: index_uncertainty_figures.width_ratio_figure(s["index_uncertainty"], p),
         ("index_uncertainty",),
         when=_index_weights_enabled,
     )

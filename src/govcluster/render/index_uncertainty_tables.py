@@ -86,7 +86,8 @@ def statistic_label(statistic: str, project: ProjectConfig) -> str:
     return _t(name, language).format(m=mechanism)
 
 
-def _model_label(analysis: str) -> str:
+def model_label(analysis: str) -> str:
+    """Short name of a panel model (``panel:baseline_twoway_fe`` -> ``twoway_fe``)."""
     name = analysis.removeprefix("panel:")
     return name.removeprefix("baseline_")
 
@@ -122,7 +123,7 @@ def index_uncertainty_table(
     if len(panel):
         rows = tuple(
             _row(
-                f"{_model_label(r.analysis)}: {project.label(r.statistic)}",
+                f"{model_label(r.analysis)}: {project.label(r.statistic)}",
                 r,
                 digits,
             )
@@ -140,7 +141,7 @@ def index_uncertainty_table(
     )
     notes = [note]
     if result.skipped:
-        models = "; ".join(f"{_model_label(name)} ({why})" for name, why in result.skipped)
+        models = "; ".join(f"{model_label(name)} ({why})" for name, why in result.skipped)
         notes.append(_t("skipped", language).format(models=models))
     return Table(
         title=_t("title", language),
@@ -193,7 +194,7 @@ def index_uncertainty_numbers(record: Mapping[str, Any], settings: RenderSetting
         )
     ]
     for r in result.table.itertuples(index=False):
-        analysis = "Mediation" if r.analysis == "mediation" else _model_label(r.analysis)
+        analysis = "Mediation" if r.analysis == "mediation" else model_label(r.analysis)
         stem = macro_name("IndexWeights", analysis, r.statistic.replace("TOTAL", "Total"))
         meaning = f"{r.analysis} {r.statistic}"
         for column, suffix in (
