@@ -128,7 +128,7 @@ def main() -> None:
     tracemalloc.reset_peak()
 
     start = time.perf_counter()
-    _, rows, summary, _ = mediation_index_uncertainty(analysis, cleaned, project, n_boot=n_boot)
+    _, summary, _ = mediation_index_uncertainty(analysis, cleaned, project, n_boot=n_boot)
     reweighted = time.perf_counter() - start
     _, reweighted_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

@@ -180,7 +180,6 @@ def expand_design(
     }
     columns: list[np.ndarray] = []
     source: list[tuple[int, int | None]] = []
-    all_indicators = recipe.indicator_columns
     for k, name in enumerate(design.core_names):
         if name not in by_name:
             columns.append(design.matrix[:, [k]])
@@ -192,7 +191,6 @@ def expand_design(
             raw = demean(raw, design.entity_codes, design.n_entities)
         columns.append(raw)
         source.extend((k, pos) for pos in range(block.start, block.stop))
-        assert all_indicators[block] == construct.indicators
     nuisance = design.matrix[:, design.n_core :]
     return ExpandedDesign(
         matrix=np.ascontiguousarray(np.hstack([*columns, nuisance])),
@@ -376,6 +374,12 @@ def _interval_rows(
     for j, name in enumerate(names):
         f = fixed[:, j][np.isfinite(fixed[:, j])]
         r = reweighted[:, j][np.isfinite(reweighted[:, j])]
+        if f.size < 2 or r.size < 2:
+            raise EstimationError(
+                f"inference.index_weights: {analysis} {name} is undefined in all but "
+                f"{min(f.size, r.size)} bootstrap replicates; too few clusters carry the "
+                "variation of its indices for a cluster bootstrap."
+            )
         lf, uf = np.percentile(f, [tail, 100 - tail])
         lr, ur = np.percentile(r, [tail, 100 - tail])
         width = uf - lf
@@ -422,8 +426,18 @@ def mediation_index_uncertainty(
     project: Any,
     *,
     n_boot: int,
-) -> tuple[str, list[dict[str, Any]], dict[str, Any], tuple[str, ...]]:
-    """Mediation statistics of the configured analysis under both bootstraps."""
+) -> tuple[list[dict[str, Any]], dict[str, Any], tuple[str, ...]]:
+    """Mediation statistics of the configured analysis under both bootstraps.
+
+    Returns
+    -------
+    rows : list of dict
+        Rows of :attr:`IndexWeightUncertainty.table`.
+    summary : dict
+        The row of :attr:`IndexWeightUncertainty.summary`.
+    constructs : tuple of str
+        Constructs whose weights are re-estimated.
+    """
     settings = project.mediation
     controls = settings.get("controls")
     if controls is None:
@@ -477,12 +491,8 @@ def mediation_index_uncertainty(
     rows = _interval_rows(
         "mediation", names, estimate, fixed, reweighted, project.mediation["ci_level"]
     )
-    return (
-        "mediation",
-        rows,
-        _summary_row("mediation", fixed, reweighted, undefined, rows),
-        tuple(c.name for c in recipe.constructs),
-    )
+    summary = _summary_row("mediation", fixed, reweighted, undefined, rows)
+    return rows, summary, tuple(c.name for c in recipe.constructs)
 
 
 #: Baseline estimators whose design is a within (or pooled) regression on the core columns.
@@ -622,7 +632,7 @@ def index_weight_uncertainty(
     summaries: list[dict[str, Any]] = []
     constructs: set[str] = set()
     if project.mediation.get("enabled", True) and project.roles.mediators:
-        _, mediation_rows, summary, used = mediation_index_uncertainty(
+        mediation_rows, summary, used = mediation_index_uncertainty(
             analysis, indicators, project, n_boot=n_boot
         )
         rows.extend(mediation_rows)
