@@ -17,7 +17,7 @@ def main(smk):
         name=smk.wildcards.variant,
     )
     with open(smk.output.variant, "wb") as handle:
-        np.savez(handle, **variant.to_arrays())
+        np.savez(handle, **variant.to_npz_arrays(smk.params.config["values"]["speccurve"]))
 
 
 run_rule(snakemake, main)  # noqa: F821

@@ -54,11 +54,12 @@ TEXT = {
     "estimate": {"en": "Coefficient of {treatment} on {outcome}", "zh": "{treatment}对{outcome}的系数"},
     "rank": {"en": "Specification (sorted by estimate)", "zh": "设定（按估计值排序）"},
     "median": {"en": "median", "zh": "中位数"},
+    "axis": {"en": "Estimate and CI", "zh": "估计值与置信区间"},
     "summary": {
-        "en": "{n} specifications; significant: {share:.0%} (null: {null:.0%}), p = {p_share}\n"
-        "median {median} (p = {p_median}); {perm} permutations of cluster paths",
-        "zh": "共{n}个设定；显著比例{share:.0%}（原假设下{null:.0%}），p = {p_share}\n"
-        "中位数{median}（p = {p_median}）；集群路径置换{perm}次",
+        "en": "{n} specifications; significant: {share:.0%} (null: {null:.0%}), {p_share}\n"
+        "median {median} ({p_median}); {perm} permutations of cluster paths",
+        "zh": "共{n}个设定；显著比例{share:.0%}（原假设下{null:.0%}），{p_share}\n"
+        "中位数{median}（{p_median}）；集群路径置换{perm}次",
     },
 }
 
@@ -77,7 +78,7 @@ def option_label(dimension: str, option: str, language: str) -> str:
 
 def _p(value: float, n_perm: int) -> str:
     floor = 1.0 / (n_perm + 1)
-    return f"{value:.3f}" if value > floor + 1e-12 else f"≤ {floor:.3f}"
+    return f"p = {value:.3f}" if value > floor + 1e-12 else f"p ≤ {floor:.3f}"
 
 
 def specification_curve_figure(
@@ -140,9 +141,12 @@ def specification_curve_figure(
         )
         treatment = labels.get(result.treatment, result.treatment)
         outcome = labels.get(result.outcome, result.outcome)
-        top.set_ylabel(
-            TEXT["estimate"][language].format(treatment=treatment, outcome=outcome), fontsize=8
+        top.set_title(
+            TEXT["estimate"][language].format(treatment=treatment, outcome=outcome),
+            fontsize=8,
+            loc="left",
         )
+        top.set_ylabel(TEXT["axis"][language], fontsize=8)
         share_test = result.test("share_significant")
         median_test = result.test("median_estimate")
         summary = TEXT["summary"][language].format(

@@ -96,6 +96,16 @@ class VariantData:
         arrays.update({f"column:{k}": np.asarray(v, dtype=float) for k, v in self.columns.items()})
         return arrays
 
+    def to_npz_arrays(self, dims_config: Mapping[str, Any]) -> dict[str, np.ndarray]:
+        """:meth:`to_arrays` plus the curve's configuration (JSON text under ``speccurve``).
+
+        The per-specification jobs read the configuration from the variant file, so they
+        need no configuration object of Snakemake's (a bare Python process starts faster).
+        """
+        import json
+
+        return {**self.to_arrays(), "speccurve": np.asarray(json.dumps(dict(dims_config)))}
+
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> VariantData:
         """Inverse of :meth:`to_arrays`."""
@@ -302,7 +312,10 @@ def _basis(matrix: np.ndarray) -> np.ndarray:
     return basis @ (vectors / np.sqrt(values))
 
 
-def _group_sums_order(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _group_sums_order(codes: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+    """Row order that groups the codes (None when they are sorted already) and group starts."""
+    if np.all(codes[1:] >= codes[:-1]):
+        return None, np.concatenate([[0], np.flatnonzero(np.diff(codes)) + 1])
     order = np.argsort(codes, kind="stable")
     sorted_codes = codes[order]
     starts = np.concatenate([[0], np.flatnonzero(np.diff(sorted_codes)) + 1])
@@ -324,7 +337,8 @@ def _fit_columns(
     resid = y[:, None] - x * beta
     if se_type in ("cluster_entity", "cluster_province"):
         order, starts = cluster_order
-        sums = np.add.reduceat((x * resid)[order], starts, axis=0)
+        scores = x * resid
+        sums = np.add.reduceat(scores if order is None else scores[order], starts, axis=0)
         var = q * np.einsum("ij,ij->j", sums, sums) / sxx**2
     elif se_type == "robust":
         var = q * np.einsum("ij,ij->j", x * resid, x * resid) / sxx**2
@@ -364,8 +378,8 @@ def fit_specification(
     demean = _Demeaner(entity) if entity_effects else (lambda v: v)
     basis = _basis(demean(_nuisance(data, spec, rows)))
 
-    def residualise(values: np.ndarray) -> np.ndarray:
-        values = demean(values)
+    def residualise(values: np.ndarray, *, demeaned: bool = False) -> np.ndarray:
+        values = values if demeaned else demean(values)
         return values - basis @ (basis.T @ values)
 
     y = residualise(data.columns[dims.outcome][rows])
@@ -403,7 +417,8 @@ def fit_specification(
     beta, se = _fit_columns(x[:, None], y, **options)
 
     perm_beta, perm_se = _permuted_fits(
-        data, rows, dims, residualise=residualise, y=y, options=options
+        data, rows, dims, residualise=residualise, y=y, options=options,
+        entity_effects=entity_effects,
     )
     return SpecificationEstimate(
         specification=spec,
@@ -430,8 +445,14 @@ def _permuted_fits(
     residualise: Any,
     y: np.ndarray,
     options: dict[str, Any],
+    entity_effects: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Estimates and standard errors with the treatment paths permuted (chunked)."""
+    """Estimates and standard errors with the treatment paths permuted (chunked).
+
+    A donor has the same years in the sample as its recipient (:func:`exchangeable_groups`),
+    so the within-entity mean of a permuted path is the donor's own mean: the paths are
+    demeaned once, on the cluster-by-year grid, instead of once per permutation.
+    """
     entity = data.entity[rows]
     clusters, local = np.unique(entity, return_inverse=True)
     year_values, year_codes = np.unique(data.year[rows], return_inverse=True)
@@ -444,12 +465,14 @@ def _permuted_fits(
     groups = exchangeable_groups(stratum, presence)
     keys = cluster_keys(data.cluster_ids[clusters], seed=dims.seed, n_permutations=dims.n_permutations)
     donors = donor_matrix(keys, groups)
+    if entity_effects:
+        grid = grid - np.nanmean(grid, axis=1, keepdims=True)
     chunk = max(1, CHUNK_CELLS // max(1, len(rows)))
     betas, ses = [], []
     for start in range(0, dims.n_permutations, chunk):
         block = donors[start : start + chunk]
         permuted = grid[block.T[local], year_codes[:, None]]
-        b, s = _fit_columns(residualise(permuted), y, **options)
+        b, s = _fit_columns(residualise(permuted, demeaned=entity_effects), y, **options)
         betas.append(b)
         ses.append(s)
     return np.concatenate(betas), np.concatenate(ses)
