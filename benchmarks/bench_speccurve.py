@@ -136,6 +136,7 @@ def large_panel(n_clusters: int = 20_000, n_years: int = 20, seed: int = 1) -> V
 
 
 def large_fit() -> dict[str, float]:
+    """One specification's fit on :func:`large_panel`: seconds and peak traced memory."""
     data = large_panel()
     dims = CurveDimensions(
         control_sets={"baseline": ["c0", "c1", "c2"]},
@@ -163,6 +164,7 @@ def large_fit() -> dict[str, float]:
 
 
 def main() -> None:
+    """Run the measurements and print them next to their targets."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-workflow", action="store_true", help="skip the Snakemake run")
     args = parser.parse_args()

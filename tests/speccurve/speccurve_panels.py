@@ -1,11 +1,10 @@
-"""Panels and curves of the specification-curve tests: the simulator's latent constructs (known truth)."""
+"""Panels and curves of the specification-curve tests: latent constructs of the simulator."""
 
 import numpy as np
 import pandas as pd
 
 from govcluster.simulate import simulate_latent_panel
 from govcluster.speccurve.spec import CurveDimensions
-from govcluster.speccurve.variants import variant_arrays
 
 #: The simulator's static DGP (no lagged effects, no regional heterogeneity), as the Monte
 #: Carlo study of the estimators uses it: the two-way model with the controls is then correct.

@@ -1,5 +1,8 @@
-"""One specification: estimate and SE against the panel stage (linearmodels PanelOLS), the
-permuted fits against direct fits, and the permutations themselves."""
+"""One specification against the panel stage, permuted fits against direct fits.
+
+The estimate and SE are compared with linearmodels PanelOLS through the panel stage; the
+permutations themselves are checked too.
+"""
 
 import dataclasses
 import warnings
@@ -14,26 +17,42 @@ from govcluster.speccurve.fit import SpecificationEstimate, fit_specification, s
 from govcluster.speccurve.permutation import cluster_keys, donor_matrix, exchangeable_groups
 from govcluster.speccurve.spec import Specification
 
-ESTIMATOR = {"none": "pooled", "entity": "entity_fe", "entity_year": "twoway_fe",
-             "entity_region_year": "twoway_fe"}
-COV = {"cluster_entity": "cluster_entity", "cluster_province": "cluster", "robust": "robust",
-       "unadjusted": "unadjusted"}
+ESTIMATOR = {
+    "none": "pooled",
+    "entity": "entity_fe",
+    "entity_year": "twoway_fe",
+    "entity_region_year": "twoway_fe",
+}
+COV = {
+    "cluster_entity": "cluster_entity",
+    "cluster_province": "cluster",
+    "robust": "robust",
+    "unadjusted": "unadjusted",
+}
 CONTROLS = ("ln_employment", "ln_firms", "ln_gdp_pc")
 
 
 def _spec(fixed_effects, se_type, sample="full", controls=CONTROLS) -> Specification:
     return Specification(
-        name="s0001", index_method="entropy", winsorize=True,
-        control_set="baseline" if controls else "none", controls=tuple(controls),
-        fixed_effects=fixed_effects, sample=sample, se_type=se_type,
+        name="s0001",
+        index_method="entropy",
+        winsorize=True,
+        control_set="baseline" if controls else "none",
+        controls=tuple(controls),
+        fixed_effects=fixed_effects,
+        sample=sample,
+        se_type=se_type,
     )
 
 
 def _panel_stage(panel, rows, spec):
     """The panel stage's estimate (linearmodels) of the same specification on the same rows."""
     panel_spec = PanelSpec(
-        outcome="SCA", regressors="GOV", controls=list(spec.controls),
-        estimator=ESTIMATOR[spec.fixed_effects], cov_type=COV[spec.se_type],
+        outcome="SCA",
+        regressors="GOV",
+        controls=list(spec.controls),
+        estimator=ESTIMATOR[spec.fixed_effects],
+        cov_type=COV[spec.se_type],
         cluster="province" if spec.se_type == "cluster_province" else None,
         absorb="region^year" if spec.fixed_effects == "entity_region_year" else (),
     )
@@ -62,7 +81,9 @@ def test_estimate_and_se_equal_the_panel_stage(
 @pytest.mark.parametrize(
     "sample", ["drop_region:east", "drop_region:west", "drop_edge_years", "balanced"]
 )
-def test_samples_equal_the_panel_stage_on_the_same_rows(unbalanced_panel, unbalanced_variant, sample):
+def test_samples_equal_the_panel_stage_on_the_same_rows(
+    unbalanced_panel, unbalanced_variant, sample
+):
     dims = small_dimensions(n_permutations=2, edge_years=2)
     spec = _spec("entity_year", "cluster_province", sample=sample, controls=())
     rows = select_sample(unbalanced_variant, spec, dims).rows
@@ -82,7 +103,9 @@ def test_samples_equal_the_panel_stage_on_the_same_rows(unbalanced_panel, unbala
 
 
 @pytest.mark.parametrize("fixed_effects", ["entity_year", "none"])
-def test_permuted_fits_equal_direct_fits_with_the_permuted_column(unbalanced_variant, fixed_effects):
+def test_permuted_fits_equal_direct_fits_with_the_permuted_column(
+    unbalanced_variant, fixed_effects
+):
     dims = small_dimensions(n_permutations=20)
     spec = _spec(fixed_effects, "cluster_entity")
     fitted = fit_specification(unbalanced_variant, spec, dims)

@@ -18,7 +18,9 @@ from govcluster.speccurve.variants import variant_arrays
 @pytest.fixture(scope="module")
 def curve() -> CurveResult:
     dims = small_dimensions(
-        n_permutations=49, se_types=["cluster_entity", "robust"], samples=["full", "drop_region:west"]
+        n_permutations=49,
+        se_types=["cluster_entity", "robust"],
+        samples=["full", "drop_region:west"],
     )
     data = variant_arrays(latent_panel(5, n_clusters=120), dims, name="entropy_winsorised")
     estimates = [fit_specification(data, s, dims) for s in enumerate_specifications(dims)]

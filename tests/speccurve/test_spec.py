@@ -16,8 +16,14 @@ from govcluster.speccurve.variants import check_variant, variant_arrays
 
 def test_the_default_curve_crosses_every_option_into_288_specifications():
     dims = CurveDimensions(
-        samples=["full", "drop_region:east", "drop_region:central", "drop_region:west",
-                 "drop_edge_years", "balanced"],
+        samples=[
+            "full",
+            "drop_region:east",
+            "drop_region:central",
+            "drop_region:west",
+            "drop_edge_years",
+            "balanced",
+        ],
     )
     specs = enumerate_specifications(dims)
     assert len(specs) == 288 == dims.n_specifications
@@ -34,7 +40,10 @@ def test_a_curve_over_the_cap_says_how_many_which_dimensions_and_how_to_narrow()
         check_specification_count(dims)
     message = str(raised.value)
     assert "144 specifications" in message
-    assert "3 index_methods x 2 winsorize x 2 control_sets x 2 fixed_effects x 3 samples x 2 se_types" in message
+    assert (
+        "3 index_methods x 2 winsorize x 2 control_sets x 2 fixed_effects x 3 samples x 2 se_types"
+        in message
+    )
     assert "speccurve.max_specifications = 50" in message
     assert "keeping one option of speccurve.index_methods gives 48" in message
     with pytest.raises(ConfigError):

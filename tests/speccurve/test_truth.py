@@ -31,7 +31,8 @@ def test_the_specification_of_the_dgp_covers_the_truth_and_the_joint_test_reject
     estimates, curve = _curve(latent_panel(20260101), dims)
     # the DGP: entity and year effects, the three controls that enter SCA, all clusters
     matching = next(
-        e for e in estimates
+        e
+        for e in estimates
         if e.specification.fixed_effects == "entity_year"
         and e.specification.control_set == "baseline"
         and e.specification.sample == "full"

@@ -53,9 +53,13 @@ def test_the_target_writes_one_record_per_specification_and_the_exhibits(small_c
     assert len(records) == 8
     curve = json.loads((workdir / "results/estimates/speccurve.json").read_text())
     assert curve["kind"] == "speccurve_result" and curve["n_specifications"] == 8
-    for name in ("figures/specification_curve.png", "figures/specification_curve.pdf",
-                 "tables/specification_curve.docx", "tables/specification_curve.tex",
-                 "numbers/speccurve.tex"):
+    for name in (
+        "figures/specification_curve.png",
+        "figures/specification_curve.pdf",
+        "tables/specification_curve.docx",
+        "tables/specification_curve.tex",
+        "numbers/speccurve.tex",
+    ):
         assert (workdir / "results" / name).stat().st_size > 0, name
     # each job's record equals the same fit done here, in one process, on its variant
     first = json.loads(records[0].read_text())

@@ -3,41 +3,24 @@
 # built once each; every specification is its own light job (numpy only) reading its variant,
 # so the curve spreads over a cluster; one job assembles the curve and its joint permutation
 # test, one renders the figure, the table and the numbers.
-from functools import cache
-
-from govcluster.errors import GovclusterError
-from govcluster.speccurve.spec import CurveDimensions, enumerate_specifications
+from govcluster.speccurve.spec import CurvePlan
 
 SPECCURVE_DIR = out("results/speccurve")
-
-
-@cache
-def speccurve_plan():
-    """Name -> specification of the configured curve; a bad section stops here, before any
-    job runs (the cap on the number of specifications, unknown options)."""
-    try:
-        dimensions = CurveDimensions.from_config(config.get("speccurve", {}))
-        specifications = enumerate_specifications(dimensions)
-    except GovclusterError as error:
-        raise WorkflowError(f"specification curve (config section speccurve): {error}")
-    return dimensions, {spec.name: spec for spec in specifications}
-
-
-def speccurve_variant_file(wildcards):
-    spec = speccurve_plan()[1][wildcards.spec]
-    return f"{SPECCURVE_DIR}/variants/{spec.variant}.npz"
-
-
-def speccurve_estimate_files(wildcards):
-    return [
-        f"{SPECCURVE_DIR}/specifications/{name}.json" for name in speccurve_plan()[1]
-    ]
+# Enumerated when the curve is asked for: a bad section (over the cap, an unknown option)
+# stops the run then, before any job, with the config key named.
+SPECCURVE = CurvePlan(config.get("speccurve", {}))
 
 
 rule speccurve_variant:
     input:
         code=package_code(
-            "clean", "indices", "categories", "parsing", "regions", "datachecks", "speccurve"
+            "clean",
+            "indices",
+            "categories",
+            "parsing",
+            "regions",
+            "datachecks",
+            "speccurve",
         ),
         ingested=out("data/interim/ingested.parquet"),
     output:
@@ -62,7 +45,7 @@ rule speccurve_fit:
                 for m in ("__init__", "spec", "fit", "permutation")
             ],
         ],
-        variant=speccurve_variant_file,
+        variant=lambda wildcards: SPECCURVE.variant_file(SPECCURVE_DIR, wildcards.spec),
     output:
         estimate=f"{SPECCURVE_DIR}/specifications/{{spec}}.json",
     log:
@@ -82,7 +65,7 @@ rule speccurve_fit:
 rule speccurve_assemble:
     input:
         code=package_code("speccurve"),
-        estimates=speccurve_estimate_files,
+        estimates=lambda wildcards: SPECCURVE.estimate_files(SPECCURVE_DIR),
     output:
         curve=out("results/estimates/speccurve.json"),
         table=out("results/estimates/speccurve_specifications.csv"),
@@ -106,7 +89,12 @@ rule speccurve_render:
         ),
         figure_pdf=out("results/figures/specification_curve.pdf"),
         tables=multiext(
-            out("results/tables/specification_curve"), ".tex", ".md", ".html", ".docx", ".csv"
+            out("results/tables/specification_curve"),
+            ".tex",
+            ".md",
+            ".html",
+            ".docx",
+            ".csv",
         ),
         numbers=out("results/numbers/speccurve.tex"),
     log:

@@ -1,4 +1,4 @@
-"""Rule speccurve_variant: one data variant of the specification curve (index method x winsorising)."""
+"""Rule speccurve_variant: one data variant of the curve (index method x winsorising)."""
 
 import numpy as np
 

@@ -51,7 +51,10 @@ TEXT = {
     "east": {"en": "east", "zh": "东部"},
     "central": {"en": "central", "zh": "中部"},
     "west": {"en": "west", "zh": "西部"},
-    "estimate": {"en": "Coefficient of {treatment} on {outcome}", "zh": "{treatment}对{outcome}的系数"},
+    "estimate": {
+        "en": "Coefficient of {treatment} on {outcome}",
+        "zh": "{treatment}对{outcome}的系数",
+    },
     "rank": {"en": "Specification (sorted by estimate)", "zh": "设定（按估计值排序）"},
     "median": {"en": "median", "zh": "中位数"},
     "axis": {"en": "Estimate and CI", "zh": "估计值与置信区间"},
@@ -136,8 +139,14 @@ def specification_curve_figure(
         median = float(np.median(est))
         top.axhline(median, color="0.35", linewidth=0.8, linestyle="--")
         top.text(
-            n + 0.5, median, f" {TEXT['median'][language]}", va="center", ha="left", fontsize=7,
-            color="0.35", clip_on=False,
+            n + 0.5,
+            median,
+            f" {TEXT['median'][language]}",
+            va="center",
+            ha="left",
+            fontsize=7,
+            color="0.35",
+            clip_on=False,
         )
         treatment = labels.get(result.treatment, result.treatment)
         outcome = labels.get(result.outcome, result.outcome)
@@ -159,7 +168,13 @@ def specification_curve_figure(
             perm=result.n_permutations,
         )
         top.text(
-            0.01, 0.98, summary, transform=top.transAxes, ha="left", va="top", fontsize=7,
+            0.01,
+            0.98,
+            summary,
+            transform=top.transAxes,
+            ha="left",
+            va="top",
+            fontsize=7,
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.5},
         )
         y_positions = {}
@@ -168,8 +183,12 @@ def specification_curve_figure(
         for (dimension, option), y in y_positions.items():
             used = curve[dimension].astype(str).to_numpy() == option
             bottom.scatter(
-                x[used], np.full(used.sum(), y), s=marker**2 * 1.2, c=colour[used],
-                linewidths=0, marker="s" if marker < 1.5 else "o",
+                x[used],
+                np.full(used.sum(), y),
+                s=marker**2 * 1.2,
+                c=colour[used],
+                linewidths=0,
+                marker="s" if marker < 1.5 else "o",
             )
         # a faint band behind every other dimension separates the groups of rows
         start = 0
@@ -181,10 +200,7 @@ def specification_curve_figure(
             start += count
         bottom.set_yticks(
             [y_positions[r] for r in rows],
-            [
-                f"{TEXT[d][language]}: {option_label(d, o, language)}"
-                for d, o in rows
-            ],
+            [f"{TEXT[d][language]}: {option_label(d, o, language)}" for d, o in rows],
             fontsize=6.5,
         )
         bottom.set_ylim(-0.6, n_rows - 0.4)

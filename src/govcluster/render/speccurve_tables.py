@@ -47,9 +47,11 @@ TEXT = {
         "{treatment}{within}, the same draws in every specification (seed {seed}); p = "
         "(1 + #{{permuted >= observed}}) / (1 + {perm}). The median is compared in absolute "
         "value.",
-        "zh": "所配置选项的每一种组合为一个设定（配置节speccurve）。双侧检验在{alpha:g}水平拒绝"
-        "原假设即为显著。原假设分布：对{treatment}的整条集群路径置换{perm}次{within}，所有设定使用"
-        "相同抽样（种子{seed}）；p = (1 + #{{置换值 >= 实际值}}) / (1 + {perm})。中位数按绝对值比较。",
+        "zh": "所配置选项的每一种组合为一个设定（配置节speccurve）。"
+        "双侧检验在{alpha:g}水平拒绝原假设即为显著。"
+        "原假设分布：对{treatment}的整条集群路径置换{perm}次{within}，"
+        "所有设定使用相同抽样（种子{seed}）；"
+        "p = (1 + #{{置换值 >= 实际值}}) / (1 + {perm})。中位数按绝对值比较。",
     },
     "within": {"en": " within {strata}", "zh": "（在{strata}内）"},
 }
@@ -77,8 +79,12 @@ def speccurve_table(
         test_rows.append(
             Row(
                 _t(test.statistic, language),
-                (fmt(observed), fmt(test.null_mean),
-                 fmt(test.null_quantile_95), format_pvalue(test.p_value, n_boot=floor)),
+                (
+                    fmt(observed),
+                    fmt(test.null_mean),
+                    fmt(test.null_quantile_95),
+                    format_pvalue(test.p_value, n_boot=floor),
+                ),
             )
         )
         numbers.append({"quantity": test.statistic, **test.to_dict()})
@@ -106,14 +112,14 @@ def speccurve_table(
         ),
     ]
     curve_rows = [Row(_t(key, language), (text, *blank)) for key, text, _ in descriptive]
-    numbers += [{"quantity": key, "observed": value} for key, _, value in descriptive if value is not None]
+    numbers += [
+        {"quantity": key, "observed": value} for key, _, value in descriptive if value is not None
+    ]
     numbers += [
         {"quantity": "min_estimate", "observed": float(curve["estimate"].min())},
         {"quantity": "max_estimate", "observed": float(curve["estimate"].max())},
     ]
-    within = (
-        _t("within", language).format(strata=", ".join(result.strata)) if result.strata else ""
-    )
+    within = _t("within", language).format(strata=", ".join(result.strata)) if result.strata else ""
     note = _t("note", language).format(
         alpha=round(1 - result.level, 6),
         perm=result.n_permutations,
@@ -124,7 +130,12 @@ def speccurve_table(
     return Table(
         title=_t("title", language).format(treatment=treatment, outcome=outcome),
         columns=make_header(
-            [_t("observed", language), _t("null_mean", language), _t("null_q95", language), _t("p", language)]
+            [
+                _t("observed", language),
+                _t("null_mean", language),
+                _t("null_q95", language),
+                _t("p", language),
+            ]
         ),
         panels=(
             Panel(_t("panel_tests", language), tuple(test_rows)),
@@ -137,21 +148,23 @@ def speccurve_table(
 
 
 def speccurve_macros(result: CurveResult, *, digits: int = 3) -> list[Macro]:
-    """The curve's numbers as macros (``\\SpeccurveShareSignificant``, ...)."""
+    r"""The curve's numbers as macros (``\\SpeccurveShareSignificant``, ...)."""
     floor = result.n_permutations + 1
     macros = [
         Macro("SpeccurveN", latex_count(result.n_specifications), "number of specifications"),
+        Macro("SpeccurveMedian", latex_number(result.median_estimate, digits), "median estimate"),
         Macro(
-            "SpeccurveMedian", latex_number(result.median_estimate, digits), "median estimate"
-        ),
-        Macro(
-            "SpeccurveMin", latex_number(result.curve["estimate"].min(), digits), "smallest estimate"
+            "SpeccurveMin",
+            latex_number(result.curve["estimate"].min(), digits),
+            "smallest estimate",
         ),
         Macro(
             "SpeccurveMax", latex_number(result.curve["estimate"].max(), digits), "largest estimate"
         ),
         Macro(
-            "SpeccurveSharePositive", latex_number(result.share_positive, 3), "share of positive estimates"
+            "SpeccurveSharePositive",
+            latex_number(result.share_positive, 3),
+            "share of positive estimates",
         ),
         Macro(
             "SpeccurveShareSignificantPositive",
@@ -159,7 +172,9 @@ def speccurve_macros(result: CurveResult, *, digits: int = 3) -> list[Macro]:
             "share significant and positive",
         ),
         Macro(
-            "SpeccurvePermutations", latex_count(result.n_permutations), "permutations of the joint test"
+            "SpeccurvePermutations",
+            latex_count(result.n_permutations),
+            "permutations of the joint test",
         ),
     ]
     names = {
@@ -184,4 +199,6 @@ def speccurve_macros(result: CurveResult, *, digits: int = 3) -> list[Macro]:
 
 def speccurve_numbers(result: CurveResult, *, digits: int = 3) -> str:
     """The LaTeX file of :func:`speccurve_macros`."""
-    return macros_text(speccurve_macros(result, digits=digits), "Specification curve (govcluster.speccurve)")
+    return macros_text(
+        speccurve_macros(result, digits=digits), "Specification curve (govcluster.speccurve)"
+    )

@@ -109,7 +109,9 @@ class VariantData:
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> VariantData:
         """Inverse of :meth:`to_arrays`."""
-        columns = {k.split(":", 1)[1]: np.asarray(arrays[k]) for k in arrays if k.startswith("column:")}
+        columns = {
+            k.split(":", 1)[1]: np.asarray(arrays[k]) for k in arrays if k.startswith("column:")
+        }
         return cls(
             cluster_ids=np.asarray(arrays["cluster_ids"]),
             entity=np.asarray(arrays["entity"]),
@@ -156,6 +158,7 @@ class SpecificationEstimate:
     strata: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able record of this object."""
         return {
             "schema_version": SCHEMA_VERSION,
             "kind": "speccurve_estimate",
@@ -176,6 +179,7 @@ class SpecificationEstimate:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SpecificationEstimate:
+        """Rebuild from :meth:`to_dict`, checking its kind and schema version."""
         _check_record(d, "speccurve_estimate")
         return cls(
             specification=Specification.from_dict(d["specification"]),
@@ -272,7 +276,11 @@ def _nuisance(data: VariantData, spec: Specification, rows: np.ndarray) -> np.nd
     if spec.fixed_effects == "entity_year":
         parts.append(np.eye(year_codes.max() + 1)[year_codes][:, 1:])
     elif spec.fixed_effects == "entity_region_year":
-        cell = _codes(np.char.add(np.char.add(data.region[rows].astype(str), "|"), data.year[rows].astype(str)))
+        cell = _codes(
+            np.char.add(
+                np.char.add(data.region[rows].astype(str), "|"), data.year[rows].astype(str)
+            )
+        )
         parts.append(np.eye(cell.max() + 1)[cell])
     elif spec.fixed_effects == "none":
         parts.append(np.ones((len(rows), 1)))
@@ -384,7 +392,9 @@ def fit_specification(
 
     y = residualise(data.columns[dims.outcome][rows])
     x = residualise(data.columns[dims.treatment][rows])
-    if np.einsum("i,i->", x, x) <= 1e-12 * max(1.0, float(np.sum(data.columns[dims.treatment][rows] ** 2))):
+    if np.einsum("i,i->", x, x) <= 1e-12 * max(
+        1.0, float(np.sum(data.columns[dims.treatment][rows] ** 2))
+    ):
         raise EstimationError(
             f"specification {spec.name}: {dims.treatment} has no variation left once the "
             f"{spec.fixed_effects} effects and the controls {list(spec.controls)} are removed."
@@ -417,7 +427,12 @@ def fit_specification(
     beta, se = _fit_columns(x[:, None], y, **options)
 
     perm_beta, perm_se = _permuted_fits(
-        data, rows, dims, residualise=residualise, y=y, options=options,
+        data,
+        rows,
+        dims,
+        residualise=residualise,
+        y=y,
+        options=options,
         entity_effects=entity_effects,
     )
     return SpecificationEstimate(
@@ -463,7 +478,9 @@ def _permuted_fits(
     first_row[local[::-1]] = rows[::-1]
     stratum = _codes(data.stratum[first_row])
     groups = exchangeable_groups(stratum, presence)
-    keys = cluster_keys(data.cluster_ids[clusters], seed=dims.seed, n_permutations=dims.n_permutations)
+    keys = cluster_keys(
+        data.cluster_ids[clusters], seed=dims.seed, n_permutations=dims.n_permutations
+    )
     donors = donor_matrix(keys, groups)
     if entity_effects:
         grid = grid - np.nanmean(grid, axis=1, keepdims=True)

@@ -67,6 +67,7 @@ class JointTest:
     p_value: float
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able record of this object."""
         return {
             "statistic": self.statistic,
             "observed": self.observed,
@@ -117,13 +118,17 @@ class CurveResult:
     null_medians: tuple[float, ...]
 
     def test(self, statistic: str) -> JointTest:
-        """The joint test of ``statistic`` (``share_significant``, ``share_dominant_sign``, ``median_estimate``)."""
+        """The joint test of ``statistic``.
+
+        One of ``share_significant``, ``share_dominant_sign``, ``median_estimate``.
+        """
         for t in self.tests:
             if t.statistic == statistic:
                 return t
         raise KeyError(statistic)
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able record of this object."""
         return {
             "schema_version": SCHEMA_VERSION,
             "kind": "speccurve_result",
@@ -151,6 +156,7 @@ class CurveResult:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CurveResult:
+        """Rebuild from :meth:`to_dict`, checking its kind and schema version."""
         _check_record(d, "speccurve_result")
         return cls(
             curve=pd.DataFrame(d["curve"], columns=list(CURVE_COLUMNS)),
@@ -176,7 +182,10 @@ class CurveResult:
 def _critical_values(dfs: Sequence[int | None], level: float) -> np.ndarray:
     alpha = 1.0 - level
     return np.array(
-        [stats.norm.ppf(1 - alpha / 2) if df is None else stats.t.ppf(1 - alpha / 2, df) for df in dfs]
+        [
+            stats.norm.ppf(1 - alpha / 2) if df is None else stats.t.ppf(1 - alpha / 2, df)
+            for df in dfs
+        ]
     )
 
 
@@ -304,9 +313,7 @@ def assemble_curve(
     )
 
 
-def assemble_curve_files(
-    records: Sequence[Mapping[str, Any]], dimensions: Any
-) -> CurveResult:
+def assemble_curve_files(records: Sequence[Mapping[str, Any]], dimensions: Any) -> CurveResult:
     """:func:`assemble_curve` from the stored per-specification records."""
     return assemble_curve(
         [SpecificationEstimate.from_dict(r) for r in records],

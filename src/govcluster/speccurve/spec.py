@@ -71,7 +71,7 @@ def _distinct(values: Sequence[Any], key: str) -> tuple[Any, ...]:
 
 
 def sample_kind(sample: str) -> tuple[str, str | None]:
-    """Split a sample option into its kind and argument (``drop_region:west`` -> ``(drop_region, west)``)."""
+    """Split a sample option into kind and argument (``drop_region:west``: region ``west``)."""
     kind, _, argument = str(sample).partition(":")
     return kind, (argument or None)
 
@@ -257,6 +257,7 @@ class Specification:
         }
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able record of this object."""
         return {
             "schema_version": SCHEMA_VERSION,
             "kind": "speccurve_specification",
@@ -272,6 +273,7 @@ class Specification:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Specification:
+        """Rebuild from :meth:`to_dict`, checking its kind and schema version."""
         _check_record(d, "speccurve_specification")
         return cls(
             name=d["name"],
@@ -374,3 +376,37 @@ def dimensions_from_slice(config_slice: Mapping[str, Any]) -> CurveDimensions:
             "declare params: config=rule_config(<rule>) and list 'speccurve' in its keys."
         )
     return CurveDimensions.from_config(config_slice["values"]["speccurve"])
+
+
+class CurvePlan:
+    """The configured curve, enumerated on first use (the workflow's view of it).
+
+    Enumerating lazily keeps a bad ``speccurve`` section (over the cap, an unknown option)
+    from stopping workflows that do not ask for the curve; asking for it raises the
+    :class:`~govcluster.errors.ConfigError` before any job runs.
+
+    Parameters
+    ----------
+    section : mapping
+        The ``speccurve:`` section of the configuration.
+    """
+
+    def __init__(self, section: Mapping[str, Any]) -> None:
+        self._section = dict(section)
+        self._specifications: dict[str, Specification] | None = None
+
+    @property
+    def specifications(self) -> dict[str, Specification]:
+        """Name -> specification."""
+        if self._specifications is None:
+            dimensions = CurveDimensions.from_config(self._section)
+            self._specifications = {s.name: s for s in enumerate_specifications(dimensions)}
+        return self._specifications
+
+    def variant_file(self, folder: str, spec: str) -> str:
+        """The data variant file a specification reads."""
+        return f"{folder}/variants/{self.specifications[spec].variant}.npz"
+
+    def estimate_files(self, folder: str) -> list[str]:
+        """The record file of every specification."""
+        return [f"{folder}/specifications/{name}.json" for name in self.specifications]

@@ -1,8 +1,8 @@
-"""Data variants of the curve: the analysis panel for each index method and winsorising choice.
+"""Data variants of the curve: the analysis panel of each index method and winsorising choice.
 
 A variant is built once (one job each) by the pipeline's own cleaning and index steps with two
 settings replaced, ``clean.winsorize.enabled`` and ``indices.method``; the many
-per-specification jobs then read it as plain arrays (:class:`~govcluster.speccurve.fit.VariantData`).
+per-specification jobs then read it as plain arrays (:class:`govcluster.speccurve.fit.VariantData`).
 Before any specification runs, :func:`check_variant` verifies, on the variant, every choice that
 depends on the data (the outcome, treatment and controls exist; every sample of
 ``speccurve.samples`` keeps enough clusters), so a bad configuration stops here with the config
@@ -91,7 +91,10 @@ def variant_arrays(analysis: pd.DataFrame, dims: CurveDimensions, *, name: str) 
     stratum = np.full(len(analysis), "", dtype=str)
     if dims.strata:
         stratum = np.asarray(
-            ["|".join(parts) for parts in zip(*[_text(analysis, c) for c in dims.strata], strict=True)],
+            [
+                "|".join(parts)
+                for parts in zip(*[_text(analysis, c) for c in dims.strata], strict=True)
+            ],
             dtype=str,
         )
     return VariantData(
@@ -101,7 +104,9 @@ def variant_arrays(analysis: pd.DataFrame, dims: CurveDimensions, *, name: str) 
         region=_text(analysis, REGION),
         province=_text(analysis, PROVINCE),
         stratum=stratum,
-        columns={c: pd.to_numeric(analysis[c], errors="coerce").to_numpy(dtype=float) for c in numeric},
+        columns={
+            c: pd.to_numeric(analysis[c], errors="coerce").to_numpy(dtype=float) for c in numeric
+        },
         name=name,
     )
 
