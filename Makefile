@@ -21,7 +21,7 @@ STAMP := $(VENV)/.govcluster-installed
 TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 
-.PHONY: run init test test-fast lint dag case repro report clean-results env help
+.PHONY: run init test test-fast lint dag case repro report clean-results env help speccurve
 
 # make run CONFIG=config/<name>.yaml runs a standalone configuration (such as one written by
 # make init): it replaces config/config.yaml instead of being merged into it.
@@ -42,10 +42,15 @@ help:
 	@echo "make dag     draw the rule graph to results/dag.txt"
 	@echo "make case CASE=jtrain   run a replication case of config/cases/"
 	@echo "make env     only create the environment"
+	@echo "make speccurve  the specification curve (one job per specification; not in make run)"
 
 # run_guard: one run per directory, recovery after a killed run (--rerun-incomplete)
 run: env
 	$(BIN)/python -m govcluster.run_guard $(BIN)/snakemake --cores $(CORES) $(CONFIG_ARGS)
+
+# The specification curve (config section speccurve): a separate target, not part of `run`.
+speccurve: env
+	$(BIN)/python -m govcluster.run_guard $(BIN)/snakemake --cores $(CORES) $(CONFIG_ARGS) speccurve
 
 # Propose a configuration for a data file, e.g.
 #   make init DATA=data/raw/firms.csv ARGS="--outcome lscrap --treatment grant"

@@ -26,6 +26,7 @@ include: "workflow/rules/render.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/provenance.smk"
 include: "workflow/rules/study.smk"
+include: "workflow/rules/speccurve.smk"
 
 
 # A failed run sets aside the earlier results it did not remake (govcluster.run_status).

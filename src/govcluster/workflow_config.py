@@ -119,6 +119,21 @@ RULE_CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     # govcluster.study: one replication of the simulation study, and their summary
     "study_replication": ("seed", "study"),
     "study_summary": ("seed", "study"),
+    # govcluster.speccurve: data variants (cleaning and indices with two settings replaced),
+    # one fit per specification, the assembled curve and its exhibits
+    "speccurve_variant": (
+        "data",
+        "variables",
+        "constructs",
+        "controls",
+        "passthrough",
+        "clean",
+        "indices",
+        "speccurve",
+    ),
+    "speccurve_fit": ("speccurve",),
+    "speccurve_assemble": ("speccurve",),
+    "speccurve_render": ("speccurve", "constructs", "controls", "language", "render"),
 }
 
 

@@ -127,6 +127,18 @@ def estimate_targets():
     return targets
 
 
+def speccurve_targets():
+    """The specification curve and its exhibits (target speccurve; not part of `all`)."""
+    return [
+        out("results/estimates/speccurve.json"),
+        out("results/estimates/speccurve_specifications.csv"),
+        out("results/figures/specification_curve.png"),
+        out("results/figures/specification_curve.pdf"),
+        out("results/tables/specification_curve.html"),
+        out("results/numbers/speccurve.tex"),
+    ]
+
+
 def all_targets():
     """Every final output of the pipeline for the current configuration."""
     return [
