@@ -30,7 +30,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from govcluster.core.absorb import DEFAULT_MAX_ITER, DEFAULT_TOL, absorb, group_codes, group_sums
+from govcluster.core.absorb import (
+    DEFAULT_MAX_ITER,
+    DEFAULT_TOL,
+    AbsorbRequest,
+    absorb_coded,
+    group_codes,
+)
 from govcluster.core.covariance import cluster_factor
 from govcluster.errors import EstimationError
 
@@ -56,10 +62,14 @@ class HDFEFit:
     dof_k : int
         :math:`K` of the small-sample factor (regressors and non-nested effects).
     absorb_method : str
-        ``one_way``, ``two_way_balanced`` or ``alternating_projections``.
+        ``one_way``, ``two_way_balanced``, ``within_dense``, ``within_cg`` or
+        ``alternating_projections`` (:mod:`govcluster.core.absorb`).
     iterations : int
-        Sweeps of the alternating projections (0 for the exact methods).
+        Iterations of the absorption (conjugate gradients or sweeps of the alternating
+        projections; 0 for the exact methods).
     converged : bool
+    residuals : numpy.ndarray or None
+        Residuals of the rows used (``keep_residuals=True``), else None.
     """
 
     names: tuple[str, ...]
@@ -74,6 +84,7 @@ class HDFEFit:
     absorb_method: str
     iterations: int
     converged: bool
+    residuals: np.ndarray | None = None
 
 
 def fit_hdfe(
@@ -86,6 +97,8 @@ def fit_hdfe(
     drop_singletons: bool = True,
     tol: float = DEFAULT_TOL,
     max_iter: int = DEFAULT_MAX_ITER,
+    method: AbsorbRequest = "auto",
+    keep_residuals: bool = False,
 ) -> HDFEFit:
     """Regress ``y`` on ``X`` with the fixed ``effects`` absorbed; cluster by ``cluster``.
 
@@ -105,7 +118,13 @@ def fit_hdfe(
     drop_singletons : bool
         Drop singleton rows first (module docstring).
     tol, max_iter
-        Convergence settings of the alternating projections.
+        Convergence settings of the iterative absorptions
+        (:func:`govcluster.core.absorb.absorb`).
+    method : {"auto", "alternating_projections"}
+        The absorption (:func:`govcluster.core.absorb.absorb`): ``auto`` is exact
+        (within the largest effect, the others partialled out).
+    keep_residuals : bool
+        Keep the residuals in the result (memory of one column).
 
     Returns
     -------
@@ -130,21 +149,35 @@ def fit_hdfe(
             "fit_hdfe: the outcome or a regressor has missing or infinite values; drop those "
             "rows first (the fit does not drop rows silently)"
         )
-    effects = [group_codes(keys)[0] for keys in effects]
-    cluster = np.asarray(cluster)
+    codes = [group_codes(keys)[0] for keys in effects]
+    cluster_codes = group_codes(cluster)[0]
     n_singletons = 0
-    if drop_singletons and effects:
-        keep = non_singleton_rows(effects)
+    keep = None
+    if drop_singletons and codes:
+        keep = non_singleton_rows(codes)
         n_singletons = int(n - keep.sum())
         if n_singletons:
-            y, X, cluster = y[keep], X[keep], cluster[keep]
-            effects = [codes[keep] for codes in effects]
-            n = len(y)
-    absorbed = absorb(np.column_stack([y, X]), effects, tol=tol, max_iter=max_iter)
-    y_tilde, x_tilde = absorbed.values[:, 0], absorbed.values[:, 1:]
+            # renumber the levels left (a level of singletons only disappears)
+            codes = [_kept_codes(c, keep) for c in codes]
+            cluster_codes = _kept_codes(cluster_codes, keep)
+        else:
+            keep = None
+    n_used = n - n_singletons
+    n_levels = tuple(int(c.max()) + 1 if len(c) else 0 for c in codes)
+    # one column-major block [y, X] of the rows used, transformed in place
+    stacked = np.empty((n_used, k + 1), order="F")
+    _copy_rows(y, keep, stacked[:, 0])
+    for j in range(k):
+        _copy_rows(X[:, j], keep, stacked[:, j + 1])
+    scale = np.sqrt(
+        np.array([_sum_of_squares(stacked[:, j + 1]) for j in range(k)]) / max(n_used, 1)
+    )
+    absorbed = absorb_coded(
+        stacked, codes, n_levels, tol=tol, max_iter=max_iter, method=method, overwrite=True
+    )
+    y_tilde, x_tilde = stacked[:, 0], stacked[:, 1:]
     gram = x_tilde.T @ x_tilde
-    spread = np.sqrt(np.diag(gram) / max(n, 1))
-    scale = np.sqrt((X**2).mean(axis=0))
+    spread = np.sqrt(np.diag(gram) / max(n_used, 1))
     absorbed_out = spread <= 1e-9 * np.where(scale > 0, scale, 1.0)
     if absorbed_out.any():
         listed = ", ".join(name for name, gone in zip(names, absorbed_out, strict=True) if gone)
@@ -153,29 +186,57 @@ def fit_hdfe(
             "their cells); remove it from the regressors or absorb fewer effects"
         )
     coef = np.linalg.solve(gram, x_tilde.T @ y_tilde)
-    resid = y_tilde - x_tilde @ coef
-    codes, _ = group_codes(cluster)
-    n_clusters = int(codes.max()) + 1
+    # residuals in the outcome's column, scores through one buffer: no n x k temporaries
+    resid = y_tilde
+    scratch = np.empty(n_used)
+    for j in range(k):
+        resid -= np.multiply(x_tilde[:, j], coef[j], out=scratch)
+    n_clusters = int(cluster_codes.max()) + 1 if n_used else 0
     if n_clusters < 2:
         raise EstimationError("fit_hdfe: cluster-robust errors need at least two clusters")
-    sums = group_sums(x_tilde * resid[:, None], codes, n_clusters)
+    sums = np.empty((n_clusters, k))
+    for j in range(k):
+        scores = np.multiply(x_tilde[:, j], resid, out=scratch)
+        sums[:, j] = np.bincount(cluster_codes, weights=scores, minlength=n_clusters)
     bread = np.linalg.inv(gram)
-    dof_k = k + fixed_effect_dof(effects, codes)
-    vcov = cluster_factor(n_clusters, n, dof_k) * bread @ (sums.T @ sums) @ bread
+    dof_k = k + _fixed_effect_dof(codes, n_levels, cluster_codes, n_clusters)
+    vcov = cluster_factor(n_clusters, n_used, dof_k) * bread @ (sums.T @ sums) @ bread
+    vcov = (vcov + vcov.T) / 2
     return HDFEFit(
         names=names,
         coef=coef,
         std_error=np.sqrt(np.diag(vcov)),
         vcov=vcov,
-        n_obs=n,
+        n_obs=n_used,
         n_clusters=n_clusters,
         n_singletons=n_singletons,
-        n_levels=absorbed.n_levels,
+        n_levels=n_levels,
         dof_k=dof_k,
         absorb_method=absorbed.method,
         iterations=absorbed.iterations,
         converged=absorbed.converged,
+        residuals=resid.copy() if keep_residuals else None,
     )
+
+
+def _kept_codes(codes: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Codes of the rows kept, renumbered only if a level lost all its rows."""
+    kept = codes[keep]
+    if np.bincount(kept, minlength=int(codes.max()) + 1).all():
+        return kept
+    return group_codes(kept)[0]
+
+
+def _copy_rows(source: np.ndarray, keep: np.ndarray | None, out: np.ndarray) -> None:
+    """``out[:] = source[keep]`` (or ``source`` when ``keep`` is None) without a temporary."""
+    if keep is None:
+        np.copyto(out, source)
+    else:
+        np.compress(keep, source, out=out)
+
+
+def _sum_of_squares(column: np.ndarray) -> float:
+    return float(np.dot(column, column))
 
 
 def fixed_effect_dof(effects: Sequence[np.ndarray], cluster_codes: np.ndarray) -> int:
@@ -193,13 +254,24 @@ def fixed_effect_dof(effects: Sequence[np.ndarray], cluster_codes: np.ndarray) -
     int
         :math:`\sum_e L_e - (E - 1) - \sum_{e\ \mathrm{nested}} (L_e - 1)` (module docstring).
     """
-    total = 0
+    codes = [group_codes(keys)[0] for keys in effects]
+    n_levels = tuple(int(c.max()) + 1 if len(c) else 0 for c in codes)
     n_clusters = int(cluster_codes.max()) + 1 if len(cluster_codes) else 0
-    for position, keys in enumerate(effects):
-        codes, labels = group_codes(keys)
-        levels = len(labels)
-        pairs = np.unique(codes.astype(np.int64) * n_clusters + cluster_codes)
-        nested = len(pairs) == levels
+    return _fixed_effect_dof(codes, n_levels, np.asarray(cluster_codes), n_clusters)
+
+
+def _fixed_effect_dof(
+    codes: Sequence[np.ndarray],
+    n_levels: Sequence[int],
+    cluster_codes: np.ndarray,
+    n_clusters: int,
+) -> int:
+    """:func:`fixed_effect_dof` of coded effects; nesting found in one pass (no sort)."""
+    total = 0
+    for position, (level_codes, levels) in enumerate(zip(codes, n_levels, strict=True)):
+        first_cluster = np.full(levels, -1, dtype=np.int64)
+        first_cluster[level_codes] = cluster_codes  # the last row of each level wins
+        nested = bool(np.array_equal(first_cluster[level_codes], cluster_codes))
         total += (1 if nested else levels) - (1 if position > 0 else 0)
     return total
 
@@ -219,13 +291,17 @@ def non_singleton_rows(effect_codes: Sequence[np.ndarray]) -> np.ndarray:
     """
     n = len(effect_codes[0])
     keep = np.ones(n, dtype=bool)
+    everything = True  # no row dropped yet: count on the codes themselves, not a copy
     changed = True
     while changed:
         changed = False
         for codes in effect_codes:
-            counts = np.bincount(codes[keep], minlength=int(codes.max()) + 1 if n else 0)
-            single = keep & (counts[codes] == 1)
+            levels = int(codes.max()) + 1 if n else 0
+            counts = np.bincount(codes if everything else codes[keep], minlength=levels)
+            single = counts[codes] == 1
+            single &= keep
             if single.any():
                 keep &= ~single
+                everything = False
                 changed = True
     return keep
