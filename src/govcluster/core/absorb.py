@@ -122,10 +122,12 @@ def _integer_codes(keys: pd.Series | np.ndarray | Sequence) -> tuple[np.ndarray,
         return None
     shifted = keys - low if low else keys
     present = np.bincount(shifted, minlength=high - low + 1) > 0
+    labels = tuple(range(low, high + 1)) if present.all() else None
+    if labels is not None:  # already 0 .. G-1 after the shift: no renumbering
+        return shifted.astype(np.int64, copy=False), labels
     number = np.cumsum(present) - 1
     codes = number[shifted].astype(np.int64, copy=False)
-    labels = (np.flatnonzero(present) + low).tolist()
-    return codes, tuple(labels)
+    return codes, tuple((np.flatnonzero(present) + low).tolist())
 
 
 def interaction_codes(*codes: np.ndarray) -> np.ndarray:

@@ -269,6 +269,9 @@ def _fixed_effect_dof(
     """:func:`fixed_effect_dof` of coded effects; nesting found in one pass (no sort)."""
     total = 0
     for position, (level_codes, levels) in enumerate(zip(codes, n_levels, strict=True)):
+        if levels < n_clusters:  # the levels of a nested effect cover every cluster
+            total += levels - (1 if position > 0 else 0)
+            continue
         first_cluster = np.full(levels, -1, dtype=np.int64)
         first_cluster[level_codes] = cluster_codes  # the last row of each level wins
         nested = bool(np.array_equal(first_cluster[level_codes], cluster_codes))
@@ -298,6 +301,8 @@ def non_singleton_rows(effect_codes: Sequence[np.ndarray]) -> np.ndarray:
         for codes in effect_codes:
             levels = int(codes.max()) + 1 if n else 0
             counts = np.bincount(codes if everything else codes[keep], minlength=levels)
+            if not (counts == 1).any():
+                continue
             single = counts[codes] == 1
             single &= keep
             if single.any():
