@@ -70,6 +70,11 @@ class HDFEFit:
     converged : bool
     residuals : numpy.ndarray or None
         Residuals of the rows used (``keep_residuals=True``), else None.
+    ssr : float
+        Sum of squared residuals.
+    tss_within : float
+        Sum of squares of the absorbed outcome (the within R-squared is
+        ``1 - ssr / tss_within``).
     """
 
     names: tuple[str, ...]
@@ -85,6 +90,8 @@ class HDFEFit:
     iterations: int
     converged: bool
     residuals: np.ndarray | None = None
+    ssr: float = float("nan")
+    tss_within: float = float("nan")
 
 
 def fit_hdfe(
@@ -185,7 +192,9 @@ def fit_hdfe(
             f"fit_hdfe: the fixed effects absorb {listed} entirely (it does not vary within "
             "their cells); remove it from the regressors or absorb fewer effects"
         )
+    _check_full_rank(gram, names)
     coef = np.linalg.solve(gram, x_tilde.T @ y_tilde)
+    tss_within = float(np.dot(y_tilde, y_tilde))
     # residuals in the outcome's column, scores through one buffer: no n x k temporaries
     resid = y_tilde
     scratch = np.empty(n_used)
@@ -216,7 +225,22 @@ def fit_hdfe(
         iterations=absorbed.iterations,
         converged=absorbed.converged,
         residuals=resid.copy() if keep_residuals else None,
+        ssr=float(np.dot(resid, resid)),
+        tss_within=tss_within,
     )
+
+
+def _check_full_rank(gram: np.ndarray, names: Sequence[str]) -> None:
+    """Raise naming the first regressor that the earlier ones (after absorbing) span."""
+    scale = np.sqrt(np.diag(gram))
+    scaled = gram / np.outer(scale, scale)
+    for j in range(1, len(names)):
+        if np.linalg.eigvalsh(scaled[: j + 1, : j + 1])[0] <= 1e-10:
+            earlier = ", ".join(names[:j])
+            raise EstimationError(
+                f"fit_hdfe: {names[j]} is collinear with {earlier} once the fixed effects are "
+                "absorbed; remove one of them"
+            )
 
 
 def _kept_codes(codes: np.ndarray, keep: np.ndarray) -> np.ndarray:

@@ -19,6 +19,9 @@ with the estimator of the specification (:class:`govcluster.panel.spec.PanelSpec
 ``first_difference``    OLS of :math:`\Delta y_{it}` on :math:`\Delta x_{it}` with an
                         intercept; differences by calendar year, so an observation after
                         a gap is dropped (Wooldridge 2010, sec. 10.6)
+``hdfe``                entity, year and ``absorb`` effects absorbed without dummies
+                        (``govcluster.core.hdfe``; firm-level panels,
+                        :mod:`govcluster.panel.hdfe`), one-way cluster-robust errors
 ======================  ============================================================
 
 The covariance and its small-sample corrections are documented in
@@ -47,6 +50,7 @@ from govcluster.panel.design import (
     expanded_names,
     sample_categories,
 )
+from govcluster.panel.hdfe import fit_hdfe_model
 from govcluster.panel.results import PanelEstimate, TestResult, readonly
 from govcluster.panel.sample import (
     Sample,
@@ -223,6 +227,9 @@ def _fit(data: pd.DataFrame, spec: PanelSpec) -> PanelEstimate:
             f"{spec.cov_type!r} does not apply. Use 'unadjusted', 'robust' or 'cluster_entity'."
         )
     sample, dep, cols, labels, bases = build_sample_and_bases(data, spec)
+    if spec.estimator == "hdfe":
+        estimate = _fit_hdfe(sample, dep, cols, spec)
+        return _with_bases(estimate, bases)
     check_design(sample, cols, estimator=spec.estimator, labels=labels)
     warn_all(
         low_within_variation_messages(
@@ -234,6 +241,22 @@ def _fit(data: pd.DataFrame, spec: PanelSpec) -> PanelEstimate:
     )
     fitted = fit_design(sample, dep, cols, spec)
     estimate = fitted_to_estimate(sample, dep, cols, spec, fitted, clusters)
+    return _with_bases(estimate, bases)
+
+
+def _fit_hdfe(sample: Sample, dep: str, cols: list[str], spec: PanelSpec) -> PanelEstimate:
+    """The ``hdfe`` estimator (:mod:`govcluster.panel.hdfe`), after the cluster checks."""
+    check_clusters(sample, spec.cov_type, cluster=spec.cluster)
+    warn_all(
+        low_within_variation_messages(
+            sample.frame, cols, entity=sample.entity, estimator="twoway_fe"
+        )
+    )
+    return fit_hdfe_model(sample, dep, cols, spec)
+
+
+def _with_bases(estimate: PanelEstimate, bases: dict[str, str]) -> PanelEstimate:
+    """``estimate`` with the base levels of its categorical variables."""
     if not bases:
         return estimate
     values = {f: getattr(estimate, f) for f in estimate.__dataclass_fields__}
