@@ -218,3 +218,12 @@ def test_interaction_codes_number_observed_cells() -> None:
     a = np.array([0, 0, 1, 1, 0])
     b = np.array([1, 0, 1, 1, 1])
     assert interaction_codes(a, b).tolist() == [1, 0, 2, 2, 1]
+
+
+def test_an_effect_the_others_span_is_left_out(unbalanced) -> None:
+    """Firms never change industry: the industry dummies add nothing to the firm dummies."""
+    x = unbalanced[["x1", "y"]].to_numpy()
+    keys = [unbalanced["firm"].to_numpy(), unbalanced["industry"].to_numpy()]
+    out = absorb(x, keys)
+    assert out.method == "one_way" and out.n_levels == (60, 5)
+    np.testing.assert_allclose(out.values, _dummy_residuals(x, *keys), rtol=0, atol=1e-10)

@@ -442,13 +442,17 @@ def _within_and_partial_out(
     big = int(np.argmax(n_levels))
     firm, n_firms = codes[big], n_levels[big]
     small = [(c, g) for e, (c, g) in enumerate(zip(codes, n_levels, strict=True)) if e != big]
+    small = _without_spanned_effects(firm, n_firms, small)
+    if not small:
+        _demean_columns(v, firm, _counts(firm, n_firms))
+        return Absorbed(v, "one_way", 0, True, 0.0, n_levels)
     firm_count = _counts(firm, n_firms)
     offsets = np.cumsum([0, *(g for _, g in small)])
     total = int(offsets[-1])
     dense = total <= dense_limit
-    # C dense when it is small beside the data (F L <= 2 n), sparse otherwise
+    # C dense when the system is solved densely and C is small beside the data (F L <= 2 n)
     counts_by_firm = _firm_level_counts(
-        firm, n_firms, small, offsets, dense=n_firms * total <= 2 * n
+        firm, n_firms, small, offsets, dense=dense and n_firms * total <= 2 * n
     )
     gram = _reduced_gram(small, offsets, counts_by_firm, firm_count, sparse=not dense)
     # D' M_F v = D'v - C' (firm means of v): no pass over the demeaned column is needed
@@ -485,6 +489,35 @@ def _within_and_partial_out(
         for (c, g), start in zip(small, offsets, strict=False):
             column -= np.take(gamma[start : start + g, j], c, out=scratch)
     return Absorbed(v, method, iterations, converged, residual, n_levels)
+
+
+def _is_function_of(coarse: np.ndarray, fine: np.ndarray, n_fine: int) -> bool:
+    """Whether every level of ``fine`` lies in one level of ``coarse`` (one pass, no sort)."""
+    level_of = np.empty(n_fine, dtype=coarse.dtype)
+    level_of[fine] = coarse  # the last row of each fine level wins
+    return bool(np.array_equal(level_of[fine], coarse))
+
+
+def _without_spanned_effects(
+    firm: np.ndarray, n_firms: int, small: list[tuple[np.ndarray, int]]
+) -> list[tuple[np.ndarray, int]]:
+    """The smaller effects whose dummies the others do not span.
+
+    An effect constant within every level of another effect (the year within industry x year
+    cells, the industry within firms that never change industry) adds nothing to the space the
+    dummies span, so it is left out of the reduced system (the residuals are the same).
+    """
+    kept = []
+    for position, (codes, levels) in enumerate(small):
+        finer = [(firm, n_firms)] + [
+            (c, g)
+            for other, (c, g) in enumerate(small)
+            if other != position and (g > levels or (g == levels and other < position))
+        ]
+        if any(g >= levels and _is_function_of(codes, c, g) for c, g in finer):
+            continue
+        kept.append((codes, levels))
+    return kept
 
 
 def _firm_level_counts(

@@ -161,11 +161,13 @@ def fit_hdfe(
     n_singletons = 0
     keep = None
     if drop_singletons and codes:
-        keep = non_singleton_rows(codes)
+        keep, kept_counts = _singleton_drop(codes)
         n_singletons = int(n - keep.sum())
         if n_singletons:
             # renumber the levels left (a level of singletons only disappears)
-            codes = [_kept_codes(c, keep) for c in codes]
+            codes = [
+                _kept_codes(c, keep, count) for c, count in zip(codes, kept_counts, strict=True)
+            ]
             cluster_codes = _kept_codes(cluster_codes, keep)
         else:
             keep = None
@@ -198,8 +200,7 @@ def fit_hdfe(
     # residuals in the outcome's column, scores through one buffer: no n x k temporaries
     resid = y_tilde
     scratch = np.empty(n_used)
-    for j in range(k):
-        resid -= np.multiply(x_tilde[:, j], coef[j], out=scratch)
+    resid -= np.dot(x_tilde, coef, out=scratch)
     n_clusters = int(cluster_codes.max()) + 1 if n_used else 0
     if n_clusters < 2:
         raise EstimationError("fit_hdfe: cluster-robust errors need at least two clusters")
@@ -243,12 +244,20 @@ def _check_full_rank(gram: np.ndarray, names: Sequence[str]) -> None:
             )
 
 
-def _kept_codes(codes: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """Codes of the rows kept, renumbered only if a level lost all its rows."""
+def _kept_codes(
+    codes: np.ndarray, keep: np.ndarray, counts: np.ndarray | None = None
+) -> np.ndarray:
+    """Codes of the rows kept, renumbered only if a level lost all its rows.
+
+    ``counts``, the rows each level keeps, saves counting them again.
+    """
     kept = codes[keep]
-    if np.bincount(kept, minlength=int(codes.max()) + 1).all():
+    if counts is None:
+        counts = np.bincount(kept, minlength=int(codes.max()) + 1)
+    present = counts > 0
+    if present.all():
         return kept
-    return group_codes(kept)[0]
+    return (np.cumsum(present) - 1)[kept]
 
 
 def _copy_rows(source: np.ndarray, keep: np.ndarray | None, out: np.ndarray) -> None:
@@ -316,21 +325,32 @@ def non_singleton_rows(effect_codes: Sequence[np.ndarray]) -> np.ndarray:
     numpy.ndarray of bool
         True for the rows kept.
     """
+    return _singleton_drop(effect_codes)[0]
+
+
+def _singleton_drop(effect_codes: Sequence[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """:func:`non_singleton_rows`, and the rows each level keeps.
+
+    The levels are counted once; dropping rows then updates the counts from the dropped rows
+    alone, and the rows are searched again only for an effect that has a level with one row.
+    """
     n = len(effect_codes[0])
     keep = np.ones(n, dtype=bool)
-    everything = True  # no row dropped yet: count on the codes themselves, not a copy
+    counts = [
+        np.bincount(codes, minlength=int(codes.max()) + 1 if n else 0) for codes in effect_codes
+    ]
     changed = True
     while changed:
         changed = False
-        for codes in effect_codes:
-            levels = int(codes.max()) + 1 if n else 0
-            counts = np.bincount(codes if everything else codes[keep], minlength=levels)
-            if not (counts == 1).any():
+        for codes, count in zip(effect_codes, counts, strict=True):
+            if not (count == 1).any():
                 continue
-            single = counts[codes] == 1
+            single = count[codes] == 1
             single &= keep
-            if single.any():
-                keep &= ~single
-                everything = False
+            rows = np.flatnonzero(single)
+            if len(rows):
+                keep[rows] = False
+                for other, other_count in zip(effect_codes, counts, strict=True):
+                    np.subtract.at(other_count, other[rows], 1)
                 changed = True
-    return keep
+    return keep, counts
