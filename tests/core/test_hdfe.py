@@ -195,3 +195,15 @@ def test_residuals_and_within_r2_match_pyfixest(firms):
     )
     np.testing.assert_allclose(fit.residuals, reference.resid(), rtol=0, atol=1e-10)
     np.testing.assert_allclose(1 - fit.ssr / fit.tss_within, reference._r2_within, rtol=1e-10)
+
+
+@pytest.mark.parametrize("dropped", [[], [0], [49], [3, 4, 10], list(range(0, 50, 2))])
+def test_kept_rows_are_copied_as_a_boolean_selection_would(dropped):
+    from govcluster.core.hdfe import _copy_rows
+
+    source = np.random.default_rng(0).normal(size=(50, 3))[:, 1]  # a strided column
+    keep = np.ones(50, dtype=bool)
+    keep[dropped] = False
+    out = np.empty(int(keep.sum()))
+    _copy_rows(source, keep, out)
+    np.testing.assert_array_equal(out, source[keep])

@@ -261,11 +261,29 @@ def _kept_codes(
 
 
 def _copy_rows(source: np.ndarray, keep: np.ndarray | None, out: np.ndarray) -> None:
-    """``out[:] = source[keep]`` (or ``source`` when ``keep`` is None) without a temporary."""
+    """``out[:] = source[keep]`` (or ``source`` when ``keep`` is None) without a temporary.
+
+    With few rows dropped (singletons are usually a handful) the runs of kept rows are copied
+    as slices, which is several times faster than a boolean selection.
+    """
     if keep is None:
         np.copyto(out, source)
-    else:
+        return
+    dropped = np.flatnonzero(~keep)
+    if len(dropped) > _FEW_DROPPED:
         np.compress(keep, source, out=out)
+        return
+    start, position = 0, 0
+    for row in (*dropped.tolist(), len(source)):
+        size = row - start
+        if size:
+            out[position : position + size] = source[start:row]
+            position += size
+        start = row + 1
+
+
+#: Up to this many dropped rows, the kept rows are copied run by run.
+_FEW_DROPPED = 10_000
 
 
 def _sum_of_squares(column: np.ndarray) -> float:
