@@ -347,9 +347,9 @@ def compare_panel(args, *, design: str) -> None:
     )
     if absorbed.method == "within_cg":
         how = (
-            f"{absorbed.iterations} conjugate-gradient iterations on the "
-            f"{sum(n_levels) - max(n_levels):,}-level reduced system (each a sparse product of "
-            "that size, not a pass over the rows)"
+            f"{absorbed.iterations} conjugate-gradient iterations on the reduced system of the "
+            f"smaller effects (at most {sum(n_levels) - max(n_levels):,} levels; each iteration "
+            "a sparse product of that size, not a pass over the rows)"
         )
     else:
         how = "exact, no iterations"

@@ -21,11 +21,15 @@ otherwise: within the largest effect, the others partialled out (``within_dense`
     - :math:`M_F x` is one group-mean pass (``np.bincount``);
     - :math:`\tilde D'\tilde D = D'D - C'\,\mathrm{diag}(1/n_f)\,C`, with :math:`C` the
       :math:`F \times L` matrix of the counts of each firm's rows at each level (dense when
-      :math:`F L` does not exceed the number of rows, sparse otherwise);
-    - :math:`\tilde D' x = D' M_F x`, a group sum of the firm-demeaned column;
+      the system is solved densely and :math:`F L` is at most twice the number of rows,
+      sparse otherwise);
+    - :math:`\tilde D' x = D' x - C'\bar x_f`, group sums of the column and of its firm
+      means;
     - :math:`\tilde D\hat\gamma = D\hat\gamma - \overline{(D\hat\gamma)}_f` with the firm means
       :math:`C\hat\gamma / n_f`.
 
+    An effect constant within the levels of another (the year within industry x year cells,
+    or within firms) is left out first: its dummies add nothing to the span.
     The :math:`L \times L` system is singular (one level of each effect is redundant, and
     more when effects are nested); any solution gives the same :math:`\tilde D\hat\gamma`.
     With at most ``dense_limit`` levels (default :data:`DENSE_LEVELS`) it is solved by the
