@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from linearmodels import PanelOLS
 
-from govcluster.errors import ConfigError
+from govcluster.errors import ConfigError, SpecificationWarning
 from govcluster.panel import PanelSpec, fit_panel_model
 from govcluster.panel.plan import panel_jobs, run_panel_job
 from govcluster.records.panel import PanelEstimateRecord
@@ -183,4 +183,20 @@ def test_a_missing_absorbed_key_is_named(firm_panel):
         absorb=["province^year"],
     )
     with pytest.raises(Exception, match="'province' is missing in 1 row"):
+        fit_panel_model(frame, spec)
+
+
+def test_a_regressor_varying_almost_only_between_firms_is_flagged(firm_panel):
+    frame = firm_panel.copy()
+    firm_level = frame.groupby("firm_id")["ln_employees"].transform("mean")
+    frame["size_class"] = firm_level + 1e-3 * np.random.default_rng(1).normal(size=len(frame))
+    spec = PanelSpec(
+        outcome="ln_productivity",
+        regressors=["gov"],
+        controls=["size_class"],
+        entity="firm_id",
+        time="year",
+        estimator="hdfe",
+    )
+    with pytest.warns(SpecificationWarning, match="the hdfe coefficient of size_class"):
         fit_panel_model(frame, spec)

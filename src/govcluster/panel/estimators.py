@@ -247,11 +247,6 @@ def _fit(data: pd.DataFrame, spec: PanelSpec) -> PanelEstimate:
 def _fit_hdfe(sample: Sample, dep: str, cols: list[str], spec: PanelSpec) -> PanelEstimate:
     """The ``hdfe`` estimator (:mod:`govcluster.panel.hdfe`), after the cluster checks."""
     check_clusters(sample, spec.cov_type, cluster=spec.cluster)
-    warn_all(
-        low_within_variation_messages(
-            sample.frame, cols, entity=sample.entity, estimator="twoway_fe"
-        )
-    )
     return fit_hdfe_model(sample, dep, cols, spec)
 
 

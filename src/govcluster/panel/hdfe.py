@@ -34,12 +34,16 @@ so the tables and the records are the same. The two-way case equals linearmodels
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+import pandas as pd
 
 from govcluster.categories import absorb_codes, absorb_terms, term_name
 from govcluster.core.covariance import cluster_factor
 from govcluster.core.hdfe import fit_hdfe, non_singleton_rows
 from govcluster.errors import EstimationError
+from govcluster.model_diagnostics import NEGLIGIBLE_WITHIN_SHARE, warn_all, within_variation_shares
 from govcluster.panel.covariance import Inference
 from govcluster.panel.results import PanelEstimate, readonly
 from govcluster.panel.sample import DROP_SINGLETONS, Sample
@@ -74,6 +78,7 @@ def fit_hdfe_model(
         the effects absorb or one collinear with the others (named), fewer than two clusters.
     """
     frame = sample.frame
+    warn_all(low_within_variation(frame, columns, entity=sample.entity))
     terms = absorb_terms(spec.absorb)
     keys = [c for term in terms for c in term if c not in (sample.entity, sample.time)]
     cluster_column = spec.cluster if spec.cov_type == "cluster" else sample.entity
@@ -145,3 +150,23 @@ def fit_hdfe_model(
         poolability=None,
         dk_bandwidth=None,
     )
+
+
+def low_within_variation(
+    frame: pd.DataFrame, columns: list[str], *, entity: str
+) -> tuple[str, ...]:
+    """Messages naming each regressor whose variation within entities is negligible.
+
+    Under ``hdfe`` a coefficient rests on the variation within firms (and within the other
+    absorbed cells); a regressor that varies almost only between firms is barely identified.
+    A regressor with no such variation at all is an error of :func:`fit_hdfe` instead.
+    """
+    messages = []
+    for column, share in within_variation_shares(frame, columns, entity=entity).items():
+        if math.isfinite(share) and 0 < share < NEGLIGIBLE_WITHIN_SHARE:
+            messages.append(
+                f"{column} varies almost only between entities: its variation within entities "
+                f"is {share:.2%} of the total, so the hdfe coefficient of {column} rests on a "
+                "sliver of the data (its estimate and standard error are unreliable)."
+            )
+    return tuple(messages)
