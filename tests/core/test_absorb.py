@@ -15,6 +15,7 @@ from linearmodels import PanelOLS
 from linearmodels.iv.absorbing import AbsorbingLS
 
 from govcluster.core.absorb import (
+    DENSE_LEVELS,
     AbsorptionWarning,
     absorb,
     demean,
@@ -23,6 +24,7 @@ from govcluster.core.absorb import (
     interaction_codes,
     year_dummies,
 )
+from govcluster.errors import EstimationError
 
 RTOL = 1e-8
 TIGHT = 1e-13
@@ -96,20 +98,39 @@ def test_balanced_two_way_uses_the_closed_form() -> None:
     np.testing.assert_allclose(out.values, _dummy_residuals(x, firm, year), rtol=0, atol=1e-12)
 
 
-def test_unbalanced_multi_way_matches_dummy_ols(unbalanced) -> None:
+@pytest.mark.parametrize(
+    ("request_", "dense_limit", "expected_method"),
+    [
+        ("auto", DENSE_LEVELS, "within_dense"),
+        ("auto", 0, "within_cg"),
+        ("alternating_projections", DENSE_LEVELS, "alternating_projections"),
+    ],
+)
+def test_unbalanced_multi_way_matches_dummy_ols(
+    unbalanced, request_, dense_limit, expected_method
+) -> None:
     x = unbalanced[["x1", "x2", "y"]].to_numpy()
     keys = [
         unbalanced["firm"].to_numpy(),
         unbalanced["year"].to_numpy(),
         interaction_codes(unbalanced["industry"].to_numpy(), unbalanced["year"].to_numpy()),
     ]
-    out = absorb(x, keys, tol=TIGHT, max_iter=100_000)
-    assert out.method == "alternating_projections"
-    assert out.converged and out.iterations > 1
+    out = absorb(x, keys, tol=TIGHT, max_iter=100_000, method=request_, dense_limit=dense_limit)
+    assert out.method == expected_method and out.converged
+    assert (out.iterations > 1) == (expected_method != "within_dense")
     assert out.n_levels == (60, 12, 60)
     expected = _dummy_residuals(x, *keys)
     scale = np.abs(expected).max(axis=0)
     np.testing.assert_allclose(out.values / scale, expected / scale, rtol=0, atol=RTOL)
+
+
+def test_the_largest_effect_is_demeaned_whatever_its_position(unbalanced) -> None:
+    """Firms listed last, years first: the same residuals as the dummy regression."""
+    x = unbalanced[["x1", "y"]].to_numpy()
+    keys = [unbalanced["year"].to_numpy(), unbalanced["firm"].to_numpy()]
+    out = absorb(x, keys)
+    assert out.method == "within_dense" and out.iterations == 0
+    np.testing.assert_allclose(out.values, _dummy_residuals(x, *keys), rtol=0, atol=1e-10)
 
 
 def test_two_way_coefficients_match_linearmodels_panelols(unbalanced) -> None:
@@ -143,8 +164,35 @@ def test_three_way_coefficients_match_linearmodels_absorbingls(unbalanced) -> No
 def test_non_convergence_is_reported(unbalanced) -> None:
     keys = [unbalanced["firm"], unbalanced["year"]]
     with pytest.warns(AbsorptionWarning, match="did not reach the tolerance"):
-        out = absorb(unbalanced[["y"]].to_numpy(), keys, tol=1e-15, max_iter=2)
+        out = absorb(
+            unbalanced[["y"]].to_numpy(),
+            keys,
+            tol=1e-15,
+            max_iter=2,
+            method="alternating_projections",
+        )
     assert not out.converged and out.iterations == 2 and out.max_change > 1e-15
+
+
+def test_conjugate_gradients_report_non_convergence(unbalanced) -> None:
+    keys = [unbalanced["firm"], unbalanced["year"]]
+    with pytest.warns(AbsorptionWarning, match="conjugate gradients did not reach"):
+        out = absorb(unbalanced[["y"]].to_numpy(), keys, tol=1e-15, max_iter=1, dense_limit=0)
+    assert out.method == "within_cg" and not out.converged and out.iterations == 1
+
+
+def test_an_unknown_method_is_named() -> None:
+    with pytest.raises(EstimationError, match="method='lsqr' is not an option"):
+        absorb(np.ones((3, 1)), [np.array([0, 0, 1])], method="lsqr")
+
+
+def test_integer_keys_are_coded_by_counting_as_pandas_would() -> None:
+    keys = np.array([2007, 2003, 2003, 2011, 2007, 2004])
+    codes, labels = group_codes(keys)
+    expected, uniques = pd.factorize(keys, sort=True)
+    assert codes.tolist() == expected.tolist() and labels == tuple(uniques.tolist())
+    wide = np.array([10**12, 5, 5])  # too wide a range for counting: hashed instead
+    assert group_codes(wide)[0].tolist() == [1, 0, 0]
 
 
 def test_no_effect_returns_a_copy() -> None:
@@ -170,3 +218,12 @@ def test_interaction_codes_number_observed_cells() -> None:
     a = np.array([0, 0, 1, 1, 0])
     b = np.array([1, 0, 1, 1, 1])
     assert interaction_codes(a, b).tolist() == [1, 0, 2, 2, 1]
+
+
+def test_an_effect_the_others_span_is_left_out(unbalanced) -> None:
+    """Firms never change industry: the industry dummies add nothing to the firm dummies."""
+    x = unbalanced[["x1", "y"]].to_numpy()
+    keys = [unbalanced["firm"].to_numpy(), unbalanced["industry"].to_numpy()]
+    out = absorb(x, keys)
+    assert out.method == "one_way" and out.n_levels == (60, 5)
+    np.testing.assert_allclose(out.values, _dummy_residuals(x, *keys), rtol=0, atol=1e-10)

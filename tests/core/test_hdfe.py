@@ -3,8 +3,9 @@
 Oracles: ``pyfixest.feols`` with ``vcov={"CRV1": ...}`` and its default small-sample settings
 (coefficients and clustered standard errors), and least squares on one dummy per level of
 every effect (``numpy.linalg.lstsq``, coefficients). Tolerances: 1e-10 relative for the
-coefficients and 1e-8 for the standard errors (the alternating projections run to a relative
-change of 1e-13 per sweep, pyfixest's demeaning to ``MapDemeaner(fixef_tol=1e-12)``).
+coefficients and 1e-8 for the standard errors (the default absorption is exact; the
+alternating projections, also checked, run to a relative change of 1e-13 per sweep;
+pyfixest's demeaning to ``MapDemeaner(fixef_tol=1e-12)``).
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def _effects(frame: pd.DataFrame, formula: str) -> list[np.ndarray]:
     return out
 
 
+@pytest.mark.parametrize("method", ["auto", "alternating_projections"])
 @pytest.mark.parametrize(
     ("absorbed", "cluster"),
     [
@@ -79,7 +81,7 @@ def _effects(frame: pd.DataFrame, formula: str) -> list[np.ndarray]:
         ("firm + industry^year", "province"),
     ],
 )
-def test_coefficients_and_clustered_errors_equal_pyfixest(firms, absorbed, cluster):
+def test_coefficients_and_clustered_errors_equal_pyfixest(firms, absorbed, cluster, method):
     reference = pf.feols(
         f"y ~ {' + '.join(REGRESSORS)} | {absorbed}",
         data=firms,
@@ -93,7 +95,10 @@ def test_coefficients_and_clustered_errors_equal_pyfixest(firms, absorbed, clust
         cluster=firms[cluster].to_numpy(),
         names=REGRESSORS,
         tol=TIGHT,
+        method=method,
     )
+    expected_method = "alternating_projections" if method != "auto" else "within_dense"
+    assert fit.absorb_method == expected_method
     np.testing.assert_allclose(fit.coef, reference.coef()[REGRESSORS].to_numpy(), rtol=1e-10)
     np.testing.assert_allclose(fit.std_error, reference.se()[REGRESSORS].to_numpy(), rtol=1e-8)
     assert fit.n_obs == reference._N  # pyfixest drops the same singleton rows
@@ -160,3 +165,45 @@ def test_singletons_are_dropped_until_none_is_left():
     keep = non_singleton_rows([group_codes(firm)[0], group_codes(year)[0]])
     # firm 2 (row 4) is a singleton; then year 2002 (row 5) is; then firm 3 (row 6) is.
     np.testing.assert_array_equal(keep, [True, True, True, True, False, False, False])
+
+
+def test_a_collinear_regressor_is_named(firms):
+    x = firms[REGRESSORS].to_numpy()
+    doubled = np.column_stack([x[:, 0], x[:, 1], 2 * x[:, 0] - x[:, 1]])
+    with pytest.raises(EstimationError, match="x2 is collinear with x0, x1"):
+        fit_hdfe(
+            firms["y"].to_numpy(),
+            doubled,
+            _effects(firms, "firm + year"),
+            cluster=firms["cluster"].to_numpy(),
+        )
+
+
+def test_residuals_and_within_r2_match_pyfixest(firms):
+    reference = pf.feols(
+        f"y ~ {' + '.join(REGRESSORS)} | firm + year",
+        data=firms,
+        vcov={"CRV1": "cluster"},
+        demeaner=pf.MapDemeaner(fixef_tol=1e-12),
+    )
+    fit = fit_hdfe(
+        firms["y"].to_numpy(),
+        firms[REGRESSORS].to_numpy(),
+        _effects(firms, "firm + year"),
+        cluster=firms["cluster"].to_numpy(),
+        keep_residuals=True,
+    )
+    np.testing.assert_allclose(fit.residuals, reference.resid(), rtol=0, atol=1e-10)
+    np.testing.assert_allclose(1 - fit.ssr / fit.tss_within, reference._r2_within, rtol=1e-10)
+
+
+@pytest.mark.parametrize("dropped", [[], [0], [49], [3, 4, 10], list(range(0, 50, 2))])
+def test_kept_rows_are_copied_as_a_boolean_selection_would(dropped):
+    from govcluster.core.hdfe import _copy_rows
+
+    source = np.random.default_rng(0).normal(size=(50, 3))[:, 1]  # a strided column
+    keep = np.ones(50, dtype=bool)
+    keep[dropped] = False
+    out = np.empty(int(keep.sum()))
+    _copy_rows(source, keep, out)
+    np.testing.assert_array_equal(out, source[keep])

@@ -30,7 +30,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from govcluster.core.absorb import DEFAULT_MAX_ITER, DEFAULT_TOL, absorb, group_codes, group_sums
+from govcluster.core.absorb import (
+    DEFAULT_MAX_ITER,
+    DEFAULT_TOL,
+    AbsorbRequest,
+    absorb_coded,
+    group_codes,
+)
 from govcluster.core.covariance import cluster_factor
 from govcluster.errors import EstimationError
 
@@ -56,10 +62,19 @@ class HDFEFit:
     dof_k : int
         :math:`K` of the small-sample factor (regressors and non-nested effects).
     absorb_method : str
-        ``one_way``, ``two_way_balanced`` or ``alternating_projections``.
+        ``one_way``, ``two_way_balanced``, ``within_dense``, ``within_cg`` or
+        ``alternating_projections`` (:mod:`govcluster.core.absorb`).
     iterations : int
-        Sweeps of the alternating projections (0 for the exact methods).
+        Iterations of the absorption (conjugate gradients or sweeps of the alternating
+        projections; 0 for the exact methods).
     converged : bool
+    residuals : numpy.ndarray or None
+        Residuals of the rows used (``keep_residuals=True``), else None.
+    ssr : float
+        Sum of squared residuals.
+    tss_within : float
+        Sum of squares of the absorbed outcome (the within R-squared is
+        ``1 - ssr / tss_within``).
     """
 
     names: tuple[str, ...]
@@ -74,6 +89,9 @@ class HDFEFit:
     absorb_method: str
     iterations: int
     converged: bool
+    residuals: np.ndarray | None = None
+    ssr: float = float("nan")
+    tss_within: float = float("nan")
 
 
 def fit_hdfe(
@@ -86,6 +104,8 @@ def fit_hdfe(
     drop_singletons: bool = True,
     tol: float = DEFAULT_TOL,
     max_iter: int = DEFAULT_MAX_ITER,
+    method: AbsorbRequest = "auto",
+    keep_residuals: bool = False,
 ) -> HDFEFit:
     """Regress ``y`` on ``X`` with the fixed ``effects`` absorbed; cluster by ``cluster``.
 
@@ -105,7 +125,13 @@ def fit_hdfe(
     drop_singletons : bool
         Drop singleton rows first (module docstring).
     tol, max_iter
-        Convergence settings of the alternating projections.
+        Convergence settings of the iterative absorptions
+        (:func:`govcluster.core.absorb.absorb`).
+    method : {"auto", "alternating_projections"}
+        The absorption (:func:`govcluster.core.absorb.absorb`): ``auto`` is exact
+        (within the largest effect, the others partialled out).
+    keep_residuals : bool
+        Keep the residuals in the result (memory of one column).
 
     Returns
     -------
@@ -130,21 +156,37 @@ def fit_hdfe(
             "fit_hdfe: the outcome or a regressor has missing or infinite values; drop those "
             "rows first (the fit does not drop rows silently)"
         )
-    effects = [group_codes(keys)[0] for keys in effects]
-    cluster = np.asarray(cluster)
+    codes = [group_codes(keys)[0] for keys in effects]
+    cluster_codes = group_codes(cluster)[0]
     n_singletons = 0
-    if drop_singletons and effects:
-        keep = non_singleton_rows(effects)
+    keep = None
+    if drop_singletons and codes:
+        keep, kept_counts = _singleton_drop(codes)
         n_singletons = int(n - keep.sum())
         if n_singletons:
-            y, X, cluster = y[keep], X[keep], cluster[keep]
-            effects = [codes[keep] for codes in effects]
-            n = len(y)
-    absorbed = absorb(np.column_stack([y, X]), effects, tol=tol, max_iter=max_iter)
-    y_tilde, x_tilde = absorbed.values[:, 0], absorbed.values[:, 1:]
+            # renumber the levels left (a level of singletons only disappears)
+            codes = [
+                _kept_codes(c, keep, count) for c, count in zip(codes, kept_counts, strict=True)
+            ]
+            cluster_codes = _kept_codes(cluster_codes, keep)
+        else:
+            keep = None
+    n_used = n - n_singletons
+    n_levels = tuple(int(c.max()) + 1 if len(c) else 0 for c in codes)
+    # one column-major block [y, X] of the rows used, transformed in place
+    stacked = np.empty((n_used, k + 1), order="F")
+    _copy_rows(y, keep, stacked[:, 0])
+    for j in range(k):
+        _copy_rows(X[:, j], keep, stacked[:, j + 1])
+    scale = np.sqrt(
+        np.array([_sum_of_squares(stacked[:, j + 1]) for j in range(k)]) / max(n_used, 1)
+    )
+    absorbed = absorb_coded(
+        stacked, codes, n_levels, tol=tol, max_iter=max_iter, method=method, overwrite=True
+    )
+    y_tilde, x_tilde = stacked[:, 0], stacked[:, 1:]
     gram = x_tilde.T @ x_tilde
-    spread = np.sqrt(np.diag(gram) / max(n, 1))
-    scale = np.sqrt((X**2).mean(axis=0))
+    spread = np.sqrt(np.diag(gram) / max(n_used, 1))
     absorbed_out = spread <= 1e-9 * np.where(scale > 0, scale, 1.0)
     if absorbed_out.any():
         listed = ", ".join(name for name, gone in zip(names, absorbed_out, strict=True) if gone)
@@ -152,30 +194,100 @@ def fit_hdfe(
             f"fit_hdfe: the fixed effects absorb {listed} entirely (it does not vary within "
             "their cells); remove it from the regressors or absorb fewer effects"
         )
+    _check_full_rank(gram, names)
     coef = np.linalg.solve(gram, x_tilde.T @ y_tilde)
-    resid = y_tilde - x_tilde @ coef
-    codes, _ = group_codes(cluster)
-    n_clusters = int(codes.max()) + 1
+    tss_within = float(np.dot(y_tilde, y_tilde))
+    # residuals in the outcome's column, scores through one buffer: no n x k temporaries
+    resid = y_tilde
+    scratch = np.empty(n_used)
+    resid -= np.dot(x_tilde, coef, out=scratch)
+    n_clusters = int(cluster_codes.max()) + 1 if n_used else 0
     if n_clusters < 2:
         raise EstimationError("fit_hdfe: cluster-robust errors need at least two clusters")
-    sums = group_sums(x_tilde * resid[:, None], codes, n_clusters)
+    sums = np.empty((n_clusters, k))
+    for j in range(k):
+        scores = np.multiply(x_tilde[:, j], resid, out=scratch)
+        sums[:, j] = np.bincount(cluster_codes, weights=scores, minlength=n_clusters)
     bread = np.linalg.inv(gram)
-    dof_k = k + fixed_effect_dof(effects, codes)
-    vcov = cluster_factor(n_clusters, n, dof_k) * bread @ (sums.T @ sums) @ bread
+    dof_k = k + _fixed_effect_dof(codes, n_levels, cluster_codes, n_clusters)
+    vcov = cluster_factor(n_clusters, n_used, dof_k) * bread @ (sums.T @ sums) @ bread
+    vcov = (vcov + vcov.T) / 2
     return HDFEFit(
         names=names,
         coef=coef,
         std_error=np.sqrt(np.diag(vcov)),
         vcov=vcov,
-        n_obs=n,
+        n_obs=n_used,
         n_clusters=n_clusters,
         n_singletons=n_singletons,
-        n_levels=absorbed.n_levels,
+        n_levels=n_levels,
         dof_k=dof_k,
         absorb_method=absorbed.method,
         iterations=absorbed.iterations,
         converged=absorbed.converged,
+        residuals=resid.copy() if keep_residuals else None,
+        ssr=float(np.dot(resid, resid)),
+        tss_within=tss_within,
     )
+
+
+def _check_full_rank(gram: np.ndarray, names: Sequence[str]) -> None:
+    """Raise naming the first regressor that the earlier ones (after absorbing) span."""
+    scale = np.sqrt(np.diag(gram))
+    scaled = gram / np.outer(scale, scale)
+    for j in range(1, len(names)):
+        if np.linalg.eigvalsh(scaled[: j + 1, : j + 1])[0] <= 1e-10:
+            earlier = ", ".join(names[:j])
+            raise EstimationError(
+                f"fit_hdfe: {names[j]} is collinear with {earlier} once the fixed effects are "
+                "absorbed; remove one of them"
+            )
+
+
+def _kept_codes(
+    codes: np.ndarray, keep: np.ndarray, counts: np.ndarray | None = None
+) -> np.ndarray:
+    """Codes of the rows kept, renumbered only if a level lost all its rows.
+
+    ``counts``, the rows each level keeps, saves counting them again.
+    """
+    kept = codes[keep]
+    if counts is None:
+        counts = np.bincount(kept, minlength=int(codes.max()) + 1)
+    present = counts > 0
+    if present.all():
+        return kept
+    return (np.cumsum(present) - 1)[kept]
+
+
+def _copy_rows(source: np.ndarray, keep: np.ndarray | None, out: np.ndarray) -> None:
+    """``out[:] = source[keep]`` (or ``source`` when ``keep`` is None) without a temporary.
+
+    With few rows dropped (singletons are usually a handful) the runs of kept rows are copied
+    as slices, which is several times faster than a boolean selection.
+    """
+    if keep is None:
+        np.copyto(out, source)
+        return
+    dropped = np.flatnonzero(~keep)
+    if len(dropped) > _FEW_DROPPED:
+        np.compress(keep, source, out=out)
+        return
+    start, position = 0, 0
+    for row in (*dropped.tolist(), len(source)):
+        size = row - start
+        if size:
+            out[position : position + size] = source[start:row]
+            position += size
+        start = row + 1
+
+
+#: Up to this many dropped rows, the kept rows are copied run by run.
+_FEW_DROPPED = 10_000
+
+
+def _sum_of_squares(column: np.ndarray) -> float:
+    return float(np.dot(column, column))
 
 
 def fixed_effect_dof(effects: Sequence[np.ndarray], cluster_codes: np.ndarray) -> int:
@@ -193,13 +305,27 @@ def fixed_effect_dof(effects: Sequence[np.ndarray], cluster_codes: np.ndarray) -
     int
         :math:`\sum_e L_e - (E - 1) - \sum_{e\ \mathrm{nested}} (L_e - 1)` (module docstring).
     """
-    total = 0
+    codes = [group_codes(keys)[0] for keys in effects]
+    n_levels = tuple(int(c.max()) + 1 if len(c) else 0 for c in codes)
     n_clusters = int(cluster_codes.max()) + 1 if len(cluster_codes) else 0
-    for position, keys in enumerate(effects):
-        codes, labels = group_codes(keys)
-        levels = len(labels)
-        pairs = np.unique(codes.astype(np.int64) * n_clusters + cluster_codes)
-        nested = len(pairs) == levels
+    return _fixed_effect_dof(codes, n_levels, np.asarray(cluster_codes), n_clusters)
+
+
+def _fixed_effect_dof(
+    codes: Sequence[np.ndarray],
+    n_levels: Sequence[int],
+    cluster_codes: np.ndarray,
+    n_clusters: int,
+) -> int:
+    """:func:`fixed_effect_dof` of coded effects; nesting found in one pass (no sort)."""
+    total = 0
+    for position, (level_codes, levels) in enumerate(zip(codes, n_levels, strict=True)):
+        if levels < n_clusters:  # the levels of a nested effect cover every cluster
+            total += levels - (1 if position > 0 else 0)
+            continue
+        first_cluster = np.full(levels, -1, dtype=np.int64)
+        first_cluster[level_codes] = cluster_codes  # the last row of each level wins
+        nested = bool(np.array_equal(first_cluster[level_codes], cluster_codes))
         total += (1 if nested else levels) - (1 if position > 0 else 0)
     return total
 
@@ -217,15 +343,32 @@ def non_singleton_rows(effect_codes: Sequence[np.ndarray]) -> np.ndarray:
     numpy.ndarray of bool
         True for the rows kept.
     """
+    return _singleton_drop(effect_codes)[0]
+
+
+def _singleton_drop(effect_codes: Sequence[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """:func:`non_singleton_rows`, and the rows each level keeps.
+
+    The levels are counted once; dropping rows then updates the counts from the dropped rows
+    alone, and the rows are searched again only for an effect that has a level with one row.
+    """
     n = len(effect_codes[0])
     keep = np.ones(n, dtype=bool)
+    counts = [
+        np.bincount(codes, minlength=int(codes.max()) + 1 if n else 0) for codes in effect_codes
+    ]
     changed = True
     while changed:
         changed = False
-        for codes in effect_codes:
-            counts = np.bincount(codes[keep], minlength=int(codes.max()) + 1 if n else 0)
-            single = keep & (counts[codes] == 1)
-            if single.any():
-                keep &= ~single
+        for codes, count in zip(effect_codes, counts, strict=True):
+            if not (count == 1).any():
+                continue
+            single = count[codes] == 1
+            single &= keep
+            rows = np.flatnonzero(single)
+            if len(rows):
+                keep[rows] = False
+                for other, other_count in zip(effect_codes, counts, strict=True):
+                    np.subtract.at(other_count, other[rows], 1)
                 changed = True
-    return keep
+    return keep, counts

@@ -19,6 +19,7 @@ import scipy.linalg
 from govcluster.categories import absorb_codes, absorb_terms, indicator_columns, is_category
 from govcluster.core.absorb import demean
 from govcluster.errors import EstimationError
+from govcluster.panel.sample import Sample
 
 #: A residual column whose largest pivot is below this fraction of the first is redundant.
 _RANK_TOL = 1e-9
@@ -65,6 +66,52 @@ def expand_categories(
     if not added:
         return data, expansion
     return pd.concat([data, *added], axis=1), expansion
+
+
+def sample_categories(
+    data: pd.DataFrame,
+    sample: Sample,
+    variables: Sequence[str],
+    *,
+    differenced: bool = False,
+) -> pd.DataFrame:
+    """``data`` with each categorical variable restricted to the levels its estimation uses.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The rows given to the estimation.
+    sample : Sample
+        The estimation sample built from ``data`` (with indicators of every level).
+    variables : sequence of str
+        The regressors and controls; the categorical ones are restricted.
+    differenced : bool
+        The design holds first differences, so the previous year's row of every sample row
+        enters it too.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``data`` in which a level that occurs in no row entering the estimation is
+        missing and no longer a category (the categories keep their order, so the configured
+        base stays the base when it occurs, and the next level is the base otherwise). The
+        rows entering the estimation are unchanged, so the sample built again is the same.
+    """
+    keys = sample.frame[[sample.entity, sample.time]]
+    if differenced:
+        previous = keys.assign(**{sample.time: keys[sample.time] - 1})
+        keys = pd.concat([keys, previous], ignore_index=True)
+    index = pd.MultiIndex.from_frame(data[[sample.entity, sample.time]])
+    used = index.isin(pd.MultiIndex.from_frame(keys))
+    out = data.copy()
+    for variable in variables:
+        if variable not in data.columns or not is_category(data[variable]):
+            continue
+        column = data[variable]
+        levels = set(column[used].dropna())
+        kept = [level for level in column.cat.categories if level in levels]
+        out[variable] = column.cat.set_categories(kept)
+    return out
 
 
 def category_bases(data: pd.DataFrame, variables: Sequence[str]) -> dict[str, str]:

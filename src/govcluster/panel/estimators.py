@@ -19,6 +19,9 @@ with the estimator of the specification (:class:`govcluster.panel.spec.PanelSpec
 ``first_difference``    OLS of :math:`\Delta y_{it}` on :math:`\Delta x_{it}` with an
                         intercept; differences by calendar year, so an observation after
                         a gap is dropped (Wooldridge 2010, sec. 10.6)
+``hdfe``                entity, year and ``absorb`` effects absorbed without dummies
+                        (``govcluster.core.hdfe``; firm-level panels,
+                        :mod:`govcluster.panel.hdfe`), one-way cluster-robust errors
 ======================  ============================================================
 
 The covariance and its small-sample corrections are documented in
@@ -35,6 +38,7 @@ import numpy as np
 import pandas as pd
 from linearmodels import BetweenOLS, PanelOLS, PooledOLS, RandomEffects
 
+from govcluster.categories import is_category
 from govcluster.core.covariance import bandwidth
 from govcluster.errors import EstimationError
 from govcluster.model_diagnostics import low_within_variation_messages, warn_all
@@ -44,7 +48,9 @@ from govcluster.panel.design import (
     category_bases,
     expand_categories,
     expanded_names,
+    sample_categories,
 )
+from govcluster.panel.hdfe import fit_hdfe_model
 from govcluster.panel.results import PanelEstimate, TestResult, readonly
 from govcluster.panel.sample import (
     Sample,
@@ -80,8 +86,35 @@ def build_sample(data: pd.DataFrame, spec: PanelSpec) -> tuple[Sample, str, list
     """Estimation sample, dependent column, design columns and message labels of ``spec``.
 
     A categorical regressor or control is replaced by the indicators of its levels but the
-    base (:func:`govcluster.panel.design.expand_categories`).
+    base (:func:`govcluster.panel.design.expand_categories`), the levels and the base taken
+    from the rows whose values enter the estimation (:func:`sample_categories`).
     """
+    sample, dep, design, labels, _ = build_sample_and_bases(data, spec)
+    return sample, dep, design, labels
+
+
+def build_sample_and_bases(
+    data: pd.DataFrame, spec: PanelSpec
+) -> tuple[Sample, str, list[str], dict, dict[str, str]]:
+    """:func:`build_sample`, and the base level of each categorical variable used."""
+    variables = [*spec.regressors, *spec.controls]
+    first = _build_sample(data, spec)
+    if not any(v in data.columns and is_category(data[v]) for v in variables):
+        return (*first, {})
+    # the complete-case filter first (on indicators of all levels), then the indicators again
+    # on the levels of the rows that enter the estimation: a level found only in dropped rows
+    # would give an all-zero column, a base found only there a base that means nothing
+    restricted = sample_categories(
+        data,
+        first[0],
+        variables,
+        differenced=spec.estimator == "first_difference",
+    )
+    out = _build_sample(restricted, spec)
+    return (*out, category_bases(restricted, variables))
+
+
+def _build_sample(data: pd.DataFrame, spec: PanelSpec) -> tuple[Sample, str, list[str], dict]:
     data, expansion = expand_categories(data, [*spec.regressors, *spec.controls], lags=spec.lag_map)
     cols = expanded_names([*spec.design_regressors, *spec.design_controls], expansion)
     if CONST in cols or spec.outcome == CONST:
@@ -193,7 +226,10 @@ def _fit(data: pd.DataFrame, spec: PanelSpec) -> PanelEstimate:
             f"The between estimator has one observation per entity, so cov_type="
             f"{spec.cov_type!r} does not apply. Use 'unadjusted', 'robust' or 'cluster_entity'."
         )
-    sample, dep, cols, labels = build_sample(data, spec)
+    sample, dep, cols, labels, bases = build_sample_and_bases(data, spec)
+    if spec.estimator == "hdfe":
+        estimate = _fit_hdfe(sample, dep, cols, spec)
+        return _with_bases(estimate, bases)
     check_design(sample, cols, estimator=spec.estimator, labels=labels)
     warn_all(
         low_within_variation_messages(
@@ -205,7 +241,17 @@ def _fit(data: pd.DataFrame, spec: PanelSpec) -> PanelEstimate:
     )
     fitted = fit_design(sample, dep, cols, spec)
     estimate = fitted_to_estimate(sample, dep, cols, spec, fitted, clusters)
-    bases = category_bases(data, [*spec.regressors, *spec.controls])
+    return _with_bases(estimate, bases)
+
+
+def _fit_hdfe(sample: Sample, dep: str, cols: list[str], spec: PanelSpec) -> PanelEstimate:
+    """The ``hdfe`` estimator (:mod:`govcluster.panel.hdfe`), after the cluster checks."""
+    check_clusters(sample, spec.cov_type, cluster=spec.cluster)
+    return fit_hdfe_model(sample, dep, cols, spec)
+
+
+def _with_bases(estimate: PanelEstimate, bases: dict[str, str]) -> PanelEstimate:
+    """``estimate`` with the base levels of its categorical variables."""
     if not bases:
         return estimate
     values = {f: getattr(estimate, f) for f in estimate.__dataclass_fields__}

@@ -88,7 +88,7 @@ class PanelJob:
 
 
 #: Estimators whose assumptions need several periods of each entity.
-PANEL_ONLY_ESTIMATORS = ("entity_fe", "twoway_fe", "random", "first_difference")
+PANEL_ONLY_ESTIMATORS = ("entity_fe", "twoway_fe", "random", "first_difference", "hdfe")
 #: Job kinds that need several periods whatever their estimator.
 PANEL_ONLY_KINDS = ("specification_tests", "local_projections")
 
@@ -105,6 +105,7 @@ def panel_requirement(job: PanelJob) -> str | None:
             "twoway_fe": "estimator twoway_fe removes entity and period effects",
             "random": "estimator random separates entity effects from the error over periods",
             "first_difference": "estimator first_difference differences consecutive periods",
+            "hdfe": "estimator hdfe removes entity and period effects",
         }[estimator_name]
     if getattr(spec, "lags", ()):
         return "its lags need the previous period"

@@ -22,7 +22,8 @@ finite)::
       "clusters": {column: count},           # years for Driscoll-Kraay
       "n_input_rows": int,
       "n_dropped": {"missing_entity_or_time": int, "missing_values": int,
-                    "missing_lags_leads_or_differences": int},
+                    "missing_lags_leads_or_differences": int,
+                    "singletons": int},      # the last for estimator hdfe only
       "first_year": int, "last_year": int,
       "r2": float | null, "r2_within": float | null, "mean_dependent": float,
       "dk_bandwidth": int | null,

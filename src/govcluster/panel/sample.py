@@ -38,6 +38,8 @@ _COLLINEAR_TOL = 1e-8
 DROP_MISSING = "missing_values"
 DROP_DERIVED = "missing_lags_leads_or_differences"
 DROP_INDEX = "missing_entity_or_time"
+#: Rows alone in a level of an absorbed effect (estimator ``hdfe``, :mod:`govcluster.panel.hdfe`).
+DROP_SINGLETONS = "singletons"
 
 
 @dataclass(frozen=True, eq=False)

@@ -34,6 +34,13 @@ from govcluster.core.options import check_option
 from govcluster.errors import EstimationError
 
 Estimator = Literal["pooled", "entity_fe", "twoway_fe", "random", "between", "first_difference"]
+#: Estimators of a :class:`PanelSpec`: also ``hdfe``, least squares with the entity, time and
+#: ``absorb`` effects absorbed (:mod:`govcluster.panel.hdfe`, for firm-level panels).
+PanelEstimator = Literal[
+    "pooled", "entity_fe", "twoway_fe", "random", "between", "first_difference", "hdfe"
+]
+#: Covariance types of the ``hdfe`` estimator (one-way cluster-robust, CRV1).
+HDFE_COV_TYPES = ("cluster_entity", "cluster")
 CovType = Literal["cluster_entity", "cluster_twoway", "driscoll_kraay", "robust", "unadjusted"]
 #: Covariance types of a :class:`PanelSpec`: also one-way clustering on any column.
 PanelCovType = Literal[
@@ -45,7 +52,7 @@ LPOutcome = Literal["level", "long_difference"]
 MundlakBase = Literal["random", "pooled"]
 
 #: Estimators that remove entity effects (so a regressor needs variation within entities).
-WITHIN_ESTIMATORS = ("entity_fe", "twoway_fe", "first_difference")
+WITHIN_ESTIMATORS = ("entity_fe", "twoway_fe", "first_difference", "hdfe")
 
 #: Grouping of the regions used by default in the heterogeneity analysis.
 LESS_DEVELOPED_GROUPS: dict[str, tuple[str, ...]] = {
@@ -132,10 +139,11 @@ class PanelSpec:
         Further regressors.
     entity, time : str
         Panel identifiers; ``time`` must be integer years.
-    estimator : Estimator
+    estimator : PanelEstimator
         See the module docstring. Default ``"twoway_fe"``.
     cov_type : PanelCovType
-        See :mod:`govcluster.panel.covariance`. Default ``"cluster_entity"``.
+        See :mod:`govcluster.panel.covariance`. Default ``"cluster_entity"``; ``hdfe``
+        allows ``cluster_entity`` and ``cluster``.
     cluster : str or None
         Clustering column of ``cov_type="cluster"`` (e.g. ``"province"`` or ``"year"``);
         must be None for every other covariance type.
@@ -166,7 +174,7 @@ class PanelSpec:
     controls: str | Sequence[str] = ()
     entity: str = ENTITY
     time: str = TIME
-    estimator: Estimator = "twoway_fe"
+    estimator: PanelEstimator = "twoway_fe"
     cov_type: PanelCovType = "cluster_entity"
     cluster: str | None = None
     lags: Mapping[str, Sequence[int]] | tuple[tuple[str, tuple[int, ...]], ...] = ()
@@ -189,18 +197,23 @@ class PanelSpec:
                 f"{', '.join(clash)} is absorbed as a fixed effect and is also a variable of the "
                 "regression; keep it in one place."
             )
-        if self.absorb and self.estimator not in ("pooled", "entity_fe", "twoway_fe"):
+        if self.absorb and self.estimator not in ("pooled", "entity_fe", "twoway_fe", "hdfe"):
             raise EstimationError(
-                f"absorb is supported with the estimators pooled, entity_fe and twoway_fe, not "
-                f"{self.estimator!r}."
+                f"absorb is supported with the estimators pooled, entity_fe, twoway_fe and hdfe, "
+                f"not {self.estimator!r}."
             )
         if not isinstance(self.outcome, str) or not self.outcome:
             raise EstimationError(f"outcome must be a column name; got {self.outcome!r}.")
         if not self.regressors:
             raise EstimationError("regressors is empty; give at least the treatment variable.")
-        check_option(self.estimator, Estimator, name="estimator")
+        check_option(self.estimator, PanelEstimator, name="estimator")
         check_option(self.cov_type, PanelCovType, name="cov_type")
         _check_cluster(self.cov_type, self.cluster)
+        if self.estimator == "hdfe" and self.cov_type not in HDFE_COV_TYPES:
+            raise EstimationError(
+                f"estimator 'hdfe' takes cov_type 'cluster_entity' or 'cluster' (with cluster: "
+                f"a column such as the cluster or the province), not {self.cov_type!r}."
+            )
         if self.cluster is not None and self.cluster in (
             self.outcome,
             *self.regressors,
@@ -622,6 +635,7 @@ __all__ = [
     "LPSample",
     "LocalProjectionSpec",
     "MundlakBase",
+    "PanelEstimator",
     "PanelIVSpec",
     "PanelSpec",
     "WITHIN_ESTIMATORS",

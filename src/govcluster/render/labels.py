@@ -128,6 +128,7 @@ VOCABULARY: Mapping[str, Label] = {
     "estimator_between": Label("Between", "组间估计"),
     "estimator_first_difference": Label("FD", "一阶差分"),
     "estimator_twoway_fe": Label("Two-way FE", "双向固定效应"),
+    "estimator_hdfe": Label("High-dim. FE", "高维固定效应"),
     "se_cluster_entity": Label("Cluster (entity)", "集群（个体）聚类"),
     "se_cluster_twoway": Label("Cluster (entity) and year", "集群（个体）与年份双向聚类"),
     "se_driscoll_kraay": Label("Driscoll–Kraay", "Driscoll-Kraay"),

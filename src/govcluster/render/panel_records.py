@@ -254,7 +254,7 @@ def heterogeneity_title(result, config: ProjectConfig) -> str:
 OVERALL_R2_ESTIMATORS = ("pooled", "between", "first_difference")
 
 #: Estimators whose within R-squared is reported.
-WITHIN_R2_ESTIMATORS = ("entity_fe", "twoway_fe", "random")
+WITHIN_R2_ESTIMATORS = ("entity_fe", "twoway_fe", "random", "hdfe")
 
 
 def slope_count(result: Estimate) -> int:
