@@ -249,3 +249,78 @@ def test_moving_the_output_root_reruns_everything(finished_run, consumers, snake
     # every rule writes its log and provenance record under the output root, so every rule
     # reruns (the simulated data in data/raw are redrawn identically from the same seed)
     assert set(planned) == set(consumers) - {"all"}
+
+
+def _planned_job_names(snakemake, project: Path) -> set[str]:
+    """The jobs of a dry run, as ``rule`` or ``rule[wildcards]``."""
+    result = snakemake(
+        project, "--dry-run", "--cores", "1", configfile=project / "config" / "config.yaml"
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    jobs: list[str] = []
+    rule = None
+    for line in result.stdout.splitlines():
+        header = re.match(r"^(?:local)?rule (\S+):$", line.strip())
+        if header:
+            rule = header.group(1)
+            jobs.append(rule)
+        elif rule and line.strip().startswith("wildcards:"):
+            jobs[-1] = f"{rule}[{line.strip().removeprefix('wildcards:').strip()}]"
+    return set(jobs) - {"all"}
+
+
+def test_one_model_change_reruns_that_model_and_the_exhibits_that_show_it(finished_run, snakemake):
+    project, config = finished_run
+    config_file = project / "config" / "config.yaml"
+    changed = copy.deepcopy(config)
+    changed["models"]["baseline"]["twoway_fe_robust"]["cov_type"] = "cluster_twoway"
+    _write(config_file, changed)
+    try:
+        planned = _planned_job_names(snakemake, project)
+    finally:
+        _write(config_file, config)
+    # the baseline models are shown by the baseline table, the robustness table and the
+    # coefficient plot (one job: render_baseline), the IV table (OLS columns) and the
+    # numbers file of every panel estimate; metrics, the report and provenance collect all
+    assert planned == {
+        "estimate_panel[job=baseline_twoway_fe_robust]",
+        "render_panel_baseline",
+        "render_baseline",
+        "render_panel_iv",
+        "render_panel",
+        "metrics",
+        "render_report",
+        "provenance",
+    }
+
+
+def test_the_guard_trusts_only_a_state_in_which_snakemake_had_nothing_to_do(
+    finished_run, snakemake
+):
+    from govcluster import run_fingerprint
+    from govcluster.run_guard import run_guarded, snakemake_command
+
+    project, _ = finished_run
+    command = snakemake_command([str(BIN / "snakemake"), "--cores", "1"])
+    assert run_guarded(command, directory=project) == 0  # Snakemake finds nothing to do
+    assert run_fingerprint.is_up_to_date(command, project)
+    code = project / "src" / "govcluster" / "metrics.py"
+    config_file = project / "config" / "config.yaml"
+    originals = {path: path.stat() for path in (code, config_file)}
+    try:
+        # a touched code file: Snakemake reruns its rules, and the guard does not skip
+        os.utime(code, ns=(originals[code].st_atime_ns, originals[code].st_mtime_ns + 10**9))
+        assert not run_fingerprint.is_up_to_date(command, project)
+        assert "metrics" in _planned_job_names(snakemake, project)
+        os.utime(code, ns=(originals[code].st_atime_ns, originals[code].st_mtime_ns))
+        assert run_fingerprint.is_up_to_date(command, project)
+        # an edited configuration (test_an_edit_reruns_exactly_the_rules_that_read_it shows
+        # what Snakemake reruns for each key)
+        text = config_file.read_text(encoding="utf-8")
+        config_file.write_text(text.replace("digits: 3", "digits: 4"), encoding="utf-8")
+        assert not run_fingerprint.is_up_to_date(command, project)
+    finally:
+        config_file.write_text(text, encoding="utf-8")
+        for path, info in originals.items():
+            os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+        run_fingerprint.forget(project)
