@@ -179,14 +179,23 @@ def reads_external_globs(records: Iterable[Mapping[str, Any]], directory: Path) 
     )
 
 
+def snakemake_version() -> str:
+    """The installed Snakemake's version, read from the name of its ``dist-info`` folder.
+
+    Neither Snakemake is imported nor every installed distribution scanned.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("snakemake")
+    if spec is None or spec.origin is None:
+        return ""
+    site = Path(spec.origin).parent.parent
+    found = sorted(path.name for path in site.glob("snakemake-*.dist-info"))
+    return found[-1].removeprefix("snakemake-").removesuffix(".dist-info") if found else ""
+
+
 def fingerprint(command: Sequence[str], directory: Path) -> dict[str, Any]:
     """The fingerprint of ``directory`` for a run of ``command`` (see the module docstring)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        snakemake_version = version("snakemake")
-    except PackageNotFoundError:
-        snakemake_version = ""
     records = job_records(directory)
     named = [Path(word) for word in command[1:] if not word.startswith("-")]
     outside = [*external_inputs(records, directory), *(p for p in named if p.is_absolute())]
@@ -194,7 +203,7 @@ def fingerprint(command: Sequence[str], directory: Path) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "kind": KIND,
         "command": list(command),
-        "snakemake": snakemake_version,
+        "snakemake": snakemake_version(),
         "python": sys.executable,
         "environment": {
             name: value
