@@ -25,8 +25,10 @@ Scenarios and the targets of issue 10 (two cores, environment present):
   DiD or case study, on the simulated data written by ``default`` (target: 20 s).
 
 For ``default`` the time of every rule is listed: jobs, wall time summed over its jobs (from
-Snakemake's metadata: start to end of each job, Python start-up and imports included) and the
-time inside the step (from the job's log, "finished in"). The load average is printed before
+Snakemake's metadata: start to end of each job, Python start-up and imports included), the
+time inside the step and the CPU time of the job's process, start-up and imports included
+(both from the job's log, "finished in ... (process CPU ...)"); CPU times hardly grow when
+other work shares the machine, wall times do. The load average is printed before
 and after: on a shared machine wall times grow with it. Timings are printed, not asserted.
 """
 
@@ -111,32 +113,38 @@ def timed(command: list[str], project: Path, label: str) -> tuple[float, float, 
 
 
 def per_rule_times(project: Path) -> dict[str, list[float]]:
-    """Rule -> [jobs, wall seconds summed over its jobs, seconds inside the steps]."""
+    """Rule -> [jobs, wall seconds, seconds inside the steps, CPU seconds], summed over jobs.
+
+    The CPU seconds are those of the jobs' processes, start-up and imports included; other
+    work on the machine hardly stretches them.
+    """
     jobs: dict[tuple[str, tuple[str, ...]], tuple[float, float]] = {}
     for path in (project / ".snakemake" / "metadata").iterdir():
         record = json.loads(path.read_text(encoding="utf-8"))
         key = (record["rule"], tuple(record.get("log") or [path.name]))
         jobs.setdefault(key, (record["starttime"], record["endtime"]))
-    times: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+    times: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0, 0.0])
     for (rule, _), (start, end) in jobs.items():
         times[rule][0] += 1
         times[rule][1] += end - start
     for log in (project / "logs").rglob("*.log"):
         text = log.read_text(encoding="utf-8", errors="replace")
-        for name, seconds in re.findall(r"step (\S+): finished in ([\d.]+) s", text):
+        pattern = r"step (\S+): finished in ([\d.]+) s(?: \(process CPU ([\d.]+) s)?"
+        for name, seconds, cpu in re.findall(pattern, text):
             rule = name.split("__")[0]
             if rule in times:
                 times[rule][2] += float(seconds)
+                times[rule][3] += float(cpu or 0)
     return dict(times)
 
 
 def print_rule_times(times: dict[str, list[float]]) -> None:
     """Print the table of :func:`per_rule_times`, slowest rule first."""
-    print(f"  {'rule':34s} {'jobs':>4s} {'wall (s)':>9s} {'in step (s)':>11s}")
-    for rule, (n, wall, step) in sorted(times.items(), key=lambda item: -item[1][1]):
-        print(f"  {rule:34s} {n:4d} {wall:9.1f} {step:11.1f}")
-    total = [sum(values[i] for values in times.values()) for i in range(3)]
-    print(f"  {'total':34s} {int(total[0]):4d} {total[1]:9.1f} {total[2]:11.1f}")
+    print(f"  {'rule':34s} {'jobs':>4s} {'wall (s)':>9s} {'in step (s)':>11s} {'CPU (s)':>8s}")
+    for rule, (n, wall, step, cpu) in sorted(times.items(), key=lambda item: -item[1][3]):
+        print(f"  {rule:34s} {n:4d} {wall:9.1f} {step:11.1f} {cpu:8.1f}")
+    total = [sum(values[i] for values in times.values()) for i in range(4)]
+    print(f"  {'total':34s} {int(total[0]):4d} {total[1]:9.1f} {total[2]:11.1f} {total[3]:8.1f}")
 
 
 def planned_jobs(project: Path) -> list[str]:
