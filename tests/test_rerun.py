@@ -21,6 +21,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -294,33 +295,24 @@ def test_one_model_change_reruns_that_model_and_the_exhibits_that_show_it(finish
     }
 
 
-def test_the_guard_trusts_only_a_state_in_which_snakemake_had_nothing_to_do(
-    finished_run, snakemake
-):
+def test_the_guards_fingerprint_watches_the_inputs_of_the_real_run(finished_run):
+    # The guard's fingerprint of the real finished run: it watches the inputs Snakemake
+    # recorded outside the project (here the package of the checkout that ran it) and every
+    # file of the project; a touched raw data file changes it, restoring the file's time
+    # restores it. (The guard's decisions: tests/test_run_fingerprint.py.)
     from govcluster import run_fingerprint
-    from govcluster.run_guard import run_guarded, snakemake_command
 
     project, _ = finished_run
-    command = snakemake_command([str(BIN / "snakemake"), "--cores", "1"])
-    assert run_guarded(command, directory=project) == 0  # Snakemake finds nothing to do
-    assert run_fingerprint.is_up_to_date(command, project)
-    code = project / "src" / "govcluster" / "metrics.py"
-    config_file = project / "config" / "config.yaml"
-    originals = {path: path.stat() for path in (code, config_file)}
+    command = [str(BIN / "snakemake"), "--cores", "1", "--rerun-incomplete"]
+    before = run_fingerprint.fingerprint(command, project)
+    assert str(ROOT / "src" / "govcluster" / "metrics.py") in before["outside"]
+    assert "data/raw/clusters.csv" in before["files"]
+    assert any(path.startswith("results/tables/") for path in before["files"])
+    raw = project / "data" / "raw" / "clusters.csv"
+    info = raw.stat()
     try:
-        # a touched code file: Snakemake reruns its rules, and the guard does not skip
-        os.utime(code, ns=(originals[code].st_atime_ns, originals[code].st_mtime_ns + 10**9))
-        assert not run_fingerprint.is_up_to_date(command, project)
-        assert "metrics" in _planned_job_names(snakemake, project)
-        os.utime(code, ns=(originals[code].st_atime_ns, originals[code].st_mtime_ns))
-        assert run_fingerprint.is_up_to_date(command, project)
-        # an edited configuration (test_an_edit_reruns_exactly_the_rules_that_read_it shows
-        # what Snakemake reruns for each key)
-        text = config_file.read_text(encoding="utf-8")
-        config_file.write_text(text.replace("digits: 3", "digits: 4"), encoding="utf-8")
-        assert not run_fingerprint.is_up_to_date(command, project)
+        os.utime(raw, ns=(info.st_atime_ns, time.time_ns()))
+        assert run_fingerprint.fingerprint(command, project) != before
     finally:
-        config_file.write_text(text, encoding="utf-8")
-        for path, info in originals.items():
-            os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
-        run_fingerprint.forget(project)
+        os.utime(raw, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert run_fingerprint.fingerprint(command, project) == before
