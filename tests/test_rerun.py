@@ -21,6 +21,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -260,3 +261,69 @@ def test_moving_the_output_root_reruns_everything(finished_run, consumers, snake
     # every rule writes its log and provenance record under the output root, so every rule
     # reruns (the simulated data in data/raw are redrawn identically from the same seed)
     assert set(planned) == set(consumers) - {"all"}
+
+
+def _planned_job_names(snakemake, project: Path) -> set[str]:
+    """The jobs of a dry run, as ``rule`` or ``rule[wildcards]``."""
+    result = snakemake(
+        project, "--dry-run", "--cores", "1", configfile=project / "config" / "config.yaml"
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    jobs: list[str] = []
+    rule = None
+    for line in result.stdout.splitlines():
+        header = re.match(r"^(?:local)?rule (\S+):$", line.strip())
+        if header:
+            rule = header.group(1)
+            jobs.append(rule)
+        elif rule and line.strip().startswith("wildcards:"):
+            jobs[-1] = f"{rule}[{line.strip().removeprefix('wildcards:').strip()}]"
+    return set(jobs) - {"all"}
+
+
+def test_one_model_change_reruns_that_model_and_the_exhibits_that_show_it(finished_run, snakemake):
+    project, config = finished_run
+    config_file = project / "config" / "config.yaml"
+    changed = copy.deepcopy(config)
+    changed["models"]["baseline"]["twoway_fe_robust"]["cov_type"] = "cluster_twoway"
+    _write(config_file, changed)
+    try:
+        planned = _planned_job_names(snakemake, project)
+    finally:
+        _write(config_file, config)
+    # the baseline models are shown by the baseline table, the robustness table and the
+    # coefficient plot (one job: render_baseline), the IV table (OLS columns) and the
+    # numbers file of every panel estimate; metrics, the report and provenance collect all
+    assert planned == {
+        "estimate_panel[job=baseline_twoway_fe_robust]",
+        "render_panel_baseline",
+        "render_baseline",
+        "render_panel_iv",
+        "render_panel",
+        "metrics",
+        "render_report",
+        "provenance",
+    }
+
+
+def test_the_guards_fingerprint_watches_the_inputs_of_the_real_run(finished_run):
+    # The guard's fingerprint of the real finished run: it watches the inputs Snakemake
+    # recorded outside the project (here the package of the checkout that ran it) and every
+    # file of the project; a touched raw data file changes it, restoring the file's time
+    # restores it. (The guard's decisions: tests/test_run_fingerprint.py.)
+    from govcluster import run_fingerprint
+
+    project, _ = finished_run
+    command = [str(BIN / "snakemake"), "--cores", "1", "--rerun-incomplete"]
+    before = run_fingerprint.fingerprint(command, project)
+    assert str(ROOT / "src" / "govcluster" / "metrics.py") in before["outside"]
+    assert "data/raw/clusters.csv" in before["files"]
+    assert any(path.startswith("results/tables/") for path in before["files"])
+    raw = project / "data" / "raw" / "clusters.csv"
+    info = raw.stat()
+    try:
+        os.utime(raw, ns=(info.st_atime_ns, time.time_ns()))
+        assert run_fingerprint.fingerprint(command, project) != before
+    finally:
+        os.utime(raw, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert run_fingerprint.fingerprint(command, project) == before

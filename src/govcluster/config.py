@@ -838,6 +838,17 @@ def _is_outcome_reference(path: str) -> bool:
     ) and not path.startswith("case_study.")
 
 
+def binary_variable_names(project: ProjectConfig) -> set[str]:
+    """Variables of kind ``binary`` and the controls that are one of them untransformed."""
+    binary = {name for name, spec in project.variables.items() if spec.kind == "binary"}
+    binary |= {
+        name
+        for name, spec in project.controls.items()
+        if spec.transform == "none" and spec.variable in binary
+    }
+    return binary
+
+
 def binary_outcome_warnings(project: ProjectConfig) -> list[str]:
     """One line per binary (0/1) outcome or mediator that a linear model will fit.
 
@@ -846,12 +857,7 @@ def binary_outcome_warnings(project: ProjectConfig) -> list[str]:
     model. Until nonlinear models exist this is a warning, printed when the workflow loads the
     configuration and written into the model's table notes, not an error.
     """
-    binary = {name for name, spec in project.variables.items() if spec.kind == "binary"}
-    binary |= {
-        name
-        for name, spec in project.controls.items()
-        if spec.transform == "none" and spec.variable in binary
-    }
+    binary = binary_variable_names(project)
     references = list(collect_references(project.raw))
     roles_outcome = project.roles.outcome
     lines = []

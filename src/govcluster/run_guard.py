@@ -25,14 +25,21 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+
+from govcluster import run_fingerprint
 
 #: Lock file held by a running guard (relative to the working directory).
 RUN_LOCK = Path(".snakemake") / "govcluster-run.lock"
 
 #: Snakemake's lock folder.
 SNAKEMAKE_LOCKS = Path(".snakemake") / "locks"
+
+#: The end-of-run line about cleaning, as the last successful run printed it (Snakefile
+#: onsuccess), printed again when a run is skipped as up to date.
+DATA_CHANGES_FILE = Path(".snakemake") / "govcluster-data-changes.txt"
 
 
 class RunInProgress(RuntimeError):
@@ -174,17 +181,51 @@ def run_guarded(command: Sequence[str], *, directory: Path | None = None) -> int
             file=sys.stderr,
         )
     with handle:
-        child = subprocess.Popen(snakemake_command(command), cwd=directory)
+        command = snakemake_command(command)
+        if not removed and run_fingerprint.is_up_to_date(command, directory):
+            print(UP_TO_DATE_MESSAGE, file=sys.stderr)
+            _print_data_changes(directory)
+            return 0
+        before = run_fingerprint.fingerprint(command, directory)
+        started = time.time()
+        status = _run_snakemake(command, directory)
+        if status == 0:
+            run_fingerprint.record_run(command, directory, before=before, started=started)
+        else:
+            run_fingerprint.forget(directory)
+        return status
 
-        def forward(signum, _frame):
-            child.send_signal(signum)
 
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(signum, forward)
-        try:
-            return child.wait()
-        except KeyboardInterrupt:
-            return child.wait()
+#: Printed instead of starting Snakemake when the last run provably left nothing to do.
+UP_TO_DATE_MESSAGE = (
+    "govcluster: nothing to be done: no code, configuration, data or output file changed since "
+    "the last complete run (.snakemake/govcluster-up-to-date.json), so Snakemake was not "
+    "started. Run .venv/bin/snakemake directly to have Snakemake check everything itself."
+)
+
+
+def _print_data_changes(directory: Path) -> None:
+    """The end-of-run line about cleaning that the last run printed (Snakefile onsuccess)."""
+    try:
+        message = (directory / DATA_CHANGES_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return
+    if message:
+        print(message, file=sys.stderr)
+
+
+def _run_snakemake(command: Sequence[str], directory: Path) -> int:
+    child = subprocess.Popen(list(command), cwd=directory)
+
+    def forward(signum, _frame):
+        child.send_signal(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, forward)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        return child.wait()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

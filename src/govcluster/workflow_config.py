@@ -214,6 +214,44 @@ def rule_config_slice(config: Mapping[str, Any], rule: str) -> dict[str, Any]:
     }
 
 
+def panel_job_config_slice(
+    config_slice: Mapping[str, Any], where: str, *, estimator_sections: tuple[str, ...]
+) -> dict[str, Any]:
+    """The slice of rule ``estimate_panel`` for one job: its own model entry and nothing else.
+
+    A job reads the section-wide settings of ``models`` (``controls``, ``cov_type``, ...) and
+    its own entry, never another model's. Keeping only those in the job's ``config`` param
+    means that a change to one model's options reruns that model alone (and the exhibits that
+    read its record), while a change of a shared setting still reruns every job.
+
+    Parameters
+    ----------
+    config_slice : mapping
+        The slice of ``estimate_panel`` (:func:`rule_config_slice`).
+    where : str
+        The job's entry, ``models.<section>.<key>`` or ``models.<section>``
+        (:attr:`govcluster.panel.plan.PanelJob.where`).
+    estimator_sections : tuple of str
+        The sections of ``models`` that hold model entries (the registered estimators); every
+        other key of ``models`` is a section-wide setting and is kept.
+
+    Returns
+    -------
+    dict
+        A slice of the same layout, with ``values["models"]`` reduced.
+    """
+    parts = where.split(".", 2)
+    if len(parts) < 2 or parts[0] != "models" or parts[1] not in estimator_sections:
+        raise ValueError(f"{where!r} is not a model entry of models.<section>[.<key>]")
+    values = copy.deepcopy(dict(config_slice["values"]))
+    models = values.get("models") or {}
+    kept = {key: value for key, value in models.items() if key not in estimator_sections}
+    section = parts[1]
+    kept[section] = {parts[2]: models[section][parts[2]]} if len(parts) == 3 else models[section]
+    values["models"] = kept
+    return {**config_slice, "values": values}
+
+
 def slice_values(config_slice: Mapping[str, Any]) -> dict[str, Any]:
     """Return the configuration values of a slice made by :func:`rule_config_slice`."""
     if config_slice.get("kind") != KIND:

@@ -8,7 +8,8 @@ from snakemake.utils import min_version
 from govcluster.clean_summary import run_summary_message
 from govcluster.config import build_workflow_config
 from govcluster.panel.plan import project_panel_jobs
-from govcluster.workflow_config import rule_config_slice
+from govcluster.registry.estimators import ESTIMATORS
+from govcluster.workflow_config import panel_job_config_slice, rule_config_slice
 
 min_version("8.0")
 
@@ -61,7 +62,18 @@ def rule_config(rule):
 
 RAW_DATA = str(PROJECT.data.path)
 OUTPUT_ROOT = PROJECT.output_root
-PANEL_JOBS = list(project_panel_jobs(PROJECT))
+PANEL_JOB_SPECS = project_panel_jobs(PROJECT)
+PANEL_JOBS = list(PANEL_JOB_SPECS)
+
+
+def panel_job_config(wildcards):
+    """The `config` param of one estimate_panel job: the shared model settings and its own
+    entry only, so that changing one model's options reruns that model alone."""
+    return panel_job_config_slice(
+        rule_config("estimate_panel"),
+        PANEL_JOB_SPECS[wildcards.job].where,
+        estimator_sections=tuple(ESTIMATORS),
+    )
 
 
 def out(path):
@@ -86,6 +98,10 @@ def print_data_changes():
     message = run_summary_message(root=OUTPUT_ROOT)
     if message:
         print(message, file=sys.stderr)
+    # govcluster.run_guard prints it again when it finds a later run has nothing to do
+    remembered = Path(".snakemake") / "govcluster-data-changes.txt"
+    remembered.parent.mkdir(exist_ok=True)
+    remembered.write_text(message or "", encoding="utf-8")
 
 
 def data_targets():

@@ -1,5 +1,7 @@
-# Stage 6: staggered adoption around the designation (difference-in-differences), one job per
-# outcome; the mechanism indices as outcomes give the mechanism event studies.
+# Stage 6: staggered adoption around the designation (difference-in-differences) on every
+# configured outcome; the mechanism indices as outcomes give the mechanism event studies. One
+# job for all outcomes: they read the same data and the same `did` settings, so a change reruns
+# every outcome anyway, and one process imports the estimators once.
 
 
 rule did:
@@ -7,12 +9,13 @@ rule did:
         code=package_code("did", "inference/randomization"),
         analysis=out("data/processed/analysis_panel.parquet"),
     output:
-        estimate=out("results/estimates/did/{outcome}.json"),
+        estimates=[
+            out(f"results/estimates/did/{outcome}.json") for outcome in DID_OUTCOMES
+        ],
     log:
-        out("logs/did/{outcome}.log"),
-    wildcard_constraints:
-        outcome="|".join(DID_OUTCOMES) or "no-did-outcomes",
+        out("logs/did.log"),
     params:
         config=rule_config("did"),
+        outcomes=DID_OUTCOMES,
     script:
         "../scripts/did.py"

@@ -1,4 +1,5 @@
-# Stage 4: panel models of the outcome on the treatment, one job per specification.
+# Stage 4: panel models of the outcome on the treatment, one job per specification; each job's
+# config param holds the shared model settings and its own entry (panel_job_config).
 
 
 rule estimate_panel:
@@ -20,6 +21,6 @@ rule estimate_panel:
     wildcard_constraints:
         job="|".join(PANEL_JOBS) or "no-panel-jobs",
     params:
-        config=rule_config("estimate_panel"),
+        config=panel_job_config,
     script:
         "../scripts/estimate_panel.py"

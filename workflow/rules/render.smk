@@ -1,6 +1,8 @@
 # Stage 6: publication tables, figures and numbers in the text, rendered from the stored
-# estimates. One rule per exhibit of the configuration (govcluster.render.catalog plans them);
-# rendering reads only results files, so it never reruns a model.
+# estimates. One rule per family of exhibits that read the same files (govcluster.render.plan
+# plans the exhibits, govcluster.render.families groups them); rendering reads only results
+# files, so it never reruns a model, and a changed file reruns exactly the exhibits that read it.
+from govcluster.render.families import exhibit_families
 from govcluster.render.plan import planned_exhibits
 from govcluster.render.report_sections import (
     DATA_INPUTS,
@@ -12,6 +14,7 @@ from govcluster.render.report_sections import (
 )
 
 EXHIBITS = planned_exhibits(PROJECT)
+FAMILIES = exhibit_families(EXHIBITS)
 CAPTIONS = Path(workflow.basedir) / "workflow" / "report"
 # Captions in the configured language (workflow/report/zh/ for Chinese, English otherwise)
 CAPTION_PREFIX = "zh/" if PROJECT.language == "zh" else ""
@@ -44,7 +47,7 @@ def render_targets():
 
 
 def exhibit_inputs(exhibit):
-    """The stored results an exhibit reads, and the rendering code."""
+    """The stored results an exhibit (or a family of exhibits) reads, and the rendering code."""
     files = {"code": package_code("render", "records", "registry", "describe")}
     files.update({source: RENDER_SOURCES[source] for source in exhibit.sources})
     if exhibit.panel_jobs:
@@ -75,12 +78,21 @@ def exhibit_output(exhibit, extension, path):
     )
 
 
-def exhibit_outputs(exhibit):
-    """Every file of an exhibit, by extension."""
+def family_outputs(family):
+    """Every file of every exhibit of a family, as <exhibit>_<extension>."""
     return {
-        extension: exhibit_output(exhibit, extension, path)
+        f"{exhibit.name}_{extension}": exhibit_output(exhibit, extension, path)
+        for exhibit in family.exhibits
         for extension, path in exhibit.outputs.items()
     }
+
+
+def family_exhibits(family):
+    """What the rendering script needs of each exhibit: name, kind and output stem."""
+    return [
+        {"name": exhibit.name, "kind": exhibit.kind, "stem": out(exhibit.stem)}
+        for exhibit in family.exhibits
+    ]
 
 
 def report_data_inputs():
@@ -98,20 +110,19 @@ def report_data_inputs():
     return inputs
 
 
-for exhibit in EXHIBITS:
+for family in FAMILIES:
 
     rule:
         name:
-            f"render_{exhibit.name}"
+            family.rule
         input:
-            **exhibit_inputs(exhibit),
+            **exhibit_inputs(family),
         output:
-            **exhibit_outputs(exhibit),
+            **family_outputs(family),
         log:
-            out(f"logs/render/{exhibit.name}.log"),
+            out(f"logs/render/{family.name}.log"),
         params:
-            config=rule_config(f"render_{exhibit.name}"),
-            exhibit=exhibit.name,
-            kind=exhibit.kind,
+            config=rule_config(family.rule),
+            exhibits=family_exhibits(family),
         script:
             "../scripts/render_exhibit.py"

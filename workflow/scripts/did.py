@@ -1,4 +1,4 @@
-"""Rule did: every staggered-adoption estimator on one outcome, saved as JSON."""
+"""Rule did: every staggered-adoption estimator on each configured outcome, one JSON each."""
 
 from govcluster import io
 from govcluster.did import run_configured_did
@@ -8,9 +8,11 @@ from govcluster.workflow_config import slice_values
 
 def main(smk):
     values = slice_values(smk.params.config)
-    section = {**values["did"], "outcomes": [smk.wildcards.outcome]}
-    result = run_configured_did(io.read_parquet(smk.input.analysis), section, seed=values["seed"])
-    io.write_json(result.to_dict(), smk.output.estimate)
+    analysis = io.read_parquet(smk.input.analysis)
+    for outcome, path in zip(smk.params.outcomes, smk.output.estimates, strict=True):
+        section = {**values["did"], "outcomes": [outcome]}
+        result = run_configured_did(analysis, section, seed=values["seed"])
+        io.write_json(result.to_dict(), path)
 
 
 run_rule(snakemake, main)  # noqa: F821

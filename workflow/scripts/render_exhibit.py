@@ -1,6 +1,8 @@
-"""Rules render_<exhibit>: one table, figure or numbers file from the stored results."""
+"""Rules render_<family>: the exhibits that read the same stored results, in all their formats.
 
-from pathlib import Path
+The families are made by govcluster.render.families; each exhibit is a table, a figure or a
+numbers file.
+"""
 
 from govcluster.render.catalog import build_exhibit, load_sources, write_exhibit
 from govcluster.render.latex import latex_options
@@ -11,9 +13,10 @@ from govcluster.workflow_config import project_from_slice
 def main(smk):
     sources = load_sources({key: value for key, value in smk.input.items() if key != "code"})
     project = project_from_slice(smk.params.config)
-    built = build_exhibit(smk.params.exhibit, sources, project)
-    stem = Path(smk.output[0]).with_suffix("")
-    write_exhibit(smk.params.kind, built, stem, latex=latex_options(project.raw))
+    latex = latex_options(project.raw)
+    for exhibit in smk.params.exhibits:
+        built = build_exhibit(exhibit["name"], sources, project)
+        write_exhibit(exhibit["kind"], built, exhibit["stem"], latex=latex)
 
 
 run_rule(snakemake, main)  # noqa: F821

@@ -47,6 +47,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from govcluster.records.mediation import TOTAL as RECORD_TOTAL
+
 #: Eigenvalues of the scaled nuisance block below this share of the largest are treated as 0.
 RANK_TOL = 1e-10
 #: Relative size under which a core system is treated as singular.
@@ -65,9 +67,9 @@ MEDIATOR_STATS = (
     "rho_tilde",
     "sigma_ratio",
 )
-#: Label of the total indirect effect (the sum over mediators) in every table and record;
-#: the one definition, imported wherever the label is written or read.
-TOTAL = "TOTAL"
+#: Label of the total indirect effect (the sum over mediators) in every table and record
+#: (defined with the records, so that reading a record does not import the estimators).
+TOTAL = RECORD_TOTAL
 
 
 @dataclass(frozen=True)

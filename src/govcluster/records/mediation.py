@@ -11,8 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from govcluster.mediation.crossprod import TOTAL
 from govcluster.records.base import Record, VersionedRecord, register_record
+
+#: Label of the total indirect effect (the sum over mediators) in every table and record; the
+#: one definition (govcluster.mediation.crossprod re-exports it for the estimators).
+TOTAL = "TOTAL"
 
 Number = float | None
 

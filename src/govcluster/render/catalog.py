@@ -13,7 +13,7 @@ starts quickly.)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,29 +33,39 @@ from govcluster.registry.exhibits import (
     exhibit_entry,
     register_exhibit,
 )
-from govcluster.render import (
-    casestudy_figures,
-    casestudy_tables,
-    descriptive_tables,
-    did_figures,
-    did_numbers,
-    did_tables,
-    figures,
-    index_uncertainty_figures,
-    index_uncertainty_tables,
-    mediation_figures,
-    mediation_tables,
-    numbers,
-    panel_figures,
-    panel_tables,
-)
+from govcluster.render.binary_outcomes import binary_outcome_note
 from govcluster.render.labels import display_labels
 from govcluster.render.latex import LatexOptions
+from govcluster.render.lazy import lazy_module
 from govcluster.render.output import write_table
 from govcluster.render.panel_records import covariance_variants, jobs_of_kind
 from govcluster.render.settings import render_settings
-from govcluster.render.style import configured_figure_width
 from govcluster.render.tables import Table
+
+# The builders' modules load on first use, so that a rendering job imports only what its
+# exhibits need: a job of tables never imports matplotlib, one of panel exhibits never SciPy's
+# mediation code.
+casestudy_figures = lazy_module("govcluster.render.casestudy_figures")
+casestudy_tables = lazy_module("govcluster.render.casestudy_tables")
+descriptive_tables = lazy_module("govcluster.render.descriptive_tables")
+did_figures = lazy_module("govcluster.render.did_figures")
+did_numbers = lazy_module("govcluster.render.did_numbers")
+did_tables = lazy_module("govcluster.render.did_tables")
+figures = lazy_module("govcluster.render.figures")
+index_uncertainty_figures = lazy_module("govcluster.render.index_uncertainty_figures")
+index_uncertainty_tables = lazy_module("govcluster.render.index_uncertainty_tables")
+mediation_figures = lazy_module("govcluster.render.mediation_figures")
+mediation_tables = lazy_module("govcluster.render.mediation_tables")
+numbers = lazy_module("govcluster.render.numbers")
+panel_figures = lazy_module("govcluster.render.panel_figures")
+panel_tables = lazy_module("govcluster.render.panel_tables")
+
+
+def configured_figure_width(project: ProjectConfig) -> float:
+    """The configured figure width (:func:`govcluster.render.style.configured_figure_width`)."""
+    from govcluster.render.style import configured_figure_width as width
+
+    return width(project)
 
 
 @dataclass(frozen=True)
@@ -694,9 +704,16 @@ def build_exhibit(name: str, sources: Mapping[str, Any], project: ProjectConfig)
     Returns
     -------
     Table, matplotlib.figure.Figure or str
-        A table, a figure, or the text of a numbers file.
+        A table, a figure, or the text of a numbers file. A table of models whose dependent
+        variable is binary (0/1) notes that they are linear probability models
+        (:mod:`govcluster.render.binary_outcomes`).
     """
-    return exhibit_entry(name).build(sources, project, render_settings(project.raw))
+    built = exhibit_entry(name).build(sources, project, render_settings(project.raw))
+    if isinstance(built, Table):
+        note = binary_outcome_note(sources, project)
+        if note is not None:
+            built = replace(built, notes=(note, *built.notes))
+    return built
 
 
 def write_exhibit(

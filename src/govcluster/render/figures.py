@@ -21,7 +21,6 @@ matplotlib.use("Agg")
 import matplotlib.style  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
@@ -103,6 +102,8 @@ def index_trends_figure(
     ncols = max(1, min(ncols, len(constructs), int((width - 0.5) // 1.4)))
     nrows = math.ceil(len(constructs) / ncols)
     panel = (width - 0.5) / ncols
+    import seaborn as sns  # only the figures drawn with seaborn load it
+
     with figure_style(language):
         figure = Figure(figsize=(width, 0.85 * panel * nrows + 0.9), layout="constrained")
         axes = figure.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
@@ -200,6 +201,8 @@ def correlation_heatmap(
         values.map(lambda value: minus(format_number(value, digits))) if annotate else False
     )
     mask = np.triu(np.ones((size, size), dtype=bool), k=1) if lower_triangle else None
+    import seaborn as sns  # only the figures drawn with seaborn load it
+
     with figure_style(language):
         figure = Figure(figsize=(width, 0.85 * width), layout="constrained")
         ax = figure.subplots()

@@ -111,6 +111,12 @@ VOCABULARY: Mapping[str, Label] = {
     "constant": Label("Constant", "常数项"),
     "lag_label": Label("{label}, t−{lag}", "{label}（滞后{lag}期）"),
     "controls_note": Label("Controls: {controls}.", "控制变量：{controls}。"),
+    "binary_outcome_note": Label(
+        "{names}: a binary (0/1) variable fitted by a linear model (linear probability model: "
+        "coefficients are changes in the probability; fitted values may leave [0, 1]).",
+        "{names}为二值（0/1）变量，按线性模型估计"
+        "（线性概率模型：系数为概率的变化，拟合值可能超出[0, 1]）。",
+    ),
     "controls": Label("Controls", "控制变量"),
     "standard_errors": Label("Standard errors", "标准误"),
     "estimate": Label("Estimate", "估计值"),

@@ -25,7 +25,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
@@ -514,6 +513,8 @@ def bootstrap_figure(
     nrows = math.ceil(len(names) / ncols)
     panel = (width - 0.5) / ncols
     level = level_text(results)
+    import seaborn as sns  # only the figures drawn with seaborn load it
+
     with figure_style(language):
         figure = Figure(figsize=(width, 0.8 * panel * nrows + 1.0), layout="constrained")
         axes = figure.subplots(nrows, ncols, squeeze=False).ravel()

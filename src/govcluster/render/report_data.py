@@ -212,15 +212,25 @@ def cleaning_audit_entry(
     language: Language,
     caption_html: str = "",
     downloads: Sequence[Download] = (),
+    data_changes: str | None = None,
 ) -> ReportEntry:
-    """A summary of the cleaning audit (counts by step and reason); the full audit to download."""
+    """A summary of the cleaning audit (counts by step and reason); the full audit to download.
+
+    ``data_changes`` is the line the run prints at its end about the values cleaning changed
+    (:func:`govcluster.clean_summary.describe_data_changes`); it heads the entry.
+    """
     summary = cleaning_audit_summary(audit, language=language)
     total = _say(_AUDIT_TOTAL, language).format(n=f"{len(audit):,}")
+    changes = (
+        f'<p class="data-changes"><strong>{escape(data_changes)}</strong></p>\n'
+        if data_changes
+        else ""
+    )
     return ReportEntry(
         key="data-cleaning-audit",
         title=entry_title("cleaning_audit", language),
         kind="data",
-        body_html=f"{frame_html(summary)}\n<p>{escape(total)}</p>",
+        body_html=f"{changes}{frame_html(summary)}\n<p>{escape(total)}</p>",
         caption_html=caption_html,
         downloads=tuple(downloads),
     )

@@ -64,6 +64,7 @@ DATA_INPUTS: dict[str, str] = {
     "missingness": "results/data_quality/missingness_by_year.csv",
     "balance": "results/data_quality/panel_balance.csv",
     "audit": "results/data_quality/cleaning_audit.csv",
+    "cleaning_summary": "results/data_quality/cleaning_summary.json",
     "sample": "results/data_quality/sample_construction.csv",
     "sample_md": "results/data_quality/sample_construction.md",
     "truth": "results/estimates/truth_comparison.csv",
@@ -248,8 +249,8 @@ def load_report_inputs(
         for path in exhibit.files.values():
             if not Path(path).is_file():
                 raise FileNotFoundError(
-                    f"{path} of exhibit '{exhibit.name}' is missing; rerun rule "
-                    f"'render_{exhibit.name}'"
+                    f"{path} of exhibit '{exhibit.name}' is missing; rerun the rendering "
+                    "rules (snakemake exhibits_ready)"
                 )
             files[str(path)] = Path(path).read_bytes()
     texts = {}
@@ -355,6 +356,16 @@ def _csv(content: bytes) -> pd.DataFrame:
     return pd.read_csv(BytesIO(content), encoding="utf-8-sig")
 
 
+def _data_changes(data: Mapping[str, bytes], language: Language) -> str | None:
+    """The line saying what cleaning changed (as printed at the end of the run), if known."""
+    if "cleaning_summary" not in data:
+        return None
+    from govcluster.clean_summary import CleaningSummary, describe_data_changes
+
+    summary = CleaningSummary.from_dict(json.loads(data["cleaning_summary"].decode("utf-8")))
+    return describe_data_changes(summary, language=language)
+
+
 def data_section(inputs: ReportInputs, *, language: Language, digits: int = 3) -> ReportSection:
     """Section 1: validation, data quality, cleaning, sample and (if simulated) the truth."""
     data = inputs.data
@@ -382,7 +393,8 @@ def data_section(inputs: ReportInputs, *, language: Language, digits: int = 3) -
             _csv(data["audit"]),
             language=language,
             caption_html=caption("cleaning_audit"),
-            downloads=(download("audit"),),
+            downloads=tuple(download(k) for k in ("audit", "cleaning_summary") if k in data),
+            data_changes=_data_changes(data, language),
         ),
         report_data.sample_construction_entry(
             _csv(data["sample"]),

@@ -196,9 +196,11 @@ def build_document(table: Table, *, number: int | None = None):
             _write_cell(merged, panel.title, left=True, italic=True)
             position += 1
         for row in panel.rows:
-            _write_cell(grid.cell(position, 0), row.label, left=True)
+            # the row's cells at once: grid.cell() walks the whole table on every call
+            cells = grid.rows[position].cells
+            _write_cell(cells[0], row.label, left=True)
             for column, text in enumerate(row.cells, start=1):
-                _write_cell(grid.cell(position, column), text)
+                _write_cell(cells[column], text)
             position += 1
         if index > 0:
             for cell in first_row.cells:
