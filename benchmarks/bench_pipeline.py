@@ -12,7 +12,7 @@ copy's ``src`` so that the jobs run the copied package, and the copy is deleted 
 (``--keep`` keeps it). Each run is started as ``make run`` starts it:
 ``python -m govcluster.run_guard .venv/bin/snakemake --cores 2``.
 
-Scenarios and the targets of issue 10 (two cores, environment present):
+Scenarios and their targets (two cores, environment present):
 
 - ``default``: the whole pipeline on config/config.yaml from nothing (target: 60 s);
 - ``noop``: the same command again with nothing changed, twice (target: 3 s), and plain

@@ -186,6 +186,34 @@ def test_an_input_outside_the_project_is_watched(project, monkeypatch, tmp_path)
     assert _calls(root) == 2
 
 
+def test_an_input_named_relative_to_the_project_but_outside_it_is_watched(
+    project, monkeypatch, tmp_path
+):
+    root, command = project
+    external = tmp_path / "elsewhere.csv"  # the project is tmp_path / "project"
+    external.write_text("c\n3\n")
+    monkeypatch.setenv("FAKE_SNAKEMAKE_EXTERNAL", "../elsewhere.csv")
+    _run(root, command)
+    _run(root, command)
+    assert _calls(root) == 1
+    _later(external)
+    _run(root, command)
+    assert _calls(root) == 2
+
+
+def test_raw_data_in_a_linked_folder_are_watched(project, tmp_path):
+    root, command = project
+    shared = tmp_path / "shared_raw"
+    (root / "data/raw").rename(shared)
+    (root / "data/raw").symlink_to(shared, target_is_directory=True)
+    _run(root, command)
+    _run(root, command)
+    assert _calls(root) == 1
+    _later(shared / "in.csv")
+    _run(root, command)
+    assert _calls(root) == 2
+
+
 def test_globbed_firm_files_outside_the_project_are_never_trusted(project, monkeypatch, tmp_path):
     root, command = project
     external = tmp_path / "firms_2020.parquet"

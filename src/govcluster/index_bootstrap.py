@@ -55,7 +55,7 @@ from govcluster.index_replicates import (
     recipe_from_config,
     replicate_slopes,
 )
-from govcluster.mediation.bootstrap import DRAW_BLOCK, draw_block_counts
+from govcluster.mediation.bootstrap import DRAW_BLOCK, core_reference, draw_block_counts
 from govcluster.mediation.crossprod import (
     partial_out_nuisance,
     solve_crossproducts,
@@ -372,8 +372,9 @@ def _interval_rows(
     tail = 100 * (1 - ci_level) / 2
     rows = []
     for j, name in enumerate(names):
-        f = fixed[:, j][np.isfinite(fixed[:, j])]
-        r = reweighted[:, j][np.isfinite(reweighted[:, j])]
+        # the same replicates on both sides: those where both schemes are defined
+        both = np.isfinite(fixed[:, j]) & np.isfinite(reweighted[:, j])
+        f, r = fixed[both, j], reweighted[both, j]
         if f.size < 2 or r.size < 2:
             raise EstimationError(
                 f"inference.index_weights: {analysis} {name} is undefined in all but "
@@ -443,6 +444,8 @@ def mediation_index_uncertainty(
     if controls is None:
         controls = project.models.get("controls", [])
     mediators = list(project.roles.mediators)
+    # the instruments only add rows' requirements here: the sample is the mediation's own
+    instruments = project.roles.instruments if settings.get("use_instruments", True) else ()
     design = build_design(
         analysis,
         treatment=project.roles.treatment,
@@ -452,6 +455,7 @@ def mediation_index_uncertainty(
         entity=ENTITY,
         time=TIME,
         effects=settings["effects"],
+        instruments=list(instruments),
     )
     core = CoreDesign(
         matrix=design.matrix,
@@ -473,7 +477,7 @@ def mediation_index_uncertainty(
     _check_constructs(recipe, "the mediation (roles.treatment, roles.mediators, roles.outcome)")
     boot = ReweightedBootstrap(core, recipe, indicators)
     full = boot.fixed_xp.sum(axis=0)[None, :]
-    reference = np.diag(unpack_symmetric(full, design.n_columns)[0])[: design.n_core].copy()
+    reference = core_reference(boot.fixed_xp, design.n_columns, design.n_mediators)
     all_names = statistic_names(tuple(mediators))
     wanted = [
         i
@@ -499,7 +503,9 @@ def mediation_index_uncertainty(
 SUPPORTED_ESTIMATORS = {"pooled": "none", "entity_fe": "entity", "twoway_fe": "twoway"}
 
 
-def _panel_skip_reason(job: Any, constructs: Mapping[str, Any]) -> str | None:
+def _panel_skip_reason(
+    job: Any, constructs: Mapping[str, Any], categories: Mapping[str, Any]
+) -> str | None:
     spec = job.spec
     estimator = getattr(spec, "estimator", None)
     if estimator not in SUPPORTED_ESTIMATORS:
@@ -513,6 +519,8 @@ def _panel_skip_reason(job: Any, constructs: Mapping[str, Any]) -> str | None:
     names = [spec.outcome, *spec.regressors]
     if not any(name in constructs for name in names):
         return "no construct among its outcome and regressors"
+    if any(name in categories for name in (*names, *spec.controls)):
+        return "a categorical variable"
     return None
 
 
@@ -531,7 +539,7 @@ def panel_index_uncertainty(
     for name, job in jobs.items():
         if job.kind != "baseline":
             continue
-        reason = _panel_skip_reason(job, project.constructs)
+        reason = _panel_skip_reason(job, project.constructs, project.categories)
         if reason:
             skipped.append((name, reason))
             continue
@@ -550,9 +558,9 @@ def panel_index_uncertainty(
             outcome=spec.outcome,
             effects=SUPPORTED_ESTIMATORS[spec.estimator],
         )
-        recipe = recipe_from_config(
+        recipe = recipe_from_config(  # constructs among the controls keep their weights
             project.constructs,
-            [n for n in design.core_names if n in project.constructs],
+            [n for n in (*spec.regressors, spec.outcome) if n in project.constructs],
             method=project.indices.method,
             standardize=project.indices.standardize,
         )
@@ -583,20 +591,9 @@ def panel_index_uncertainty(
 
 def baseline_jobs(project: Any) -> dict[str, Any]:
     """The panel jobs of the configuration, without the wild bootstrap settings it ignores."""
-    from govcluster.panel.plan import panel_jobs
+    from govcluster.panel.plan import project_panel_jobs
 
-    data = project.data
-    return panel_jobs(
-        project.models,
-        outcome=project.roles.outcome,
-        treatment=project.roles.treatment,
-        instruments=project.roles.instruments,
-        column_names={
-            user: canonical
-            for user, canonical in ((data.entity, ENTITY), (data.time, TIME))
-            if user and user != canonical
-        },
-    )
+    return project_panel_jobs(project, wild_bootstrap=False)
 
 
 def index_weight_uncertainty(

@@ -50,13 +50,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from govcluster.errors import ConfigError
+from govcluster.indices import LOADING_SUM_TOLERANCE
 
 #: Index methods whose replicate weights are available.
 METHODS = ("entropy", "pca", "zscore")
-
-#: Loadings of the first component summing to less than this (unit eigenvector) make a
-#: replicate degenerate, as :func:`govcluster.indices.first_principal_component` refuses them.
-_LOADING_SUM_TOLERANCE = 1e-8
 
 
 @dataclass(frozen=True)
@@ -348,7 +345,7 @@ def _pca_weights(cov: np.ndarray, sd: np.ndarray, directions: np.ndarray) -> np.
         _, vectors = np.linalg.eigh(scaled[finite])
         leading = vectors[:, :, -1]
         total = leading.sum(axis=1, keepdims=True)
-        ok = np.abs(total[:, 0]) >= _LOADING_SUM_TOLERANCE
+        ok = np.abs(total[:, 0]) >= LOADING_SUM_TOLERANCE
         values = np.where(ok[:, None], leading / np.where(ok[:, None], total, 1.0), np.nan)
         weights[finite] = values
     return weights

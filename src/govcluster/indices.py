@@ -45,7 +45,7 @@ _RELATIVE_CONSTANT_TOLERANCE = 1e-12
 
 #: Loadings of the first component summing to less than this (in absolute value, for a unit
 #: eigenvector) cannot be rescaled to weights summing to one.
-_LOADING_SUM_TOLERANCE = 1e-8
+LOADING_SUM_TOLERANCE = 1e-8
 
 _CONFIG_FILE = "config/config.yaml"
 
@@ -468,7 +468,7 @@ def first_principal_component(
     eigenvalues = eigenvalues[order]
     leading = eigenvectors[:, order[0]]
     loading_sum = leading.sum()
-    if abs(loading_sum) < _LOADING_SUM_TOLERANCE:
+    if abs(loading_sum) < LOADING_SUM_TOLERANCE:
         names = ", ".join(f"'{name}'" for name in standardized.columns)
         raise DataValidationError(
             f"The first principal component of indicators {names} has loadings summing to "

@@ -14,7 +14,10 @@ environment variables that reach the workflow (``GOVCLUSTER_*``, ``SNAKEMAKE_*``
 - every file of ``.snakemake/metadata`` (what Snakemake knows of each output), and the
   contents of ``.snakemake/incomplete`` and ``.snakemake/locks``;
 - every input a job read from outside the project (as recorded in that metadata, e.g. a data
-  file elsewhere) and every file named on the command line (e.g. ``--configfile``).
+  file elsewhere, relative paths such as ``../data.csv`` included) and every file named on
+  the command line (e.g. ``--configfile``);
+- every input, output and log any recorded job names, statted directly wherever it is (under
+  a linked folder, or under an absolute ``output_root``).
 
 So any change Snakemake would act on (code, configuration, raw data, an output removed or
 touched, an interrupted job) changes the fingerprint. The fingerprint is saved only when it is
@@ -42,7 +45,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 KIND = "up_to_date_fingerprint"
 
 #: Where the fingerprint of the last provably complete run is kept.
@@ -149,10 +152,27 @@ def job_records(directory: Path) -> list[dict[str, Any]]:
     return records
 
 
-def _outside(path: str, directory: Path) -> Path | None:
+def _resolved(path: str, directory: Path) -> Path:
+    """``path`` as Snakemake reads it: relative paths are relative to the project."""
     candidate = Path(path)
-    if not candidate.is_absolute():
-        return None
+    return candidate if candidate.is_absolute() else directory / candidate
+
+
+def recorded_paths(records: Iterable[Mapping[str, Any]], directory: Path) -> list[Path]:
+    """Every input, output and log the recorded jobs name, wherever it is.
+
+    Statted directly (following links), so that files under a linked folder, outside the
+    project (``../data.csv``) or under an absolute ``output_root`` are watched too.
+    """
+    found = set()
+    for record in records:
+        names = [*(record.get("input") or ()), record["output"], *(record.get("log") or ())]
+        found.update(_resolved(str(name), directory) for name in names)
+    return sorted(found)
+
+
+def _outside(path: str, directory: Path) -> Path | None:
+    candidate = _resolved(path, directory)
     try:
         candidate.resolve().relative_to(directory.resolve())
     except ValueError:
@@ -197,8 +217,12 @@ def snakemake_version() -> str:
 def fingerprint(command: Sequence[str], directory: Path) -> dict[str, Any]:
     """The fingerprint of ``directory`` for a run of ``command`` (see the module docstring)."""
     records = job_records(directory)
-    named = [Path(word) for word in command[1:] if not word.startswith("-")]
-    outside = [*external_inputs(records, directory), *(p for p in named if p.is_absolute())]
+    named = [
+        path
+        for word in command[1:]
+        if not word.startswith("-") and (path := _resolved(word, directory)).exists()
+    ]  # files named on the command line (a value such as the number of cores is no file)
+    outside = [*external_inputs(records, directory), *named]
     return {
         "schema_version": SCHEMA_VERSION,
         "kind": KIND,
@@ -213,6 +237,7 @@ def fingerprint(command: Sequence[str], directory: Path) -> dict[str, Any]:
         "files": _project_files(directory),
         "snakemake_state": _snakemake_state(directory),
         "outside": {str(path): _stat(path) for path in outside},
+        "recorded": {str(path): _stat(path) for path in recorded_paths(records, directory)},
     }
 
 

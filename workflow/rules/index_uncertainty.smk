@@ -10,6 +10,7 @@ rule index_weight_uncertainty:
             "mediation",
             "panel",
             "core",
+            "records",
             "registry",
         ),
         analysis=out("data/processed/analysis_panel.parquet"),

@@ -44,6 +44,7 @@ rule speccurve_fit:
                 str(PACKAGE / "speccurve" / f"{m}.py")
                 for m in ("__init__", "spec", "fit", "permutation")
             ],
+            str(Path(workflow.basedir) / "workflow" / "scripts" / "speccurve_fit.py"),
         ],
         variant=lambda wildcards: SPECCURVE.variant_file(SPECCURVE_DIR, wildcards.spec),
     output:

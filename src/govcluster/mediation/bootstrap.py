@@ -122,7 +122,7 @@ def replicate_crossproducts(seed: int, entity_xp: np.ndarray, block: int) -> np.
     return counts @ entity_xp
 
 
-def _core_reference(entity_xp: np.ndarray, p: int, n_mediators: int) -> np.ndarray:
+def core_reference(entity_xp: np.ndarray, p: int, n_mediators: int) -> np.ndarray:
     """Full-sample sums of squares of the core columns (diagonal of the summed matrix)."""
     full = unpack_symmetric(entity_xp.sum(axis=0)[None, :], p)[0]
     return np.diag(full)[: n_mediators + 2].copy()
@@ -156,7 +156,7 @@ def run_bootstrap(
     -------
     BootstrapDraws
     """
-    reference = _core_reference(entity_xp, p, n_mediators)
+    reference = core_reference(entity_xp, p, n_mediators)
     per = max(1, -(-block_size // DRAW_BLOCK))
     n_blocks = -(-n_boot // DRAW_BLOCK)
     out_stats: list[np.ndarray] = []
@@ -191,7 +191,7 @@ def run_jackknife(
     degenerate : (n_entities,) bool array
     """
     total = entity_xp.sum(axis=0)
-    reference = _core_reference(entity_xp, p, n_mediators)
+    reference = core_reference(entity_xp, p, n_mediators)
     n = entity_xp.shape[0]
     step = max(1, block_size)
     stats: list[np.ndarray] = []

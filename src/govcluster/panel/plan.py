@@ -259,21 +259,25 @@ def run_panel_job(data: pd.DataFrame, job: PanelJob) -> dict[str, Any]:
     return record
 
 
-def project_panel_jobs(project) -> dict[str, PanelJob]:
+def project_panel_jobs(project, *, wild_bootstrap: bool = True) -> dict[str, PanelJob]:
     """The jobs of a :class:`govcluster.config.ProjectConfig`.
 
-    Its models and roles, and for the baseline jobs ``inference.wild_bootstrap``.
+    Its models and roles, and for the baseline jobs ``inference.wild_bootstrap`` (not read with
+    ``wild_bootstrap=False``, for callers that use only the models).
     """
-    from govcluster.inference.panel_wild import WildBootstrapSettings
+    settings = None
+    if wild_bootstrap:
+        from govcluster.inference.panel_wild import WildBootstrapSettings
 
-    section = (project.raw.get("inference") or {}).get("wild_bootstrap")
+        section = (project.raw.get("inference") or {}).get("wild_bootstrap")
+        settings = WildBootstrapSettings.from_config(section)
     data = project.data
     return panel_jobs(
         project.models,
         outcome=project.roles.outcome,
         treatment=project.roles.treatment,
         instruments=project.roles.instruments,
-        wild_bootstrap=WildBootstrapSettings.from_config(section),
+        wild_bootstrap=settings,
         column_names={
             user: canonical
             for user, canonical in ((data.entity, ENTITY), (data.time, TIME))

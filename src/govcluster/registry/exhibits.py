@@ -13,9 +13,10 @@ An :class:`ExhibitEntry` declares everything about an exhibit in one place:
   ``job_kinds`` (kinds of :mod:`govcluster.registry.estimators`; ``"*"`` for every job);
 - ``when``: whether a configuration plans it.
 
-The rule that renders it is ``render_<name>`` (``workflow/rules/render.smk`` defines one per
-planned exhibit). The built-in exhibits are registered in :mod:`govcluster.render.catalog`, in
-the order of the paper; :func:`govcluster.render.plan.planned_exhibits` walks this registry.
+Exhibits that read the same files are rendered by one rule of their family
+(:mod:`govcluster.render.families`, ``workflow/rules/render.smk``). The built-in exhibits are
+registered in :mod:`govcluster.render.catalog`, in the order of the paper;
+:func:`govcluster.render.plan.planned_exhibits` walks this registry.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ class ExhibitEntry:
     Attributes
     ----------
     name : str
-        File stem and rule name suffix (``render_<name>``), unique.
+        File stem, unique.
     kind : {"table", "figure", "numbers"}
     stage : str
         A key of :data:`CATEGORIES`.
@@ -128,11 +129,6 @@ class ExhibitEntry:
     def formats(self) -> tuple[str, ...]:
         """Extensions written."""
         return EXTENSIONS[self.kind]
-
-    @property
-    def rule(self) -> str:
-        """The Snakemake rule that renders it."""
-        return f"render_{self.name}"
 
     def select_jobs(self, jobs: Mapping[str, Any]) -> tuple[str, ...]:
         """The panel jobs it reads among ``jobs`` (empty if its first job kind has none)."""

@@ -190,7 +190,8 @@ def _critical_values(dfs: Sequence[int | None], level: float) -> np.ndarray:
 
 
 def _p_value(null: np.ndarray, observed: float) -> float:
-    # a relative tolerance keeps ties (equal shares) counted as at least as extreme
+    # an absolute tolerance (the statistics are shares and estimates of order one) keeps ties
+    # counted as at least as extreme
     return float((1 + np.sum(null >= observed - 1e-12)) / (1 + len(null)))
 
 

@@ -137,7 +137,7 @@ class CurveDimensions:
     n_permutations: int = 500
     strata: Sequence[str] = ("region",)
     level: float = 0.95
-    seed: int = 0
+    seed: int = 20261129
     max_specifications: int = 1000
 
     def __post_init__(self) -> None:
