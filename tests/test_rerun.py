@@ -293,9 +293,13 @@ def test_one_model_change_reruns_that_model_and_the_exhibits_that_show_it(finish
         _write(config_file, config)
     # the baseline models are shown by the baseline table, the robustness table and the
     # coefficient plot (one job: render_baseline), the IV table (OLS columns) and the
-    # numbers file of every panel estimate; metrics, the report and provenance collect all
+    # numbers file of every panel estimate; the index-weight bootstrap refits every baseline
+    # two-way model and its table lists them (inference.index_weights); metrics, the report and
+    # provenance collect all
     assert planned == {
         "estimate_panel[job=baseline_twoway_fe_robust]",
+        "index_weight_uncertainty",
+        "render_index_uncertainty",
         "render_panel_baseline",
         "render_baseline",
         "render_panel_iv",

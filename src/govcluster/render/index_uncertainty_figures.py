@@ -20,7 +20,7 @@ from govcluster.render.style import configured_figure_width, figure_style
 
 AXIS = {
     "ratio": {
-        "en": "Interval width, re-estimated / fixed weights",
+        "en": "Width ratio: re-estimated / fixed weights",
         "zh": "置信区间宽度之比（重估权重/固定权重）",
     },
 }
@@ -70,7 +70,7 @@ def width_ratio_figure(record: Mapping[str, Any], project: ProjectConfig) -> Fig
         finite = ratios[np.isfinite(ratios)]
         spread = max(0.05, float(np.max(np.abs(finite - 1.0))) * 1.2) if finite.size else 0.1
         ax.set_xlim(1.0 - spread, 1.0 + spread)
-        ax.set_xlabel(AXIS["ratio"][language], fontsize=8)
+        figure.supxlabel(AXIS["ratio"][language], fontsize=8)
         ax.tick_params(axis="x", labelsize=7)
         figure.legend(loc="outside upper center", fontsize=7, frameon=False, ncols=2)
     return figure
