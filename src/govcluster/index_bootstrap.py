@@ -504,7 +504,7 @@ SUPPORTED_ESTIMATORS = {"pooled": "none", "entity_fe": "entity", "twoway_fe": "t
 
 
 def _panel_skip_reason(
-    job: Any, constructs: Mapping[str, Any], categories: Mapping[str, Any]
+    job: Any, constructs: Mapping[str, Any], analysis: pd.DataFrame
 ) -> str | None:
     spec = job.spec
     estimator = getattr(spec, "estimator", None)
@@ -519,7 +519,8 @@ def _panel_skip_reason(
     names = [spec.outcome, *spec.regressors]
     if not any(name in constructs for name in names):
         return "no construct among its outcome and regressors"
-    if any(name in categories for name in (*names, *spec.controls)):
+    used = [name for name in (*names, *spec.controls) if name in analysis.columns]
+    if any(not pd.api.types.is_numeric_dtype(analysis[name]) for name in used):
         return "a categorical variable"
     return None
 
@@ -539,7 +540,7 @@ def panel_index_uncertainty(
     for name, job in jobs.items():
         if job.kind != "baseline":
             continue
-        reason = _panel_skip_reason(job, project.constructs, project.categories)
+        reason = _panel_skip_reason(job, project.constructs, analysis)
         if reason:
             skipped.append((name, reason))
             continue
