@@ -177,6 +177,8 @@ def _interrupt_after_first_replication(command, workdir, environment, records) -
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # a test run started in the background inherits an ignored SIGINT: restore it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     ) as first:
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline and first.poll() is None:

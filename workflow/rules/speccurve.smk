@@ -44,8 +44,8 @@ rule speccurve_fit:
                 str(PACKAGE / "speccurve" / f"{m}.py")
                 for m in ("__init__", "spec", "fit", "permutation")
             ],
-            str(Path(workflow.basedir) / "workflow" / "scripts" / "speccurve_fit.py"),
         ],
+        script=str(Path(workflow.basedir) / "workflow" / "scripts" / "speccurve_fit.py"),
         variant=lambda wildcards: SPECCURVE.variant_file(SPECCURVE_DIR, wildcards.spec),
     output:
         estimate=f"{SPECCURVE_DIR}/specifications/{{spec}}.json",
@@ -56,10 +56,9 @@ rule speccurve_fit:
     params:
         config=rule_config("speccurve_fit"),
         python=sys.executable,
-        script=str(Path(workflow.basedir) / "workflow" / "scripts" / "speccurve_fit.py"),
     # a bare Python process (no script: preamble): the job starts in a fraction of a second
     shell:
-        "{params.python:q} {params.script:q} {input.variant:q} {wildcards.spec:q} "
+        "{params.python:q} {input.script:q} {input.variant:q} {wildcards.spec:q} "
         "{output.estimate:q} {log:q}"
 
 
