@@ -194,16 +194,7 @@ def test_mediation_replicates_equal_refits_on_rebuilt_indices(method):
         time="year",
         effects="twoway",
     )
-    core = CoreDesign(
-        matrix=design.matrix,
-        core_names=design.columns[: design.n_core],
-        n_nuisance=design.n_columns - design.n_core,
-        entity_codes=design.entity_codes,
-        entity_labels=design.entity_labels,
-        row_entity=design.row_entity,
-        row_time=design.row_time,
-        effects=design.effects,
-    )
+    core = CoreDesign.from_mediation_design(design)
     recipe = recipe_from_config(
         config.constructs, ["GOV", "OPEN", "INNOV", "SCA"], method=method, standardize=True
     )

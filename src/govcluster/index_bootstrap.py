@@ -99,6 +99,20 @@ class CoreDesign:
     row_time: np.ndarray
     effects: str
 
+    @classmethod
+    def from_mediation_design(cls, design: Any) -> CoreDesign:
+        """The core view of a :class:`govcluster.mediation.design.PanelDesign`."""
+        return cls(
+            matrix=design.matrix,
+            core_names=design.columns[: design.n_core],
+            n_nuisance=design.n_columns - design.n_core,
+            entity_codes=design.entity_codes,
+            entity_labels=design.entity_labels,
+            row_entity=design.row_entity,
+            row_time=design.row_time,
+            effects=design.effects,
+        )
+
     @property
     def n_core(self) -> int:
         """Number of core columns."""
@@ -457,16 +471,7 @@ def mediation_index_uncertainty(
         effects=settings["effects"],
         instruments=list(instruments),
     )
-    core = CoreDesign(
-        matrix=design.matrix,
-        core_names=design.columns[: design.n_core],
-        n_nuisance=design.n_columns - design.n_core,
-        entity_codes=design.entity_codes,
-        entity_labels=design.entity_labels,
-        row_entity=design.row_entity,
-        row_time=design.row_time,
-        effects=design.effects,
-    )
+    core = CoreDesign.from_mediation_design(design)
     names_in = [n for n in core.core_names if n in project.constructs]
     recipe = recipe_from_config(
         project.constructs,
