@@ -806,8 +806,32 @@ def test_clean_panel_types_and_order():
     for name in ("province", "region", "money_unit"):
         assert panel[name].dtype == "string"
     assert panel.equals(panel.sort_values(["cluster_id", "year"]).reset_index(drop=True))
-    assert tuple(result.audit.columns) == AUDIT_COLUMNS
+    # the audit a user opens names the entity as the file does (data.entity: 集群编码)
+    assert tuple(result.audit.columns) == tuple(
+        "集群编码" if column == "cluster_id" else column for column in AUDIT_COLUMNS
+    )
     assert tuple(result.sample.columns) == SAMPLE_COLUMNS
+
+
+def test_the_audit_names_entity_and_time_as_the_file_does():
+    """Columns and the ``variable`` of audited identifier and year cells: the user's names."""
+    config = make_config({"entity": "firm_id", "time": "fyear", "entity_label": {"en": "firm"}})
+    frame = raw_frame(
+        [
+            {"cluster_id": " F1", "year": "2010.0", "subsidy": "1", "firms": "2", "share": "3"},
+            {"cluster_id": "F1", "year": "2011", "subsidy": "1", "firms": "2", "share": "3"},
+            {"cluster_id": "F2", "year": "2010", "subsidy": "1", "firms": "2", "share": "3"},
+        ]
+    ).assign(cpi="1", demo="0")
+    result = clean_panel(frame, config)
+    audit = result.audit
+    assert list(audit.columns[3:5]) == ["firm_id", "fyear"]
+    assert not {"cluster_id", "year"} & set(audit.columns)
+    cells = set(zip(audit["variable"], audit["old_value"], audit["new_value"], strict=True))
+    assert ("firm_id", " F1", "F1") in cells
+    assert ("fyear", "2010.0", "2010") in cells
+    assert list(result.panel.columns[:2]) == ["cluster_id", "year"]  # inside: the pipeline's
+    assert "filled within firms" in result.sample.set_index("step").at["interpolate", "description"]
 
 
 def check_accounting(ingested: pd.DataFrame, result) -> None:

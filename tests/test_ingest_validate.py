@@ -300,7 +300,7 @@ def test_duplicate_keys_list_keys_and_every_row():
     message = str(error)
     assert error.column == "集群编码, 年份"
     assert error.rows == [3, 4, 8]
-    assert "'A1' in 2011: rows 3, 4, 8" in message
+    assert "集群编码=A1, 年份=2011: rows 3, 4, 8" in message
     assert SOURCE in message and "集群编码" in message
 
 

@@ -5,7 +5,6 @@ import math
 import pandas as pd
 import pytest
 
-from govcluster.columns import ENTITY, TIME
 from govcluster.config import build_config
 from govcluster.ingest import ingest_table
 from govcluster.quality import DataQualityReport, data_quality_report
@@ -62,14 +61,29 @@ def test_missingness_by_variable(report):
     assert table.loc["output", "share_missing"] == pytest.approx(5 / 15)
 
 
+#: The entity and time columns of the records, as the file names them (data.entity, data.time).
+ENTITY, TIME = "集群", "年"
+
+
+def test_records_name_entity_and_time_as_the_file_does(report):
+    assert report.columns.to_dict() == {"entity": ENTITY, "time": TIME}
+    assert list(report.panel_balance.columns[:2]) == [ENTITY, "first_year"]
+    assert list(report.missingness_by_year.columns[:2]) == [TIME, "variable"]
+    assert list(report.exact_duplicates.columns[:2]) == [ENTITY, TIME]
+    for table in (report.missingness_by_year, report.panel_balance, report.exact_duplicates):
+        assert not {"cluster_id", "year"} & set(table.columns)
+    text = report.to_markdown()
+    assert f"| {ENTITY} " in text and "cluster_id" not in text
+
+
 def test_missingness_by_year(report):
     table = report.missingness_by_year
-    assert table["year"].unique().tolist() == [2010, 2011, 2012, 2013]  # "2011年" left out
-    output = table.loc[table["variable"] == "output"].set_index("year")
+    assert table[TIME].unique().tolist() == [2010, 2011, 2012, 2013]  # "2011年" left out
+    output = table.loc[table["variable"] == "output"].set_index(TIME)
     assert output["n_cells"].tolist() == [4, 3, 4, 3]
     assert output["n_missing"].tolist() == [0, 1, 3, 1]
     assert output.loc[2012, "share_missing"] == pytest.approx(0.75)
-    profit = table.loc[table["variable"] == "profit"].set_index("year")
+    profit = table.loc[table["variable"] == "profit"].set_index(TIME)
     assert profit["n_missing"].tolist() == [0, 1, 3, 1]
     assert profit["column"].unique().tolist() == ["利润"]
 

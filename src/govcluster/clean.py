@@ -23,6 +23,12 @@ sample-construction table (rows in, rows out, rows dropped, cells changed).
 
 Every step that changes values (5 to 8) is off unless the configuration turns it on, so that
 a user's file is analysed as it is; :mod:`govcluster.clean_summary` counts what did change.
+
+The steps work with the pipeline's names (``cluster_id``, ``year``); what a user reads names
+the entity and the time as the user's file does (:mod:`govcluster.user_names`): the error
+messages, the sentences of the sample-construction table ("missing years filled within
+firms") and the audit of :func:`clean_panel`, whose entity and time columns (and the
+``variable`` of their audited cells) carry the names of the file (``firm_id``, ``fyear``).
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ from govcluster.config import ProjectConfig, config_file_in_use
 from govcluster.errors import DataValidationError
 from govcluster.parsing import parse_numeric
 from govcluster.regions import REGIONS, normalise_province, region_of, strip_whitespace
+from govcluster.user_names import UserNames, user_names
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +149,8 @@ class CleanResult:
         present and every configured variable as float64 in its final unit.
     audit : pandas.DataFrame
         One row per dropped row (``variable`` missing) or changed cell, columns
-        :data:`AUDIT_COLUMNS`.
+        :data:`AUDIT_COLUMNS`, with ``cluster_id`` and ``year`` named as in the user's file
+        (:func:`audit_for_user`).
     sample : pandas.DataFrame
         One row per step, columns :data:`SAMPLE_COLUMNS`; ``rows_out`` of a step is
         ``rows_in`` of the next and the last ``rows_out`` is the number of panel rows.
@@ -268,6 +276,17 @@ def _year_values(years: pd.Series) -> pd.Series:
     return whole.astype("Int64").reset_index(drop=True)
 
 
+def audit_for_user(audit: pd.DataFrame, names: UserNames) -> pd.DataFrame:
+    """The audit as a user reads it: entity and time named as in the user's file.
+
+    The columns ``cluster_id`` and ``year`` take the user's names (``firm_id``, ``fyear``),
+    and so does the ``variable`` of the audited cells of these two columns (an identifier
+    whose whitespace was normalised, a year read as a whole number).
+    """
+    variable = audit["variable"].replace(names.renames) if len(audit) else audit["variable"]
+    return names.to_user(audit.assign(variable=variable))
+
+
 def _concat_audits(audits: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """Concatenate audits, skipping empty ones."""
     filled = [audit for audit in audits if not audit.empty]
@@ -346,7 +365,12 @@ def _map_text(values: pd.Series, function: Callable[[object], object]) -> pd.Ser
 
 
 def parse_years(
-    years: pd.Series, source_rows: pd.Series, column: str, *, file: str | None = None
+    years: pd.Series,
+    source_rows: pd.Series,
+    column: str,
+    *,
+    file: str | None = None,
+    noun: str = "year",
 ) -> pd.Series:
     """Read years written as text into int64 (parsed by :func:`govcluster.datachecks.parse_years`).
 
@@ -359,11 +383,12 @@ def parse_years(
     bad = invalid.to_numpy(dtype=bool)
     if bad.any():
         raise DataValidationError(
-            "Some years are missing or are not whole numbers.",
+            f"Some {noun}s are missing or are not whole numbers.",
             file=file,
             column=column,
             rows=source_rows.to_numpy()[bad].astype(int).tolist(),
-            fix="Write every year as a whole number such as 2015.",
+            fix=f"Write every {noun} as a whole number"
+            + (" such as 2015." if noun == "year" else "."),
         )
     return pd.Series(parsed.to_numpy(dtype="int64"), index=years.index, name=years.name)
 
@@ -371,7 +396,13 @@ def parse_years(
 def _normalise_years(frame: pd.DataFrame, config: ProjectConfig) -> tuple[pd.Series, np.ndarray]:
     """The years as int64 and where their text was not already a plain integer."""
     raw = frame[TIME]
-    years = parse_years(raw, frame[SOURCE_ROW], _file_column(config, TIME), file=_source(config))
+    years = parse_years(
+        raw,
+        frame[SOURCE_ROW],
+        _file_column(config, TIME),
+        file=_source(config),
+        noun=user_names(config).time_noun,
+    )
     if pd.api.types.is_numeric_dtype(raw):
         return years, np.zeros(len(frame), dtype=bool)
     plain = raw.astype("string").str.fullmatch(_PLAIN_INTEGER).fillna(False)
@@ -379,15 +410,16 @@ def _normalise_years(frame: pd.DataFrame, config: ProjectConfig) -> tuple[pd.Ser
 
 
 def _check_entities(frame: pd.DataFrame, config: ProjectConfig) -> None:
-    """Raise when a cluster identifier is missing or empty."""
+    """Raise when an entity identifier is missing or empty."""
     missing = datachecks.entity_keys(frame[ENTITY]).isna().to_numpy(dtype=bool)
     if missing.any():
+        noun = user_names(config).entity_noun
         raise DataValidationError(
-            "Some rows have no cluster identifier.",
+            f"Some rows have no {noun} identifier.",
             file=_source(config),
             column=_file_column(config, ENTITY),
             rows=_rows_of(frame, missing),
-            fix="Fill in the cluster identifier of every row, or delete the empty rows.",
+            fix=f"Fill in the {noun} identifier of every row, or delete the empty rows.",
         )
 
 
@@ -456,6 +488,7 @@ def normalise_names(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
         When a cluster identifier or a year is missing or a year is not a whole number.
     """
     step = "normalise_names"
+    names = user_names(config)
     result = frame.copy()
     years, year_changed = _normalise_years(frame, config)
     result[TIME] = years
@@ -465,7 +498,13 @@ def normalise_names(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
     _check_entities(result, config)
     audits = [
         audit_cells(
-            step, result, TIME, year_changed, frame[TIME], years, "year read as a whole number"
+            step,
+            result,
+            TIME,
+            year_changed,
+            frame[TIME],
+            years,
+            f"{names.time_noun} read as a whole number",
         )
     ]
     for column in columns:
@@ -478,7 +517,8 @@ def normalise_names(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
     audit = _concat_audits(audits)
     description = (
         "Whitespace normalised in identifiers and names, province spellings unified to "
-        f"official names, years read as integers; {_region_note(result, region_given)}"
+        f"official names, {names.time_plural} read as integers; "
+        f"{_region_note(result, region_given)}"
     )
     return StepResult(result, audit, description, len(audit))
 
@@ -526,13 +566,19 @@ def check_unique_keys(frame: pd.DataFrame, config: ProjectConfig) -> None:
     """
     shared = datachecks.duplicated_key_mask(frame[ENTITY], frame[TIME]).to_numpy()
     if shared.any():
+        names = user_names(config)
+        pairs = frame.loc[shared, [ENTITY, TIME]].drop_duplicates().head(5)
+        listed = "; ".join(
+            names.key(entity, time) for entity, time in zip(pairs[ENTITY], pairs[TIME], strict=True)
+        )
         raise DataValidationError(
-            "Several rows describe the same cluster and year but differ in some column.",
+            f"Several rows describe the same {names.entity_noun} and {names.time_noun} but "
+            f"differ in some column ({listed}).",
             file=_source(config),
-            column=_file_column(config, ENTITY),
+            column=f"{_file_column(config, ENTITY)}, {_file_column(config, TIME)}",
             rows=sorted(_rows_of(frame, shared)),
-            fix="Keep one row per cluster and year (exact duplicates are dropped automatically "
-            "when clean.drop_exact_duplicates is true).",
+            fix=f"Keep one row per {names.entity_noun} and {names.time_noun} (exact duplicates "
+            "are dropped automatically when clean.drop_exact_duplicates is true).",
         )
 
 
@@ -845,6 +891,7 @@ def fix_scale_typos(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
     Widening the window (the simulated configuration uses 3.0) raises that rate.
     """
     step = "fix_scale_typos"
+    words = user_names(config)
     spec = config.clean.scale_typos
     names = [
         name
@@ -854,7 +901,8 @@ def fix_scale_typos(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
     if not spec.enabled:
         return StepResult(frame, empty_audit(), "Disabled: scale typos not corrected", 0)
     description = (
-        f"Values {spec.factor:g} times the median of the cluster's other years "
+        f"Values {spec.factor:g} times the median of the {words.entity_noun}'s other "
+        f"{words.time_plural} "
         f"(within a factor {spec.tolerance:g}) divided by {spec.factor:g}"
     )
     if not names or frame.empty:
@@ -881,8 +929,8 @@ def fix_scale_typos(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
         changed = typo[position]
         reasons = np.full(len(frame), "", dtype=object)
         reasons[changed] = [
-            f"scale typo: {r:.1f} times the median of the cluster's other years ({m:.6g}); "
-            f"divided by {spec.factor:g}"
+            f"scale typo: {r:.1f} times the median of the {words.entity_noun}'s other "
+            f"{words.time_plural} ({m:.6g}); divided by {spec.factor:g}"
             for r, m in zip(ratio[position][changed], medians[position][changed], strict=True)
         ]
         audits.append(
@@ -949,11 +997,13 @@ def interpolate(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
     """
     step = "interpolate"
     spec = config.clean.interpolate
+    words = user_names(config)
     names = [name for name in config.variables if name in frame.columns]
     absent = missing_cluster_years(frame)
     description = (
-        f"Runs of at most {spec.max_gap} missing years filled within clusters "
-        f"(edges: {spec.edges}); {absent} cluster-years absent from the data left as they are "
+        f"Runs of at most {spec.max_gap} missing {words.time_plural} filled within "
+        f"{words.entity_plural} (edges: {spec.edges}); {absent} "
+        f"{words.entity_noun}-{words.time_plural} absent from the data left as they are "
         "(no rows created)"
     )
     if spec.max_gap == 0 or not names or frame.empty:
@@ -1163,7 +1213,7 @@ def _check_rows_left(
             rows=_rows_of(frame, incomplete),
             fix="fill in these columns, or stop naming variables that are rarely observed in "
             f"constructs, controls, roles and models of {config_file_in_use()}; "
-            "clean.interpolate.max_gap fills gaps within a cluster.",
+            f"clean.interpolate.max_gap fills gaps within a {user_names(config).entity_noun}.",
         )
     if n_dropped > n_rows / 2:
         logger.warning(
@@ -1269,7 +1319,9 @@ def clean_panel(ingested: pd.DataFrame, config: ProjectConfig) -> CleanResult:
     Returns
     -------
     CleanResult
-        The panel, the audit and the sample-construction table.
+        The panel, the audit and the sample-construction table. The panel keeps the
+        pipeline's names (``cluster_id``, ``year``); the audit names the entity and time as
+        the user's file does (:func:`audit_for_user`).
 
     Raises
     ------
@@ -1292,6 +1344,6 @@ def clean_panel(ingested: pd.DataFrame, config: ProjectConfig) -> CleanResult:
     )
     return CleanResult(
         panel=finalise_panel(frame, config),
-        audit=_concat_audits(audits),
+        audit=audit_for_user(_concat_audits(audits), user_names(config)),
         sample=sample_table,
     )

@@ -25,6 +25,7 @@ from govcluster.columns import ENTITY, INDUSTRY, MONEY_UNIT, NAME, PROVINCE, SOU
 from govcluster.config import ProjectConfig
 from govcluster.parsing import MISSING_TOKENS, parse_numeric, parse_period_labels
 from govcluster.regions import normalise_province, strip_whitespace
+from govcluster.user_names import user_names
 
 #: Years accepted as plausible (inclusive); others are typos such as 12 for 2012 or 2105.
 YEAR_RANGE: tuple[int, int] = (1800, 2100)
@@ -264,6 +265,7 @@ def screen_values(
     pandas.DataFrame
         One row per flagged cell, columns :data:`SCREEN_COLUMNS`.
     """
+    noun = user_names(config).entity_noun
     typo = config.clean.scale_typos
     typo_power = round(np.log10(typo.factor)) if typo.enabled and typo.factor > 0 else None
     valid = (entities.notna() & years.notna()).to_numpy()
@@ -316,18 +318,18 @@ def screen_values(
                 k = int(power.iloc[position])
                 check = "scale"
                 reason = (
-                    f"{10.0**k:g} times the cluster's median: a unit mix-up (e.g. 元 written "
+                    f"{10.0**k:g} times the {noun}'s median: a unit mix-up (e.g. 元 written "
                     "as 万元) or a misplaced decimal point?"
                     if k > 0
-                    else f"1/{10.0**-k:g} of the cluster's median: a unit mix-up or a "
+                    else f"1/{10.0**-k:g} of the {noun}'s median: a unit mix-up or a "
                     "misplaced decimal point?"
                 )
             else:
                 check = "outlier"
                 reason = (
-                    f"{z.iloc[position]:.0f} robust standard deviations from the cluster's median"
+                    f"{z.iloc[position]:.0f} robust standard deviations from the {noun}'s median"
                     if np.isfinite(z.iloc[position])
-                    else "the cluster's other values are all equal to its median"
+                    else f"the {noun}'s other values are all equal to its median"
                 )
             rows.append(
                 {

@@ -5,6 +5,9 @@ canonical names of :mod:`govcluster.columns` (the entity becomes ``cluster_id``,
 ``year``, each variable its name in the configuration), adds the file row number of every row
 and stores every value as text, exactly as it was read. Parsing, checking and cleaning come
 later (:mod:`govcluster.validate`, the ``clean`` step); nothing here changes a value.
+
+The canonical names are the pipeline's own: messages and the records a user opens name the
+entity and time columns as the user's file does (:mod:`govcluster.user_names`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from govcluster.columns import DESCRIPTIVE_ROLES, ENTITY, SOURCE_ROW, TIME
 from govcluster.config import ProjectConfig, config_file_in_use
 from govcluster.errors import ConfigError, DataValidationError
 from govcluster.regions import strip_whitespace
+from govcluster.user_names import UserNames, user_names
 from govcluster.validate import encoding_hint
 
 #: File row number of the first data row (the header is row 1).
@@ -134,7 +138,7 @@ def ingest_table(raw: pd.DataFrame, config: ProjectConfig, *, source: str) -> pd
     found = _locate_columns(raw.columns, roles)
     missing = [role for role in roles if role.canonical not in found]
     if missing:
-        raise _missing_columns_error(missing, raw, source)
+        raise _missing_columns_error(missing, raw, source, words=user_names(config))
     _check_unique_header(roles, read_attrs.get("duplicate_columns", []), source)
 
     ingested = pd.DataFrame({SOURCE_ROW: np.arange(len(raw), dtype=np.int64) + FIRST_DATA_ROW})
@@ -236,7 +240,7 @@ def _locate_columns(available: pd.Index, roles: Sequence[ColumnRole]) -> dict[st
 
 
 def _missing_columns_error(
-    missing: Sequence[ColumnRole], raw: pd.DataFrame, source: str
+    missing: Sequence[ColumnRole], raw: pd.DataFrame, source: str, *, words: UserNames
 ) -> DataValidationError:
     available = raw.columns
     names = [str(column) for column in available]
@@ -248,7 +252,7 @@ def _missing_columns_error(
         *(f"    '{role.column}' (named by {role.config_key})" for role in missing),
         f"  The file has {len(names)} column(s): {listed}.",
     ]
-    hints = _layout_hints(missing, raw)
+    hints = _layout_hints(missing, raw, words=words)
     garbled = encoding_hint(pd.Series(names, dtype="string"), raw.attrs.get("encoding"))
     if garbled:
         hints.append(garbled.strip().replace("These values", "The column names"))
@@ -278,7 +282,9 @@ def _shorten(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(", ", 1)[0] + ", ..."
 
 
-def _layout_hints(missing: Sequence[ColumnRole], raw: pd.DataFrame) -> list[str]:
+def _layout_hints(
+    missing: Sequence[ColumnRole], raw: pd.DataFrame, *, words: UserNames
+) -> list[str]:
     """Why the configured columns may not be found: header row, wide layout, another sheet."""
     hints = []
     wanted = {_normalised_name(role.column) for role in missing}
@@ -296,8 +302,8 @@ def _layout_hints(missing: Sequence[ColumnRole], raw: pd.DataFrame) -> list[str]
     if len(years) >= 3:
         hints.append(
             f"{len(years)} column names are years ({', '.join(years[:4])}, ...): the file looks "
-            "wide (one column per year). Reshape it to long form: one row per cluster and year, "
-            "one column per variable, and a year column."
+            f"wide (one column per year). Reshape it to long form: one row per "
+            f"{words.entity_noun} and year, one column per variable, and a year column."
         )
     sheet, sheets = raw.attrs.get("sheet"), list(raw.attrs.get("sheets") or [])
     others = [name for name in sheets if name != sheet]

@@ -8,6 +8,12 @@ number, and which values lie far from the rest of their cluster. The Markdown re
 :mod:`govcluster.render.data_quality`. It never raises on bad data (rows without a valid
 year or entity are counted, not described), so it can be written before validation stops the
 pipeline.
+
+The report is a record a user opens: its tables name the entity and time columns as the
+user's file does (``firm_id``, ``fyear``; :mod:`govcluster.user_names`), and the column of
+each flagged value's typical level is ``<entity>_median`` (``cluster_median`` by default).
+The tables are built with the pipeline's names (the ``*_COLUMNS`` constants below) and
+renamed once, at the end of :func:`data_quality_report`.
 """
 
 from __future__ import annotations
@@ -29,7 +35,11 @@ from govcluster.datachecks import (
     screen_values,
 )
 from govcluster.parsing import parse_numeric
+from govcluster.user_names import UserNames, user_names
 from govcluster.validate import exact_duplicate_mask
+
+#: Column of :data:`govcluster.datachecks.SCREEN_COLUMNS` holding the entity's median.
+ENTITY_MEDIAN = "cluster_median"
 
 MISSINGNESS_BY_VARIABLE_COLUMNS = (
     "variable",
@@ -90,7 +100,11 @@ class DataQualityReport:
         step (columns :data:`govcluster.datachecks.NON_VALUE_COLUMNS`).
     flagged_values : pandas.DataFrame
         Values far from the rest of their cluster or off by a power of ten, not corrected
-        (columns :data:`govcluster.datachecks.SCREEN_COLUMNS`).
+        (columns :data:`govcluster.datachecks.SCREEN_COLUMNS`, ``cluster_median`` named
+        :attr:`median_column`).
+    columns : UserNames
+        The user's names of the entity and the time: the column names of the entity and time
+        in every table above (``year`` of ``missingness_by_year`` included).
     """
 
     missingness_by_variable: pd.DataFrame
@@ -105,6 +119,12 @@ class DataQualityReport:
     flagged_values: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=list(SCREEN_COLUMNS))
     )
+    columns: UserNames = field(default_factory=UserNames)
+
+    @property
+    def median_column(self) -> str:
+        """Column of :attr:`flagged_values` holding the entity's median (``firm_median``)."""
+        return f"{self.columns.entity_slug}_median"
 
     def to_markdown(self) -> str:
         """The report as a Markdown document (see :mod:`govcluster.render.data_quality`)."""
@@ -127,21 +147,29 @@ def data_quality_report(ingested: pd.DataFrame, config: ProjectConfig) -> DataQu
     -------
     DataQualityReport
     """
+    names = user_names(config)
     years, _ = parse_years(ingested[TIME])
     entities = entity_keys(ingested[ENTITY])
     missing, unreadable = _missing_cells(ingested, config)
     balance = panel_balance(entities, years)
     duplicates = exact_duplicates(ingested, entities, years)
+    flagged = screen_values(
+        parsed_variables(ingested, config), entities, years, ingested[SOURCE_ROW], config
+    )
+    median_column = f"{names.entity_slug}_median"
+    if median_column not in flagged.columns:
+        flagged = flagged.rename(columns={ENTITY_MEDIAN: median_column})
     return DataQualityReport(
         missingness_by_variable=missingness_by_variable(missing, unreadable, config),
-        missingness_by_year=missingness_by_year(missing, years, config),
-        panel_balance=balance,
-        balance_summary=balance_summary(ingested, entities, years, balance, duplicates),
-        exact_duplicates=duplicates,
-        non_values=non_value_cells(ingested, config),
-        flagged_values=screen_values(
-            parsed_variables(ingested, config), entities, years, ingested[SOURCE_ROW], config
+        missingness_by_year=names.to_user(missingness_by_year(missing, years, config)),
+        panel_balance=names.to_user(balance),
+        balance_summary=balance_summary(
+            ingested, entities, years, balance, duplicates, time_noun=names.time_noun
         ),
+        exact_duplicates=names.to_user(duplicates),
+        non_values=names.to_user(non_value_cells(ingested, config)),
+        flagged_values=names.to_user(flagged),
+        columns=names,
     )
 
 
@@ -277,24 +305,30 @@ def balance_summary(
     years: pd.Series,
     balance: pd.DataFrame,
     duplicates: pd.DataFrame,
+    *,
+    time_noun: str = "year",
 ) -> pd.DataFrame:
-    """Panel-wide counts: rows, entities, years, entity-years, balance, gaps, duplicates."""
+    """Panel-wide counts: rows, entities, years, entity-years, balance, gaps, duplicates.
+
+    ``time_noun`` names the periods in the measures ("year"; "period", "quarter", "month").
+    """
+    t, ts = time_noun, UserNames(time_noun=time_noun).time_plural
     n_entities = len(balance)
     n_years = int(balance["n_years_expected"].iloc[0]) if n_entities else 0
     n_entity_years = int(balance["n_years_observed"].sum()) if n_entities else 0
     measures = [
         ("rows", len(ingested)),
-        ("rows without a valid year", int(years.isna().sum())),
+        (f"rows without a valid {t}", int(years.isna().sum())),
         ("rows without an entity", int(entities.isna().sum())),
         ("entities", n_entities),
-        ("first year", int(balance["first_year"].min()) if n_entities else None),
-        ("last year", int(balance["last_year"].max()) if n_entities else None),
-        ("years in the panel", n_years),
-        ("entity-years observed", n_entity_years),
+        (f"first {t}", int(balance["first_year"].min()) if n_entities else None),
+        (f"last {t}", int(balance["last_year"].max()) if n_entities else None),
+        (f"{ts} in the panel", n_years),
+        (f"entity-{ts} observed", n_entity_years),
         ("share of the balanced panel observed", _share(n_entity_years, n_entities * n_years)),
         ("balanced entities", int(balance["balanced"].sum()) if n_entities else 0),
         ("entities with gaps", int((balance["n_gaps"] > 0).sum()) if n_entities else 0),
-        ("gap years", int(balance["n_gaps"].sum()) if n_entities else 0),
+        (f"gap {ts}", int(balance["n_gaps"].sum()) if n_entities else 0),
         ("exact duplicate rows", int(exact_duplicate_mask(ingested).sum())),
         ("groups of exact duplicates", len(duplicates)),
     ]

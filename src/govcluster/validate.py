@@ -68,6 +68,11 @@ from govcluster.datachecks import (
 from govcluster.errors import DataValidationError
 from govcluster.parsing import parse_numeric, parse_period_labels
 from govcluster.regions import REGION_OF, normalise_province
+from govcluster.user_names import UserNames, user_names
+
+#: Layout of ``validation.json`` (:meth:`ValidationReport.to_dict`).
+VALIDATION_SCHEMA_VERSION = 2
+VALIDATION_KIND = "validation_report"
 
 #: The checks of :func:`validate_panel`, in the order they run.
 CHECKS: tuple[str, ...] = (
@@ -150,6 +155,9 @@ class ValidationReport:
         Problems found that are not errors.
     checks : tuple of str
         The checks that ran and passed (money units and provinces only when configured).
+    columns : UserNames
+        The entity and time columns as the user's file names them (the record's ``columns``
+        field, ``{"entity": ..., "time": ...}``).
     """
 
     source: str
@@ -165,14 +173,54 @@ class ValidationReport:
     ignored_columns: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     checks: tuple[str, ...] = CHECKS
+    columns: UserNames = field(default_factory=UserNames)
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as plain JSON types, with ``"status": "passed"``."""
+        """The report as plain JSON types, with ``"status": "passed"``.
+
+        Schema version 2 added ``schema_version``, ``kind`` and ``columns`` (the user's
+        names of the entity and time columns) to the fields of version 1.
+        """
         content = asdict(self)
         content["missing_cells"] = dict(self.missing_cells)
         for key in ("dropped_empty_rows", "ignored_columns", "notes", "checks"):
             content[key] = list(content[key])
-        return {"status": "passed", **content}
+        content["columns"] = self.columns.to_dict()
+        return {
+            "schema_version": VALIDATION_SCHEMA_VERSION,
+            "kind": VALIDATION_KIND,
+            "status": "passed",
+            **content,
+        }
+
+    @classmethod
+    def from_dict(cls, record: Mapping[str, Any]) -> ValidationReport:
+        """Rebuild a report from :meth:`to_dict`; raise on another kind or schema version."""
+        if record.get("kind") != VALIDATION_KIND:
+            raise ValueError(
+                f"expected a record of kind '{VALIDATION_KIND}', got {record.get('kind')!r}"
+            )
+        if record.get("schema_version") != VALIDATION_SCHEMA_VERSION:
+            raise ValueError(
+                f"validation report schema_version {record.get('schema_version')!r} is not "
+                f"supported (expected {VALIDATION_SCHEMA_VERSION}); rerun the validate step"
+            )
+        return cls(
+            source=record["source"],
+            encoding=record.get("encoding"),
+            n_rows=int(record["n_rows"]),
+            n_exact_duplicates=int(record["n_exact_duplicates"]),
+            n_entities=int(record["n_entities"]),
+            first_year=record.get("first_year"),
+            last_year=record.get("last_year"),
+            n_years=int(record["n_years"]),
+            missing_cells=dict(record.get("missing_cells") or {}),
+            dropped_empty_rows=tuple(record.get("dropped_empty_rows") or ()),
+            ignored_columns=tuple(record.get("ignored_columns") or ()),
+            notes=tuple(record.get("notes") or ()),
+            checks=tuple(record.get("checks") or ()),
+            columns=UserNames.from_columns(record.get("columns")),
+        )
 
 
 # --------------------------------------------------------------------------- shared helpers
@@ -246,13 +294,16 @@ def validate_panel(
         numbers) and the fix.
     """
     data = config.data
+    names = user_names(config)
     if current_year is None:
         current_year = datetime.date.today().year
     entity_column = data.entity or "(file row number)"
     time_column = data.time or "(one period: a cross-section)"
-    years = check_years(ingested, column=time_column, source=source, kind=data.time_kind)
-    entities = check_entities(ingested, column=entity_column, source=source)
-    check_entity_spellings(ingested, entities, column=entity_column, source=source)
+    years = check_years(
+        ingested, column=time_column, source=source, kind=data.time_kind, names=names
+    )
+    entities = check_entities(ingested, column=entity_column, source=source, names=names)
+    check_entity_spellings(ingested, entities, column=entity_column, source=source, names=names)
     exact = exact_duplicate_mask(ingested)
     check_unique_keys(
         ingested,
@@ -262,8 +313,11 @@ def validate_panel(
         dropped_by_clean=config.clean.drop_exact_duplicates,
         columns=(entity_column, time_column),
         source=source,
+        names=names,
     )
-    check_panel_size(entities, years, columns=(entity_column, time_column), source=source)
+    check_panel_size(
+        entities, years, columns=(entity_column, time_column), source=source, names=names
+    )
     parsed = check_numeric(ingested, config, source=source)
     check_needed_variables(parsed, config, source=source)
     check_indicators_vary(parsed, config, source=source)
@@ -273,18 +327,18 @@ def validate_panel(
     else:
         skipped.add("money_units_known")
     check_ranges(ingested, parsed, config, source=source)
-    check_plausible(ingested, config, source=source)
+    check_plausible(ingested, config, source=source, names=names)
     check_transformable(ingested, parsed, years, config, source=source)
     if data.province and not data.region:
         check_provinces(ingested, column=data.province, source=source)
     else:
         skipped.add("provinces_known")
-    check_entity_attributes(ingested, entities, config, source=source)
+    check_entity_attributes(ingested, entities, config, source=source, names=names)
 
     missing_cells = {name: int(values.isna().sum()) for name, values in parsed.items()}
     warnings = [
         *_suspicious_values_notes(config, parsed, years),
-        *_single_year_notes(entities, years),
+        *_single_year_notes(entities, years, names=names),
         *(
             _future_year_notes(ingested, years, column=time_column, current_year=current_year)
             if data.time_kind == "year"
@@ -313,11 +367,17 @@ def validate_panel(
         ignored_columns=tuple(str(c) for c in attrs.get("ignored_columns", [])),
         notes=tuple(notes),
         checks=tuple(check for check in CHECKS if check not in skipped),
+        columns=names,
     )
 
 
 def check_years(
-    ingested: pd.DataFrame, *, column: str, source: str, kind: str = "year"
+    ingested: pd.DataFrame,
+    *,
+    column: str,
+    source: str,
+    kind: str = "year",
+    names: UserNames | None = None,
 ) -> pd.Series:
     """The parsed years or periods (Int64); raise when one is missing, not whole or implausible.
 
@@ -327,6 +387,7 @@ def check_years(
     ``quarter`` or ``month`` any whole number is a period (quarters and months written as
     labels are numbered consecutively, see :func:`govcluster.parsing.parse_period_labels`).
     """
+    names = names or UserNames()
     parsed, invalid = parse_years(ingested[TIME])
     labelled = parse_period_labels(ingested[TIME]) is not None
     if kind == "year" and labelled:
@@ -361,7 +422,8 @@ def check_years(
         )
     if invalid.any():
         raise DataValidationError(
-            f"{int(invalid.sum())} row(s) have a year that is missing or not a whole number: "
+            f"{int(invalid.sum())} row(s) have a {names.time_noun} that is missing or not a whole "
+            "number: "
             + describe_values(ingested.loc[invalid, TIME], ingested.loc[invalid, SOURCE_ROW]),
             file=source,
             column=column,
@@ -375,33 +437,42 @@ def check_years(
     return parsed
 
 
-def check_entities(ingested: pd.DataFrame, *, column: str, source: str) -> pd.Series:
+def check_entities(
+    ingested: pd.DataFrame, *, column: str, source: str, names: UserNames | None = None
+) -> pd.Series:
     """The entity keys; raise when a row has no entity identifier."""
+    names = names or UserNames()
     keys = entity_keys(ingested[ENTITY])
     missing = keys.isna()
     if missing.any():
         raise DataValidationError(
-            f"{int(missing.sum())} row(s) have no entity (cluster) identifier.",
+            f"{int(missing.sum())} row(s) have no entity ({names.entity_noun}) identifier.",
             file=source,
             column=column,
             rows=_rows(ingested, missing),
             fix=(
                 f"fill in the identifier in column '{column}', or delete rows that are not "
-                "data (notes, totals); if another column identifies the clusters, set "
-                f"data.entity in {config_file_in_use()} to it."
+                "data (notes, totals); if another column identifies the "
+                f"{names.entity_plural}, set data.entity in {config_file_in_use()} to it."
             ),
         )
     return keys
 
 
 def check_entity_spellings(
-    ingested: pd.DataFrame, entities: pd.Series, *, column: str, source: str
+    ingested: pd.DataFrame,
+    entities: pd.Series,
+    *,
+    column: str,
+    source: str,
+    names: UserNames | None = None,
 ) -> None:
     """Raise when identifiers differ only in how a number is written ("000123" and "123").
 
     Excel drops the leading zeros of an identifier stored as a number, and a float column
     writes "1001.0"; left alone, such rows would become a second cluster.
     """
+    names = names or UserNames()
     spellings: dict[str, set[str]] = {}
     for key in entities.dropna().unique():
         match = _NUMERIC_IDENTIFIER.fullmatch(str(key))
@@ -423,8 +494,8 @@ def check_entity_spellings(
         lines.append(f"    ... and {len(clashes) - _KEYS_SHOWN} more identifiers")
     raise DataValidationError(
         f"{len(clashes)} identifier(s) are written in more than one way in '{column}' (with and "
-        "without leading zeros, or with a decimal part), so one cluster would be split in two:\n"
-        + "\n".join(lines),
+        f"without leading zeros, or with a decimal part), so one {names.entity_noun} would be "
+        "split in two:\n" + "\n".join(lines),
         file=source,
         column=column,
         rows=_rows(ingested, offending),
@@ -438,7 +509,12 @@ def check_entity_spellings(
 
 
 def check_panel_size(
-    entities: pd.Series, years: pd.Series, *, columns: tuple[str, str], source: str
+    entities: pd.Series,
+    years: pd.Series,
+    *,
+    columns: tuple[str, str],
+    source: str,
+    names: UserNames | None = None,
 ) -> None:
     """Raise when the data hold fewer than two entities.
 
@@ -446,17 +522,19 @@ def check_panel_size(
     need a panel (fixed or random effects, first differences, lags) stop before estimation
     with a message naming the model (:func:`govcluster.panel.sample.check_panel_model`).
     """
+    names = names or UserNames()
     entity_column, time_column = columns
     n_entities = int(entities.nunique())
     if n_entities < 2:
+        noun, plural = names.entity_noun, names.entity_plural
         raise DataValidationError(
-            f"The data hold a single cluster ({entities.dropna().iloc[0]!r}); a panel needs at "
-            "least two clusters.",
+            f"The data hold a single {noun} ({entities.dropna().iloc[0]!r}); a panel needs at "
+            f"least two {plural}.",
             file=source,
             column=entity_column,
             fix=(
-                "add the other clusters to the file, or check that data.entity in "
-                f"{config_file_in_use()} names the column that identifies the clusters."
+                f"add the other {plural} to the file, or check that data.entity in "
+                f"{config_file_in_use()} names the column that identifies the {plural}."
             ),
         )
 
@@ -470,6 +548,7 @@ def check_unique_keys(
     dropped_by_clean: bool,
     columns: tuple[str, str],
     source: str,
+    names: UserNames | None = None,
 ) -> None:
     """Raise when an (entity, year) pair occurs more than once among the rows kept.
 
@@ -477,6 +556,7 @@ def check_unique_keys(
     ``dropped_by_clean`` (``clean.drop_exact_duplicates``). The error lists every row of each
     duplicated pair, exact copies included.
     """
+    names = names or UserNames()
     keys = pd.DataFrame({"entity": entities, "year": years})
     kept = keys.loc[~exact_copies.to_numpy()] if dropped_by_clean else keys
     duplicated_keys = kept.loc[
@@ -491,7 +571,7 @@ def check_unique_keys(
     rows = ingested.loc[mask, SOURCE_ROW].to_numpy()
     groups = keys.loc[mask].assign(row=rows).groupby(["entity", "year"], sort=True)["row"]
     lines = [
-        f"    {entity!r} in {year}: rows {', '.join(str(r) for r in sorted(group))}"
+        f"    {names.key(entity, year)}: rows {', '.join(str(r) for r in sorted(group))}"
         for (entity, year), group in list(groups)[:_KEYS_SHOWN]
     ]
     if len(duplicated_keys) > _KEYS_SHOWN:
@@ -509,13 +589,15 @@ def check_unique_keys(
         )
     raise DataValidationError(
         f"{len(duplicated_keys)} ({entity_column}, {time_column}) pair(s) occur in more than "
-        f"one row; each cluster may have one row per year. {copies_note}\n" + "\n".join(lines),
+        f"one row; each {names.entity_noun} may have one row per {names.time_noun}. "
+        f"{copies_note}\n" + "\n".join(lines),
         file=source,
         column=f"{entity_column}, {time_column}",
         rows=sorted(int(r) for r in rows),
         fix=(
-            "keep one row per cluster and year: delete or correct the extra rows, or, if they "
-            f"are different clusters, give them different identifiers in '{entity_column}'."
+            f"keep one row per {names.entity_noun} and {names.time_noun}: delete or correct the "
+            f"extra rows, or, if they are different {names.entity_plural}, give them different "
+            f"identifiers in '{entity_column}'."
         ),
     )
 
@@ -890,7 +972,13 @@ def encoding_hint(values: pd.Series, encoding: str | None) -> str:
     )
 
 
-def check_plausible(ingested: pd.DataFrame, config: ProjectConfig, *, source: str) -> None:
+def check_plausible(
+    ingested: pd.DataFrame,
+    config: ProjectConfig,
+    *,
+    source: str,
+    names: UserNames | None = None,
+) -> None:
     """Raise when a value cannot be right: infinite, or beyond its kind's plausible magnitude.
 
     Money is compared in 万元 (converted by each row's unit); the caps are
@@ -898,6 +986,7 @@ def check_plausible(ingested: pd.DataFrame, config: ProjectConfig, *, source: st
     configured ``max``. Such values must be stopped before cleaning, since winsorising would
     clip them silently and without winsorising they would dominate every estimate.
     """
+    names = names or user_names(config)
     parsed = parsed_variables(ingested, config)
     lines = []
     columns = []
@@ -918,7 +1007,7 @@ def check_plausible(ingested: pd.DataFrame, config: ProjectConfig, *, source: st
         return
     raise DataValidationError(
         f"{len(lines)} column(s) hold values that cannot be right (infinite, or larger than "
-        "any cluster could report):\n" + "\n".join(lines),
+        f"any {names.entity_noun} could report):\n" + "\n".join(lines),
         file=source,
         column=", ".join(columns),
         rows=_rows(ingested, any_bad),
@@ -931,15 +1020,22 @@ def check_plausible(ingested: pd.DataFrame, config: ProjectConfig, *, source: st
 
 
 def check_entity_attributes(
-    ingested: pd.DataFrame, entities: pd.Series, config: ProjectConfig, *, source: str
+    ingested: pd.DataFrame,
+    entities: pd.Series,
+    config: ProjectConfig,
+    *,
+    source: str,
+    names: UserNames | None = None,
 ) -> None:
     """Raise when one identifier carries several names, provinces, industries or founding years.
 
     Two different clusters sharing an identifier would otherwise be merged into one.
     """
+    names = names or user_names(config)
     conflicts = entity_attribute_conflicts(ingested, entities, config)
     if conflicts.empty:
         return
+    entity_column = config.data.entity or "(file row number)"
     lines = []
     shown_entities = list(dict.fromkeys(conflicts[ENTITY]))
     for entity in shown_entities[:_KEYS_SHOWN]:
@@ -950,20 +1046,23 @@ def check_entity_attributes(
                 f"{value!r} (rows {rows})"
                 for value, rows in zip(group["value"], group["source_rows"], strict=True)
             )
-            lines.append(f"    {entity!r}, {attribute} ('{group['column'].iloc[0]}'): {values}")
+            lines.append(
+                f"    {names.entity}={entity}, {attribute} ('{group['column'].iloc[0]}'): {values}"
+            )
     if len(shown_entities) > _KEYS_SHOWN:
         lines.append(f"    ... and {len(shown_entities) - _KEYS_SHOWN} more identifiers")
     rows = sorted({int(r) for text in conflicts["source_rows"] for r in str(text).split(", ")})
     raise DataValidationError(
-        f"{len(shown_entities)} identifier(s) in '{config.data.entity}' carry conflicting "
+        f"{len(shown_entities)} identifier(s) in '{entity_column}' carry conflicting "
         "descriptions (name, province, industry or founding year differ between rows), so "
-        "they may be different clusters merged into one:\n" + "\n".join(lines),
+        f"they may be different {names.entity_plural} merged into one:\n" + "\n".join(lines),
         file=source,
         column=", ".join(dict.fromkeys(conflicts["column"])),
         rows=rows,
         fix=(
-            "give different clusters different identifiers, or correct the descriptive columns "
-            "so that each cluster is described the same way in every year."
+            f"give different {names.entity_plural} different identifiers, or correct the "
+            f"descriptive columns so that each {names.entity_noun} is described the same way in "
+            f"every {names.time_noun}."
         ),
     )
 
@@ -971,7 +1070,8 @@ def check_entity_attributes(
 def screened_value_notes(
     ingested: pd.DataFrame, entities: pd.Series, years: pd.Series, config: ProjectConfig
 ) -> list[str]:
-    """Warnings for values far from their cluster's other years (outliers, powers of ten)."""
+    """Warnings for values far from their entity's other years (outliers, powers of ten)."""
+    names = user_names(config)
     flagged = screen_values(
         parsed_variables(ingested, config), entities, years, ingested[SOURCE_ROW], config
     )
@@ -986,7 +1086,8 @@ def screened_value_notes(
         more = f", ... ({len(group)} in all)" if len(group) > 5 else ""
         what = "off by a power of ten" if check == "scale" else "robust outliers"
         notes.append(
-            f"'{column}': {len(group)} value(s) {what} within their cluster, not corrected: "
+            f"'{column}': {len(group)} value(s) {what} within their {names.entity_noun}, not "
+            "corrected: "
             f"{cells}{more}. Check them in the file; data_quality.md lists them all."
         )
     return notes
@@ -1090,11 +1191,14 @@ def _described(column: str, name: str) -> str:
     return f"'{column}'" if column == name else f"'{column}' ({name})"
 
 
-def _single_year_notes(entities: pd.Series, years: pd.Series) -> list[str]:
-    """Clusters observed in a single year carry no variation over time.
+def _single_year_notes(
+    entities: pd.Series, years: pd.Series, *, names: UserNames | None = None
+) -> list[str]:
+    """Entities observed in a single year carry no variation over time.
 
     Not said of a cross-section, where every entity has one period.
     """
+    names = names or UserNames()
     if years.dropna().nunique() < 2:
         return []
     n_years = (
@@ -1107,8 +1211,8 @@ def _single_year_notes(entities: pd.Series, years: pd.Series) -> list[str]:
     if not single:
         return []
     return [
-        f"{len(single)} cluster(s) appear in a single year ({_short_list(single)}); fixed-effects "
-        "models learn nothing from them."
+        f"{len(single)} {names.entity_noun}(s) appear in a single {names.time_noun} "
+        f"({_short_list(single)}); fixed-effects models learn nothing from them."
     ]
 
 

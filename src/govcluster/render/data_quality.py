@@ -3,7 +3,8 @@
 Renders a :class:`govcluster.quality.DataQualityReport` (the panel as read, before cleaning)
 as one Markdown document: overview, missing values by variable and by year, panel balance,
 exact duplicates, cells that are not numbers (placeholders and spreadsheet errors) and values
-flagged by the cluster screens.
+flagged by the cluster screens. The entity and time columns of the tables, and the words for
+them, are the user's (:attr:`govcluster.quality.DataQualityReport.columns`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from govcluster.columns import SOURCE_ROW, TIME
+from govcluster.columns import SOURCE_ROW
 
 if TYPE_CHECKING:
     from govcluster.quality import DataQualityReport
@@ -23,6 +24,7 @@ _ROWS_SHOWN = 30
 
 def render_data_quality(report: DataQualityReport) -> str:
     """The data-quality report as Markdown (long tables shortened)."""
+    names = report.columns
     sections = [
         "# Data quality report",
         "The panel as read from the file, before cleaning. File rows count the header as row 1.",
@@ -32,18 +34,18 @@ def render_data_quality(report: DataQualityReport) -> str:
         "Missing cells are empty cells, placeholders such as '-' or 'NA', and text that is not "
         "a number (`n_unreadable`).",
         _table(_with_percent(report.missingness_by_variable, "share_missing")),
-        "## Missing values by year",
-        "Share of missing cells over all variables (each variable and year: "
+        f"## Missing values by {names.time_noun}",
+        f"Share of missing cells over all variables (each variable and {names.time_noun}: "
         "`missingness_by_year`).",
-        _table(_missing_share_by_year(report.missingness_by_year)),
+        _table(_missing_share_by_year(report.missingness_by_year, time=names.time)),
         "## Panel balance",
-        _balance_text(report.panel_balance),
+        _balance_text(report.panel_balance, time_noun=names.time_noun),
         "## Exact duplicate rows",
-        _duplicates_text(report.exact_duplicates),
+        _duplicates_text(report.exact_duplicates, time=names.time),
         "## Cells that are not numbers",
         _non_values_text(report.non_values),
         "## Values flagged for review",
-        _flagged_text(report.flagged_values),
+        _flagged_text(report.flagged_values, median=report.median_column, noun=names.entity_noun),
     ]
     return "\n\n".join(sections) + "\n"
 
@@ -69,15 +71,15 @@ def _non_values_text(cells: pd.DataFrame) -> str:
     )
 
 
-def _flagged_text(flagged: pd.DataFrame) -> str:
+def _flagged_text(flagged: pd.DataFrame, *, median: str, noun: str) -> str:
     if flagged.empty:
         return "None."
     shown = flagged.head(_ROWS_SHOWN).assign(
         value=flagged["value"].map(lambda v: f"{v:.6g}"),
-        cluster_median=flagged["cluster_median"].map(lambda v: f"{v:.6g}"),
+        **{median: flagged[median].map(lambda v: f"{v:.6g}")},
     )
     lines = [
-        f"{len(flagged)} value(s) lie far from the rest of their cluster or are off by a power "
+        f"{len(flagged)} value(s) lie far from the rest of their {noun} or are off by a power "
         "of ten; they are not corrected (except by the configured scale-typo rule). Check them "
         "in the file.",
         _table(shown.drop(columns=["variable"])),
@@ -109,14 +111,15 @@ def _with_percent(table: pd.DataFrame, column: str) -> pd.DataFrame:
     return table.assign(**{column: table[column].map(_cell)})
 
 
-def _missing_share_by_year(by_year: pd.DataFrame) -> pd.DataFrame:
+def _missing_share_by_year(by_year: pd.DataFrame, *, time: str) -> pd.DataFrame:
     if by_year.empty:
         return pd.DataFrame()
-    totals = by_year.groupby("year", sort=True)[["n_cells", "n_missing"]].sum()
-    variables = by_year.loc[by_year["n_missing"] > 0].groupby("year")["variable"].nunique()
+    time = time if time in by_year.columns else "year"  # a name another column has
+    totals = by_year.groupby(time, sort=True)[["n_cells", "n_missing"]].sum()
+    variables = by_year.loc[by_year["n_missing"] > 0].groupby(time)["variable"].nunique()
     table = pd.DataFrame(
         {
-            "year": totals.index.astype("int64"),
+            time: totals.index.astype("int64"),
             "cells": totals["n_cells"].to_numpy(),
             "missing": totals["n_missing"].to_numpy(),
             "share_missing": [
@@ -131,15 +134,15 @@ def _missing_share_by_year(by_year: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _balance_text(balance: pd.DataFrame) -> str:
+def _balance_text(balance: pd.DataFrame, *, time_noun: str) -> str:
     if balance.empty:
-        return "(no rows with both an entity and a valid year)"
+        return f"(no rows with both an entity and a valid {time_noun})"
     unbalanced = balance.loc[~balance["balanced"].astype(bool)]
     if unbalanced.empty:
-        return f"Balanced: all {len(balance)} entities are observed in every year."
+        return f"Balanced: all {len(balance)} entities are observed in every {time_noun}."
     with_gaps = balance.loc[balance["n_gaps"] > 0]
     lines = [
-        f"Entities not observed in every year of the panel: {len(unbalanced)} of "
+        f"Entities not observed in every {time_noun} of the panel: {len(unbalanced)} of "
         f"{len(balance)}; with gaps inside their own span: {len(with_gaps)}."
     ]
     if not with_gaps.empty:
@@ -150,13 +153,17 @@ def _balance_text(balance: pd.DataFrame) -> str:
     return "\n\n".join(lines)
 
 
-def _duplicates_text(duplicates: pd.DataFrame) -> str:
+def _duplicates_text(duplicates: pd.DataFrame, *, time: str) -> str:
     if duplicates.empty:
         return "None."
     n_extra = int(duplicates["n_rows"].sum() - len(duplicates))
     lines = [
         f"{len(duplicates)} group(s) of identical rows ({n_extra} extra copies):",
-        _table(duplicates.head(_ROWS_SHOWN).astype({TIME: "string"})),
+        _table(
+            duplicates.head(_ROWS_SHOWN).astype(
+                {column: "string" for column in (time, "year") if column in duplicates}
+            )
+        ),
     ]
     if len(duplicates) > _ROWS_SHOWN:
         lines.append(f"... and {len(duplicates) - _ROWS_SHOWN} more.")
