@@ -16,6 +16,7 @@ records exactly as before.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -184,3 +185,26 @@ def test_the_names_are_all_that_changes(firm_records, tmp_path):
     named_record.pop("source")
     plain_record.pop("source")
     assert named_record == plain_record
+
+
+def test_the_summary_statistics_speak_of_firms(firm_records):
+    """The entity count and the notes of the descriptive tables use ``data.entity_label``."""
+    from govcluster.describe import correlation_matrix, panel_summary_statistics
+    from govcluster.render.descriptive_tables import correlation_table, summary_statistics_table
+
+    path = Path(firm_records["validation"].source)
+    variables = ["lscrap", "hrsemp", "lemploy"]
+    panel = firm_records["panel"]
+    summary = panel_summary_statistics(panel, variables)
+    for language, count, mean in (("en", "Firms", "firm means"), ("zh", "企业数", "企业均值")):
+        config = firm_config(path)
+        config = dataclasses.replace(config, language=language)
+        table = summary_statistics_table(summary, config)
+        assert count in [cell.text for cell in table.columns[-1]]
+        assert mean in table.notes[0]
+        notes = correlation_table(correlation_matrix(panel, variables), config).notes
+        assert "cluster" not in " ".join(notes) and "集群" not in " ".join(notes)
+    plain = dataclasses.replace(firm_config(path, label=False), language="en")
+    table = summary_statistics_table(summary, plain)
+    assert "Clusters" in [cell.text for cell in table.columns[-1]]  # the default words
+    assert "cluster means" in table.notes[0]

@@ -26,10 +26,29 @@ from govcluster.render.formatting import (
 from govcluster.render.labels import stars_note, word
 from govcluster.render.table_text import construct_caption, panel_title
 from govcluster.render.tables import HeaderCell, Panel, Row, Table, make_header
+from govcluster.user_names import english_plural
 
 #: Columns of the summary-statistics table, in order: those of
 #: :data:`govcluster.describe.SUMMARY_COLUMNS` up to the maximum.
 SUMMARY_TABLE_COLUMNS = SUMMARY_COLUMNS[: SUMMARY_COLUMNS.index("max") + 1]
+
+
+def _entity_word(key: str, config: ProjectConfig, language: str) -> str:
+    """A label of :mod:`govcluster.render.labels` that names the entity, in the user's words.
+
+    With ``data.entity_label`` (firm, 企业) "cluster" and 集群 become the user's entity
+    (the number of entities reads "Firms", 企业数); unchanged without it.
+    """
+    text = word(key, language)
+    label = config.data.entity_label
+    if label is None:
+        return text
+    if language == "zh":
+        return text.replace("集群", label.zh)
+    if key == "n_clusters_short":
+        plural = getattr(label, "plural", None) or english_plural(label.en)
+        return plural[:1].upper() + plural[1:]
+    return text.replace("cluster", label.en)
 
 
 def _indexed_by(table: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -97,7 +116,7 @@ def summary_statistics_table(
     header = make_header(
         ["", "", "", "", HeaderCell(word("sd", language), 3), "", "", ""],
         [
-            word(key, language)
+            _entity_word(key, config, language)
             for key in (
                 "n_obs",
                 "n_clusters_short",
@@ -112,7 +131,7 @@ def summary_statistics_table(
             )
         ],
     )
-    notes = [word("summary_note", language)]
+    notes = [_entity_word("summary_note", config, language)]
     if config.indices.standardize and any(v in config.constructs for v in variables):
         notes.append(word("standardized_note", language))
     if data_changes:
@@ -254,7 +273,7 @@ def correlation_table(
                 heading = tuple(f"({j + 1})" for j in block) + padding
                 rows.insert(0, Row("", heading))
         panels.append(Panel(title, tuple(rows)))
-    notes = [word("correlations_note", language)]
+    notes = [_entity_word("correlations_note", config, language)]
     if isinstance(n_obs, int | np.integer):
         notes.append(word("correlations_n_note", language).format(n=format_count(n_obs)))
     if stars:
