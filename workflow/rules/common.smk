@@ -39,6 +39,7 @@ def package_code(*modules):
         "io",
         "runner",
         "columns",
+        "user_names",
         "workflow_config",
     )
     files = []
