@@ -919,7 +919,8 @@ def _reads_aggregate_output(project: ProjectConfig) -> bool:
 def _reads_firm_panel(project: ProjectConfig) -> bool:
     """data.path is the simulated firm panel (firm_panel.output, govcluster.firm_outcomes)."""
     firm_panel = project.raw.get("firm_panel") or {}
-    return bool(firm_panel.get("enabled")) and str(firm_panel.get("output")) == str(project.data.path)
+    output = str(firm_panel.get("output"))
+    return bool(firm_panel.get("enabled")) and output == str(project.data.path)
 
 
 def load_config(path: str | Path, overrides: Mapping[str, Any] | None = None) -> ProjectConfig:

@@ -66,16 +66,16 @@ _OUTCOME_STREAM = 7_302
 
 @dataclass(frozen=True)
 class FirmOutcomeDesign:
-    """Parameters of the firm outcome (see the module docstring).
+    r"""Parameters of the firm outcome (see the module docstring).
 
     Attributes
     ----------
     effect_gov : float
-        :math:`\\beta`, the effect of the cluster-level treatment on the firm outcome.
+        :math:`\beta`, the effect of the cluster-level treatment on the firm outcome.
     effect_size : float
-        :math:`\\gamma`, the elasticity of the outcome with respect to employees.
+        :math:`\gamma`, the elasticity of the outcome with respect to employees.
     firm_gov_loading : float
-        :math:`\\kappa`, loading of the firm effect on the cluster's mean treatment.
+        :math:`\kappa`, loading of the firm effect on the cluster's mean treatment.
     firm_sd, industry_year_sd, province_year_sd, cluster_year_sd, noise_sd : float
         Standard deviations of the firm effect, the industry-year, province-year and
         cluster-year shocks and the idiosyncratic error.
@@ -94,9 +94,7 @@ class FirmOutcomeDesign:
         for item in fields(self):
             value = getattr(self, item.name)
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ConfigError(
-                    f"firm_panel.design.{item.name} must be a number, got {value!r}"
-                )
+                raise ConfigError(f"firm_panel.design.{item.name} must be a number, got {value!r}")
             if not math.isfinite(value) or (item.name.endswith("_sd") and value < 0):
                 raise ConfigError(
                     f"firm_panel.design.{item.name} must be a finite number"
@@ -185,8 +183,11 @@ def simulate_firm_outcome_panel(
 def _draw_outcome(
     frame: pd.DataFrame, design: FirmOutcomeDesign, rng: np.random.Generator
 ) -> np.ndarray:
-    """The outcome of every row (draw order: firms, industry-years, province-years,
-    cluster-years, rows; each in sorted order of its key)."""
+    """The outcome of every row.
+
+    Draw order: firms, industry-years, province-years, cluster-years, rows; each in sorted
+    order of its key.
+    """
     n = len(frame)
     firm = pd.factorize(frame["firm_id"], sort=True)[0]
     cluster = pd.factorize(frame[columns.ENTITY], sort=True)[0]
@@ -223,10 +224,10 @@ def _draw_outcome(
 def truth_record(
     frame: pd.DataFrame, design: FirmOutcomeDesign, *, firm_scale: float
 ) -> dict[str, Any]:
-    """The truth of the firm panel as a JSON-able record (kind ``firm_panel_truth``).
+    r"""The truth of the firm panel as a JSON-able record (kind ``firm_panel_truth``).
 
-    ``effects`` holds the true coefficients of the regressors (``GOV``: :math:`\\beta`,
-    ``ln_employees``: :math:`\\gamma`), ``design`` every parameter, ``size`` the numbers of
+    ``effects`` holds the true coefficients of the regressors (``GOV``: :math:`\beta`,
+    ``ln_employees``: :math:`\gamma`), ``design`` every parameter, ``size`` the numbers of
     firm-years, firms, clusters, provinces, industries and years.
     """
     return {

@@ -1,4 +1,4 @@
-"""Rule firm_panel: the simulated firm-level panel with a cluster-level treatment of known effect."""
+"""Rule firm_panel: simulated firm panel with a cluster-level treatment of known effect."""
 
 from govcluster import io
 from govcluster.firm_outcomes import FirmOutcomeDesign, simulate_firm_outcome_panel
