@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from govcluster import columns
+from govcluster.core.absorb import interaction_codes
 from govcluster.errors import ConfigError, DataValidationError
 from govcluster.simulate_firms import INDUSTRY_CODES, FirmDesign, simulate_firm_panel
 
@@ -189,14 +190,15 @@ def _draw_outcome(
     order of its key.
     """
     n = len(frame)
-    firm = pd.factorize(frame["firm_id"], sort=True)[0]
-    cluster = pd.factorize(frame[columns.ENTITY], sort=True)[0]
-    industry_year = pd.MultiIndex.from_arrays([frame["industry"], frame[columns.TIME]])
-    industry_year = pd.factorize(industry_year, sort=True)[0]
-    province_year = pd.MultiIndex.from_arrays([frame[columns.PROVINCE], frame[columns.TIME]])
-    province_year = pd.factorize(province_year, sort=True)[0]
-    cluster_year = pd.MultiIndex.from_arrays([frame[columns.ENTITY], frame[columns.TIME]])
-    cluster_year = pd.factorize(cluster_year, sort=True)[0]
+
+    def codes(column: str) -> np.ndarray:
+        return pd.factorize(frame[column], sort=True)[0]
+
+    firm, cluster, year = codes("firm_id"), codes(columns.ENTITY), codes(columns.TIME)
+    # cells numbered in sorted order of (key, year), as a factorization of the pairs would
+    industry_year = interaction_codes(codes("industry"), year)
+    province_year = interaction_codes(codes(columns.PROVINCE), year)
+    cluster_year = interaction_codes(cluster, year)
 
     gov = frame["GOV"].to_numpy(dtype=float)
     cluster_mean_gov = np.bincount(cluster, weights=gov) / np.bincount(cluster)
