@@ -31,6 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+# As in a Snakemake job with threads: 1 (Snakemake sets these for its jobs): one BLAS thread.
+# On a shared 2-core machine a second BLAS thread makes the small dense solves of the absorbed
+# cells several times slower in CPU time. GOVCLUSTER_BENCH_BLAS_THREADS overrides it.
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_variable] = os.environ.get("GOVCLUSTER_BENCH_BLAS_THREADS", "1")
+
 from govcluster import io  # noqa: E402
 from govcluster.clean import clean_panel  # noqa: E402
 from govcluster.config import load_config  # noqa: E402
