@@ -608,7 +608,6 @@ def _check_references(project: ProjectConfig) -> None:
         project.simulate.enabled
         and project.data.path != SIMULATED_DATA_PATH
         and not _reads_aggregate_output(project)
-        and not _reads_firm_panel(project)
     ):
         problems.append(
             f"simulate.enabled is true, so the data are simulated into {SIMULATED_DATA_PATH}, but "
@@ -1018,6 +1017,8 @@ def check_data_file(project: ProjectConfig) -> None:
     from govcluster.io import missing_file_message
 
     if project.simulate.enabled or project.data.package is not None:
+        return
+    if _reads_firm_panel(project):  # written by rule firm_panel
         return
     if not project.data.path.is_file():
         raise DataReadError(missing_file_message(project.data.path))

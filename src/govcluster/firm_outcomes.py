@@ -181,6 +181,38 @@ def simulate_firm_outcome_panel(
     return FirmOutcomePanel(frame=frame, truth=truth_record(frame, design, firm_scale=firm_scale))
 
 
+def draw_firm_case(
+    *,
+    n_clusters: int,
+    years: tuple[int, int],
+    seed: int,
+    simulate_params: dict[str, Any] | None = None,
+    firm_scale: float = 0.1,
+    design: FirmOutcomeDesign | None = None,
+) -> FirmOutcomePanel:
+    """The firm panel of the firm-level case, from the cluster simulator's settings.
+
+    Draws the cluster panel (:func:`govcluster.simulate.simulate_cluster_panel` with
+    ``n_clusters``, ``years``, ``seed`` and ``simulate_params``: the settings of the
+    configuration's ``simulate`` section) in memory, then the firms and their outcome
+    (:func:`simulate_firm_outcome_panel`). Nothing is written: the cluster panel stays
+    internal, so the case does not share data/raw/clusters.csv with the default run.
+    """
+    from govcluster.simulate import simulate_cluster_panel
+
+    raw, truth = simulate_cluster_panel(
+        n_clusters=n_clusters, years=years, seed=seed, **(simulate_params or {})
+    )
+    return simulate_firm_outcome_panel(
+        raw,
+        truth.latent,
+        seed=seed,
+        typos=truth.messiness["typos"],
+        firm_scale=firm_scale,
+        design=design,
+    )
+
+
 def _draw_outcome(
     frame: pd.DataFrame, design: FirmOutcomeDesign, rng: np.random.Generator
 ) -> np.ndarray:

@@ -10,17 +10,19 @@ errors off), hence 60 clusters here.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from govcluster.config import load_config
-from govcluster.errors import ConfigError
+from govcluster.config import check_data_file, load_config
+from govcluster.errors import ConfigError, DataReadError
 from govcluster.firm_outcomes import (
     FIRM_PANEL_COLUMNS,
     FirmOutcomeDesign,
+    draw_firm_case,
     read_truth,
     simulate_firm_outcome_panel,
 )
@@ -89,12 +91,21 @@ def test_a_bad_design_value_names_its_key():
         FirmOutcomeDesign(noise_sd=-1.0)
 
 
-def test_the_case_configuration_reads_the_firm_panel():
+def test_the_case_configuration_reads_the_firm_panel(tmp_path):
     project = load_config(ROOT / "config" / "cases" / "firms.yaml")
     assert str(project.data.path) == project.raw["firm_panel"]["output"]
     assert project.data.entity == "firm_id"
-    with pytest.raises(ConfigError, match="simulate.enabled is true"):
-        load_config(
-            ROOT / "config" / "cases" / "firms.yaml",
-            overrides={"data": {**project.raw["data"], "path": "data/raw/other.parquet"}},
-        )
+    assert not project.simulate.enabled  # the default run's clusters.csv is not touched
+    check_data_file(project)  # the file does not exist yet: rule firm_panel writes it
+    other = replace(project, data=replace(project.data, path=tmp_path / "missing.parquet"))
+    with pytest.raises(DataReadError):
+        check_data_file(other)
+
+
+def test_the_case_panel_is_the_cluster_simulators_firms():
+    panel = draw_firm_case(n_clusters=12, years=(2010, 2012), seed=SEED, firm_scale=0.05)
+    raw, truth = simulate_cluster_panel(n_clusters=12, years=(2010, 2012), seed=SEED)
+    direct = simulate_firm_outcome_panel(
+        raw, truth.latent, seed=SEED, typos=truth.messiness["typos"], firm_scale=0.05
+    )
+    pd.testing.assert_frame_equal(panel.frame, direct.frame)

@@ -1,19 +1,19 @@
 """Rule firm_panel: simulated firm panel with a cluster-level treatment of known effect."""
 
 from govcluster import io
-from govcluster.firm_outcomes import FirmOutcomeDesign, simulate_firm_outcome_panel
+from govcluster.firm_outcomes import FirmOutcomeDesign, draw_firm_case
 from govcluster.runner import run_rule
 from govcluster.workflow_config import slice_values
 
 
 def main(smk):
     values = slice_values(smk.params.config)
-    settings = values["firm_panel"]
-    panel = simulate_firm_outcome_panel(
-        io.read_table(smk.input.raw, format="csv"),
-        io.read_parquet(smk.input.latent),
+    simulate, settings = values["simulate"], values["firm_panel"]
+    panel = draw_firm_case(
+        n_clusters=simulate["n_clusters"],
+        years=(simulate["first_year"], simulate["last_year"]),
         seed=values["seed"],
-        typos=io.read_json(smk.input.truth)["messiness"]["typos"],
+        simulate_params=simulate["params"],
         firm_scale=settings["firm_scale"],
         design=FirmOutcomeDesign(**settings["design"]),
     )
