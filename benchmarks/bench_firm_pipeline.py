@@ -5,6 +5,7 @@ Usage::
     .venv/bin/python benchmarks/bench_firm_pipeline.py                  # 1M and 4M firm-years
     .venv/bin/python benchmarks/bench_firm_pipeline.py --scales 0.1     # the shipped size
     .venv/bin/python benchmarks/bench_firm_pipeline.py --profile validate --scales 0.74
+    .venv/bin/python benchmarks/bench_firm_pipeline.py --skip validate    # the other steps only
 
 For each size it draws the firm panel of ``config/cases/firms.yaml`` (``firm_scale``: 0.74
 gives about 1 million firm-years, 2.97 about 4 million), writes it to a temporary directory
@@ -79,7 +80,7 @@ class Timer:
             pstats.Stats(self.profiler).sort_stats("cumulative").print_stats(25)
 
 
-def run(scale: float, *, profile: set[str], workdir: Path) -> None:
+def run(scale: float, *, profile: set[str], skip: set[str], workdir: Path) -> None:
     """Draw the firm panel at ``scale`` and time every stage on it."""
     project = load_config(CASE)
     settings = project.raw["firm_panel"]
@@ -109,9 +110,10 @@ def run(scale: float, *, profile: set[str], workdir: Path) -> None:
     stored = workdir / "ingested.parquet"
     io.write_parquet(ingested, stored)
     ingested = io.read_parquet(stored)
-    with Timer("validate", profile="validate" in profile):
-        data_quality_report(ingested, project)
-        validate_panel(ingested, project, source=str(path))
+    if "validate" not in skip:
+        with Timer("validate", profile="validate" in profile):
+            data_quality_report(ingested, project)
+            validate_panel(ingested, project, source=str(path))
     with Timer("clean", profile="clean" in profile):
         cleaned = clean_panel(ingested, project)
     with Timer("indices (analysis panel)", profile="indices" in profile):
@@ -130,11 +132,12 @@ def main() -> None:
     parser.add_argument(
         "--profile", nargs="*", default=[], help="steps to profile: ingest validate clean ..."
     )
+    parser.add_argument("--skip", nargs="*", default=[], help="steps to skip: validate")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     with tempfile.TemporaryDirectory() as directory:
         for scale in args.scales:
-            run(scale, profile=set(args.profile), workdir=Path(directory))
+            run(scale, profile=set(args.profile), skip=set(args.skip), workdir=Path(directory))
     print(f"load average after: {os.getloadavg()}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     print(f"peak RSS of the process: {peak:.2f} GiB")
