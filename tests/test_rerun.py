@@ -92,6 +92,7 @@ CHANGES: list[tuple[tuple[str, ...], object, set[str]]] = [
     (("case_study", "placebo_max_units"), 5, {"case_study"}),
     # stages outside the default run: their rules are not in the DAG, nothing reruns
     (("aggregate", "memory_limit"), "2GB", set()),
+    (("firm_panel", "firm_scale"), 0.2, set()),
     (("study", "replications"), 3, set()),
     (("speccurve", "permutations"), 99, set()),
 ]

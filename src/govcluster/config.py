@@ -915,6 +915,13 @@ def _reads_aggregate_output(project: ProjectConfig) -> bool:
     return bool(aggregate.get("enabled")) and str(aggregate.get("output")) == str(project.data.path)
 
 
+def _reads_firm_panel(project: ProjectConfig) -> bool:
+    """data.path is the simulated firm panel (firm_panel.output, govcluster.firm_outcomes)."""
+    firm_panel = project.raw.get("firm_panel") or {}
+    output = str(firm_panel.get("output"))
+    return bool(firm_panel.get("enabled")) and output == str(project.data.path)
+
+
 def load_config(path: str | Path, overrides: Mapping[str, Any] | None = None) -> ProjectConfig:
     """Read, validate and build the configuration in ``path``.
 
@@ -953,7 +960,10 @@ def _model_option_types() -> dict[str, dict[str, Any]]:
         "outcome_form": spec.LPOutcome,
     }
     iv = {"estimator": spec.IVEstimator, "cov_type": spec.CovType}
-    return {"baseline": panel, "heterogeneity": panel, "iv": iv}
+    # baseline entries also take estimator hdfe (govcluster.panel.hdfe); the specification
+    # tests, local projections and heterogeneity entries do not
+    baseline = {**panel, "estimator": spec.PanelEstimator}
+    return {"baseline": baseline, "heterogeneity": panel, "iv": iv, "other": panel}
 
 
 def check_model_options(models: Mapping[str, Any]) -> None:
@@ -975,7 +985,7 @@ def check_model_options(models: Mapping[str, Any]) -> None:
             entries.append((f"models.{section}.{name}", section, entry or {}))
     for section in ("specification_tests", "local_projections"):
         if isinstance(models.get(section), Mapping):
-            entries.append((f"models.{section}", "baseline", models[section]))
+            entries.append((f"models.{section}", "other", models[section]))
     problems = []
     for where, section, entry in entries:
         for option, literal in types[section].items():
@@ -1007,6 +1017,8 @@ def check_data_file(project: ProjectConfig) -> None:
     from govcluster.io import missing_file_message
 
     if project.simulate.enabled or project.data.package is not None:
+        return
+    if _reads_firm_panel(project):  # written by rule firm_panel
         return
     if not project.data.path.is_file():
         raise DataReadError(missing_file_message(project.data.path))

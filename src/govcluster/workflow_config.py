@@ -114,6 +114,8 @@ RULE_CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     "case_study_truth": (),
     # govcluster.simulate_firms: firms drawn from the simulated cluster panel
     "simulate_firms": ("seed", "aggregate.simulate_firms"),
+    # govcluster.firm_outcomes: the simulated firm-level panel with a known GOV effect
+    "firm_panel": ("seed", "simulate", "firm_panel"),
     # govcluster.aggregate: firm-level files to the cluster-year panel
     "aggregate": ("aggregate", "data"),
     # govcluster.study: one replication of the simulation study, and their summary

@@ -227,3 +227,20 @@ def test_an_effect_the_others_span_is_left_out(unbalanced) -> None:
     out = absorb(x, keys)
     assert out.method == "one_way" and out.n_levels == (60, 5)
     np.testing.assert_allclose(out.values, _dummy_residuals(x, *keys), rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize(
+    "ranges",
+    [(30, 15), (10, 15, 30), (200_000, 3), (2**40, 2**30), (5,)],
+    ids=["province-year", "three keys", "wide range", "beyond int64", "one key"],
+)
+def test_interaction_codes_equal_the_sorted_factorization_of_the_tuples(ranges) -> None:
+    rng = np.random.default_rng(7)
+    keys = [rng.integers(0, size, size=5_000, dtype=np.int64) for size in ranges]
+    expected = pd.factorize(pd.MultiIndex.from_arrays(keys), sort=True)[0]
+    np.testing.assert_array_equal(interaction_codes(*keys), expected)
+
+
+def test_interaction_codes_of_negative_codes_fall_back_to_the_tuples() -> None:
+    a, b = np.array([-1, 0, -1, 2]), np.array([3, 1, 3, 0])
+    assert interaction_codes(a, b).tolist() == [0, 1, 0, 2]

@@ -49,6 +49,7 @@ handled in memory proportional to the data.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -149,8 +150,45 @@ def interaction_codes(*codes: np.ndarray) -> np.ndarray:
     """
     if not codes:
         raise ValueError("interaction_codes needs at least one key")
-    index = pd.MultiIndex.from_arrays([np.asarray(c) for c in codes])
-    return pd.factorize(index, sort=True)[0].astype(np.int64)
+    arrays = [np.asarray(c) for c in codes]
+    combined = _mixed_radix(arrays)
+    if combined is None:  # negative codes or a product of ranges beyond int64
+        index = pd.MultiIndex.from_arrays(arrays)
+        return pd.factorize(index, sort=True)[0].astype(np.int64)
+    if combined.size == 0:
+        return combined
+    # the combinations in sorted order are the mixed-radix numbers in sorted order
+    low, high = int(combined.min()), int(combined.max())
+    if high - low <= 4 * combined.size + 1024:  # number them by counting
+        shifted = combined - low
+        present = np.bincount(shifted, minlength=high - low + 1) > 0
+        return (np.cumsum(present) - 1)[shifted].astype(np.int64, copy=False)
+    return np.unique(combined, return_inverse=True)[1].astype(np.int64).reshape(-1)
+
+
+def _mixed_radix(arrays: list[np.ndarray]) -> np.ndarray | None:
+    """One int64 per row that orders the rows as the tuples of ``arrays`` do; else None.
+
+    ``((c_1 * G_2 + c_2) * G_3 + c_3) ...`` with ``G_k`` one more than the largest code of
+    key ``k``; None when a code is negative or not an integer, or the product of the ``G_k``
+    does not fit in an int64.
+    """
+    if any(a.dtype.kind not in "iu" or a.ndim != 1 for a in arrays):
+        return None
+    if arrays[0].size == 0:
+        return np.zeros(0, dtype=np.int64)
+    sizes = []
+    for a in arrays:
+        if int(a.min()) < 0:
+            return None
+        sizes.append(int(a.max()) + 1)
+    if math.prod(sizes) >= np.iinfo(np.int64).max:
+        return None
+    combined = arrays[0].astype(np.int64)
+    for a, size in zip(arrays[1:], sizes[1:], strict=True):
+        combined *= size
+        combined += a
+    return combined
 
 
 def _n_groups(codes: np.ndarray, n_groups: int | None) -> int:

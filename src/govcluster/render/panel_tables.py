@@ -184,6 +184,36 @@ def entity_vocabulary(config: ProjectConfig, language: str) -> dict[str, str]:
     return out
 
 
+#: Words for the columns an absorbed effect is usually built from.
+_ABSORBED_WORDS = {
+    "year": ("year", "年份"),
+    "province": ("province", "省份"),
+    "industry": ("industry", "行业"),
+    "region": ("region", "地区"),
+}
+
+
+def absorbed_effect_label(effect: str, config: ProjectConfig, language: str) -> str:
+    """Row label of an absorbed effect: ``industry^year`` -> "Industry × year fixed effects".
+
+    Each part is named by its word (year, province, industry, region), else by its variable
+    label, else by its column name.
+    """
+    parts = []
+    for column in effect.split("^"):
+        if column in _ABSORBED_WORDS:
+            parts.append(_ABSORBED_WORDS[column][1 if language == "zh" else 0])
+            continue
+        spec = {**config.variables, **config.categories}.get(column)
+        label = getattr(spec, "label", None) if spec is not None else None
+        text = getattr(label, language, None) if label is not None else None
+        parts.append(text or column)
+    if language == "zh":
+        return "×".join(parts) + "固定效应"
+    text = " × ".join(parts)
+    return f"{text[:1].upper()}{text[1:]} fixed effects"
+
+
 def base_level_notes(results: Sequence[Estimate], language: str) -> list[str]:
     """The note stating the base level of each categorical variable, when a model has one."""
     bases: dict[str, str] = {}
@@ -243,6 +273,25 @@ def statistics_rows(
         rows.append(
             Row(
                 vocabulary.get(key, word(key, language)),
+                tuple(word("yes" if p else "no", language) for p in present),
+            )
+        )
+        numbers += [
+            {"model": n, "term": f"fixed_effects:{effect}", "value": float(p)}
+            for n, p in zip(names, present, strict=True)
+        ]
+    # absorbed effects beyond the entity and the period (estimator hdfe: industry^year, ...)
+    absorbed = dict.fromkeys(
+        effect
+        for result in results
+        for effect in result.fixed_effects
+        if effect not in ("entity", "time")
+    )
+    for effect in absorbed:
+        present = [effect in result.fixed_effects for result in results]
+        rows.append(
+            Row(
+                absorbed_effect_label(effect, config, language),
                 tuple(word("yes" if p else "no", language) for p in present),
             )
         )
