@@ -60,6 +60,7 @@ class Clock:
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
+        """Add the CPU seconds of the block to ``name``."""
         start = time.process_time()
         try:
             yield
@@ -67,6 +68,8 @@ class Clock:
             self.cpu[name] += time.process_time() - start
 
     def wrap(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        """``function``, its CPU seconds added to ``name``."""
+
         def timed(*args: Any, **kwargs: Any) -> Any:
             with self.step(name):
                 return function(*args, **kwargs)
@@ -111,10 +114,13 @@ def _modules_using(name: str) -> list[Any]:
 
 
 def source_paths(root: Path, sources: tuple[str, ...], panel_jobs: tuple[str, ...], did_outcomes):
+    """Source key -> stored file(s) of a family, as the rule lists its inputs."""
     paths: dict[str, Any] = {}
     for key in sources:
         if key == "did":
-            paths[key] = [root / f"results/estimates/did/{outcome}.json" for outcome in did_outcomes]
+            paths[key] = [
+                root / f"results/estimates/did/{outcome}.json" for outcome in did_outcomes
+            ]
         else:
             paths[key] = root / RENDER_SOURCES[key]
     if panel_jobs:
@@ -123,6 +129,7 @@ def source_paths(root: Path, sources: tuple[str, ...], panel_jobs: tuple[str, ..
 
 
 def bench_render(args: argparse.Namespace) -> None:
+    """Render every planned family into a temporary folder and print where the CPU goes."""
     import_clock = time.process_time()
     import_wall = time.perf_counter()
     import docx  # noqa: F401
@@ -263,6 +270,7 @@ def _largest_difference(left: Any, right: Any, where: str = "") -> tuple[float, 
 
 
 def bench_did(args: argparse.Namespace) -> None:
+    """Run the DiD stage outcome by outcome, as the did job does, and time it."""
     import numpy  # noqa: F401
     import pandas  # noqa: F401
 
@@ -309,6 +317,7 @@ def bench_did(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
+    """Parse the options and run one benchmark."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--root", type=Path, default=PROJECT_ROOT, help="a finished run (results/ and data/)"

@@ -275,4 +275,3 @@ def save_figure(figure: Figure, stem: str | Path, *, dpi: int = 200) -> tuple[Pa
                 ),
             )
     return png, pdf
-
