@@ -9,7 +9,8 @@ layout tables; subsetting them is most of the time of saving a PDF figure (DejaV
 large ``GSUB``/``GPOS`` tables, the Chinese fonts larger ones). :func:`lean_font_subsets` is
 the context in which :func:`govcluster.render.figures.save_figure` writes PDFs: matplotlib's
 subsetting then drops the layout tables before subsetting, so the embedded font program holds
-the same glyphs, metrics and hinting, and the page looks exactly the same.
+the same glyphs, metrics and hinting, and the page looks exactly the same. The subsetter's
+messages about each table it prunes (level INFO) are left out of the logs.
 
 Matplotlib offers no option for this, so the context replaces its subsetting function
 (``matplotlib.backends._backend_pdf_ps.get_glyphs_subset``) while it lasts; if a matplotlib
@@ -18,6 +19,7 @@ version has no such function, PDFs are written as matplotlib does by default.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +30,20 @@ from typing import Any, NamedTuple
 LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "kern", "BASE", "JSTF", "MATH", "morx", "kerx")
 
 _LOCK = threading.Lock()
+#: fontTools logs every table it prunes at level INFO (hundreds of lines in a rule's log).
+_SUBSET_LOGGER = "fontTools.subset"
+
+
+@contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    """Messages of logger ``name`` below WARNING are dropped while the context lasts."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 class SubsetFont(NamedTuple):
@@ -56,9 +72,10 @@ def subset_without_layout(original: Any):
         options.font_number = getattr(fontfile, "face_index", 0)
         font = subset.load_font(fontfile, options)
         try:
-            subsetter = subset.Subsetter(options=options)
-            subsetter.populate(gids=glyphs)
-            subsetter.subset(font)
+            with _quiet(_SUBSET_LOGGER):
+                subsetter = subset.Subsetter(options=options)
+                subsetter.populate(gids=glyphs)
+                subsetter.subset(font)
             yield SubsetFont(font, subsetter.glyph_index_map)
         finally:
             font.close()
