@@ -135,8 +135,9 @@ def _python_strings(data: pd.DataFrame) -> pd.DataFrame:
     """``data`` with its text columns (unit and cluster names) held as Python strings.
 
     The estimators group by unit and cluster many times (the Goodman-Bacon decomposition once
-    per pair of cohorts); pandas groups a column of Python strings several times faster than
-    one of its string dtype. The values, their order and so every estimate stay the same.
+    per pair of cohorts), which pandas does a little faster on Python strings than on its
+    string dtype (about 7 % of the CPU of an outcome on the default data). The values, their
+    order and so every estimate stay the same.
     """
     text = [name for name, dtype in data.dtypes.items() if isinstance(dtype, pd.StringDtype)]
     if not text:
