@@ -6,7 +6,7 @@ outlines, metrics and hinting of the embedded font program (``glyf``, ``loca``, 
 never its OpenType layout tables (``GSUB``, ``GPOS``, ``GDEF``, ``kern``, ...), which are for
 programs that set text. Matplotlib subsets each embedded font with fontTools and keeps those
 layout tables; subsetting them is most of the time of saving a PDF figure (DejaVu Sans carries
-large ``GSUB``/``GPOS`` tables, the Chinese fonts larger ones). :func:`lean_font_subsets` is
+large ``GSUB``/``GPOS`` tables). :func:`lean_font_subsets` is
 the context in which :func:`govcluster.render.figures.save_figure` writes PDFs: matplotlib's
 subsetting then drops the layout tables before subsetting, so the embedded font program holds
 the same glyphs, metrics and hinting, and the page looks exactly the same. The subsetter's
