@@ -112,7 +112,7 @@ def prepare_staggered_sample(frame: pd.DataFrame, spec: DidSpec) -> StaggeredSam
             f"[{min_event}, {max_event}]"
         )
     data[TREATED] = ((data[FIRST_TREAT] > 0) & (data[spec.time] >= data[FIRST_TREAT])).astype(float)
-    data = data.sort_values([spec.entity, spec.time]).reset_index(drop=True)
+    data = _python_strings(data.sort_values([spec.entity, spec.time]).reset_index(drop=True))
     summary = {
         "n_units": int(cohorts.size),
         "n_years": len(years),
@@ -129,6 +129,20 @@ def prepare_staggered_sample(frame: pd.DataFrame, spec: DidSpec) -> StaggeredSam
         "max_event_time": max_event,
     }
     return StaggeredSample(frame=data, summary=summary)
+
+
+def _python_strings(data: pd.DataFrame) -> pd.DataFrame:
+    """``data`` with its text columns (unit and cluster names) held as Python strings.
+
+    The estimators group by unit and cluster many times (the Goodman-Bacon decomposition once
+    per pair of cohorts), which pandas does a little faster on Python strings than on its
+    string dtype (about 7 % of the CPU of an outcome on the default data). The values, their
+    order and so every estimate stay the same.
+    """
+    text = [name for name, dtype in data.dtypes.items() if isinstance(dtype, pd.StringDtype)]
+    if not text:
+        return data
+    return data.astype({name: object for name in text})
 
 
 def _first_treatment(data: pd.DataFrame, spec: DidSpec) -> tuple[pd.Series, list[str]]:

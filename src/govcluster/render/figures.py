@@ -27,6 +27,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from govcluster.io import write_atomically  # noqa: E402
 from govcluster.render.formatting import format_number  # noqa: E402
+from govcluster.render.pdf_fonts import lean_font_subsets  # noqa: E402
 from govcluster.render.style import (  # noqa: E402
     PRINT_WIDTHS,
     STYLE_PATH,
@@ -250,6 +251,13 @@ def save_figure(figure: Figure, stem: str | Path, *, dpi: int = 200) -> tuple[Pa
         (PNG path, PDF path). The PDF carries no creation date, so that the same figure gives
         the same file; its fonts are embedded as Type 42, or Type 3 for fonts with CFF
         outlines such as the Chinese one (see :func:`govcluster.render.style.pdf_font_type`).
+
+    Notes
+    -----
+    Each format is laid out at its own resolution (the text widths of a PNG at 200 dpi and of
+    a PDF differ a little, so a layout made for one can clip text in the other). Type 42
+    fonts are embedded without their text-layout tables, which PDF viewers do not read
+    (:func:`govcluster.render.pdf_fonts.lean_font_subsets`): the same page, written faster.
     """
     stem = Path(stem)
     png = stem.with_name(f"{stem.name}.png")
@@ -259,10 +267,11 @@ def save_figure(figure: Figure, stem: str | Path, *, dpi: int = 200) -> tuple[Pa
     font_type = {"pdf.fonttype": embedding, "ps.fonttype": embedding}
     with matplotlib.style.context(STYLE_PATH), matplotlib.rc_context(font_type):
         write_atomically(png, lambda temporary: figure.savefig(temporary, format="png", dpi=dpi))
-        write_atomically(
-            pdf,
-            lambda temporary: figure.savefig(
-                temporary, format="pdf", metadata={"CreationDate": None}
-            ),
-        )
+        with lean_font_subsets():
+            write_atomically(
+                pdf,
+                lambda temporary: figure.savefig(
+                    temporary, format="pdf", metadata={"CreationDate": None}
+                ),
+            )
     return png, pdf

@@ -17,6 +17,8 @@ put on a landscape page, and one wider than that is set in a smaller font.
 from __future__ import annotations
 
 import unicodedata
+from copy import deepcopy
+from functools import lru_cache
 from pathlib import Path
 
 from docx import Document
@@ -26,6 +28,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 from govcluster.io import write_atomically
 from govcluster.render.tables import Table
@@ -175,12 +178,14 @@ def build_document(table: Table, *, number: int | None = None):
     position = 0
     for level, header in enumerate(table.columns):
         last = level == len(table.columns) - 1
-        _write_cell(grid.cell(position, 0), table.stub_header if last else "", left=True)
+        # the row's cells at once, before its merges (grid.cell() walks the whole table)
+        cells = grid.rows[position].cells
+        _write_cell(cells[0], table.stub_header if last else "", left=True)
         column = 1
         for cell in header:
-            target = grid.cell(position, column)
+            target = cells[column]
             if cell.span > 1:
-                target = target.merge(grid.cell(position, column + cell.span - 1))
+                target = target.merge(cells[column + cell.span - 1])
                 if cell.text:
                     _set_cell_border(target, "bottom", THIN_RULE)
             _write_cell(target, cell.text)
@@ -192,7 +197,8 @@ def build_document(table: Table, *, number: int | None = None):
     for index, panel in enumerate(table.panels):
         first_row = grid.rows[position]
         if panel.title:
-            merged = grid.cell(position, 0).merge(grid.cell(position, width - 1))
+            row_cells = grid.rows[position].cells
+            merged = row_cells[0].merge(row_cells[width - 1])
             _write_cell(merged, panel.title, left=True, italic=True)
             position += 1
         for row in panel.rows:
@@ -296,14 +302,31 @@ def _seq_field(paragraph, name: str, number: int) -> None:
 
 def _write_cell(cell, text: str, *, left: bool = False, italic: bool = False) -> None:
     paragraph = cell.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.paragraph_format.space_before = Pt(0)
-    paragraph.paragraph_format.space_after = Pt(0)
-    paragraph.paragraph_format.line_spacing = 1.0
+    if paragraph._p.pPr is None:
+        # a fresh cell: a copy of the properties set once (python-docx's setters search the
+        # element for every property, which made most of the time of writing a table)
+        paragraph._p.insert(0, deepcopy(_cell_paragraph_properties(left)))
+    else:
+        _format_cell_paragraph(paragraph, left)
     for run in list(paragraph.runs):
         run._r.getparent().remove(run._r)
     run = paragraph.add_run(text)
     run.italic = italic or None
+
+
+def _format_cell_paragraph(paragraph, left: bool) -> None:
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_before = Pt(0)
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.line_spacing = 1.0
+
+
+@lru_cache(maxsize=2)
+def _cell_paragraph_properties(left: bool):
+    """The ``w:pPr`` element :func:`_format_cell_paragraph` gives an empty paragraph."""
+    paragraph = Paragraph(OxmlElement("w:p"), None)
+    _format_cell_paragraph(paragraph, left)
+    return paragraph._p.pPr
 
 
 def _set_table_rules(grid) -> None:
