@@ -5,6 +5,7 @@
 
 rule render_report:
     input:
+        script=workflow_script("render_report"),
         **report_data_inputs(),
         code=package_code("render"),
         exhibits=exhibit_files(),
@@ -20,5 +21,5 @@ rule render_report:
         config=rule_config("render_report"),
         exhibits=report_exhibits(EXHIBITS, out),
         data_inputs=list(report_data_inputs()),
-    script:
-        "../scripts/render_report.py"
+    run:
+        run_in_workflow_process(rule, input, output, params, wildcards, log)
