@@ -129,7 +129,7 @@ def per_rule_times(project: Path) -> dict[str, list[float]]:
         times[rule][1] += end - start
     for log in (project / "logs").rglob("*.log"):
         text = log.read_text(encoding="utf-8", errors="replace")
-        pattern = r"step (\S+): finished in ([\d.]+) s(?: \(process CPU ([\d.]+) s)?"
+        pattern = r"step (\S+): finished in ([\d.]+) s(?: \((?:process|thread) CPU ([\d.]+) s)?"
         for name, seconds, cpu in re.findall(pattern, text):
             rule = name.split("__")[0]
             if rule in times:

@@ -127,12 +127,17 @@ def run_step(
     in_process : bool, default False
         The step runs in a thread of the workflow's process (a rule's ``run:`` block), not
         in a process of its own: it waits for :data:`IN_PROCESS_LOCK`, logs through
-        :func:`in_process_logging`, and a user error raises :class:`StepStopped` after
-        printing the message, where a step in its own process exits with status 1.
+        :func:`in_process_logging` with one BLAS thread (as in a job process of its own), and
+        a user error raises :class:`StepStopped` after printing the message, where a step in
+        its own process exits with status 1.
     """
     if not in_process:
         return _logged_step(name, configure_logging(log_path), step, in_process=False)
-    with IN_PROCESS_LOCK, in_process_logging(log_path) as logger:
+    from threadpoolctl import threadpool_limits
+
+    # One BLAS/OpenMP thread, as Snakemake gives a one-thread job in a process of its own
+    # (OMP_NUM_THREADS=1 ...): sums then run in the same order whatever the machine's cores.
+    with IN_PROCESS_LOCK, threadpool_limits(limits=1), in_process_logging(log_path) as logger:
         return _logged_step(name, logger, step, in_process=True)
 
 

@@ -34,6 +34,21 @@ PACKAGE = Path(workflow.basedir) / "src" / "govcluster"
 SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
 
 
+def drop_local_job_rate_limit():
+    """Let a local run schedule jobs only when one starts or ends (called at `onstart`).
+
+    Snakemake's command line limits job submissions to 100 per second, a limit meant for
+    cluster schedulers. While it is set, every scheduling round also starts a timer for another
+    round, and these timers pile up while jobs wait for a free core: late in a run Snakemake
+    re-plans dozens of times a second and takes more CPU than the jobs it runs
+    (snakemake/snakemake#3744). Local runs need no limit (Snakemake's API sets none), so it is
+    dropped here; runs on a cluster keep it.
+    """
+    scheduler = getattr(workflow, "scheduler", None)
+    if workflow.local_exec and getattr(scheduler, "job_rate_limiter", None) is not None:
+        scheduler.job_rate_limiter = None
+
+
 def workflow_script(name):
     """Path of workflow script `name` (e.g. "estimate_panel"), as an input of its rule."""
     return str(SCRIPTS / f"{name}.py")
@@ -42,16 +57,16 @@ def workflow_script(name):
 def _script_main(path):
     """The `main(smk)` function of a workflow script, loaded once per Snakemake process."""
     name = "govcluster_workflow_script_" + Path(path).stem
-    module = sys.modules.get(name)
-    if module is None:
+    script = sys.modules.get(name)
+    if script is None:
         spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        sys.modules[name] = module
-    return module.main
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        sys.modules[name] = script
+    return script.main
 
 
-def run_in_workflow_process(rule, input, output, params, wildcards, log):
+def run_in_workflow_process(rule_name, input, output, params, wildcards, log):
     """Run the rule's script (`input.script`) inside this Snakemake process.
 
     For steps that take less time than starting Python and importing pandas and linearmodels
@@ -62,9 +77,9 @@ def run_in_workflow_process(rule, input, output, params, wildcards, log):
     Without `force-use-threads`, or on a cluster, Snakemake runs the block in a process of
     its own instead; the results are the same.
     """
-    smk = SimpleNamespace(
-        rule=rule, input=input, output=output, params=params, wildcards=wildcards, log=log
-    )
+    # (a line may not start with the word "rule" in a Snakefile)
+    smk = SimpleNamespace(input=input, output=output, params=params, wildcards=wildcards)
+    smk.log, smk.rule = log, rule_name
     run_rule(smk, _script_main(input.script), in_process=True)
 
 
