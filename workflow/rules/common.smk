@@ -56,7 +56,7 @@ def workflow_script(name):
 
 def _script_main(path):
     """The `main(smk)` function of a workflow script, loaded once per Snakemake process."""
-    name = "govcluster_workflow_script_" + Path(path).stem
+    name = f"govcluster_workflow_script_{Path(path).stem}"
     script = sys.modules.get(name)
     if script is None:
         spec = importlib.util.spec_from_file_location(name, path)
