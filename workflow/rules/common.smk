@@ -78,7 +78,9 @@ def run_in_workflow_process(rule_name, input, output, params, wildcards, log):
     its own instead; the results are the same.
     """
     # (a line may not start with the word "rule" in a Snakefile)
-    smk = SimpleNamespace(input=input, output=output, params=params, wildcards=wildcards)
+    smk = SimpleNamespace(
+        input=input, output=output, params=params, wildcards=wildcards
+    )
     smk.log, smk.rule = log, rule_name
     run_rule(smk, _script_main(input.script), in_process=True)
 

@@ -5,8 +5,8 @@
 
 rule render_report:
     input:
-        script=workflow_script("render_report"),
         **report_data_inputs(),
+        script=workflow_script("render_report"),
         code=package_code("render"),
         exhibits=exhibit_files(),
         captions=caption_files(
