@@ -30,6 +30,10 @@ include: "workflow/rules/study.smk"
 include: "workflow/rules/speccurve.smk"
 
 
+onstart:
+    drop_local_job_rate_limit()
+
+
 # A failed run sets aside the earlier results it did not remake (govcluster.run_status).
 onsuccess:
     handle_successful_run(root=OUTPUT_ROOT)

@@ -19,10 +19,12 @@ Scenarios and their targets (two cores, environment present):
   ``snakemake --cores 2`` with nothing changed (what Snakemake itself takes to find that out);
 - ``one_model``: one model's options changed (``models.baseline.twoway_fe_robust`` gets
   ``cov_type: cluster_twoway``): the jobs Snakemake plans (dry run) must be that model, the
-  rendering jobs that read its record, and the jobs that collect every record (metrics, the
-  report, provenance); then the run, timed;
+  rendering jobs that read its record, the index-weight bootstrap and its exhibits when they
+  refit that model, and the jobs that collect every record (metrics, the report,
+  provenance); then the run, timed;
 - ``five_models``: a user's configuration with five baseline panel models and no mediation,
-  DiD or case study, on the simulated data written by ``default`` (target: 20 s).
+  DiD, case study or index-weight bootstrap, on the simulated data written by ``default``
+  (target: 20 s).
 
 For ``default`` the time of every rule is listed: jobs, wall time summed over its jobs (from
 Snakemake's metadata: start to end of each job, Python start-up and imports included), the
@@ -129,7 +131,7 @@ def per_rule_times(project: Path) -> dict[str, list[float]]:
         times[rule][1] += end - start
     for log in (project / "logs").rglob("*.log"):
         text = log.read_text(encoding="utf-8", errors="replace")
-        pattern = r"step (\S+): finished in ([\d.]+) s(?: \(process CPU ([\d.]+) s)?"
+        pattern = r"step (\S+): finished in ([\d.]+) s(?: \((?:process|thread) CPU ([\d.]+) s)?"
         for name, seconds, cpu in re.findall(pattern, text):
             rule = name.split("__")[0]
             if rule in times:
@@ -180,6 +182,32 @@ def rendering_jobs_reading(project: Path, job: str) -> list[str]:
     return sorted(family.rule for family in families if job in family.panel_jobs)
 
 
+def index_uncertainty_jobs(project: Path, job: str) -> list[str]:
+    """The index-weight bootstrap and its exhibits, when they refit panel job ``job``.
+
+    The bootstrap (``inference.index_weights``) refits the pooled, entity and two-way
+    fixed-effects models without lags, absorbed effects or a year range, and its table shows
+    them; a change to such a model reruns it.
+    """
+    sys.path.insert(0, str(project / "src"))
+    from govcluster.config import load_config
+    from govcluster.index_bootstrap import SUPPORTED_ESTIMATORS, baseline_jobs
+
+    path = project / "config" / "config.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not raw.get("inference", {}).get("index_weights", {}).get("enabled", False):
+        return []
+    panel_job = baseline_jobs(load_config(path))[job]
+    spec = panel_job.spec
+    refitted = (
+        getattr(spec, "estimator", None) in SUPPORTED_ESTIMATORS
+        and not getattr(spec, "lags", ())
+        and not getattr(spec, "absorb", ())
+        and panel_job.years is None
+    )
+    return ["index_weight_uncertainty", "render_index_uncertainty"] if refitted else []
+
+
 def report(name: str, wall: float, cpu: float, note: str = "") -> None:
     """Print one measurement beside its target."""
     target = TARGETS.get(name)
@@ -226,6 +254,7 @@ def main() -> None:
                 [
                     f"estimate_panel[job={job}]",
                     *rendering_jobs_reading(project, job),
+                    *index_uncertainty_jobs(project, job),
                     "metrics",
                     "render_report",
                     "provenance",
@@ -253,6 +282,10 @@ def main() -> None:
                 config["mediation"]["enabled"] = False
                 config["did"]["enabled"] = False
                 config["case_study"]["enabled"] = False
+                # the bootstrap of the index weights belongs to the mechanism analysis and is
+                # off unless a configuration turns it on (config/config.yaml does)
+                config.setdefault("inference", {}).setdefault("index_weights", {})
+                config["inference"]["index_weights"]["enabled"] = False
 
             edit_config(five, user_config)
             wall, cpu, _ = timed(GUARD, five, "five-model run")

@@ -18,6 +18,7 @@ rule case_study:
 
 rule case_study_truth:
     input:
+        script=workflow_script("casestudy_truth"),
         code=package_code("casestudy"),
         estimate=out("results/estimates/casestudy/case_study.json"),
         analysis=out("data/processed/analysis_panel.parquet"),
@@ -28,5 +29,5 @@ rule case_study_truth:
         out("logs/case_study_truth.log"),
     params:
         config=rule_config("case_study_truth"),
-    script:
-        "../scripts/casestudy_truth.py"
+    run:
+        run_in_workflow_process(rule, input, output, params, wildcards, log)

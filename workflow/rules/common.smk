@@ -1,6 +1,8 @@
 # Shared by every rule: the validated configuration and the list of final targets.
+import importlib.util
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version
@@ -9,6 +11,7 @@ from govcluster.clean_summary import run_summary_message
 from govcluster.config import build_workflow_config
 from govcluster.panel.plan import project_panel_jobs
 from govcluster.registry.estimators import ESTIMATORS
+from govcluster.runner import run_rule
 from govcluster.workflow_config import panel_job_config_slice, rule_config_slice
 
 min_version("8.0")
@@ -28,6 +31,58 @@ PROJECT = build_workflow_config(
 )
 
 PACKAGE = Path(workflow.basedir) / "src" / "govcluster"
+SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
+
+
+def drop_local_job_rate_limit():
+    """Let a local run schedule jobs only when one starts or ends (called at `onstart`).
+
+    Snakemake's command line limits job submissions to 100 per second, a limit meant for
+    cluster schedulers. While it is set, every scheduling round also starts a timer for another
+    round, and these timers pile up while jobs wait for a free core: late in a run Snakemake
+    re-plans dozens of times a second and takes more CPU than the jobs it runs
+    (snakemake/snakemake#3744). Local runs need no limit (Snakemake's API sets none), so it is
+    dropped here; runs on a cluster keep it.
+    """
+    scheduler = getattr(workflow, "scheduler", None)
+    if workflow.local_exec and getattr(scheduler, "job_rate_limiter", None) is not None:
+        scheduler.job_rate_limiter = None
+
+
+def workflow_script(name):
+    """Path of workflow script `name` (e.g. "estimate_panel"), as an input of its rule."""
+    return str(SCRIPTS / f"{name}.py")
+
+
+def _script_main(path):
+    """The `main(smk)` function of a workflow script, loaded once per Snakemake process."""
+    name = f"govcluster_workflow_script_{Path(path).stem}"
+    script = sys.modules.get(name)
+    if script is None:
+        spec = importlib.util.spec_from_file_location(name, path)
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        sys.modules[name] = script
+    return script.main
+
+
+def run_in_workflow_process(rule_name, input, output, params, wildcards, log):
+    """Run the rule's script (`input.script`) inside this Snakemake process.
+
+    For steps that take less time than starting Python and importing pandas and linearmodels
+    (which this process has imported already): run locally with `force-use-threads`
+    (profiles/default), a rule's `run:` block executes in a thread of Snakemake's process, so
+    the job starts no interpreter. Steps run one at a time, log to their own log file and stop
+    on a user error with the same message as in a process of their own (govcluster.runner).
+    Without `force-use-threads`, or on a cluster, Snakemake runs the block in a process of
+    its own instead; the results are the same.
+    """
+    # (a line may not start with the word "rule" in a Snakefile)
+    smk = SimpleNamespace(
+        input=input, output=output, params=params, wildcards=wildcards
+    )
+    smk.log, smk.rule = log, rule_name
+    run_rule(smk, _script_main(input.script), in_process=True)
 
 
 def package_code(*modules):

@@ -3,6 +3,7 @@
 
 rule ingest:
     input:
+        script=workflow_script("ingest"),
         code=package_code("ingest", "regions", "parsing"),
         raw=RAW_DATA,
     output:
@@ -11,12 +12,13 @@ rule ingest:
         out("logs/ingest.log"),
     params:
         config=rule_config("ingest"),
-    script:
-        "../scripts/ingest.py"
+    run:
+        run_in_workflow_process(rule, input, output, params, wildcards, log)
 
 
 rule validate:
     input:
+        script=workflow_script("validate"),
         code=package_code(
             "validate",
             "quality",
@@ -36,12 +38,13 @@ rule validate:
         out("logs/validate.log"),
     params:
         config=rule_config("validate"),
-    script:
-        "../scripts/validate.py"
+    run:
+        run_in_workflow_process(rule, input, output, params, wildcards, log)
 
 
 rule clean:
     input:
+        script=workflow_script("clean"),
         code=package_code(
             "clean",
             "clean_summary",
@@ -64,5 +67,5 @@ rule clean:
         out("logs/clean.log"),
     params:
         config=rule_config("clean"),
-    script:
-        "../scripts/clean.py"
+    run:
+        run_in_workflow_process(rule, input, output, params, wildcards, log)

@@ -3,6 +3,7 @@
 
 rule describe:
     input:
+        script=workflow_script("describe"),
         code=package_code("describe", "render/markdown", "render/tables"),
         analysis=out("data/processed/analysis_panel.parquet"),
     output:
@@ -14,5 +15,5 @@ rule describe:
         out("logs/describe.log"),
     params:
         config=rule_config("describe"),
-    script:
-        "../scripts/describe.py"
+    run:
+        run_in_workflow_process(rule, input, output, params, wildcards, log)

@@ -3,6 +3,7 @@
 
 rule indices:
     input:
+        script=workflow_script("indices"),
         code=package_code(
             "indices",
             "categories",
@@ -22,5 +23,5 @@ rule indices:
         out("logs/indices.log"),
     params:
         config=rule_config("indices"),
-    script:
-        "../scripts/indices.py"
+    run:
+        run_in_workflow_process(rule, input, output, params, wildcards, log)

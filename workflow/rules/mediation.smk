@@ -17,6 +17,7 @@ INTERACTION_OUTPUT = (
 
 rule mediation:
     input:
+        script=workflow_script("mediation"),
         code=package_code("mediation", "core", "records"),
         analysis=out("data/processed/analysis_panel.parquet"),
     output:
@@ -28,12 +29,13 @@ rule mediation:
         out("logs/mediation.log"),
     params:
         config=rule_config("mediation"),
-    script:
-        "../scripts/mediation.py"
+    run:
+        run_in_workflow_process(rule, input, output, params, wildcards, log)
 
 
 rule compare_truth:
     input:
+        script=workflow_script("compare_truth"),
         code=package_code("truth", "describe", "render/markdown", "render/tables"),
         mediation=out("results/estimates/mediation.json"),
         truth="data/raw/clusters_truth.json",
@@ -44,5 +46,5 @@ rule compare_truth:
         out("logs/compare_truth.log"),
     params:
         config=rule_config("compare_truth"),
-    script:
-        "../scripts/compare_truth.py"
+    run:
+        run_in_workflow_process(rule, input, output, params, wildcards, log)

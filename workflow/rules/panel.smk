@@ -4,6 +4,7 @@
 
 rule estimate_panel:
     input:
+        script=workflow_script("estimate_panel"),
         code=package_code(
             "panel",
             "core",
@@ -22,5 +23,5 @@ rule estimate_panel:
         job="|".join(PANEL_JOBS) or "no-panel-jobs",
     params:
         config=panel_job_config,
-    script:
-        "../scripts/estimate_panel.py"
+    run:
+        run_in_workflow_process(rule, input, output, params, wildcards, log)

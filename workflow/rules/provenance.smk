@@ -3,6 +3,7 @@
 
 rule metrics:
     input:
+        script=workflow_script("metrics"),
         code=package_code("metrics"),
         panel=[out(f"results/estimates/panel/{job}.json") for job in PANEL_JOBS],
         mediation=[out("results/estimates/mediation.json")] if RUN_MEDIATION else [],
@@ -13,8 +14,8 @@ rule metrics:
         out("logs/metrics.log"),
     params:
         config=rule_config("metrics"),
-    script:
-        "../scripts/metrics.py"
+    run:
+        run_in_workflow_process(rule, input, output, params, wildcards, log)
 
 
 rule provenance:

@@ -6,6 +6,7 @@
 rule render_report:
     input:
         **report_data_inputs(),
+        script=workflow_script("render_report"),
         code=package_code("render"),
         exhibits=exhibit_files(),
         captions=caption_files(
@@ -20,5 +21,5 @@ rule render_report:
         config=rule_config("render_report"),
         exhibits=report_exhibits(EXHIBITS, out),
         data_inputs=list(report_data_inputs()),
-    script:
-        "../scripts/render_report.py"
+    run:
+        run_in_workflow_process(rule, input, output, params, wildcards, log)

@@ -4,6 +4,7 @@ if PROJECT.simulate.enabled:
 
     rule simulate:
         input:
+            script=workflow_script("simulate"),
             code=package_code("simulate", "regions"),
         output:
             raw="data/raw/clusters.csv",
@@ -13,8 +14,8 @@ if PROJECT.simulate.enabled:
             out("logs/simulate.log"),
         params:
             config=rule_config("simulate"),
-        script:
-            "../scripts/simulate.py"
+        run:
+            run_in_workflow_process(rule, input, output, params, wildcards, log)
 
 
 if PROJECT.data.package:

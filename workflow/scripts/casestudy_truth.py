@@ -15,4 +15,5 @@ def main(smk):
     io.write_csv(table, smk.output.csv)
 
 
-run_rule(snakemake, main)  # noqa: F821
+if __name__ == "__main__":  # run as a Snakemake script; rules import main()
+    run_rule(snakemake, main)  # noqa: F821

@@ -18,4 +18,5 @@ def main(smk):
     io.write_json(summarise_cleaning(result.audit, result.sample).to_dict(), smk.output.summary)
 
 
-run_rule(snakemake, main)  # noqa: F821
+if __name__ == "__main__":  # run as a Snakemake script; rules import main()
+    run_rule(snakemake, main)  # noqa: F821

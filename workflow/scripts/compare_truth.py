@@ -14,4 +14,5 @@ def main(smk):
     io.write_text(to_markdown_table(comparison), smk.output.md)
 
 
-run_rule(snakemake, main)  # noqa: F821
+if __name__ == "__main__":  # run as a Snakemake script; rules import main()
+    run_rule(snakemake, main)  # noqa: F821

@@ -19,4 +19,5 @@ def main(smk):
     io.write_text(to_markdown_table(correlations), smk.output.correlations_md)
 
 
-run_rule(snakemake, main)  # noqa: F821
+if __name__ == "__main__":  # run as a Snakemake script; rules import main()
+    run_rule(snakemake, main)  # noqa: F821

@@ -12,4 +12,5 @@ def main(smk):
     io.write_json(record, smk.output.estimate)
 
 
-run_rule(snakemake, main)  # noqa: F821
+if __name__ == "__main__":  # run as a Snakemake script; rules import main()
+    run_rule(snakemake, main)  # noqa: F821

@@ -14,4 +14,5 @@ def main(smk):
     io.write_parquet(ingested, smk.output.ingested)
 
 
-run_rule(snakemake, main)  # noqa: F821
+if __name__ == "__main__":  # run as a Snakemake script; rules import main()
+    run_rule(snakemake, main)  # noqa: F821

@@ -28,4 +28,5 @@ def main(smk):
         io.write_json(interaction.to_dict(), smk.output.interaction)
 
 
-run_rule(snakemake, main)  # noqa: F821
+if __name__ == "__main__":  # run as a Snakemake script; rules import main()
+    run_rule(snakemake, main)  # noqa: F821

@@ -23,4 +23,5 @@ def main(smk):
     io.write_csv(horizons, smk.output.horizons)
 
 
-run_rule(snakemake, main)  # noqa: F821
+if __name__ == "__main__":  # run as a Snakemake script; rules import main()
+    run_rule(snakemake, main)  # noqa: F821

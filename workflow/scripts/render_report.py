@@ -20,4 +20,5 @@ def main(smk):
     io.write_text(html, smk.output.report)
 
 
-run_rule(snakemake, main)  # noqa: F821
+if __name__ == "__main__":  # run as a Snakemake script; rules import main()
+    run_rule(snakemake, main)  # noqa: F821
