@@ -1,5 +1,4 @@
 # Shared by every rule: the validated configuration and the list of final targets.
-import importlib.util
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,7 +10,8 @@ from govcluster.clean_summary import run_summary_message
 from govcluster.config import build_workflow_config
 from govcluster.panel.plan import project_panel_jobs
 from govcluster.registry.estimators import ESTIMATORS
-from govcluster.runner import run_rule
+from govcluster.job_server import job_server, load_script_main, plain_values, run_script
+from govcluster.runner import StepStopped, run_rule
 from govcluster.workflow_config import panel_job_config_slice, rule_config_slice
 
 min_version("8.0")
@@ -54,18 +54,6 @@ def workflow_script(name):
     return str(SCRIPTS / f"{name}.py")
 
 
-def _script_main(path):
-    """The `main(smk)` function of a workflow script, loaded once per Snakemake process."""
-    name = f"govcluster_workflow_script_{Path(path).stem}"
-    script = sys.modules.get(name)
-    if script is None:
-        spec = importlib.util.spec_from_file_location(name, path)
-        script = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(script)
-        sys.modules[name] = script
-    return script.main
-
-
 def run_in_workflow_process(rule_name, input, output, params, wildcards, log):
     """Run the rule's script (`input.script`) inside this Snakemake process.
 
@@ -82,7 +70,30 @@ def run_in_workflow_process(rule_name, input, output, params, wildcards, log):
         input=input, output=output, params=params, wildcards=wildcards
     )
     smk.log, smk.rule = log, rule_name
-    run_rule(smk, _script_main(input.script), in_process=True)
+    run_rule(smk, load_script_main(input.script), in_process=True)
+
+
+def run_in_job_server(rule_name, input, output, params, wildcards, log):
+    """Run the rule's script (`input.script`) in a fresh process of the job server.
+
+    For steps that compute or draw for seconds (rendering, the DiD, the case study, the
+    index-weight bootstrap): the process is forked from a server that imported pandas,
+    matplotlib and the exhibit builders once, so the job does not import them again, and it
+    runs beside the other jobs on its own core (govcluster.job_server). Without
+    `force-use-threads`, or on a cluster, Snakemake runs the block in a process of its own
+    instead; the results are the same.
+    """
+    smk = SimpleNamespace(
+        input=plain_values(input),
+        output=plain_values(output),
+        params=plain_values(params),
+        wildcards=plain_values(wildcards),
+    )
+    smk.log, smk.rule = plain_values(log), rule_name
+    server = job_server(workflow.cores)
+    stopped = server.submit(run_script, str(input.script), smk).result()
+    if stopped:
+        raise StepStopped(stopped)
 
 
 def package_code(*modules):
