@@ -28,23 +28,37 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-#: Modules the fork server imports once, so that no step imports them again.
+#: Modules the fork server imports once, so that no step imports them again (with every module
+#: of ``govcluster.render``, see :func:`preloaded_modules`).
 PRELOAD = (
     "numpy",
     "pandas",
     "scipy.stats",
     "matplotlib",
     "matplotlib.pyplot",
+    "seaborn",
+    "docx",
+    "threadpoolctl",
     "govcluster.io",
+    "govcluster.job_server",
     "govcluster.runner",
     "govcluster.provenance",
     "govcluster.workflow_config",
-    "govcluster.render.catalog",
-    "govcluster.render.figures",
-    "govcluster.render.tables",
-    "govcluster.render.output",
-    "threadpoolctl",
+    "govcluster.did.plan",
+    "govcluster.casestudy.plan",
+    "govcluster.index_bootstrap",
 )
+
+
+def preloaded_modules() -> list[str]:
+    """:data:`PRELOAD` and every module of ``govcluster.render`` (found without importing)."""
+    import pkgutil
+
+    from govcluster import render
+
+    rendering = [f"govcluster.render.{m.name}" for m in pkgutil.iter_modules(render.__path__)]
+    return [*PRELOAD, *rendering]
+
 
 _SERVER: ProcessPoolExecutor | None = None
 _SERVER_LOCK = threading.Lock()
@@ -106,11 +120,18 @@ def job_server(workers: int) -> ProcessPoolExecutor:
     with _SERVER_LOCK:
         if _SERVER is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(list(PRELOAD))
+            context.set_forkserver_preload(preloaded_modules())
             _SERVER = ProcessPoolExecutor(
                 max_workers=max(1, workers), mp_context=context, max_tasks_per_child=1
             )
         return _SERVER
+
+
+def start_job_server(workers: int) -> None:
+    """Start the job server in the background, so that its imports overlap the first steps."""
+    threading.Thread(
+        target=lambda: job_server(workers).submit(int), name="job-server-start", daemon=True
+    ).start()
 
 
 def run_script(script: str, smk: SimpleNamespace) -> str | None:
