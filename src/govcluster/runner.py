@@ -21,10 +21,9 @@ import logging
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from collections.abc import Callable
 from pathlib import Path
-from collections.abc import Iterator
 from typing import Any
 
 from govcluster.errors import GovclusterError
