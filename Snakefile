@@ -31,7 +31,7 @@ include: "workflow/rules/speccurve.smk"
 
 
 onstart:
-    drop_local_job_rate_limit()
+    prepare_local_run()
 
 
 # A failed run sets aside the earlier results it did not remake (govcluster.run_status).

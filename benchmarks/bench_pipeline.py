@@ -26,12 +26,14 @@ Scenarios and their targets (two cores, environment present):
   DiD, case study or index-weight bootstrap, on the simulated data written by ``default``
   (target: 20 s).
 
-For ``default`` the time of every rule is listed: jobs, wall time summed over its jobs (from
-Snakemake's metadata: start to end of each job, Python start-up and imports included), the
-time inside the step and the CPU time of the job's process, start-up and imports included
-(both from the job's log, "finished in ... (process CPU ...)"); CPU times hardly grow when
-other work shares the machine, wall times do. The load average is printed before
-and after: on a shared machine wall times grow with it. Timings are printed, not asserted.
+Each scenario prints its wall time and the CPU time the machine was busy meanwhile (all
+processes: Snakemake, the steps it runs in its own process, the job server's processes and
+the jobs; see :func:`timed`). For ``default`` the time of every rule is listed: jobs, wall
+time summed over its jobs (from Snakemake's metadata), the time inside the step and the CPU
+time of the step (from the job's log: "process CPU" for a job in a process of its own or of
+the job server, start-up included; "thread CPU" for a step run in Snakemake's process). The
+load average is printed before and after: on a shared machine wall times grow with it, and so
+does the machine's CPU time. Timings are printed, not asserted.
 """
 
 from __future__ import annotations
@@ -97,18 +99,38 @@ def environment(project: Path) -> dict[str, str]:
     }
 
 
+def machine_busy_seconds() -> float | None:
+    """CPU seconds the whole machine has been busy (all cores; /proc/stat), or None."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return None
+    ticks = [int(field) for field in fields]
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def timed(command: list[str], project: Path, label: str) -> tuple[float, float, str]:
-    """Run ``command`` in ``project``; return wall seconds, CPU seconds of children, output."""
-    before = os.times()
+    """Run ``command`` in ``project``; return wall seconds, CPU seconds, output.
+
+    The CPU seconds are those the machine was busy during the run (/proc/stat), which include
+    the job server's processes (forked from a server process, they are not children this
+    process waits for, so its children's CPU time misses them); on a machine shared with other
+    work they include that work too, so measure on an idle machine. Without /proc, the CPU of
+    waited-for children.
+    """
+    before, busy_before = os.times(), machine_busy_seconds()
     started = time.perf_counter()
     done = subprocess.run(
         command, cwd=project, env=environment(project), capture_output=True, text=True
     )
     wall = time.perf_counter() - started
-    after = os.times()
+    after, busy_after = os.times(), machine_busy_seconds()
     cpu = (after.children_user - before.children_user) + (
         after.children_system - before.children_system
     )
+    if busy_before is not None and busy_after is not None:
+        cpu = busy_after - busy_before
     if done.returncode != 0:
         sys.exit(f"{label}: exit status {done.returncode}\n{done.stderr[-4000:]}")
     return wall, cpu, done.stdout + done.stderr

@@ -4,6 +4,7 @@
 
 rule case_study:
     input:
+        script=workflow_script("casestudy"),
         code=package_code("casestudy"),
         analysis=out("data/processed/analysis_panel.parquet"),
     output:
@@ -12,8 +13,8 @@ rule case_study:
         out("logs/case_study.log"),
     params:
         config=rule_config("case_study"),
-    script:
-        "../scripts/casestudy.py"
+    run:
+        run_in_job_server(rule, input, output, params, wildcards, log)
 
 
 rule case_study_truth:

@@ -1,5 +1,4 @@
 # Shared by every rule: the validated configuration and the list of final targets.
-import importlib.util
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,7 +10,14 @@ from govcluster.clean_summary import run_summary_message
 from govcluster.config import build_workflow_config
 from govcluster.panel.plan import project_panel_jobs
 from govcluster.registry.estimators import ESTIMATORS
-from govcluster.runner import run_rule
+from govcluster.job_server import (
+    job_server,
+    load_script_main,
+    plain_values,
+    run_script,
+    start_job_server,
+)
+from govcluster.runner import StepStopped, run_rule
 from govcluster.workflow_config import panel_job_config_slice, rule_config_slice
 
 min_version("8.0")
@@ -34,36 +40,27 @@ PACKAGE = Path(workflow.basedir) / "src" / "govcluster"
 SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
 
 
-def drop_local_job_rate_limit():
-    """Let a local run schedule jobs only when one starts or ends (called at `onstart`).
+def prepare_local_run():
+    """Called at `onstart`: schedule only when a job starts or ends; start the job server.
 
     Snakemake's command line limits job submissions to 100 per second, a limit meant for
     cluster schedulers. While it is set, every scheduling round also starts a timer for another
     round, and these timers pile up while jobs wait for a free core: late in a run Snakemake
     re-plans dozens of times a second and takes more CPU than the jobs it runs
     (snakemake/snakemake#3744). Local runs need no limit (Snakemake's API sets none), so it is
-    dropped here; runs on a cluster keep it.
+    dropped here; runs on a cluster keep it. The job server (govcluster.job_server) starts
+    in the background, so that its imports overlap the first steps.
     """
     scheduler = getattr(workflow, "scheduler", None)
     if workflow.local_exec and getattr(scheduler, "job_rate_limiter", None) is not None:
         scheduler.job_rate_limiter = None
+    if workflow.local_exec and workflow.execution_settings.use_threads:
+        start_job_server(workflow.cores)
 
 
 def workflow_script(name):
     """Path of workflow script `name` (e.g. "estimate_panel"), as an input of its rule."""
     return str(SCRIPTS / f"{name}.py")
-
-
-def _script_main(path):
-    """The `main(smk)` function of a workflow script, loaded once per Snakemake process."""
-    name = f"govcluster_workflow_script_{Path(path).stem}"
-    script = sys.modules.get(name)
-    if script is None:
-        spec = importlib.util.spec_from_file_location(name, path)
-        script = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(script)
-        sys.modules[name] = script
-    return script.main
 
 
 def run_in_workflow_process(rule_name, input, output, params, wildcards, log):
@@ -82,7 +79,30 @@ def run_in_workflow_process(rule_name, input, output, params, wildcards, log):
         input=input, output=output, params=params, wildcards=wildcards
     )
     smk.log, smk.rule = log, rule_name
-    run_rule(smk, _script_main(input.script), in_process=True)
+    run_rule(smk, load_script_main(input.script), in_process=True)
+
+
+def run_in_job_server(rule_name, input, output, params, wildcards, log):
+    """Run the rule's script (`input.script`) in a fresh process of the job server.
+
+    For steps that compute or draw for seconds (rendering, the DiD, the case study, the
+    index-weight bootstrap): the process is forked from a server that imported pandas,
+    matplotlib and the exhibit builders once, so the job does not import them again, and it
+    runs beside the other jobs on its own core (govcluster.job_server). Without
+    `force-use-threads`, or on a cluster, Snakemake runs the block in a process of its own
+    instead; the results are the same.
+    """
+    smk = SimpleNamespace(
+        input=plain_values(input),
+        output=plain_values(output),
+        params=plain_values(params),
+        wildcards=plain_values(wildcards),
+    )
+    smk.log, smk.rule = plain_values(log), rule_name
+    server = job_server(workflow.cores)
+    stopped = server.submit(run_script, str(input.script), smk).result()
+    if stopped:
+        raise StepStopped(stopped)
 
 
 def package_code(*modules):

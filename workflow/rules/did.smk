@@ -6,6 +6,7 @@
 
 rule did:
     input:
+        script=workflow_script("did"),
         code=package_code("did", "inference/randomization"),
         analysis=out("data/processed/analysis_panel.parquet"),
     output:
@@ -17,5 +18,5 @@ rule did:
     params:
         config=rule_config("did"),
         outcomes=DID_OUTCOMES,
-    script:
-        "../scripts/did.py"
+    run:
+        run_in_job_server(rule, input, output, params, wildcards, log)

@@ -4,6 +4,7 @@
 
 rule index_weight_uncertainty:
     input:
+        script=workflow_script("index_weight_uncertainty"),
         code=package_code(
             "index_bootstrap",
             "index_replicates",
@@ -21,5 +22,5 @@ rule index_weight_uncertainty:
         out("logs/index_weight_uncertainty.log"),
     params:
         config=rule_config("index_weight_uncertainty"),
-    script:
-        "../scripts/index_weight_uncertainty.py"
+    run:
+        run_in_job_server(rule, input, output, params, wildcards, log)

@@ -117,6 +117,7 @@ for family in FAMILIES:
             family.rule
         input:
             **exhibit_inputs(family),
+            script=workflow_script("render_exhibit"),
         output:
             **family_outputs(family),
         log:
@@ -124,5 +125,5 @@ for family in FAMILIES:
         params:
             config=rule_config(family.rule),
             exhibits=family_exhibits(family),
-        script:
-            "../scripts/render_exhibit.py"
+        run:
+            run_in_job_server(rule, input, output, params, wildcards, log)

@@ -15,4 +15,5 @@ def main(smk):
         io.write_json(result.to_dict(), path)
 
 
-run_rule(snakemake, main)  # noqa: F821
+if __name__ == "__main__":  # run as a Snakemake script; rules import main()
+    run_rule(snakemake, main)  # noqa: F821

@@ -11,7 +11,9 @@ from govcluster.workflow_config import project_from_slice
 
 
 def main(smk):
-    sources = load_sources({key: value for key, value in smk.input.items() if key != "code"})
+    sources = load_sources(
+        {key: value for key, value in smk.input.items() if key not in ("code", "script")}
+    )
     project = project_from_slice(smk.params.config)
     latex = latex_options(project.raw)
     for exhibit in smk.params.exhibits:
@@ -19,4 +21,5 @@ def main(smk):
         write_exhibit(exhibit["kind"], built, exhibit["stem"], latex=latex)
 
 
-run_rule(snakemake, main)  # noqa: F821
+if __name__ == "__main__":  # run as a Snakemake script; rules import main()
+    run_rule(snakemake, main)  # noqa: F821
