@@ -31,7 +31,7 @@ include: "workflow/rules/speccurve.smk"
 
 
 onstart:
-    prepare_local_run()
+    drop_local_job_rate_limit()
 
 
 # A failed run sets aside the earlier results it did not remake (govcluster.run_status).

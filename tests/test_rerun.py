@@ -129,7 +129,7 @@ def _edited(config: dict, key: tuple[str, ...], value: object) -> dict:
     changed = copy.deepcopy(config)
     where = changed
     for part in key[:-1]:
-        where = where[part]
+        where = where.setdefault(part, {})  # a section the file leaves to the schema's defaults
     where[key[-1]] = value
     return changed
 

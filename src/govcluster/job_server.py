@@ -115,7 +115,12 @@ def plain_values(named: Any) -> NamedValues:
 
 
 def job_server(workers: int) -> ProcessPoolExecutor:
-    """The job server of this process, started on first use with ``workers`` processes."""
+    """The job server of this process, started on first use with ``workers`` processes.
+
+    It starts with the first step that uses it (not eagerly at the start of a run): a run that
+    stops before, e.g. at validation, then exits without a server still importing, whose
+    half-made worker would find the run's semaphores gone and print a traceback.
+    """
     global _SERVER
     with _SERVER_LOCK:
         if _SERVER is None:
@@ -125,13 +130,6 @@ def job_server(workers: int) -> ProcessPoolExecutor:
                 max_workers=max(1, workers), mp_context=context, max_tasks_per_child=1
             )
         return _SERVER
-
-
-def start_job_server(workers: int) -> None:
-    """Start the job server in the background, so that its imports overlap the first steps."""
-    threading.Thread(
-        target=lambda: job_server(workers).submit(int), name="job-server-start", daemon=True
-    ).start()
 
 
 def run_script(script: str, smk: SimpleNamespace) -> str | None:

@@ -15,7 +15,6 @@ from govcluster.job_server import (
     load_script_main,
     plain_values,
     run_script,
-    start_job_server,
 )
 from govcluster.runner import StepStopped, run_rule
 from govcluster.workflow_config import panel_job_config_slice, rule_config_slice
@@ -40,22 +39,19 @@ PACKAGE = Path(workflow.basedir) / "src" / "govcluster"
 SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
 
 
-def prepare_local_run():
-    """Called at `onstart`: schedule only when a job starts or ends; start the job server.
+def drop_local_job_rate_limit():
+    """Let a local run schedule jobs only when one starts or ends (called at `onstart`).
 
     Snakemake's command line limits job submissions to 100 per second, a limit meant for
     cluster schedulers. While it is set, every scheduling round also starts a timer for another
     round, and these timers pile up while jobs wait for a free core: late in a run Snakemake
     re-plans dozens of times a second and takes more CPU than the jobs it runs
     (snakemake/snakemake#3744). Local runs need no limit (Snakemake's API sets none), so it is
-    dropped here; runs on a cluster keep it. The job server (govcluster.job_server) starts
-    in the background, so that its imports overlap the first steps.
+    dropped here; runs on a cluster keep it.
     """
     scheduler = getattr(workflow, "scheduler", None)
     if workflow.local_exec and getattr(scheduler, "job_rate_limiter", None) is not None:
         scheduler.job_rate_limiter = None
-    if workflow.local_exec and workflow.execution_settings.use_threads:
-        start_job_server(workflow.cores)
 
 
 def workflow_script(name):
