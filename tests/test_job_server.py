@@ -139,3 +139,30 @@ def test_a_user_error_comes_back_as_a_note(server, tmp_path):
     log = (tmp_path / "failing.log").read_text(encoding="utf-8")
     assert "Bad rows in the test file." in log and "Traceback" not in log
     assert not (tmp_path / "failing.json").exists()
+
+
+def test_a_step_process_does_not_run_the_parents_main_script_again(tmp_path):
+    """The parent's main script (Snakemake's console script) is not executed in each process."""
+    import subprocess
+    import sys
+
+    main = tmp_path / "main_script.py"
+    main.write_text(
+        textwrap.dedent(
+            """
+            import os
+            print("main script ran", flush=True)
+            from govcluster.job_server import job_server
+
+            if __name__ == "__main__":
+                server = job_server(2)
+                pids = {server.submit(os.getpid).result() for _ in range(3)}
+                print("step processes", len(pids), flush=True)
+            """
+        ),
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(main)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("main script ran") == 1, done.stdout
+    assert "step processes 3" in done.stdout

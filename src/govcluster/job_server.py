@@ -19,11 +19,13 @@ stopped on a user error (its message is printed by the step).
 from __future__ import annotations
 
 import importlib.util
-import multiprocessing
 import sys
 import threading
+import types
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import context as mp_context
+from multiprocessing import popen_forkserver
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -62,6 +64,32 @@ def preloaded_modules() -> list[str]:
 
 _SERVER: ProcessPoolExecutor | None = None
 _SERVER_LOCK = threading.Lock()
+_LAUNCH_LOCK = threading.Lock()
+
+
+class _StepProcess(mp_context.ForkServerProcess):
+    """A fork-server process that does not run the parent's main script again.
+
+    multiprocessing makes each new process import the parent's ``__main__`` (for Snakemake's
+    console script that means importing Snakemake's command line and its executor plugins:
+    seconds, and on a machine with a SLURM client but no reachable controller a ten-second
+    wait for ``scontrol``). A step needs nothing from it, so the process is described to the
+    fork server while ``__main__`` is a bare module.
+    """
+
+    @staticmethod
+    def _Popen(process_obj):  # noqa: N802 (multiprocessing's name)
+        with _LAUNCH_LOCK:
+            main = sys.modules["__main__"]
+            sys.modules["__main__"] = types.ModuleType("__main__")
+            try:
+                return popen_forkserver.Popen(process_obj)
+            finally:
+                sys.modules["__main__"] = main
+
+
+class _StepContext(mp_context.ForkServerContext):
+    Process = _StepProcess
 
 
 class NamedValues(list):
@@ -124,7 +152,7 @@ def job_server(workers: int) -> ProcessPoolExecutor:
     global _SERVER
     with _SERVER_LOCK:
         if _SERVER is None:
-            context = multiprocessing.get_context("forkserver")
+            context = _StepContext()
             context.set_forkserver_preload(preloaded_modules())
             _SERVER = ProcessPoolExecutor(
                 max_workers=max(1, workers), mp_context=context, max_tasks_per_child=1
