@@ -85,8 +85,8 @@ def run_in_job_server(rule_name, input, output, params, wildcards, log):
     index-weight bootstrap): the process is forked from a server that imported pandas,
     matplotlib and the exhibit builders once, so the job does not import them again, and it
     runs beside the other jobs on its own core (govcluster.job_server). Without
-    `force-use-threads`, or on a cluster, Snakemake runs the block in a process of its own
-    instead; the results are the same.
+    `force-use-threads`, or on a cluster, Snakemake runs the block in a Snakemake process of
+    its own, which starts a job server of its own; the results are the same.
     """
     smk = SimpleNamespace(
         input=plain_values(input),
