@@ -35,6 +35,17 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
+#: The per-format steps a family's CPU is split into, in the order of the printed columns.
+FORMAT_STEPS = (
+    "save png",
+    "save pdf",
+    "write tex",
+    "write md",
+    "write html",
+    "write docx",
+    "write csv",
+)
+
 #: Source key -> stored file, relative to the run's root (as in workflow/rules/render.smk).
 RENDER_SOURCES = {
     "summary_statistics": "results/descriptives/summary_statistics.csv",
@@ -196,18 +207,7 @@ def bench_render(args: argparse.Namespace) -> None:
             print(
                 f"{family.rule:<28}{len(family.exhibits):>3}{wall:>7.2f}{cpu:>7.2f}"
                 f"{c['load']:>7.2f}{c['build']:>7.2f}{c['font check']:>6.2f}"
-                + "".join(
-                    f"{c[key]:>6.2f}"
-                    for key in (
-                        "save png",
-                        "save pdf",
-                        "write tex",
-                        "write md",
-                        "write html",
-                        "write docx",
-                        "write csv",
-                    )
-                )
+                + "".join(f"{c[key]:>6.2f}" for key in FORMAT_STEPS)
             )
             if args.per_exhibit:
                 for name, kind, built_cpu, total_cpu in rows:
@@ -219,18 +219,7 @@ def bench_render(args: argparse.Namespace) -> None:
     print(
         f"{'total':<28}{'':>3}{totals['wall']:>7.2f}{totals['cpu']:>7.2f}"
         f"{totals['load']:>7.2f}{totals['build']:>7.2f}{totals['font check']:>6.2f}"
-        + "".join(
-            f"{totals[key]:>6.2f}"
-            for key in (
-                "save png",
-                "save pdf",
-                "write tex",
-                "write md",
-                "write html",
-                "write docx",
-                "write csv",
-            )
-        )
+        + "".join(f"{totals[key]:>6.2f}" for key in FORMAT_STEPS)
     )
     print("(seconds; load/build/font/png/pdf/... are CPU; build includes drawing the figures)")
     if profiler:

@@ -44,6 +44,14 @@ def configure_logging(log_path: str | Path | None) -> logging.Logger:
     root.setLevel(logging.INFO)
     for handler in list(root.handlers):
         root.removeHandler(handler)
+    for handler in _step_handlers(log_path):
+        root.addHandler(handler)
+    logging.captureWarnings(True)
+    return logging.getLogger("govcluster")
+
+
+def _step_handlers(log_path: str | Path | None) -> list[logging.Handler]:
+    """A step's handlers: the terminal (without file-only records) and ``log_path`` if given."""
     formatter = logging.Formatter(LOG_FORMAT)
     terminal = logging.StreamHandler(sys.stderr)
     terminal.addFilter(_not_file_only)
@@ -53,9 +61,7 @@ def configure_logging(log_path: str | Path | None) -> logging.Logger:
         handlers.append(logging.FileHandler(log_path, mode="w", encoding="utf-8"))
     for handler in handlers:
         handler.setFormatter(formatter)
-        root.addHandler(handler)
-    logging.captureWarnings(True)
-    return logging.getLogger("govcluster")
+    return handlers
 
 
 @contextmanager
@@ -73,15 +79,8 @@ def in_process_logging(log_path: str | Path | None) -> Iterator[logging.Logger]:
     def this_thread(record: logging.LogRecord) -> bool:
         return record.thread == thread
 
-    formatter = logging.Formatter(LOG_FORMAT)
-    terminal = logging.StreamHandler(sys.stderr)
-    terminal.addFilter(_not_file_only)
-    handlers: list[logging.Handler] = [terminal]
-    if log_path is not None:
-        Path(log_path).parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(log_path, mode="w", encoding="utf-8"))
+    handlers = _step_handlers(log_path)
     for handler in handlers:
-        handler.setFormatter(formatter)
         handler.addFilter(this_thread)
     for handler in saved_handlers:
         root.removeHandler(handler)
