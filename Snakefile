@@ -32,6 +32,7 @@ include: "workflow/rules/speccurve.smk"
 
 onstart:
     drop_local_job_rate_limit()
+    start_job_server_early()
 
 
 # A failed run sets aside the earlier results it did not remake (govcluster.run_status).

@@ -166,3 +166,72 @@ def test_a_step_process_does_not_run_the_parents_main_script_again(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("main script ran") == 1, done.stdout
     assert "step processes 3" in done.stdout
+
+
+STEP_PROBE = textwrap.dedent(
+    """
+    import gc
+    import importlib
+    import sys
+    from pathlib import Path
+
+    from govcluster.job_server import load_script_main
+    from govcluster.registry.estimators import FIT_MODULES
+
+
+    def probe(scripts):
+        before = set(sys.modules)
+        for script in scripts:
+            load_script_main(script)
+        for module in FIT_MODULES:
+            importlib.import_module(module)
+        loaded = {f"govcluster_workflow_script_{Path(s).stem}" for s in scripts}
+        imported = sorted(set(sys.modules) - before - loaded)
+        return imported, gc.get_freeze_count(), len(gc.get_objects())
+    """
+)
+
+STEP_DRIVER = textwrap.dedent(
+    """
+    import sys
+
+    from govcluster.job_server import job_server, start_fork_server
+    from step_probe import probe
+
+    if __name__ == "__main__":
+        start_fork_server()
+        imported, frozen, tracked = job_server(1).submit(probe, sys.argv[1:]).result()
+        print("imported", imported)
+        print("frozen", frozen, "tracked", tracked)
+    """
+)
+
+
+def test_a_step_process_starts_with_its_imports_done_and_nothing_to_collect(tmp_path):
+    """The fork server imported what the server's steps import, and froze it.
+
+    The scripts of the rules that run in the job server, and the estimators' modules that the
+    registry imports at the first fit, add no module to a step's process; the objects the
+    server made are frozen (gc.freeze), so that a step's first full garbage collection does
+    not walk, and copy, them.
+    """
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    scripts = Path(__file__).resolve().parents[1] / "workflow" / "scripts"
+    server_steps = ["did", "casestudy", "index_weight_uncertainty", "estimate_panel",
+                    "mediation", "render_exhibit"]
+    (tmp_path / "step_probe.py").write_text(STEP_PROBE, encoding="utf-8")
+    driver = tmp_path / "driver.py"
+    driver.write_text(STEP_DRIVER, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(driver), *(str(scripts / f"{s}.py") for s in server_steps)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = dict(line.split(" ", 1) for line in done.stdout.splitlines())
+    assert lines["imported"] == "[]", f"imported by a step, not by the server: {lines['imported']}"
+    frozen, tracked = int(lines["frozen"].split()[0]), int(lines["frozen"].split()[2])
+    assert frozen > 50_000, f"the server froze {frozen} objects"
+    assert tracked < frozen / 20

@@ -40,6 +40,7 @@ PRELOAD = (
     "matplotlib.pyplot",
     "seaborn",
     "docx",
+    "diff_diff",
     "threadpoolctl",
     "govcluster.io",
     "govcluster.job_server",
@@ -49,17 +50,24 @@ PRELOAD = (
     "govcluster.did.plan",
     "govcluster.casestudy.plan",
     "govcluster.index_bootstrap",
+    "govcluster.mediation.plan",
+    "govcluster.panel.plan",
+    "govcluster.registry.estimators",
 )
 
 
 def preloaded_modules() -> list[str]:
-    """:data:`PRELOAD` and every module of ``govcluster.render`` (found without importing)."""
+    """:data:`PRELOAD`, every module of ``govcluster.render`` (found without importing), the
+    modules of the registered panel estimators (imported by their first fit, see
+    :func:`govcluster.registry.estimators.fit_imported_on_call`), and last
+    :mod:`govcluster.fork_server_ready`, which freezes what they made."""
     import pkgutil
 
     from govcluster import render
+    from govcluster.registry.estimators import FIT_MODULES
 
     rendering = [f"govcluster.render.{m.name}" for m in pkgutil.iter_modules(render.__path__)]
-    return [*PRELOAD, *rendering]
+    return [*PRELOAD, *rendering, *FIT_MODULES, "govcluster.fork_server_ready"]
 
 
 _SERVER: ProcessPoolExecutor | None = None
@@ -143,21 +151,43 @@ def plain_values(named: Any) -> NamedValues:
 
 
 def job_server(workers: int) -> ProcessPoolExecutor:
-    """The job server of this process, started on first use with ``workers`` processes.
+    """The job server of this process, made on first use with ``workers`` processes.
 
-    It starts with the first step that uses it (not eagerly at the start of a run): a run that
-    stops before, e.g. at validation, then exits without a server still importing, whose
-    half-made worker would find the run's semaphores gone and print a traceback.
+    Its processes are made when steps are submitted (not at the start of a run): a run that
+    stops before, e.g. at validation, then exits without a half-made worker that would find
+    the run's semaphores gone and print a traceback. The fork server they are forked from may
+    have been started earlier, by :func:`start_fork_server`.
     """
     global _SERVER
     with _SERVER_LOCK:
         if _SERVER is None:
-            context = _StepContext()
-            context.set_forkserver_preload(preloaded_modules())
             _SERVER = ProcessPoolExecutor(
-                max_workers=max(1, workers), mp_context=context, max_tasks_per_child=1
+                max_workers=max(1, workers), mp_context=_step_context(), max_tasks_per_child=1
             )
         return _SERVER
+
+
+def start_fork_server() -> None:
+    """Start the fork server now, so that it imports :data:`PRELOAD` while other steps run.
+
+    Called when a run starts that has steps for the job server: the imports (about four
+    seconds) then overlap with the first steps (simulation, ingestion, validation), which run
+    in Snakemake's own process, instead of delaying the first step sent to the server. Only
+    the fork server starts, no worker: a run that stops before its first server step leaves a
+    fork server that sees its parent gone and exits quietly once its imports are done.
+    """
+    from multiprocessing import forkserver
+
+    with _SERVER_LOCK:
+        _step_context()
+        forkserver.ensure_running()
+
+
+def _step_context() -> _StepContext:
+    """The multiprocessing context of the job server, with its fork server's imports set."""
+    context = _StepContext()
+    context.set_forkserver_preload(preloaded_modules())
+    return context
 
 
 def run_script(script: str, smk: SimpleNamespace) -> str | None:

@@ -13,6 +13,7 @@ rule case_study:
         out("logs/case_study.log"),
     params:
         config=rule_config("case_study"),
+    priority: rule_priority("case_study")
     run:
         run_in_job_server(rule, input, output, params, wildcards, log)
 
@@ -30,5 +31,6 @@ rule case_study_truth:
         out("logs/case_study_truth.log"),
     params:
         config=rule_config("case_study_truth"),
+    priority: rule_priority("case_study_truth")
     run:
         run_in_workflow_process(rule, input, output, params, wildcards, log)

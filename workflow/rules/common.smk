@@ -15,8 +15,9 @@ from govcluster.job_server import (
     load_script_main,
     plain_values,
     run_script,
+    start_fork_server,
 )
-from govcluster.runner import StepStopped, run_rule
+from govcluster.runner import StepStopped, run_rule, run_step
 from govcluster.workflow_config import panel_job_config_slice, rule_config_slice
 
 min_version("8.0")
@@ -54,28 +55,74 @@ def drop_local_job_rate_limit():
         scheduler.job_rate_limiter = None
 
 
+# Among the jobs that are ready, Snakemake starts those of higher priority first (default 0).
+# The longest chains after the analysis panel come first, so that they do not end the run on
+# one core while the other waits: the DiD (seven outcomes, seconds each) and its exhibits,
+# then the case study and its exhibits.
+RULE_PRIORITY = {
+    "did": 2,
+    "render_did": 2,
+    "case_study": 1,
+    "case_study_truth": 1,
+    "render_case_study": 1,
+}
+
+
+def rule_priority(name):
+    """Scheduling priority of rule `name` (RULE_PRIORITY; 0 when it has none)."""
+    return RULE_PRIORITY.get(name, 0)
+
+
+def start_job_server_early():
+    """Start the job server's fork server when the run has jobs for it (called at `onstart`).
+
+    Its imports then run on the second core while the first steps run in this process
+    (govcluster.job_server.start_fork_server). Only for local runs that execute `run:` blocks
+    in this process (`force-use-threads`, profiles/default); jobs for the server are those
+    whose `run:` block calls run_in_job_server.
+    """
+    if not (workflow.local_exec and workflow.use_threads):
+        return
+    if any(uses_job_server(job.rule) for job in workflow.dag.needrun_jobs()):
+        start_fork_server()
+
+
+def uses_job_server(rule_object):
+    """Whether the rule's `run:` block hands its step to the job server."""
+    run_func = getattr(rule_object, "run_func", None)
+    code = getattr(run_func, "__code__", None)
+    return code is not None and "run_in_job_server" in code.co_names
+
+
 def workflow_script(name):
     """Path of workflow script `name` (e.g. "estimate_panel"), as an input of its rule."""
     return str(SCRIPTS / f"{name}.py")
 
 
-def run_in_workflow_process(rule_name, input, output, params, wildcards, log):
+def run_in_workflow_process(
+    rule_name, input, output, params, wildcards, log, *, job_record=True
+):
     """Run the rule's script (`input.script`) inside this Snakemake process.
 
-    For steps that take less time than starting Python and importing pandas and linearmodels
-    (which this process has imported already): run locally with `force-use-threads`
-    (profiles/default), a rule's `run:` block executes in a thread of Snakemake's process, so
-    the job starts no interpreter. Steps run one at a time, log to their own log file and stop
-    on a user error with the same message as in a process of their own (govcluster.runner).
-    Without `force-use-threads`, or on a cluster, Snakemake runs the block in a process of
-    its own instead; the results are the same.
+    For steps that take less time than starting Python and importing pandas (which this
+    process has imported already): run locally with `force-use-threads` (profiles/default), a
+    rule's `run:` block executes in a thread of Snakemake's process, so the job starts no
+    interpreter. Steps run one at a time, log to their own log file and stop on a user error
+    with the same message as in a process of their own (govcluster.runner). Without
+    `force-use-threads`, or on a cluster, Snakemake runs the block in a process of its own
+    instead; the results are the same. `job_record=False` writes no provenance record of the
+    job (for the provenance rule, which gathers the records and writes its own).
     """
     # (a line may not start with the word "rule" in a Snakefile)
     smk = SimpleNamespace(
         input=input, output=output, params=params, wildcards=wildcards
     )
     smk.log, smk.rule = log, rule_name
-    run_rule(smk, load_script_main(input.script), in_process=True)
+    main = load_script_main(input.script)
+    if job_record:
+        run_rule(smk, main, in_process=True)
+    else:
+        run_step(rule_name, log[0], lambda: main(smk), in_process=True)
 
 
 def run_in_job_server(rule_name, input, output, params, wildcards, log):

@@ -1,7 +1,8 @@
 # Stage 6: staggered adoption around the designation (difference-in-differences) on every
 # configured outcome; the mechanism indices as outcomes give the mechanism event studies. One
-# job for all outcomes: they read the same data and the same `did` settings, so a change reruns
-# every outcome anyway, and one process imports the estimators once.
+# job per outcome: each reads the same data and `did` settings, and the outcomes run side by
+# side in the job server. The DiD jobs and their exhibits come first among the jobs that are
+# ready (`priority`): they are the longest chain after the analysis panel.
 
 
 rule did:
@@ -10,13 +11,11 @@ rule did:
         code=package_code("did", "inference/randomization"),
         analysis=out("data/processed/analysis_panel.parquet"),
     output:
-        estimates=[
-            out(f"results/estimates/did/{outcome}.json") for outcome in DID_OUTCOMES
-        ],
+        estimate=out("results/estimates/did/{outcome}.json"),
     log:
-        out("logs/did.log"),
+        out("logs/did/{outcome}.log"),
     params:
         config=rule_config("did"),
-        outcomes=DID_OUTCOMES,
+    priority: rule_priority("did")
     run:
         run_in_job_server(rule, input, output, params, wildcards, log)

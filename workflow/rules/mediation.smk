@@ -30,7 +30,7 @@ rule mediation:
     params:
         config=rule_config("mediation"),
     run:
-        run_in_workflow_process(rule, input, output, params, wildcards, log)
+        run_in_job_server(rule, input, output, params, wildcards, log)
 
 
 rule compare_truth:

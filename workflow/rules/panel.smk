@@ -24,4 +24,4 @@ rule estimate_panel:
     params:
         config=panel_job_config,
     run:
-        run_in_workflow_process(rule, input, output, params, wildcards, log)
+        run_in_job_server(rule, input, output, params, wildcards, log)

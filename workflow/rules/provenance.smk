@@ -20,6 +20,7 @@ rule metrics:
 
 rule provenance:
     input:
+        script=workflow_script("provenance"),
         code=package_code("provenance"),
         outputs=[
             *data_targets(),
@@ -43,8 +44,10 @@ rule provenance:
     params:
         config=rule_config("provenance"),
         records=out("logs/provenance"),
-    script:
-        "../scripts/provenance.py"
+    run:
+        run_in_workflow_process(
+            rule, input, output, params, wildcards, log, job_record=False
+        )
 
 
 # Coarse targets, one per DVC stage (dvc.yaml), so that Snakemake stays the one fine-grained DAG.

@@ -125,5 +125,6 @@ for family in FAMILIES:
         params:
             config=rule_config(family.rule),
             exhibits=family_exhibits(family),
+        priority: rule_priority(family.rule)
         run:
             run_in_job_server(rule, input, output, params, wildcards, log)

@@ -1,4 +1,4 @@
-"""Rule did: every staggered-adoption estimator on each configured outcome, one JSON each."""
+"""Rule did: every staggered-adoption estimator on one configured outcome, one JSON."""
 
 from govcluster import io
 from govcluster.did import run_configured_did
@@ -9,10 +9,9 @@ from govcluster.workflow_config import slice_values
 def main(smk):
     values = slice_values(smk.params.config)
     analysis = io.read_parquet(smk.input.analysis)
-    for outcome, path in zip(smk.params.outcomes, smk.output.estimates, strict=True):
-        section = {**values["did"], "outcomes": [outcome]}
-        result = run_configured_did(analysis, section, seed=values["seed"])
-        io.write_json(result.to_dict(), path)
+    section = {**values["did"], "outcomes": [smk.wildcards.outcome]}
+    result = run_configured_did(analysis, section, seed=values["seed"])
+    io.write_json(result.to_dict(), smk.output.estimate)
 
 
 if __name__ == "__main__":  # run as a Snakemake script; rules import main()

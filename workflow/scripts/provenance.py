@@ -27,10 +27,11 @@ def main(smk):
     on_disk = written_files(config.get("output_root", "."), exclude=[smk.output.provenance])
     provenance = build_provenance(
         [*records, own_record],
-        code_directory=Path(smk.scriptdir),
+        code_directory=Path(smk.input.script).parent,
         outputs=sorted({*on_disk, *smk.input.outputs, smk.output.config}),
     )
     io.write_json(provenance, smk.output.provenance)
 
 
-run_step("provenance", snakemake.log[0], lambda: main(snakemake))  # noqa: F821
+if __name__ == "__main__":  # run as a Snakemake script; the rule imports main()
+    run_step("provenance", snakemake.log[0], lambda: main(snakemake))  # noqa: F821

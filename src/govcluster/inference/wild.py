@@ -44,7 +44,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats
 
 from govcluster.errors import EstimationError
 from govcluster.inference.weights import WeightType, draw_wild_weights, enumerate_rademacher
@@ -395,6 +394,8 @@ def _invert(p_of, estimate: float, std_error: float, alpha: float, *, side: int)
     standard error. Returns ``±inf`` if the test never rejects within :math:`10^6` standard
     errors.
     """
+    from scipy import stats  # imported when used: the workflow's plan imports this module
+
     inside = estimate
     step = std_error * max(stats.norm.ppf(1 - alpha / 2), 1.0)
     outside = None
@@ -428,6 +429,8 @@ def cluster_robust_interval(result: WildBootstrapResult) -> tuple[float, float, 
     -------
     (p_value, lower, upper)
     """
+    from scipy import stats
+
     dof = result.n_clusters - 1
     p = float(2 * stats.t.sf(abs(result.t_stat), dof))
     half = float(stats.t.ppf(1 - (1 - result.level) / 2, dof)) * result.std_error

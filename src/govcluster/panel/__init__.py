@@ -15,40 +15,41 @@ One module per job:
 - :mod:`~govcluster.panel.results`: typed results and their JSON records.
 """
 
-from govcluster.panel.estimators import fit_panel_model
-from govcluster.panel.heterogeneity import HeterogeneityResult, fit_heterogeneity
-from govcluster.panel.horizons import LocalProjections, fit_local_projections
-from govcluster.panel.iv import (
-    AndersonRubin,
-    FirstStage,
-    PanelIVEstimate,
-    fit_panel_iv,
-)
-from govcluster.panel.lags import add_differences, add_lags, add_leads
-from govcluster.panel.results import (
-    HausmanTest,
-    LinearCombination,
-    PanelEstimate,
-    TestResult,
-)
-from govcluster.panel.spec import (
-    LESS_DEVELOPED_GROUPS,
-    CovType,
-    Estimator,
-    HeterogeneitySpec,
-    IVEstimator,
-    LocalProjectionSpec,
-    PanelIVSpec,
-    PanelSpec,
-)
-from govcluster.panel.spectests import (
-    SpecificationTests,
-    breusch_pagan_lm,
-    hausman_test,
-    mundlak_test,
-    poolability_test,
-    specification_tests,
-)
+#: Public name -> the module that defines it. The modules are imported on first use (PEP 562),
+#: so that importing a light module of the package (e.g. ``govcluster.panel.spec`` for the
+#: workflow's plan) does not import linearmodels and scipy.
+_PUBLIC = {
+    "AndersonRubin": "govcluster.panel.iv",
+    "CovType": "govcluster.panel.spec",
+    "Estimator": "govcluster.panel.spec",
+    "FirstStage": "govcluster.panel.iv",
+    "HausmanTest": "govcluster.panel.results",
+    "HeterogeneityResult": "govcluster.panel.heterogeneity",
+    "HeterogeneitySpec": "govcluster.panel.spec",
+    "IVEstimator": "govcluster.panel.spec",
+    "LESS_DEVELOPED_GROUPS": "govcluster.panel.spec",
+    "LinearCombination": "govcluster.panel.results",
+    "LocalProjectionSpec": "govcluster.panel.spec",
+    "LocalProjections": "govcluster.panel.horizons",
+    "PanelEstimate": "govcluster.panel.results",
+    "PanelIVEstimate": "govcluster.panel.iv",
+    "PanelIVSpec": "govcluster.panel.spec",
+    "PanelSpec": "govcluster.panel.spec",
+    "SpecificationTests": "govcluster.panel.spectests",
+    "TestResult": "govcluster.panel.results",
+    "add_differences": "govcluster.panel.lags",
+    "add_lags": "govcluster.panel.lags",
+    "add_leads": "govcluster.panel.lags",
+    "breusch_pagan_lm": "govcluster.panel.spectests",
+    "fit_heterogeneity": "govcluster.panel.heterogeneity",
+    "fit_local_projections": "govcluster.panel.horizons",
+    "fit_panel_iv": "govcluster.panel.iv",
+    "fit_panel_model": "govcluster.panel.estimators",
+    "hausman_test": "govcluster.panel.spectests",
+    "mundlak_test": "govcluster.panel.spectests",
+    "poolability_test": "govcluster.panel.spectests",
+    "specification_tests": "govcluster.panel.spectests",
+}
 
 __all__ = [
     "AndersonRubin",
@@ -82,3 +83,17 @@ __all__ = [
     "poolability_test",
     "specification_tests",
 ]
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        import importlib
+
+        value = getattr(importlib.import_module(_PUBLIC[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_PUBLIC])

@@ -21,22 +21,18 @@ jobs are listed.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from govcluster.errors import ConfigError
-from govcluster.panel.estimators import fit_panel_model
-from govcluster.panel.heterogeneity import fit_heterogeneity
-from govcluster.panel.horizons import fit_local_projections
-from govcluster.panel.iv import fit_panel_iv
 from govcluster.panel.spec import (
     HeterogeneitySpec,
     LocalProjectionSpec,
     PanelIVSpec,
     PanelSpec,
 )
-from govcluster.panel.spectests import specification_tests
 from govcluster.records.base import Record
 from govcluster.records.panel import (
     HeterogeneityRecord,
@@ -196,13 +192,37 @@ def _iv_spec(settings: dict[str, Any], name: str, roles: Roles, where: str):
     return make_spec(PanelIVSpec, settings, where), {}
 
 
+#: Modules of the fit functions registered with :func:`fit_imported_on_call` (the job server
+#: imports them before any step, see :func:`govcluster.job_server.preloaded_modules`).
+FIT_MODULES: list[str] = []
+
+
+def fit_imported_on_call(module: str, name: str) -> Callable[..., Any]:
+    """The fit function ``module.name``, imported when it is first called.
+
+    The registry is read when the workflow is planned, in Snakemake's own process, which
+    needs the jobs and their specifications but never fits: the estimators' modules import
+    linearmodels and scipy (about 1.5 s), so they are imported only by the steps that fit.
+    """
+
+    def fit(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    fit.__name__ = fit.__qualname__ = name
+    fit.__module__ = module
+    fit.__doc__ = f"``{module}.{name}``, imported on first call."
+    if module not in FIT_MODULES:
+        FIT_MODULES.append(module)
+    return fit
+
+
 register_estimator(
     EstimatorEntry(
         kind="baseline",
         keyed=True,
         spec=PanelSpec,
         build_spec=_baseline_spec,
-        fit=fit_panel_model,
+        fit=fit_imported_on_call("govcluster.panel.estimators", "fit_panel_model"),
         record=PanelEstimateRecord,
         description="linear panel models: pooled, entity / two-way FE, random, between, FD",
     )
@@ -213,7 +233,7 @@ register_estimator(
         keyed=False,
         spec=PanelSpec,
         build_spec=_specification_tests_spec,
-        fit=specification_tests,
+        fit=fit_imported_on_call("govcluster.panel.spectests", "specification_tests"),
         record=SpecificationTestsRecord,
         description="poolability F, Breusch-Pagan LM, Hausman and Mundlak tests",
     )
@@ -224,7 +244,7 @@ register_estimator(
         keyed=False,
         spec=LocalProjectionSpec,
         build_spec=_local_projections_spec,
-        fit=fit_local_projections,
+        fit=fit_imported_on_call("govcluster.panel.horizons", "fit_local_projections"),
         record=LocalProjectionsRecord,
         description="effect of the treatment h = 0..H years later",
     )
@@ -235,7 +255,7 @@ register_estimator(
         keyed=True,
         spec=HeterogeneitySpec,
         build_spec=_heterogeneity_spec,
-        fit=fit_heterogeneity,
+        fit=fit_imported_on_call("govcluster.panel.heterogeneity", "fit_heterogeneity"),
         record=HeterogeneityRecord,
         time_column=lambda spec: spec.base.time,
         description="split samples and an interaction model by group",
@@ -247,7 +267,7 @@ register_estimator(
         keyed=True,
         spec=PanelIVSpec,
         build_spec=_iv_spec,
-        fit=fit_panel_iv,
+        fit=fit_imported_on_call("govcluster.panel.iv", "fit_panel_iv"),
         record=PanelIVEstimateRecord,
         description="fixed-effects / first-difference 2SLS with weak-instrument diagnostics",
     )

@@ -6,9 +6,17 @@
 * :mod:`~govcluster.study.summary`: bias, RMSE, coverage and rejection rates over replications.
 """
 
-from govcluster.study.design import StudyDesign, StudySpec, build_study_spec, replication_seed
-from govcluster.study.replication import ReplicationResult, run_replication
-from govcluster.study.summary import summarise_study
+#: Public name -> its module, imported on first use (PEP 562): the workflow's plan reads the
+#: design without importing the estimators a replication runs.
+_PUBLIC = {
+    "ReplicationResult": "govcluster.study.replication",
+    "StudyDesign": "govcluster.study.design",
+    "StudySpec": "govcluster.study.design",
+    "build_study_spec": "govcluster.study.design",
+    "replication_seed": "govcluster.study.design",
+    "run_replication": "govcluster.study.replication",
+    "summarise_study": "govcluster.study.summary",
+}
 
 __all__ = [
     "ReplicationResult",
@@ -19,3 +27,17 @@ __all__ = [
     "run_replication",
     "summarise_study",
 ]
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        import importlib
+
+        value = getattr(importlib.import_module(_PUBLIC[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_PUBLIC])
