@@ -220,14 +220,22 @@ def test_a_step_process_starts_with_its_imports_done_and_nothing_to_collect(tmp_
     from pathlib import Path
 
     scripts = Path(__file__).resolve().parents[1] / "workflow" / "scripts"
-    server_steps = ["did", "casestudy", "index_weight_uncertainty", "estimate_panel",
-                    "mediation", "render_exhibit"]
+    server_steps = [
+        "did",
+        "casestudy",
+        "index_weight_uncertainty",
+        "estimate_panel",
+        "mediation",
+        "render_exhibit",
+    ]
     (tmp_path / "step_probe.py").write_text(STEP_PROBE, encoding="utf-8")
     driver = tmp_path / "driver.py"
     driver.write_text(STEP_DRIVER, encoding="utf-8")
     done = subprocess.run(
         [sys.executable, str(driver), *(str(scripts / f"{s}.py") for s in server_steps)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr
     lines = dict(line.split(" ", 1) for line in done.stdout.splitlines())

@@ -57,10 +57,13 @@ PRELOAD = (
 
 
 def preloaded_modules() -> list[str]:
-    """:data:`PRELOAD`, every module of ``govcluster.render`` (found without importing), the
+    """The modules the fork server imports, in order.
+
+    :data:`PRELOAD`, every module of ``govcluster.render`` (found without importing), the
     modules of the registered panel estimators (imported by their first fit, see
     :func:`govcluster.registry.estimators.fit_imported_on_call`), and last
-    :mod:`govcluster.fork_server_ready`, which freezes what they made."""
+    :mod:`govcluster.fork_server_ready`, which freezes what they made.
+    """
     import pkgutil
 
     from govcluster import render

@@ -53,14 +53,16 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-import scipy.sparse
 
 from govcluster.core.options import check_option
 from govcluster.errors import GovclusterWarning
+
+if TYPE_CHECKING:
+    import scipy.sparse
 
 AbsorbMethod = Literal[
     "none", "one_way", "two_way_balanced", "within_dense", "within_cg", "alternating_projections"
@@ -571,6 +573,8 @@ def _firm_level_counts(
     dense: bool,
 ) -> np.ndarray | scipy.sparse.csr_matrix:
     """``C``: rows of each firm (row) at each level of the smaller effects (column)."""
+    import scipy.sparse  # imported when used: the workflow's plan imports this module
+
     total = int(offsets[-1])
     if dense:
         out = np.empty((n_firms, total))
@@ -594,6 +598,8 @@ def _reduced_gram(
     sparse: bool,
 ) -> np.ndarray | scipy.sparse.csr_matrix:
     r""":math:`D'D - C'\,\mathrm{diag}(1/n_f)\,C` (dense, or sparse for conjugate gradients)."""
+    import scipy.sparse  # imported when used: the workflow's plan imports this module
+
     total = int(offsets[-1])
     rows, cols, vals = [], [], []
     for s, (cs, gs) in enumerate(small):

@@ -10,7 +10,6 @@ from govcluster.render.html_table import to_html
 from govcluster.render.latex import LatexOptions, to_latex
 from govcluster.render.markdown import to_markdown
 from govcluster.render.tables import Table, to_csv
-from govcluster.render.word import to_docx
 
 #: File formats of :func:`write_table`, by extension.
 TABLE_FORMATS = ("tex", "md", "html", "docx", "csv")
@@ -55,6 +54,10 @@ def write_table(
         elif extension == "html":
             written[extension] = io.write_text(to_html(table), path)
         elif extension == "docx":
+            # python-docx is imported when a Word table is written (the job server preloads
+            # it), not when the workflow's plan imports this module
+            from govcluster.render.word import to_docx
+
             written[extension] = to_docx(table, path)
         else:
             written[extension] = to_csv(table, path)
