@@ -113,6 +113,8 @@ def machine_busy_seconds() -> float | None:
 def timed(command: list[str], project: Path, label: str) -> tuple[float, float, str]:
     """Run ``command`` in ``project``; return wall seconds, CPU seconds, output.
 
+    The time the command started is kept in :data:`LAST_STARTED` (for :func:`job_span`).
+
     The CPU seconds are those the machine was busy during the run (/proc/stat), which include
     the job server's processes (forked from a server process, they are not children this
     process waits for, so its children's CPU time misses them); on a machine shared with other
@@ -120,6 +122,7 @@ def timed(command: list[str], project: Path, label: str) -> tuple[float, float, 
     waited-for children.
     """
     before, busy_before = os.times(), machine_busy_seconds()
+    LAST_STARTED[label] = time.time()
     started = time.perf_counter()
     done = subprocess.run(
         command, cwd=project, env=environment(project), capture_output=True, text=True
@@ -134,6 +137,30 @@ def timed(command: list[str], project: Path, label: str) -> tuple[float, float, 
     if done.returncode != 0:
         sys.exit(f"{label}: exit status {done.returncode}\n{done.stderr[-4000:]}")
     return wall, cpu, done.stdout + done.stderr
+
+
+#: Label of a :func:`timed` run -> the time (epoch seconds) its command started.
+LAST_STARTED: dict[str, float] = {}
+
+
+def job_span(project: Path, label: str, wall: float) -> str:
+    """Where a run's time outside its jobs goes: before the first job, after the last one.
+
+    From Snakemake's metadata (start and end of every job): the seconds from the command's
+    start to the first job's start (Python, Snakemake and the workflow read, the DAG built)
+    and from the last job's end to the command's end.
+    """
+    starts, ends = [], []
+    for path in (project / ".snakemake" / "metadata").iterdir():
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if record.get("starttime") and record["starttime"] >= LAST_STARTED[label]:
+            starts.append(record["starttime"])
+            ends.append(record["endtime"])
+    if not starts:
+        return "no job ran"
+    before = min(starts) - LAST_STARTED[label]
+    after = LAST_STARTED[label] + wall - max(ends)
+    return f"first job after {before:.1f} s, last job ended {after:.1f} s before the end"
 
 
 def per_rule_times(project: Path) -> dict[str, list[float]]:
@@ -255,6 +282,7 @@ def main() -> None:
         copy_project(args.source, project)
         wall, cpu, _ = timed(GUARD, project, "default run")
         report("default", wall, cpu)
+        print(f"{'':14s} {job_span(project, 'default run', wall)}")
         print_rule_times(per_rule_times(project))
         if args.only == "all":
             for attempt in (1, 2):
@@ -312,6 +340,7 @@ def main() -> None:
             edit_config(five, user_config)
             wall, cpu, _ = timed(GUARD, five, "five-model run")
             report("five_models", wall, cpu)
+            print(f"{'':14s} {job_span(five, 'five-model run', wall)}")
             print_rule_times(per_rule_times(five))
     finally:
         if args.keep:
