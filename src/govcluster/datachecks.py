@@ -23,7 +23,14 @@ import pandas as pd
 
 from govcluster.columns import ENTITY, INDUSTRY, MONEY_UNIT, NAME, PROVINCE, SOURCE_ROW, TIME
 from govcluster.config import ProjectConfig
-from govcluster.parsing import MISSING_TOKENS, parse_numeric, parse_period_labels
+from govcluster.parsing import (
+    MISSING_TOKENS,
+    distinct_text_codes,
+    parse_numeric,
+    parse_period_labels,
+    plain_number_mask,
+    text_cells,
+)
 from govcluster.regions import normalise_province, strip_whitespace
 from govcluster.user_names import user_names
 
@@ -373,23 +380,58 @@ def non_value_cells(ingested: pd.DataFrame, config: ProjectConfig) -> pd.DataFra
         text = ingested[name]
         if pd.api.types.is_numeric_dtype(text):
             continue
-        present = text.notna().to_numpy()
-        for position in np.flatnonzero(present):
-            meaning = _token_meaning(text.iloc[position])
-            if meaning is None:
-                continue
-            rows.append(
-                {
-                    "variable": name,
-                    "column": spec.column,
-                    SOURCE_ROW: int(ingested[SOURCE_ROW].iloc[position]),
-                    ENTITY: ingested[ENTITY].iloc[position],
-                    TIME: ingested[TIME].iloc[position],
-                    "text": str(text.iloc[position]),
-                    "meaning": meaning,
-                }
-            )
+        meanings = _cell_meanings(text)
+        positions = np.flatnonzero(pd.notna(meanings))
+        if positions.size == 0:
+            continue
+        cells = zip(
+            ingested[SOURCE_ROW].to_numpy()[positions].tolist(),
+            _cells_at(ingested[ENTITY], positions),
+            _cells_at(ingested[TIME], positions),
+            _cells_at(text, positions),
+            meanings[positions].tolist(),
+            strict=True,
+        )
+        rows.extend(
+            {
+                "variable": name,
+                "column": spec.column,
+                SOURCE_ROW: int(source_row),
+                ENTITY: entity,
+                TIME: time,
+                "text": str(value),
+                "meaning": meaning,
+            }
+            for source_row, entity, time, value, meaning in cells
+        )
     return pd.DataFrame(rows, columns=list(NON_VALUE_COLUMNS))
+
+
+def _cell_meanings(values: pd.Series) -> np.ndarray:
+    """Per cell: what a placeholder or spreadsheet error means, None for any other cell.
+
+    Each distinct text is looked at once; plain numbers, nearly every cell, are set aside in
+    bulk first (no number is a placeholder).
+    """
+    meanings = np.full(len(values), None, dtype=object)
+    text = text_cells(values)
+    if text is None:  # text mixed with other objects: cell by cell
+        present = values.notna().to_numpy()
+        cells = values.to_numpy(dtype=object)
+        for position in np.flatnonzero(present):
+            meanings[position] = _token_meaning(cells[position])
+        return meanings
+    candidates = text.is_valid().to_numpy(zero_copy_only=False) & ~plain_number_mask(text)
+    if candidates.any():
+        codes, distinct = distinct_text_codes(text, candidates)
+        meaning_of = np.array([_token_meaning(value) for value in distinct], dtype=object)
+        meanings[candidates] = meaning_of[codes]
+    return meanings
+
+
+def _cells_at(values: pd.Series, positions: np.ndarray) -> list[object]:
+    """The cells of ``values`` at ``positions``, each as ``values.iloc[position]`` gives it."""
+    return list(values.iloc[positions].array)
 
 
 # --------------------------------------------------------------------------- entities

@@ -4,6 +4,12 @@ Yearbook tables and spreadsheets write numbers with thousands separators ("12,34
 full-width digits and separators ("１２，３４５"), surrounding spaces, a trailing percent sign,
 or placeholders for missing values ("-", "—", "…", "NA"). :func:`parse_numeric` turns such a
 column into floats and reports which non-empty cells it could not read.
+
+Columns of text are read in bulk: cells that are plain ASCII number literals ("12", "-0.5",
+"1e-3"), nearly all of a yearbook or firm file, are matched and converted by Arrow's compute
+kernels (the same correctly rounded conversion as Python's ``float``), and the few other
+cells are parsed one distinct text at a time by the rules above. Columns mixing text with
+other objects are read cell by cell.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 #: Cell contents read as missing.
 MISSING_TOKENS = frozenset(
@@ -20,6 +28,8 @@ MISSING_TOKENS = frozenset(
 )
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+#: A plain number literal in ASCII digits (RE2 syntax for Arrow): read by ``float`` as it is.
+_PLAIN_ASCII_NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 
 
 def _parse_one(text: str) -> float | None:
@@ -55,6 +65,80 @@ def parse_numeric(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         parsed = values.astype("float64")
         return parsed, pd.Series(False, index=values.index)
+    text = text_cells(values)
+    if text is None:
+        parsed, unreadable = _parse_cells(values)
+    else:
+        parsed, unreadable = _parse_text(text)
+    return (
+        pd.Series(parsed, index=values.index, name=values.name),
+        pd.Series(unreadable, index=values.index, name=values.name),
+    )
+
+
+def text_cells(values: pd.Series) -> pa.ChunkedArray | None:
+    """The column as an Arrow string array (null where missing); None unless every cell is text.
+
+    A cell is missing when it is None, NA or a float NaN; every other cell must be a ``str``
+    (a column of pandas' string dtypes, or an object column of strings and missing values).
+    """
+    dtype = values.dtype
+    if isinstance(dtype, pd.StringDtype):
+        cells = values.array
+    elif dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        cells = values.to_numpy(dtype=object)
+    else:
+        return None
+    try:
+        array = pa.array(cells, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowException, UnicodeError, TypeError, ValueError):  # e.g. lone surrogates
+        return None
+    return pa.chunked_array([array]) if isinstance(array, pa.Array) else array
+
+
+def plain_number_mask(text: pa.ChunkedArray) -> np.ndarray:
+    """True where a cell of :func:`text_cells` is a plain ASCII number literal ("-1.5e3")."""
+    matched = pc.match_substring_regex(text, _PLAIN_ASCII_NUMBER)
+    return pc.fill_null(matched, False).to_numpy(zero_copy_only=False).astype(bool, copy=False)
+
+
+def distinct_text_codes(text: pa.ChunkedArray, mask: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The distinct texts of the (non-missing) cells selected by ``mask``, and each cell's code.
+
+    Returns
+    -------
+    codes : numpy.ndarray of int
+        For each selected cell (in order), its position in ``distinct``.
+    distinct : list of str
+    """
+    selected = pc.filter(text, pa.array(mask))
+    distinct = pc.unique(selected)
+    codes = pc.index_in(selected, value_set=distinct)
+    return codes.to_numpy(zero_copy_only=False).astype(np.intp), distinct.to_pylist()
+
+
+def _parse_text(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """Parse a column of text in bulk: plain numbers by Arrow, other texts one distinct at a time."""
+    size = len(text)
+    parsed = np.full(size, np.nan)
+    unreadable = np.zeros(size, dtype=bool)
+    plain = plain_number_mask(text)
+    if plain.any():
+        numbers = pc.cast(pc.filter(text, pa.array(plain)), pa.float64())
+        parsed[plain] = numbers.to_numpy(zero_copy_only=False)
+    other = ~plain & text.is_valid().to_numpy(zero_copy_only=False)
+    if other.any():
+        codes, distinct = distinct_text_codes(text, other)
+        results = [_parse_one(value) for value in distinct]
+        failed = np.array([result is None for result in results], dtype=bool)
+        numbers = np.array([np.nan if result is None else result for result in results])
+        parsed[other] = numbers[codes]
+        unreadable[other] = failed[codes]
+    return parsed, unreadable
+
+
+def _parse_cells(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Parse a column cell by cell (columns mixing text with numbers or other objects)."""
     parsed = np.full(len(values), np.nan)
     unreadable = np.zeros(len(values), dtype=bool)
     cache: dict[str, float | None] = {}
@@ -72,10 +156,7 @@ def parse_numeric(values: pd.Series) -> tuple[pd.Series, pd.Series]:
             unreadable[position] = True
         else:
             parsed[position] = result
-    return (
-        pd.Series(parsed, index=values.index, name=values.name),
-        pd.Series(unreadable, index=values.index, name=values.name),
-    )
+    return parsed, unreadable
 
 
 _QUARTER = re.compile(r"^(\d{4})\s*[-_/ ]?\s*[Qq]([1-4])$")
