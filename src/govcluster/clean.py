@@ -55,7 +55,7 @@ from govcluster.columns import (
 )
 from govcluster.config import ProjectConfig, config_file_in_use
 from govcluster.errors import DataValidationError
-from govcluster.parsing import parse_numeric
+from govcluster.parsing import map_text, parse_numeric
 from govcluster.regions import REGIONS, normalise_province, region_of, strip_whitespace
 from govcluster.user_names import UserNames, user_names
 
@@ -356,14 +356,6 @@ def normalise_region_label(value: object) -> object:
     return REGION_ALIASES.get(stripped, pd.NA)
 
 
-def _map_text(values: pd.Series, function: Callable[[object], object]) -> pd.Series:
-    """Apply a text function to each distinct value of a column; the result is "string"."""
-    text = values.astype("string")
-    distinct = text.dropna().unique()
-    lookup = {value: function(value) for value in distinct}
-    return text.map(lookup).astype("string")
-
-
 def parse_years(
     years: pd.Series,
     source_rows: pd.Series,
@@ -437,7 +429,7 @@ TEXT_NORMALISERS: dict[str, Callable[[object], object]] = {
 def _text_change_reasons(column: str, old: pd.Series, new: pd.Series) -> np.ndarray | str:
     """Audit reason of each changed cell of a text column normalised by step 1."""
     if column == PROVINCE:
-        renamed = _text_changed(_map_text(old, strip_whitespace), new)
+        renamed = _text_changed(map_text(old, strip_whitespace), new)
         return np.where(renamed, "province name unified to its official name", "whitespace removed")
     if column == REGION:
         return np.where(
@@ -494,7 +486,7 @@ def normalise_names(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
     result[TIME] = years
     columns = [column for column in TEXT_NORMALISERS if column in frame.columns]
     for column in columns:
-        result[column] = _map_text(frame[column], TEXT_NORMALISERS[column])
+        result[column] = map_text(frame[column], TEXT_NORMALISERS[column])
     _check_entities(result, config)
     audits = [
         audit_cells(

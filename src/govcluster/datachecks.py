@@ -26,6 +26,7 @@ from govcluster.config import ProjectConfig
 from govcluster.parsing import (
     MISSING_TOKENS,
     distinct_text_codes,
+    map_text,
     parse_numeric,
     parse_period_labels,
     plain_number_mask,
@@ -136,9 +137,7 @@ def compact_text(values: pd.Series) -> pd.Series:
     This is at least as coarse as every text normalisation of the ``clean`` step, so that two
     values that clean would make equal are equal here too.
     """
-    text = values.astype("string")
-    lookup = {value: strip_whitespace(value) for value in text.dropna().unique()}
-    compact = text.map(lookup).astype("string")
+    compact = map_text(values, strip_whitespace)
     return compact.mask(compact.eq("").fillna(False).astype(bool))
 
 
@@ -457,6 +456,20 @@ def _attribute_columns(config: ProjectConfig) -> dict[str, tuple[str, str]]:
     return attributes
 
 
+def _number_text(numbers: pd.Series) -> pd.Series:
+    """``f"{v:g}"`` of each number (NA where missing), formatted once per distinct value.
+
+    Values are told apart by their bits, so that -0.0 ("-0") and 0.0 ("0") stay distinct.
+    """
+    values = numbers.to_numpy(dtype="float64")
+    present = ~np.isnan(values)
+    distinct, codes = np.unique(values[present].view(np.int64), return_inverse=True)
+    formatted = np.array([f"{v:g}" for v in distinct.view(np.float64)], dtype=object)
+    text = np.full(len(values), pd.NA, dtype=object)
+    text[present] = formatted[codes]
+    return pd.Series(text, index=numbers.index, dtype="string")
+
+
 def entity_attribute_conflicts(
     ingested: pd.DataFrame, entities: pd.Series, config: ProjectConfig
 ) -> pd.DataFrame:
@@ -477,10 +490,10 @@ def entity_attribute_conflicts(
             continue
         raw = ingested[canonical]
         if canonical == PROVINCE:
-            compared = compact_text(raw).map(normalise_province, na_action="ignore")
+            compared = map_text(compact_text(raw), normalise_province)
         elif canonical in config.variables:
             numbers, _ = parse_numeric(raw)
-            compared = numbers.map(lambda v: f"{v:g}", na_action="ignore")
+            compared = _number_text(numbers)
         else:
             compared = compact_text(raw)
         frame = pd.DataFrame(

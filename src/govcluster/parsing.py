@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -163,6 +164,21 @@ _QUARTER = re.compile(r"^(\d{4})\s*[-_/ ]?\s*[Qq]([1-4])$")
 _MONTH = re.compile(r"^(\d{4})\s*(?:[-/.]|[Mm]|年)\s*(0?[1-9]|1[0-2])月?$")
 
 
+def map_text(values: pd.Series, function: Callable[[str], object]) -> pd.Series:
+    """Apply a text function once to each distinct value of a column; the result is "string".
+
+    The same as ``values.astype("string").map({v: function(v) for v in distinct})
+    .astype("string")``: missing cells stay missing, and a column of a million cells with a
+    few thousand distinct texts calls ``function`` a few thousand times.
+    """
+    text = values.astype("string")
+    codes, distinct = pd.factorize(text)
+    mapped = pd.Series([function(value) for value in distinct], dtype=object).astype("string")
+    return pd.Series(
+        mapped.array.take(codes, allow_fill=True), index=values.index, name=values.name
+    )
+
+
 def parse_period_labels(values: pd.Series) -> pd.Series | None:
     """Quarters or months written as labels, numbered consecutively; None for other columns.
 
@@ -172,29 +188,45 @@ def parse_period_labels(values: pd.Series) -> pd.Series | None:
     consecutive quarters (months) differ by one, and a lag of one is the previous quarter
     (month), across the turn of the year too.
 
+    Each distinct text of the column is read once.
+
     Returns
     -------
     pandas.Series of float or None
         The period numbers (NaN where the cell is empty), or None when the column does not
         hold such labels (plain numbers included).
     """
-    text = values.astype("string").str.strip()
-    text = text.mask(text.str.lower().isin(MISSING_TOKENS))
-    present = text.dropna()
+    codes, distinct = pd.factorize(values.astype("string"))
+    numbers = _period_numbers(pd.Series(distinct, dtype="string"))
+    if numbers is None:
+        return None
+    numbers = numbers.to_numpy(dtype="float64")
+    return pd.Series(np.where(codes >= 0, numbers[codes], np.nan), index=values.index)
+
+
+def _present_labels(text: pd.Series) -> pd.Series:
+    """The non-empty cells of a "string" column, stripped (missing-value tokens left out)."""
+    text = text.str.strip()
+    return text.mask(text.str.lower().isin(MISSING_TOKENS)).dropna()
+
+
+def _period_numbers(text: pd.Series) -> pd.Series | None:
+    """Period numbers of a "string" column's cells (NaN where empty), or None if not labels."""
+    present = _present_labels(text)
     if present.empty:
         return None
     for pattern, per_year in ((_QUARTER, 4), (_MONTH, 12)):
         parts = present.str.extract(pattern)
         if parts.notna().all().all():
             numbers = parts[0].astype(int) * per_year + parts[1].astype(int) - 1
-            return numbers.astype(float).reindex(values.index)
+            return numbers.astype(float).reindex(text.index)
     return None
 
 
 def period_label_kind(values: pd.Series) -> str | None:
     """``"quarter"`` or ``"month"`` when every non-empty cell is such a label, else None."""
-    text = values.astype("string").str.strip()
-    present = text.mask(text.str.lower().isin(MISSING_TOKENS)).dropna()
+    distinct = pd.Series(pd.unique(values.astype("string").dropna()), dtype="string")
+    present = _present_labels(distinct)
     if present.empty:
         return None
     for pattern, kind in ((_QUARTER, "quarter"), (_MONTH, "month")):

@@ -243,25 +243,53 @@ def panel_balance(entities: pd.Series, years: pd.Series) -> pd.DataFrame:
         {"entity": entities.loc[valid].to_numpy(), "year": years.loc[valid].astype("int64")}
     ).drop_duplicates()
     n_years_expected = int(pairs["year"].max() - pairs["year"].min() + 1)
-    rows = []
-    for entity, group in pairs.groupby("entity", sort=True):
-        observed = sorted(int(year) for year in group["year"])
-        first, last = observed[0], observed[-1]
-        gaps = sorted(set(range(first, last + 1)) - set(observed))
-        rows.append(
-            {
-                ENTITY: str(entity),
-                "first_year": first,
-                "last_year": last,
-                "n_years_observed": len(observed),
-                "n_years_in_span": last - first + 1,
-                "n_years_expected": n_years_expected,
-                "n_gaps": len(gaps),
-                "gaps": ", ".join(str(year) for year in gaps),
-                "balanced": len(observed) == n_years_expected,
-            }
-        )
-    return pd.DataFrame(rows, columns=list(PANEL_BALANCE_COLUMNS))
+    by_entity = pairs.groupby("entity", sort=True)  # entities in sorted order
+    group, keys = by_entity.ngroup().to_numpy(), by_entity.size().index
+    year = pairs["year"].to_numpy(dtype="int64")
+    order = np.lexsort((year, group))
+    group, year = group[order], year[order]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    first, last = year[starts], year[np.r_[starts[1:], len(year)] - 1]
+    observed = np.diff(np.r_[starts, len(year)])
+    gap_years, gap_group = _gap_years(group, year)
+    n_gaps = np.bincount(gap_group, minlength=len(starts))
+    table = {
+        ENTITY: [str(entity) for entity in keys],
+        "first_year": first,
+        "last_year": last,
+        "n_years_observed": observed,
+        "n_years_in_span": last - first + 1,
+        "n_years_expected": np.full(len(starts), n_years_expected, dtype="int64"),
+        "n_gaps": n_gaps,
+        "gaps": _joined_by_group(gap_years, gap_group, len(starts)),
+        "balanced": observed == n_years_expected,
+    }
+    return pd.DataFrame(table, columns=list(PANEL_BALANCE_COLUMNS))
+
+
+def _gap_years(group: np.ndarray, year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The years missing between consecutive observed years of each group, and their group.
+
+    ``group`` and ``year`` are sorted by group, then year (distinct years within a group).
+    """
+    same = group[1:] == group[:-1]
+    missing = np.where(same, year[1:] - year[:-1] - 1, 0)
+    at = np.flatnonzero(missing > 0)
+    counts = missing[at]
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(year[at], counts) + 1 + offsets, np.repeat(group[at], counts)
+
+
+def _joined_by_group(years: np.ndarray, group: np.ndarray, n_groups: int) -> list[str]:
+    """Per group, its years (sorted within the group already) joined as ``"2012, 2013"``."""
+    joined = [""] * n_groups
+    if len(years) == 0:
+        return joined
+    text = [str(year) for year in years.tolist()]
+    bounds = np.flatnonzero(np.r_[True, group[1:] != group[:-1], True])
+    for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        joined[int(group[start])] = ", ".join(text[start:end])
+    return joined
 
 
 def exact_duplicates(ingested: pd.DataFrame, entities: pd.Series, years: pd.Series) -> pd.DataFrame:

@@ -66,7 +66,7 @@ from govcluster.datachecks import (
     screen_values,
 )
 from govcluster.errors import DataValidationError
-from govcluster.parsing import parse_numeric, parse_period_labels
+from govcluster.parsing import map_text, parse_numeric, parse_period_labels
 from govcluster.regions import REGION_OF, normalise_province
 from govcluster.user_names import UserNames, user_names
 
@@ -930,7 +930,7 @@ def check_transformable(
 def check_provinces(ingested: pd.DataFrame, *, column: str, source: str) -> None:
     """Raise when a province is not one of the 31 provincial-level divisions."""
     provinces = ingested[PROVINCE]
-    normalised = provinces.map(normalise_province, na_action="ignore")
+    normalised = map_text(provinces, normalise_province)
     present = compact_text(provinces).notna()
     unknown = present & ~normalised.isin(list(REGION_OF)).fillna(False).astype(bool)
     if not unknown.any():
