@@ -60,6 +60,9 @@ def _cpu() -> float:
 class Timer:
     """Wall and CPU seconds of a block, optionally profiled (cProfile, top 30 by own time)."""
 
+    #: Directory where profiles are also saved (``--profile-out``), as ``<step>.prof``.
+    profile_out: Path | None = None
+
     def __init__(self, name: str, times: dict[str, dict[str, float]], *, profile: bool) -> None:
         self.name, self.times, self.profile = name, times, profile
 
@@ -76,7 +79,9 @@ class Timer:
         wall, cpu = time.perf_counter() - self.wall, _cpu() - self.cpu
         self.times[self.name] = {"wall": wall, "cpu": cpu}
         print(f"  {self.name:<34} wall {wall:8.2f} s   CPU {cpu:8.2f} s", flush=True)
-        if self.profiler:
+        if self.profiler and self.profile_out:
+            self.profiler.dump_stats(self.profile_out / f"{self.name.split()[0]}.prof")
+        elif self.profiler:
             stats = pstats.Stats(self.profiler)
             stats.sort_stats("tottime").print_stats(30)
             stats.sort_stats("cumulative").print_stats(30)
@@ -272,6 +277,7 @@ def main() -> None:
     parser.add_argument("--raw", help="raw file of the default case (default: data.path)")
     parser.add_argument("--write", help="write the outputs under this directory")
     parser.add_argument("--profile", nargs="*", default=[], choices=STEPS, help="steps to profile")
+    parser.add_argument("--profile-out", help="save the profiles here instead of printing them")
     parser.add_argument("--source", help="import govcluster from this source directory")
     parser.add_argument("--baseline-source", help="also time govcluster from this directory")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
@@ -283,6 +289,10 @@ def main() -> None:
     if args.source:
         sys.path.insert(0, str(Path(args.source).resolve()))
     import govcluster
+
+    if args.profile_out:
+        Timer.profile_out = Path(args.profile_out).resolve()
+        Timer.profile_out.mkdir(parents=True, exist_ok=True)
 
     print(f"govcluster from {Path(govcluster.__file__).parent}")
     print(f"load average before: {os.getloadavg()}", flush=True)

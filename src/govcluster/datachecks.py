@@ -275,6 +275,7 @@ def screen_values(
     typo = config.clean.scale_typos
     typo_power = round(np.log10(typo.factor)) if typo.enabled and typo.factor > 0 else None
     valid = (entities.notna() & years.notna()).to_numpy()
+    entity_codes = pd.factorize(entities)[0]  # grouping by code is grouping by entity
     rows = []
     for name, spec in config.variables.items():
         if spec.kind not in SCREENED_KINDS or name not in parsed:
@@ -288,7 +289,7 @@ def screen_values(
             continue
         used = values[finite]
         scale = np.log10(used) if level else used
-        groups = entities[finite].astype("string")
+        groups = entity_codes[finite]
         counts = scale.groupby(groups).transform("size")
         median, mad = _robust_centre_and_spread(scale, groups)
         deviation = scale - median
@@ -485,6 +486,8 @@ def entity_attribute_conflicts(
         conflicting entity, with the file rows holding that value.
     """
     rows = []
+    entity_codes = pd.factorize(entities)[0]
+    source_rows = ingested[SOURCE_ROW].to_numpy()
     for canonical, (what, column) in _attribute_columns(config).items():
         if canonical not in ingested:
             continue
@@ -496,19 +499,24 @@ def entity_attribute_conflicts(
             compared = _number_text(numbers)
         else:
             compared = compact_text(raw)
+        value_codes = pd.factorize(compared.astype("string"))[0]
+        kept = np.flatnonzero((entity_codes >= 0) & (value_codes >= 0))
+        pairs = pd.DataFrame({"entity": entity_codes[kept], "value": value_codes[kept]})
+        n_values = pairs.drop_duplicates().groupby("entity")["value"].size()
+        conflicting = n_values.index[n_values > 1].to_numpy()
+        if conflicting.size == 0:
+            continue
+        members = kept[np.isin(entity_codes[kept], conflicting)]  # rows in file order
         frame = pd.DataFrame(
             {
-                "entity": entities.to_numpy(),
-                "value": compared.astype("string").to_numpy(),
-                "shown": raw.astype("string").to_numpy(),
-                "row": ingested[SOURCE_ROW].to_numpy(),
+                "entity": np.asarray(entities.iloc[members], dtype=object),
+                "value": value_codes[members],
+                "shown": raw.astype("string").iloc[members].to_numpy(),
+                "row": source_rows[members],
             }
-        ).dropna(subset=["entity", "value"])
-        distinct = frame.groupby("entity")["value"].nunique()
-        conflicting = distinct.index[distinct > 1]
-        for entity in conflicting:
-            members = frame.loc[frame["entity"] == entity]
-            for _, group in members.groupby("value", sort=False):
+        )
+        for entity, group_rows in frame.groupby("entity", sort=True):
+            for _, group in group_rows.groupby("value", sort=False):
                 rows.append(
                     {
                         ENTITY: str(entity),

@@ -99,8 +99,30 @@ def text_cells(values: pd.Series) -> pa.ChunkedArray | None:
 
 def plain_number_mask(text: pa.ChunkedArray) -> np.ndarray:
     """True where a cell of :func:`text_cells` is a plain ASCII number literal ("-1.5e3")."""
-    matched = pc.match_substring_regex(text, _PLAIN_ASCII_NUMBER)
-    return pc.fill_null(matched, False).to_numpy(zero_copy_only=False).astype(bool, copy=False)
+    return _plain_numbers(text)[0]
+
+
+def _plain_numbers(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray | None]:
+    """Where the cells are plain number literals, and (when read) the numbers of the column.
+
+    Arrow's conversion of a whole column to float64 succeeds when every cell is a plain
+    number literal or a spelling of infinity or NaN ("inf", "nan"), and is then cheaper than
+    matching every cell: its finite results are plain literals, and only the cells whose
+    result is not finite are matched against the literal's pattern. A column with any other
+    text is matched cell by cell (the numbers are then None).
+    """
+    try:
+        numbers = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        matched = pc.match_substring_regex(text, _PLAIN_ASCII_NUMBER)
+        plain = pc.fill_null(matched, False).to_numpy(zero_copy_only=False).astype(bool)
+        return plain, None
+    plain = np.isfinite(numbers)
+    unsure = np.flatnonzero(~plain & text.is_valid().to_numpy(zero_copy_only=False))
+    if unsure.size:  # overflow ("1e999") is a plain literal; "inf" and "nan" are not
+        matched = pc.match_substring_regex(pc.take(text, pa.array(unsure)), _PLAIN_ASCII_NUMBER)
+        plain[unsure] = pc.fill_null(matched, False).to_numpy(zero_copy_only=False)
+    return plain, numbers
 
 
 def distinct_text_codes(text: pa.ChunkedArray, mask: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -123,8 +145,10 @@ def _parse_text(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     size = len(text)
     parsed = np.full(size, np.nan)
     unreadable = np.zeros(size, dtype=bool)
-    plain = plain_number_mask(text)
-    if plain.any():
+    plain, numbers = _plain_numbers(text)
+    if numbers is not None:
+        parsed[plain] = numbers[plain]
+    elif plain.any():
         numbers = pc.cast(pc.filter(text, pa.array(plain)), pa.float64())
         parsed[plain] = numbers.to_numpy(zero_copy_only=False)
     other = ~plain & text.is_valid().to_numpy(zero_copy_only=False)

@@ -231,7 +231,15 @@ def exact_duplicate_mask(ingested: pd.DataFrame) -> pd.Series:
     values = ingested.drop(columns=[SOURCE_ROW], errors="ignore")
     if values.shape[1] == 0:
         return pd.Series(False, index=ingested.index)
-    return values.duplicated(keep="first")
+    keys = [column for column in (ENTITY, TIME) if column in values.columns]
+    if not keys or len(keys) == values.shape[1]:
+        return values.duplicated(keep="first")
+    # Identical rows share their key columns: compare every column only where these repeat.
+    candidates = values.duplicated(subset=keys, keep=False).to_numpy()
+    copies = pd.Series(False, index=ingested.index)
+    if candidates.any():
+        copies[candidates] = values.loc[candidates].duplicated(keep="first").to_numpy()
+    return copies
 
 
 def describe_values(values: pd.Series, rows: pd.Series, *, limit: int = _VALUES_SHOWN) -> str:
