@@ -148,7 +148,7 @@ def entity_keys(entities: pd.Series) -> pd.Series:
 
 def duplicated_key_mask(entities: pd.Series, years: pd.Series) -> pd.Series:
     """True for every row whose (entity, year) pair occurs in more than one row."""
-    keys = pd.DataFrame({"entity": entities.to_numpy(), "year": years.to_numpy()})
+    keys = pd.DataFrame({"entity": pd.factorize(entities)[0], "year": pd.factorize(years)[0]})
     return pd.Series(keys.duplicated(keep=False).to_numpy(), index=entities.index)
 
 
@@ -317,12 +317,24 @@ def screen_values(
             outlier &= ~(
                 corrected_by_clean & ((deviation - power).abs() <= np.log10(typo.tolerance))
             )
-        flagged = (outlier | is_power).to_numpy()
-        for position in np.flatnonzero(flagged):
-            index = scale.index[position]
-            centre = median.iloc[position]
-            if is_power.iloc[position]:
-                k = int(power.iloc[position])
+        flagged = np.flatnonzero((outlier | is_power).to_numpy())
+        if flagged.size == 0:
+            continue
+        labels = scale.index[flagged]
+        cells = zip(
+            is_power.to_numpy()[flagged].tolist(),
+            power.to_numpy()[flagged],
+            z.to_numpy()[flagged],
+            median.to_numpy()[flagged],
+            source_rows.loc[labels].tolist(),
+            list(entities.loc[labels].array),
+            years.loc[labels].tolist(),
+            values.loc[labels].tolist(),
+            strict=True,
+        )
+        for scaled, k_power, z_score, centre, source_row, entity, year, value in cells:
+            if scaled:
+                k = int(k_power)
                 check = "scale"
                 reason = (
                     f"{10.0**k:g} times the {noun}'s median: a unit mix-up (e.g. 元 written "
@@ -334,18 +346,18 @@ def screen_values(
             else:
                 check = "outlier"
                 reason = (
-                    f"{z.iloc[position]:.0f} robust standard deviations from the {noun}'s median"
-                    if np.isfinite(z.iloc[position])
+                    f"{z_score:.0f} robust standard deviations from the {noun}'s median"
+                    if np.isfinite(z_score)
                     else f"the {noun}'s other values are all equal to its median"
                 )
             rows.append(
                 {
                     "variable": name,
                     "column": spec.column,
-                    SOURCE_ROW: int(source_rows.loc[index]),
-                    ENTITY: str(entities.loc[index]),
-                    TIME: int(years.loc[index]),
-                    "value": float(values.loc[index]),
+                    SOURCE_ROW: int(source_row),
+                    ENTITY: str(entity),
+                    TIME: int(year),
+                    "value": float(value),
                     "cluster_median": float(10.0**centre if level else centre),
                     "check": check,
                     "reason": reason,

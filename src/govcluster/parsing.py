@@ -197,7 +197,9 @@ def map_text(values: pd.Series, function: Callable[[str], object]) -> pd.Series:
     """
     text = values.astype("string")
     codes, distinct = pd.factorize(text)
-    mapped = pd.Series([function(value) for value in distinct], dtype=object).astype("string")
+    mapped = pd.Series(
+        [function(value) for value in distinct.to_numpy(dtype=object)], dtype=object
+    ).astype("string")
     return pd.Series(
         mapped.array.take(codes, allow_fill=True), index=values.index, name=values.name
     )

@@ -239,13 +239,12 @@ def panel_balance(entities: pd.Series, years: pd.Series) -> pd.DataFrame:
     valid = (entities.notna() & years.notna()).to_numpy()
     if not valid.any():
         return pd.DataFrame(columns=list(PANEL_BALANCE_COLUMNS))
+    codes, distinct = pd.factorize(entities.loc[valid], sort=True)  # entities in sorted order
     pairs = pd.DataFrame(
-        {"entity": entities.loc[valid].to_numpy(), "year": years.loc[valid].astype("int64")}
+        {"entity": codes, "year": years.loc[valid].astype("int64").to_numpy()}
     ).drop_duplicates()
     n_years_expected = int(pairs["year"].max() - pairs["year"].min() + 1)
-    by_entity = pairs.groupby("entity", sort=True)  # entities in sorted order
-    group, keys = by_entity.ngroup().to_numpy(), by_entity.size().index
-    year = pairs["year"].to_numpy(dtype="int64")
+    group, year = pairs["entity"].to_numpy(), pairs["year"].to_numpy(dtype="int64")
     order = np.lexsort((year, group))
     group, year = group[order], year[order]
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
@@ -254,7 +253,7 @@ def panel_balance(entities: pd.Series, years: pd.Series) -> pd.DataFrame:
     gap_years, gap_group = _gap_years(group, year)
     n_gaps = np.bincount(gap_group, minlength=len(starts))
     table = {
-        ENTITY: [str(entity) for entity in keys],
+        ENTITY: [str(entity) for entity in np.asarray(distinct, dtype=object)],
         "first_year": first,
         "last_year": last,
         "n_years_observed": observed,

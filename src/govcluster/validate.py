@@ -482,7 +482,7 @@ def check_entity_spellings(
     """
     names = names or UserNames()
     spellings: dict[str, set[str]] = {}
-    for key in entities.dropna().unique():
+    for key in entities.dropna().unique().to_numpy(dtype=object):
         match = _NUMERIC_IDENTIFIER.fullmatch(str(key))
         if match:
             spellings.setdefault(match.group(1), set()).add(str(key))
@@ -1169,7 +1169,7 @@ def _suspicious_values_notes(
                 "use it."
             )
             continue
-        if values.nunique() == 1 and len(values) > 1 and name in needed:
+        if name in needed and len(values) > 1 and values.min() == values.max():
             notes.append(
                 f"{_described(spec.column, name)} has the same value ({values.iloc[0]:g}) in "
                 f"every row; as {needed[name]} it carries no information."
@@ -1209,13 +1209,14 @@ def _single_year_notes(
     names = names or UserNames()
     if years.dropna().nunique() < 2:
         return []
+    codes, distinct = pd.factorize(entities)  # grouped by code, named at the end
     n_years = (
-        pd.DataFrame({"entity": entities, "year": years})
-        .dropna()
+        pd.DataFrame({"entity": codes, "year": pd.factorize(years)[0]})
+        .loc[(codes >= 0) & years.notna().to_numpy()]
         .groupby("entity")["year"]
         .nunique()
     )
-    single = sorted(str(entity) for entity in n_years.index[n_years == 1])
+    single = sorted(str(entity) for entity in distinct.take(n_years.index[n_years == 1]))
     if not single:
         return []
     return [
