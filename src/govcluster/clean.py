@@ -166,7 +166,7 @@ class CleanResult:
 
 def empty_audit() -> pd.DataFrame:
     """Return an audit with no rows and the audit's column types."""
-    return _typed_audit(pd.DataFrame({column: [] for column in AUDIT_COLUMNS}))
+    return _EMPTY_AUDIT.copy()
 
 
 def _typed_audit(audit: pd.DataFrame) -> pd.DataFrame:
@@ -174,6 +174,9 @@ def _typed_audit(audit: pd.DataFrame) -> pd.DataFrame:
     types = {column: "string" for column in AUDIT_COLUMNS}
     types.update(source_row="Int64", year="Int64")
     return audit.loc[:, list(AUDIT_COLUMNS)].astype(types).reset_index(drop=True)
+
+
+_EMPTY_AUDIT = _typed_audit(pd.DataFrame({column: [] for column in AUDIT_COLUMNS}))
 
 
 def _format_value(value: object) -> object:
@@ -228,12 +231,29 @@ def audit_cells(
     pandas.DataFrame
         One audit row per changed cell.
     """
+    rows = _audit_rows(step, frame, variable, changed, old, new, reason)
+    return empty_audit() if rows is None else _typed_audit(rows)
+
+
+def _audit_rows(
+    step: str,
+    frame: pd.DataFrame,
+    variable: str,
+    changed: np.ndarray,
+    old: Sequence[object] | np.ndarray | pd.Series,
+    new: Sequence[object] | np.ndarray | pd.Series,
+    reason: str | Sequence[str] | np.ndarray,
+) -> pd.DataFrame | None:
+    """The rows of :func:`audit_cells` before their column types are set; None if none changed.
+
+    A step collects these for all its columns and types them once (:func:`_audit_of`).
+    """
     changed = np.asarray(changed, dtype=bool)
     if not changed.any():
-        return empty_audit()
+        return None
     reasons = reason if isinstance(reason, str) else np.asarray(reason, dtype=object)[changed]
     rows = frame.loc[changed]
-    audit = pd.DataFrame(
+    return pd.DataFrame(
         {
             "step": step,
             "reason": reasons,
@@ -245,7 +265,14 @@ def audit_cells(
             "new_value": _as_text(np.asarray(new, dtype=object)[changed]),
         }
     )
-    return _typed_audit(audit)
+
+
+def _audit_of(pieces: Sequence[pd.DataFrame | None]) -> pd.DataFrame:
+    """One typed audit of the rows of :func:`_audit_rows` (None for columns left unchanged)."""
+    filled = [piece for piece in pieces if piece is not None]
+    if not filled:
+        return empty_audit()
+    return _typed_audit(pd.concat(filled, ignore_index=True))
 
 
 def audit_dropped_rows(step: str, dropped: pd.DataFrame, reasons: Sequence[str]) -> pd.DataFrame:
@@ -489,7 +516,7 @@ def normalise_names(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
         result[column] = map_text(frame[column], TEXT_NORMALISERS[column])
     _check_entities(result, config)
     audits = [
-        audit_cells(
+        _audit_rows(
             step,
             result,
             TIME,
@@ -502,11 +529,11 @@ def normalise_names(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
     for column in columns:
         old, new = frame[column], result[column]
         reasons = _text_change_reasons(column, old, new)
-        audits.append(audit_cells(step, result, column, _text_changed(old, new), old, new, reasons))
+        audits.append(_audit_rows(step, result, column, _text_changed(old, new), old, new, reasons))
     region_given = REGION in frame.columns
     if not region_given and PROVINCE in frame.columns:
         result[REGION] = region_of(result[PROVINCE])
-    audit = _concat_audits(audits)
+    audit = _audit_of(audits)
     description = (
         "Whitespace normalised in identifiers and names, province spellings unified to "
         f"official names, {names.time_plural} read as integers; "
@@ -637,8 +664,8 @@ def parse_numbers(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
                 describe_number_text(str(text), value)
                 for text, value in zip(old[changed], values[changed], strict=True)
             ]
-            audits.append(audit_cells(step, result, name, changed, old, values, reasons))
-    audit = _concat_audits(audits)
+            audits.append(_audit_rows(step, result, name, changed, old, values, reasons))
+    audit = _audit_of(audits)
     description = "Number text (thousands separators, full-width digits, placeholders) parsed"
     return StepResult(result, audit, description, len(audit))
 
@@ -718,10 +745,10 @@ def convert_units(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
         new = old * factors
         result[name] = new
         changed = ~np.isnan(old) & (factors != 1.0)
-        audits.append(audit_cells(step, result, name, changed, old, new, reasons))
+        audits.append(_audit_rows(step, result, name, changed, old, new, reasons))
     unit_changed = _text_changed(units, result[MONEY_UNIT])
     audits.append(
-        audit_cells(
+        _audit_rows(
             step,
             result,
             MONEY_UNIT,
@@ -731,7 +758,7 @@ def convert_units(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
             f"money now in {BASE_MONEY_UNIT}",
         )
     )
-    audit = _concat_audits(audits)
+    audit = _audit_of(audits)
     description = f"Money variables converted to {BASE_MONEY_UNIT} using each row's unit"
     return StepResult(result, audit, description, len(audit))
 
@@ -789,8 +816,8 @@ def deflate(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
         lost = present & np.isnan(price)
         changed = (present & ~lost & (new != old)) | lost
         reasons = np.where(lost, lost_reason, deflated_reason)
-        audits.append(audit_cells(step, result, name, changed, old, new, reasons))
-    audit = _concat_audits(audits)
+        audits.append(_audit_rows(step, result, name, changed, old, new, reasons))
+    audit = _audit_of(audits)
     description = f"Money variables deflated: real = nominal * {spec.base:g} / {index_name}"
     return StepResult(result, audit, description, len(audit))
 
@@ -926,9 +953,9 @@ def fix_scale_typos(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
             for r, m in zip(ratio[position][changed], medians[position][changed], strict=True)
         ]
         audits.append(
-            audit_cells(step, result, name, changed, values[position], corrected[position], reasons)
+            _audit_rows(step, result, name, changed, values[position], corrected[position], reasons)
         )
-    audit = _concat_audits(audits)
+    audit = _audit_of(audits)
     return StepResult(result, audit, description, len(audit))
 
 
@@ -1055,9 +1082,9 @@ def interpolate(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
             )
         ]
         audits.append(
-            audit_cells(step, result, name, changed, values[position], filled[position], reasons)
+            _audit_rows(step, result, name, changed, values[position], filled[position], reasons)
         )
-    audit = _concat_audits(audits)
+    audit = _audit_of(audits)
     return StepResult(result, audit, description, len(audit))
 
 
@@ -1111,8 +1138,8 @@ def winsorize(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
             f"winsorised at the pooled {spec.lower:g} quantile ({low:.6g})",
             f"winsorised at the pooled {spec.upper:g} quantile ({high:.6g})",
         )
-        audits.append(audit_cells(step, result, name, changed, old, new, reasons))
-    audit = _concat_audits(audits)
+        audits.append(_audit_rows(step, result, name, changed, old, new, reasons))
+    audit = _audit_of(audits)
     description = (
         f"Continuous variables winsorised at the pooled {spec.lower:g} and {spec.upper:g} quantiles"
     )
