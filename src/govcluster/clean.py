@@ -55,7 +55,7 @@ from govcluster.columns import (
 )
 from govcluster.config import ProjectConfig, config_file_in_use
 from govcluster.errors import DataValidationError
-from govcluster.parsing import map_text, parse_numeric
+from govcluster.parsing import map_text, parse_numeric, plain_number_mask, text_cells
 from govcluster.regions import REGIONS, normalise_province, region_of, strip_whitespace
 from govcluster.user_names import UserNames, user_names
 
@@ -558,18 +558,25 @@ def drop_exact_duplicates(frame: pd.DataFrame, config: ProjectConfig) -> StepRes
     compared = [column for column in frame.columns if column != SOURCE_ROW]
     order = np.argsort(frame[SOURCE_ROW].to_numpy(), kind="stable")
     in_file_order = frame.iloc[order]
-    repeats_sorted = in_file_order.duplicated(subset=compared, keep="first").to_numpy()
+    # Identical rows share their entity and year: compare every column only where these repeat.
+    candidates = in_file_order.duplicated(subset=[ENTITY, TIME], keep=False).to_numpy()
+    shared_keys = in_file_order.loc[candidates]
+    repeats_among = shared_keys.duplicated(subset=compared, keep="first").to_numpy()
     description = "Rows identical to an earlier row in every column but source_row dropped"
-    if not repeats_sorted.any():
+    if not repeats_among.any():
         return StepResult(frame, empty_audit(), description, 0)
-    groups = in_file_order.groupby(compared, dropna=False, sort=False).ngroup().to_numpy()
+    groups = shared_keys.groupby(compared, dropna=False, sort=False).ngroup().to_numpy()
     first_row_of_group = (
-        pd.Series(in_file_order[SOURCE_ROW].to_numpy()).groupby(groups).transform("first")
+        pd.Series(shared_keys[SOURCE_ROW].to_numpy()).groupby(groups).transform("first")
     )
+    repeats_sorted = np.zeros(len(frame), dtype=bool)
+    repeats_sorted[candidates] = repeats_among
+    first_row_sorted = np.zeros(len(frame), dtype="int64")
+    first_row_sorted[candidates] = first_row_of_group.to_numpy()
     repeats = np.empty_like(repeats_sorted)
     repeats[order] = repeats_sorted
     first_row = np.empty(len(frame), dtype="int64")
-    first_row[order] = first_row_of_group.to_numpy()
+    first_row[order] = first_row_sorted
     reasons = [f"exact duplicate of source row {row}" for row in first_row[repeats]]
     audit = audit_dropped_rows(step, frame.loc[repeats], reasons)
     return StepResult(frame.loc[~repeats], audit, description, 0)
@@ -625,6 +632,9 @@ def _changed_number_text(values: pd.Series) -> np.ndarray:
     """Where a number cell holds text other than a plain number literal."""
     if pd.api.types.is_numeric_dtype(values):
         return np.zeros(len(values), dtype=bool)
+    cells = text_cells(values)
+    if cells is not None:  # the same pattern, matched in bulk
+        return cells.is_valid().to_numpy(zero_copy_only=False) & ~plain_number_mask(cells)
     text = values.astype("string")
     plain = text.str.fullmatch(_PLAIN_NUMBER).fillna(False).to_numpy(dtype=bool)
     return text.notna().to_numpy() & ~plain

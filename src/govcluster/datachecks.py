@@ -227,12 +227,22 @@ def money_in_base_unit(
     return values * factors
 
 
-def parsed_variables(ingested: pd.DataFrame, config: ProjectConfig) -> dict[str, pd.Series]:
-    """Every configured variable parsed to float, money converted to 万元 when units are given."""
+def parsed_variables(
+    ingested: pd.DataFrame,
+    config: ProjectConfig,
+    *,
+    numbers: Mapping[str, pd.Series] | None = None,
+) -> dict[str, pd.Series]:
+    """Every configured variable parsed to float, money converted to 万元 when units are given.
+
+    ``numbers`` holds variables already read by :func:`govcluster.parsing.parse_numeric`
+    (in the units of the file), which are then not read again.
+    """
     units = ingested[MONEY_UNIT] if config.data.money_unit and MONEY_UNIT in ingested else None
+    numbers = numbers or {}
     parsed = {}
     for name, spec in config.variables.items():
-        values, _ = parse_numeric(ingested[name])
+        values = numbers[name] if name in numbers else parse_numeric(ingested[name])[0]
         if spec.kind == "money":
             values = money_in_base_unit(values, units, config.data.money_units)
         parsed[name] = values

@@ -150,11 +150,17 @@ def data_quality_report(ingested: pd.DataFrame, config: ProjectConfig) -> DataQu
     names = user_names(config)
     years, _ = parse_years(ingested[TIME])
     entities = entity_keys(ingested[ENTITY])
-    missing, unreadable = _missing_cells(ingested, config)
+    numbers = {name: parse_numeric(ingested[name]) for name in config.variables}
+    missing, unreadable = _missing_cells(ingested, config, numbers=numbers)
     balance = panel_balance(entities, years)
     duplicates = exact_duplicates(ingested, entities, years)
+    values = {name: parsed for name, (parsed, _) in numbers.items()}
     flagged = screen_values(
-        parsed_variables(ingested, config), entities, years, ingested[SOURCE_ROW], config
+        parsed_variables(ingested, config, numbers=values),
+        entities,
+        years,
+        ingested[SOURCE_ROW],
+        config,
     )
     median_column = f"{names.entity_slug}_median"
     if median_column not in flagged.columns:
@@ -174,13 +180,22 @@ def data_quality_report(ingested: pd.DataFrame, config: ProjectConfig) -> DataQu
 
 
 def _missing_cells(
-    ingested: pd.DataFrame, config: ProjectConfig
+    ingested: pd.DataFrame,
+    config: ProjectConfig,
+    *,
+    numbers: dict[str, tuple[pd.Series, pd.Series]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per variable: True where the parsed value is missing, and where the text is unreadable."""
+    """Per variable: True where the parsed value is missing, and where the text is unreadable.
+
+    ``numbers``: :func:`govcluster.parsing.parse_numeric` of the variables, if already read.
+    """
     missing = {}
     unreadable = {}
     for name in config.variables:
-        parsed, not_a_number = parse_numeric(ingested[name])
+        if numbers is not None and name in numbers:
+            parsed, not_a_number = numbers[name]
+        else:
+            parsed, not_a_number = parse_numeric(ingested[name])
         missing[name] = parsed.isna()
         unreadable[name] = not_a_number
     index = ingested.index

@@ -335,7 +335,7 @@ def validate_panel(
     else:
         skipped.add("money_units_known")
     check_ranges(ingested, parsed, config, source=source)
-    check_plausible(ingested, config, source=source, names=names)
+    check_plausible(ingested, config, source=source, names=names, numbers=parsed)
     check_transformable(ingested, parsed, years, config, source=source)
     if data.province and not data.region:
         check_provinces(ingested, column=data.province, source=source)
@@ -352,7 +352,7 @@ def validate_panel(
             if data.time_kind == "year"
             else []
         ),
-        *screened_value_notes(ingested, entities, years, config),
+        *screened_value_notes(ingested, entities, years, config, numbers=parsed),
     ]
     for note in warnings:
         logger.warning("data note: %s", note)
@@ -986,6 +986,7 @@ def check_plausible(
     *,
     source: str,
     names: UserNames | None = None,
+    numbers: Mapping[str, pd.Series] | None = None,
 ) -> None:
     """Raise when a value cannot be right: infinite, or beyond its kind's plausible magnitude.
 
@@ -995,7 +996,7 @@ def check_plausible(
     clip them silently and without winsorising they would dominate every estimate.
     """
     names = names or user_names(config)
-    parsed = parsed_variables(ingested, config)
+    parsed = parsed_variables(ingested, config, numbers=numbers)
     lines = []
     columns = []
     any_bad = np.zeros(len(ingested), dtype=bool)
@@ -1076,13 +1077,20 @@ def check_entity_attributes(
 
 
 def screened_value_notes(
-    ingested: pd.DataFrame, entities: pd.Series, years: pd.Series, config: ProjectConfig
+    ingested: pd.DataFrame,
+    entities: pd.Series,
+    years: pd.Series,
+    config: ProjectConfig,
+    *,
+    numbers: Mapping[str, pd.Series] | None = None,
 ) -> list[str]:
-    """Warnings for values far from their entity's other years (outliers, powers of ten)."""
+    """Warnings for values far from their entity's other years (outliers, powers of ten).
+
+    ``numbers``: variables already parsed (:func:`check_numeric`), not read again.
+    """
     names = user_names(config)
-    flagged = screen_values(
-        parsed_variables(ingested, config), entities, years, ingested[SOURCE_ROW], config
-    )
+    parsed = parsed_variables(ingested, config, numbers=numbers)
+    flagged = screen_values(parsed, entities, years, ingested[SOURCE_ROW], config)
     notes = []
     for (check, column), group in flagged.groupby(["check", "column"], sort=False):
         cells = ", ".join(
