@@ -28,6 +28,7 @@ from govcluster.datachecks import (
     duplicated_key_mask,
     non_value_cells,
 )
+from govcluster.ingest import as_text
 from govcluster.parsing import (
     MISSING_TOKENS,
     map_text,
@@ -489,3 +490,28 @@ def test_duplicate_masks_equal_the_comparison_of_values():
         duplicated_key_mask(frame[ENTITY], frame[TIME]).to_numpy(),
         keys.duplicated(keep=False).to_numpy(),
     )
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int64", "uint16"])
+def test_number_columns_are_written_as_pandas_writes_each_cell(dtype):
+    rng = np.random.default_rng(7)
+    if dtype.startswith("float"):
+        values = np.concatenate(
+            [
+                rng.standard_normal(2000) * 10.0 ** rng.integers(-300, 300, 2000),
+                np.round(rng.standard_normal(500), 2),
+                [0.0, -0.0, np.nan, np.inf, -np.inf, 2010.0, 0.1, 1e16, 5e-324],
+            ]
+        )
+        with np.errstate(over="ignore"):
+            values = values.astype(dtype)
+    else:
+        info = np.iinfo(dtype)
+        values = rng.integers(info.min, info.max, 2000, dtype=dtype, endpoint=True)
+    column = pd.Series(values, name="x", index=range(3, 3 + len(values)))
+    expected = column.astype("string")
+    expected = expected.mask(expected.eq("").fillna(False).astype(bool))
+    pd.testing.assert_series_equal(as_text(column), expected)
