@@ -515,3 +515,17 @@ def test_number_columns_are_written_as_pandas_writes_each_cell(dtype):
     expected = column.astype("string")
     expected = expected.mask(expected.eq("").fillna(False).astype(bool))
     pd.testing.assert_series_equal(as_text(column), expected)
+
+
+def test_identifier_numbers_equal_the_pattern_read_one_by_one():
+    from govcluster.validate import _NUMERIC_IDENTIFIER, _identifier_numbers
+
+    keys = [
+        *["000123", "123", "123.0", "123.", "+0012", "-5", "0", "000", "00.0", "-0", "007.000"],
+        *["12a", "1.5", "１２３", "٣", "12.00", "0x1", ".5", "", "1e3", "+", "F410032", "企业7"],
+        *["123\n", " 123", "1 2", "12.0 ", "00١"],
+    ]
+    expected = [
+        match.group(1) if (match := _NUMERIC_IDENTIFIER.fullmatch(key)) else None for key in keys
+    ]
+    assert _identifier_numbers(keys) == expected

@@ -46,6 +46,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from govcluster.columns import ENTITY, MONEY_UNIT, PROVINCE, SOURCE_ROW, TIME
 from govcluster.config import ProjectConfig, config_file_in_use
@@ -97,6 +99,9 @@ _FRACTION_LIMIT = 1.0
 
 #: An identifier that is a whole number, possibly with leading zeros or a trailing ".0".
 _NUMERIC_IDENTIFIER = re.compile(r"[+-]?0*(\d+)(?:\.0*)?")
+
+#: :data:`_NUMERIC_IDENTIFIER` for ASCII text, in Arrow's (RE2) syntax.
+_NUMERIC_IDENTIFIER_ASCII = r"^[+-]?0*(?P<number>[0-9]+)(?:\.0*)?$"
 
 #: A number written with a decimal comma ("4,74", "1.234,5").
 _DECIMAL_COMMA = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+")
@@ -481,12 +486,14 @@ def check_entity_spellings(
     writes "1001.0"; left alone, such rows would become a second cluster.
     """
     names = names or UserNames()
-    spellings: dict[str, set[str]] = {}
-    for key in entities.dropna().unique().to_numpy(dtype=object):
-        match = _NUMERIC_IDENTIFIER.fullmatch(str(key))
-        if match:
-            spellings.setdefault(match.group(1), set()).add(str(key))
-    clashes = {number: names for number, names in spellings.items() if len(names) > 1}
+    keys = [str(key) for key in np.asarray(entities.dropna().unique(), dtype=object)]
+    numbers = pd.Series(_identifier_numbers(keys), dtype=object)
+    spelled = pd.DataFrame({"number": numbers, "key": keys}).dropna()
+    n_spellings = spelled.groupby("number", sort=False)["key"].nunique()
+    clashing = spelled.loc[spelled["number"].isin(n_spellings.index[n_spellings > 1])]
+    clashes = {
+        number: set(group["key"]) for number, group in clashing.groupby("number", sort=False)
+    }
     if not clashes:
         return
     offending = entities.isin({name for names in clashes.values() for name in names})
@@ -514,6 +521,38 @@ def check_entity_spellings(
             "everywhere."
         ),
     )
+
+
+def _identifier_numbers(keys: list[str]) -> list[str | None]:
+    """The number an identifier writes (``"000123"`` and ``"123.0"``: ``"123"``), else None.
+
+    ASCII identifiers are matched in bulk by Arrow (the pattern of
+    :data:`_NUMERIC_IDENTIFIER` with ASCII digits, which is what ``\\d`` matches in ASCII
+    text); others, which may hold digits of other scripts, one by one.
+    """
+    numbers: list[str | None] = [None] * len(keys)
+    try:
+        text = pa.array(keys, type=pa.large_string())
+    except (pa.ArrowException, UnicodeError):
+        text = None
+    ascii_text = (
+        np.zeros(len(keys), dtype=bool)
+        if text is None
+        else pc.string_is_ascii(text).to_numpy(zero_copy_only=False)
+    )
+    if ascii_text.any():
+        positions = np.flatnonzero(ascii_text)
+        found = pc.extract_regex(pc.take(text, pa.array(positions)), _NUMERIC_IDENTIFIER_ASCII)
+        matched = found.is_valid().to_numpy(zero_copy_only=False)
+        digits = pc.struct_field(found, "number").to_pylist()
+        for position, match, number in zip(positions.tolist(), matched, digits, strict=True):
+            if match:
+                numbers[position] = number
+    for position in np.flatnonzero(~ascii_text).tolist():
+        match = _NUMERIC_IDENTIFIER.fullmatch(keys[position])
+        if match:
+            numbers[position] = match.group(1)
+    return numbers
 
 
 def check_panel_size(
