@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_validate.py                      # default data + 1M firm-years
+    .venv/bin/python benchmarks/bench_validate.py            # default data + 1M firm-years
     .venv/bin/python benchmarks/bench_validate.py --firm-scales 0.74 2.97   # 1M and 4M firm-years
     .venv/bin/python benchmarks/bench_validate.py --baseline-source ../main/src
     .venv/bin/python benchmarks/bench_validate.py --write /tmp/out --firm-scales
@@ -231,7 +231,9 @@ def firm_case(scale: float, args: argparse.Namespace, workdir: Path) -> dict[str
     io.write_parquet(panel.frame, raw_path)
     print(f"firm case, firm_scale {scale}: {len(panel.frame):,} firm-years", flush=True)
     del panel
-    target = Path(args.write).resolve() / f"firms_{scale}" if args.write else workdir / f"firms_{scale}"
+    target = (
+        Path(args.write).resolve() / f"firms_{scale}" if args.write else workdir / f"firms_{scale}"
+    )
     times = run_steps(project.raw, relative, _outputs(target), workdir, profile=set(args.profile))
     raw_path.unlink()
     return times

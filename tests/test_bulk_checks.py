@@ -322,7 +322,7 @@ def test_parse_numeric_of_a_column_with_an_unreadable_cell_reads_the_rest():
 # --------------------------------------------------------------------------- non_value_cells
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _config(n_variables: int):
     variables = {f"v{i}": {"kind": "real", "column": f"列{i}"} for i in range(n_variables)}
     return build_config(
@@ -356,7 +356,9 @@ def test_non_value_cells_equals_the_cell_by_cell_listing():
     ingested = pd.DataFrame(
         {
             SOURCE_ROW: np.arange(size, dtype="int64") + 2,
-            ENTITY: pd.Series([f"企业{i % 37}" if i % 11 else None for i in range(size)], dtype="string"),
+            ENTITY: pd.Series(
+                [f"企业{i % 37}" if i % 11 else None for i in range(size)], dtype="string"
+            ),
             TIME: pd.Series([str(2000 + i % 9) for i in range(size)], dtype="string"),
             "v0": pd.Series(cells[:, 0], dtype="string"),
             "v1": pd.Series(cells[:, 1], dtype=object),
@@ -395,7 +397,10 @@ def test_non_value_cells_without_any_placeholder_is_an_empty_table():
 def test_panel_balance_equals_the_loop_over_entities(seed):
     rng = np.random.default_rng(seed)
     size = 3000
-    names = np.array(["C10", "C2", "浙江01", "a b", "Zz", "企业", "0001", "1"] + [f"F{i}" for i in range(300)], dtype=object)
+    names = np.array(
+        ["C10", "C2", "浙江01", "a b", "Zz", "企业", "0001", "1"] + [f"F{i}" for i in range(300)],
+        dtype=object,
+    )
     entities = pd.Series(rng.choice(names, size), dtype="string")
     entities[rng.random(size) < 0.02] = pd.NA
     years = pd.Series(rng.integers(1990, 2021, size), dtype="Int64")

@@ -86,7 +86,10 @@ def text_cells(values: pd.Series) -> pa.ChunkedArray | None:
     dtype = values.dtype
     if isinstance(dtype, pd.StringDtype):
         cells = values.array
-    elif dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+    elif pd.api.types.is_object_dtype(dtype) and pd.api.types.infer_dtype(values, skipna=True) in (
+        "string",
+        "empty",
+    ):
         cells = values.to_numpy(dtype=object)
     else:
         return None
@@ -141,7 +144,7 @@ def distinct_text_codes(text: pa.ChunkedArray, mask: np.ndarray) -> tuple[np.nda
 
 
 def _parse_text(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """Parse a column of text in bulk: plain numbers by Arrow, other texts one distinct at a time."""
+    """Parse text in bulk: plain numbers by Arrow, the other texts one distinct text at a time."""
     size = len(text)
     parsed = np.full(size, np.nan)
     unreadable = np.zeros(size, dtype=bool)

@@ -527,8 +527,8 @@ def _identifier_numbers(keys: list[str]) -> list[str | None]:
     """The number an identifier writes (``"000123"`` and ``"123.0"``: ``"123"``), else None.
 
     ASCII identifiers are matched in bulk by Arrow (the pattern of
-    :data:`_NUMERIC_IDENTIFIER` with ASCII digits, which is what ``\\d`` matches in ASCII
-    text); others, which may hold digits of other scripts, one by one.
+    :data:`_NUMERIC_IDENTIFIER` with the digits 0-9, the only digits of ASCII text); others,
+    which may hold digits of other scripts, one by one.
     """
     numbers: list[str | None] = [None] * len(keys)
     try:
