@@ -252,7 +252,7 @@ def _audit_rows(
     if not changed.any():
         return None
     reasons = reason if isinstance(reason, str) else np.asarray(reason, dtype=object)[changed]
-    rows = frame.loc[changed]
+    rows = frame[[SOURCE_ROW, ENTITY, TIME]].loc[changed]
     return pd.DataFrame(
         {
             "step": step,
