@@ -55,7 +55,7 @@ from govcluster.columns import (
 )
 from govcluster.config import ProjectConfig, config_file_in_use
 from govcluster.errors import DataValidationError
-from govcluster.parsing import parse_numeric
+from govcluster.parsing import map_text, parse_numeric, plain_number_mask, text_cells
 from govcluster.regions import REGIONS, normalise_province, region_of, strip_whitespace
 from govcluster.user_names import UserNames, user_names
 
@@ -166,7 +166,7 @@ class CleanResult:
 
 def empty_audit() -> pd.DataFrame:
     """Return an audit with no rows and the audit's column types."""
-    return _typed_audit(pd.DataFrame({column: [] for column in AUDIT_COLUMNS}))
+    return _EMPTY_AUDIT.copy()
 
 
 def _typed_audit(audit: pd.DataFrame) -> pd.DataFrame:
@@ -174,6 +174,9 @@ def _typed_audit(audit: pd.DataFrame) -> pd.DataFrame:
     types = {column: "string" for column in AUDIT_COLUMNS}
     types.update(source_row="Int64", year="Int64")
     return audit.loc[:, list(AUDIT_COLUMNS)].astype(types).reset_index(drop=True)
+
+
+_EMPTY_AUDIT = _typed_audit(pd.DataFrame({column: [] for column in AUDIT_COLUMNS}))
 
 
 def _format_value(value: object) -> object:
@@ -228,12 +231,29 @@ def audit_cells(
     pandas.DataFrame
         One audit row per changed cell.
     """
+    rows = _audit_rows(step, frame, variable, changed, old, new, reason)
+    return empty_audit() if rows is None else _typed_audit(rows)
+
+
+def _audit_rows(
+    step: str,
+    frame: pd.DataFrame,
+    variable: str,
+    changed: np.ndarray,
+    old: Sequence[object] | np.ndarray | pd.Series,
+    new: Sequence[object] | np.ndarray | pd.Series,
+    reason: str | Sequence[str] | np.ndarray,
+) -> pd.DataFrame | None:
+    """The rows of :func:`audit_cells` before their column types are set; None if none changed.
+
+    A step collects these for all its columns and types them once (:func:`_audit_of`).
+    """
     changed = np.asarray(changed, dtype=bool)
     if not changed.any():
-        return empty_audit()
+        return None
     reasons = reason if isinstance(reason, str) else np.asarray(reason, dtype=object)[changed]
-    rows = frame.loc[changed]
-    audit = pd.DataFrame(
+    rows = frame[[SOURCE_ROW, ENTITY, TIME]].loc[changed]
+    return pd.DataFrame(
         {
             "step": step,
             "reason": reasons,
@@ -245,7 +265,14 @@ def audit_cells(
             "new_value": _as_text(np.asarray(new, dtype=object)[changed]),
         }
     )
-    return _typed_audit(audit)
+
+
+def _audit_of(pieces: Sequence[pd.DataFrame | None]) -> pd.DataFrame:
+    """One typed audit of the rows of :func:`_audit_rows` (None for columns left unchanged)."""
+    filled = [piece for piece in pieces if piece is not None]
+    if not filled:
+        return empty_audit()
+    return _typed_audit(pd.concat(filled, ignore_index=True))
 
 
 def audit_dropped_rows(step: str, dropped: pd.DataFrame, reasons: Sequence[str]) -> pd.DataFrame:
@@ -356,14 +383,6 @@ def normalise_region_label(value: object) -> object:
     return REGION_ALIASES.get(stripped, pd.NA)
 
 
-def _map_text(values: pd.Series, function: Callable[[object], object]) -> pd.Series:
-    """Apply a text function to each distinct value of a column; the result is "string"."""
-    text = values.astype("string")
-    distinct = text.dropna().unique()
-    lookup = {value: function(value) for value in distinct}
-    return text.map(lookup).astype("string")
-
-
 def parse_years(
     years: pd.Series,
     source_rows: pd.Series,
@@ -437,7 +456,7 @@ TEXT_NORMALISERS: dict[str, Callable[[object], object]] = {
 def _text_change_reasons(column: str, old: pd.Series, new: pd.Series) -> np.ndarray | str:
     """Audit reason of each changed cell of a text column normalised by step 1."""
     if column == PROVINCE:
-        renamed = _text_changed(_map_text(old, strip_whitespace), new)
+        renamed = _text_changed(map_text(old, strip_whitespace), new)
         return np.where(renamed, "province name unified to its official name", "whitespace removed")
     if column == REGION:
         return np.where(
@@ -494,10 +513,10 @@ def normalise_names(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
     result[TIME] = years
     columns = [column for column in TEXT_NORMALISERS if column in frame.columns]
     for column in columns:
-        result[column] = _map_text(frame[column], TEXT_NORMALISERS[column])
+        result[column] = map_text(frame[column], TEXT_NORMALISERS[column])
     _check_entities(result, config)
     audits = [
-        audit_cells(
+        _audit_rows(
             step,
             result,
             TIME,
@@ -510,11 +529,11 @@ def normalise_names(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
     for column in columns:
         old, new = frame[column], result[column]
         reasons = _text_change_reasons(column, old, new)
-        audits.append(audit_cells(step, result, column, _text_changed(old, new), old, new, reasons))
+        audits.append(_audit_rows(step, result, column, _text_changed(old, new), old, new, reasons))
     region_given = REGION in frame.columns
     if not region_given and PROVINCE in frame.columns:
         result[REGION] = region_of(result[PROVINCE])
-    audit = _concat_audits(audits)
+    audit = _audit_of(audits)
     description = (
         "Whitespace normalised in identifiers and names, province spellings unified to "
         f"official names, {names.time_plural} read as integers; "
@@ -539,18 +558,25 @@ def drop_exact_duplicates(frame: pd.DataFrame, config: ProjectConfig) -> StepRes
     compared = [column for column in frame.columns if column != SOURCE_ROW]
     order = np.argsort(frame[SOURCE_ROW].to_numpy(), kind="stable")
     in_file_order = frame.iloc[order]
-    repeats_sorted = in_file_order.duplicated(subset=compared, keep="first").to_numpy()
+    # Identical rows share their entity and year: compare every column only where these repeat.
+    candidates = in_file_order.duplicated(subset=[ENTITY, TIME], keep=False).to_numpy()
+    shared_keys = in_file_order.loc[candidates]
+    repeats_among = shared_keys.duplicated(subset=compared, keep="first").to_numpy()
     description = "Rows identical to an earlier row in every column but source_row dropped"
-    if not repeats_sorted.any():
+    if not repeats_among.any():
         return StepResult(frame, empty_audit(), description, 0)
-    groups = in_file_order.groupby(compared, dropna=False, sort=False).ngroup().to_numpy()
+    groups = shared_keys.groupby(compared, dropna=False, sort=False).ngroup().to_numpy()
     first_row_of_group = (
-        pd.Series(in_file_order[SOURCE_ROW].to_numpy()).groupby(groups).transform("first")
+        pd.Series(shared_keys[SOURCE_ROW].to_numpy()).groupby(groups).transform("first")
     )
+    repeats_sorted = np.zeros(len(frame), dtype=bool)
+    repeats_sorted[candidates] = repeats_among
+    first_row_sorted = np.zeros(len(frame), dtype="int64")
+    first_row_sorted[candidates] = first_row_of_group.to_numpy()
     repeats = np.empty_like(repeats_sorted)
     repeats[order] = repeats_sorted
     first_row = np.empty(len(frame), dtype="int64")
-    first_row[order] = first_row_of_group.to_numpy()
+    first_row[order] = first_row_sorted
     reasons = [f"exact duplicate of source row {row}" for row in first_row[repeats]]
     audit = audit_dropped_rows(step, frame.loc[repeats], reasons)
     return StepResult(frame.loc[~repeats], audit, description, 0)
@@ -606,6 +632,9 @@ def _changed_number_text(values: pd.Series) -> np.ndarray:
     """Where a number cell holds text other than a plain number literal."""
     if pd.api.types.is_numeric_dtype(values):
         return np.zeros(len(values), dtype=bool)
+    cells = text_cells(values)
+    if cells is not None:  # the same pattern, matched in bulk
+        return cells.is_valid().to_numpy(zero_copy_only=False) & ~plain_number_mask(cells)
     text = values.astype("string")
     plain = text.str.fullmatch(_PLAIN_NUMBER).fillna(False).to_numpy(dtype=bool)
     return text.notna().to_numpy() & ~plain
@@ -645,8 +674,8 @@ def parse_numbers(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
                 describe_number_text(str(text), value)
                 for text, value in zip(old[changed], values[changed], strict=True)
             ]
-            audits.append(audit_cells(step, result, name, changed, old, values, reasons))
-    audit = _concat_audits(audits)
+            audits.append(_audit_rows(step, result, name, changed, old, values, reasons))
+    audit = _audit_of(audits)
     description = "Number text (thousands separators, full-width digits, placeholders) parsed"
     return StepResult(result, audit, description, len(audit))
 
@@ -726,10 +755,10 @@ def convert_units(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
         new = old * factors
         result[name] = new
         changed = ~np.isnan(old) & (factors != 1.0)
-        audits.append(audit_cells(step, result, name, changed, old, new, reasons))
+        audits.append(_audit_rows(step, result, name, changed, old, new, reasons))
     unit_changed = _text_changed(units, result[MONEY_UNIT])
     audits.append(
-        audit_cells(
+        _audit_rows(
             step,
             result,
             MONEY_UNIT,
@@ -739,7 +768,7 @@ def convert_units(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
             f"money now in {BASE_MONEY_UNIT}",
         )
     )
-    audit = _concat_audits(audits)
+    audit = _audit_of(audits)
     description = f"Money variables converted to {BASE_MONEY_UNIT} using each row's unit"
     return StepResult(result, audit, description, len(audit))
 
@@ -797,8 +826,8 @@ def deflate(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
         lost = present & np.isnan(price)
         changed = (present & ~lost & (new != old)) | lost
         reasons = np.where(lost, lost_reason, deflated_reason)
-        audits.append(audit_cells(step, result, name, changed, old, new, reasons))
-    audit = _concat_audits(audits)
+        audits.append(_audit_rows(step, result, name, changed, old, new, reasons))
+    audit = _audit_of(audits)
     description = f"Money variables deflated: real = nominal * {spec.base:g} / {index_name}"
     return StepResult(result, audit, description, len(audit))
 
@@ -934,9 +963,9 @@ def fix_scale_typos(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
             for r, m in zip(ratio[position][changed], medians[position][changed], strict=True)
         ]
         audits.append(
-            audit_cells(step, result, name, changed, values[position], corrected[position], reasons)
+            _audit_rows(step, result, name, changed, values[position], corrected[position], reasons)
         )
-    audit = _concat_audits(audits)
+    audit = _audit_of(audits)
     return StepResult(result, audit, description, len(audit))
 
 
@@ -1063,9 +1092,9 @@ def interpolate(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
             )
         ]
         audits.append(
-            audit_cells(step, result, name, changed, values[position], filled[position], reasons)
+            _audit_rows(step, result, name, changed, values[position], filled[position], reasons)
         )
-    audit = _concat_audits(audits)
+    audit = _audit_of(audits)
     return StepResult(result, audit, description, len(audit))
 
 
@@ -1119,8 +1148,8 @@ def winsorize(frame: pd.DataFrame, config: ProjectConfig) -> StepResult:
             f"winsorised at the pooled {spec.lower:g} quantile ({low:.6g})",
             f"winsorised at the pooled {spec.upper:g} quantile ({high:.6g})",
         )
-        audits.append(audit_cells(step, result, name, changed, old, new, reasons))
-    audit = _concat_audits(audits)
+        audits.append(_audit_rows(step, result, name, changed, old, new, reasons))
+    audit = _audit_of(audits)
     description = (
         f"Continuous variables winsorised at the pooled {spec.lower:g} and {spec.upper:g} quantiles"
     )

@@ -23,7 +23,15 @@ import pandas as pd
 
 from govcluster.columns import ENTITY, INDUSTRY, MONEY_UNIT, NAME, PROVINCE, SOURCE_ROW, TIME
 from govcluster.config import ProjectConfig
-from govcluster.parsing import MISSING_TOKENS, parse_numeric, parse_period_labels
+from govcluster.parsing import (
+    MISSING_TOKENS,
+    distinct_text_codes,
+    map_text,
+    parse_numeric,
+    parse_period_labels,
+    plain_number_mask,
+    text_cells,
+)
 from govcluster.regions import normalise_province, strip_whitespace
 from govcluster.user_names import user_names
 
@@ -129,9 +137,7 @@ def compact_text(values: pd.Series) -> pd.Series:
     This is at least as coarse as every text normalisation of the ``clean`` step, so that two
     values that clean would make equal are equal here too.
     """
-    text = values.astype("string")
-    lookup = {value: strip_whitespace(value) for value in text.dropna().unique()}
-    compact = text.map(lookup).astype("string")
+    compact = map_text(values, strip_whitespace)
     return compact.mask(compact.eq("").fillna(False).astype(bool))
 
 
@@ -142,7 +148,7 @@ def entity_keys(entities: pd.Series) -> pd.Series:
 
 def duplicated_key_mask(entities: pd.Series, years: pd.Series) -> pd.Series:
     """True for every row whose (entity, year) pair occurs in more than one row."""
-    keys = pd.DataFrame({"entity": entities.to_numpy(), "year": years.to_numpy()})
+    keys = pd.DataFrame({"entity": pd.factorize(entities)[0], "year": pd.factorize(years)[0]})
     return pd.Series(keys.duplicated(keep=False).to_numpy(), index=entities.index)
 
 
@@ -221,12 +227,22 @@ def money_in_base_unit(
     return values * factors
 
 
-def parsed_variables(ingested: pd.DataFrame, config: ProjectConfig) -> dict[str, pd.Series]:
-    """Every configured variable parsed to float, money converted to 万元 when units are given."""
+def parsed_variables(
+    ingested: pd.DataFrame,
+    config: ProjectConfig,
+    *,
+    numbers: Mapping[str, pd.Series] | None = None,
+) -> dict[str, pd.Series]:
+    """Every configured variable parsed to float, money converted to 万元 when units are given.
+
+    ``numbers`` holds variables already read by :func:`govcluster.parsing.parse_numeric`
+    (in the units of the file), which are then not read again.
+    """
     units = ingested[MONEY_UNIT] if config.data.money_unit and MONEY_UNIT in ingested else None
+    numbers = numbers or {}
     parsed = {}
     for name, spec in config.variables.items():
-        values, _ = parse_numeric(ingested[name])
+        values = numbers[name] if name in numbers else parse_numeric(ingested[name])[0]
         if spec.kind == "money":
             values = money_in_base_unit(values, units, config.data.money_units)
         parsed[name] = values
@@ -269,6 +285,7 @@ def screen_values(
     typo = config.clean.scale_typos
     typo_power = round(np.log10(typo.factor)) if typo.enabled and typo.factor > 0 else None
     valid = (entities.notna() & years.notna()).to_numpy()
+    entity_codes = pd.factorize(entities)[0]  # grouping by code is grouping by entity
     rows = []
     for name, spec in config.variables.items():
         if spec.kind not in SCREENED_KINDS or name not in parsed:
@@ -282,7 +299,7 @@ def screen_values(
             continue
         used = values[finite]
         scale = np.log10(used) if level else used
-        groups = entities[finite].astype("string")
+        groups = entity_codes[finite]
         counts = scale.groupby(groups).transform("size")
         median, mad = _robust_centre_and_spread(scale, groups)
         deviation = scale - median
@@ -310,12 +327,24 @@ def screen_values(
             outlier &= ~(
                 corrected_by_clean & ((deviation - power).abs() <= np.log10(typo.tolerance))
             )
-        flagged = (outlier | is_power).to_numpy()
-        for position in np.flatnonzero(flagged):
-            index = scale.index[position]
-            centre = median.iloc[position]
-            if is_power.iloc[position]:
-                k = int(power.iloc[position])
+        flagged = np.flatnonzero((outlier | is_power).to_numpy())
+        if flagged.size == 0:
+            continue
+        labels = scale.index[flagged]
+        cells = zip(
+            is_power.to_numpy()[flagged].tolist(),
+            power.to_numpy()[flagged],
+            z.to_numpy()[flagged],
+            median.to_numpy()[flagged],
+            source_rows.loc[labels].tolist(),
+            list(entities.loc[labels].array),
+            years.loc[labels].tolist(),
+            values.loc[labels].tolist(),
+            strict=True,
+        )
+        for scaled, k_power, z_score, centre, source_row, entity, year, value in cells:
+            if scaled:
+                k = int(k_power)
                 check = "scale"
                 reason = (
                     f"{10.0**k:g} times the {noun}'s median: a unit mix-up (e.g. 元 written "
@@ -327,18 +356,18 @@ def screen_values(
             else:
                 check = "outlier"
                 reason = (
-                    f"{z.iloc[position]:.0f} robust standard deviations from the {noun}'s median"
-                    if np.isfinite(z.iloc[position])
+                    f"{z_score:.0f} robust standard deviations from the {noun}'s median"
+                    if np.isfinite(z_score)
                     else f"the {noun}'s other values are all equal to its median"
                 )
             rows.append(
                 {
                     "variable": name,
                     "column": spec.column,
-                    SOURCE_ROW: int(source_rows.loc[index]),
-                    ENTITY: str(entities.loc[index]),
-                    TIME: int(years.loc[index]),
-                    "value": float(values.loc[index]),
+                    SOURCE_ROW: int(source_row),
+                    ENTITY: str(entity),
+                    TIME: int(year),
+                    "value": float(value),
                     "cluster_median": float(10.0**centre if level else centre),
                     "check": check,
                     "reason": reason,
@@ -373,23 +402,58 @@ def non_value_cells(ingested: pd.DataFrame, config: ProjectConfig) -> pd.DataFra
         text = ingested[name]
         if pd.api.types.is_numeric_dtype(text):
             continue
-        present = text.notna().to_numpy()
-        for position in np.flatnonzero(present):
-            meaning = _token_meaning(text.iloc[position])
-            if meaning is None:
-                continue
-            rows.append(
-                {
-                    "variable": name,
-                    "column": spec.column,
-                    SOURCE_ROW: int(ingested[SOURCE_ROW].iloc[position]),
-                    ENTITY: ingested[ENTITY].iloc[position],
-                    TIME: ingested[TIME].iloc[position],
-                    "text": str(text.iloc[position]),
-                    "meaning": meaning,
-                }
-            )
+        meanings = _cell_meanings(text)
+        positions = np.flatnonzero(pd.notna(meanings))
+        if positions.size == 0:
+            continue
+        cells = zip(
+            ingested[SOURCE_ROW].to_numpy()[positions].tolist(),
+            _cells_at(ingested[ENTITY], positions),
+            _cells_at(ingested[TIME], positions),
+            _cells_at(text, positions),
+            meanings[positions].tolist(),
+            strict=True,
+        )
+        rows.extend(
+            {
+                "variable": name,
+                "column": spec.column,
+                SOURCE_ROW: int(source_row),
+                ENTITY: entity,
+                TIME: time,
+                "text": str(value),
+                "meaning": meaning,
+            }
+            for source_row, entity, time, value, meaning in cells
+        )
     return pd.DataFrame(rows, columns=list(NON_VALUE_COLUMNS))
+
+
+def _cell_meanings(values: pd.Series) -> np.ndarray:
+    """Per cell: what a placeholder or spreadsheet error means, None for any other cell.
+
+    Each distinct text is looked at once; plain numbers, nearly every cell, are set aside in
+    bulk first (no number is a placeholder).
+    """
+    meanings = np.full(len(values), None, dtype=object)
+    text = text_cells(values)
+    if text is None:  # text mixed with other objects: cell by cell
+        present = values.notna().to_numpy()
+        cells = values.to_numpy(dtype=object)
+        for position in np.flatnonzero(present):
+            meanings[position] = _token_meaning(cells[position])
+        return meanings
+    candidates = text.is_valid().to_numpy(zero_copy_only=False) & ~plain_number_mask(text)
+    if candidates.any():
+        codes, distinct = distinct_text_codes(text, candidates)
+        meaning_of = np.array([_token_meaning(value) for value in distinct], dtype=object)
+        meanings[candidates] = meaning_of[codes]
+    return meanings
+
+
+def _cells_at(values: pd.Series, positions: np.ndarray) -> list[object]:
+    """The cells of ``values`` at ``positions``, each as ``values.iloc[position]`` gives it."""
+    return list(values.iloc[positions].array)
 
 
 # --------------------------------------------------------------------------- entities
@@ -415,6 +479,20 @@ def _attribute_columns(config: ProjectConfig) -> dict[str, tuple[str, str]]:
     return attributes
 
 
+def _number_text(numbers: pd.Series) -> pd.Series:
+    """``f"{v:g}"`` of each number (NA where missing), formatted once per distinct value.
+
+    Values are told apart by their bits, so that -0.0 ("-0") and 0.0 ("0") stay distinct.
+    """
+    values = numbers.to_numpy(dtype="float64")
+    present = ~np.isnan(values)
+    distinct, codes = np.unique(values[present].view(np.int64), return_inverse=True)
+    formatted = np.array([f"{v:g}" for v in distinct.view(np.float64)], dtype=object)
+    text = np.full(len(values), pd.NA, dtype=object)
+    text[present] = formatted[codes]
+    return pd.Series(text, index=numbers.index, dtype="string")
+
+
 def entity_attribute_conflicts(
     ingested: pd.DataFrame, entities: pd.Series, config: ProjectConfig
 ) -> pd.DataFrame:
@@ -430,30 +508,37 @@ def entity_attribute_conflicts(
         conflicting entity, with the file rows holding that value.
     """
     rows = []
+    entity_codes = pd.factorize(entities)[0]
+    source_rows = ingested[SOURCE_ROW].to_numpy()
     for canonical, (what, column) in _attribute_columns(config).items():
         if canonical not in ingested:
             continue
         raw = ingested[canonical]
         if canonical == PROVINCE:
-            compared = compact_text(raw).map(normalise_province, na_action="ignore")
+            compared = map_text(compact_text(raw), normalise_province)
         elif canonical in config.variables:
             numbers, _ = parse_numeric(raw)
-            compared = numbers.map(lambda v: f"{v:g}", na_action="ignore")
+            compared = _number_text(numbers)
         else:
             compared = compact_text(raw)
+        value_codes = pd.factorize(compared.astype("string"))[0]
+        kept = np.flatnonzero((entity_codes >= 0) & (value_codes >= 0))
+        pairs = pd.DataFrame({"entity": entity_codes[kept], "value": value_codes[kept]})
+        n_values = pairs.drop_duplicates().groupby("entity")["value"].size()
+        conflicting = n_values.index[n_values > 1].to_numpy()
+        if conflicting.size == 0:
+            continue
+        members = kept[np.isin(entity_codes[kept], conflicting)]  # rows in file order
         frame = pd.DataFrame(
             {
-                "entity": entities.to_numpy(),
-                "value": compared.astype("string").to_numpy(),
-                "shown": raw.astype("string").to_numpy(),
-                "row": ingested[SOURCE_ROW].to_numpy(),
+                "entity": np.asarray(entities.iloc[members], dtype=object),
+                "value": value_codes[members],
+                "shown": raw.astype("string").iloc[members].to_numpy(),
+                "row": source_rows[members],
             }
-        ).dropna(subset=["entity", "value"])
-        distinct = frame.groupby("entity")["value"].nunique()
-        conflicting = distinct.index[distinct > 1]
-        for entity in conflicting:
-            members = frame.loc[frame["entity"] == entity]
-            for _, group in members.groupby("value", sort=False):
+        )
+        for entity, group_rows in frame.groupby("entity", sort=True):
+            for _, group in group_rows.groupby("value", sort=False):
                 rows.append(
                     {
                         ENTITY: str(entity),

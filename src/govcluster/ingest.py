@@ -190,8 +190,26 @@ def as_text(values: pd.Series) -> pd.Series:
         values = values.astype(object)
     if values.dtype == object:
         values = _bools_as_digits(values)
-    text = values.astype("string")
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iuf":
+        text = _numbers_as_text(values)
+    else:
+        text = values.astype("string")
     return text.mask(text.eq("").fillna(False).astype(bool))
+
+
+def _numbers_as_text(values: pd.Series) -> pd.Series:
+    """``values.astype("string")`` of a NumPy number column, written once per distinct value.
+
+    Values are told apart by their bits, so that -0.0 keeps its sign; NaN becomes NA.
+    """
+    numbers = values.to_numpy()
+    if numbers.dtype.kind == "f":
+        codes, distinct_bits = pd.factorize(numbers.view(f"i{numbers.dtype.itemsize}"))
+        distinct = distinct_bits.view(numbers.dtype)
+    else:
+        codes, distinct = pd.factorize(numbers)
+    text = pd.Series(distinct, dtype=numbers.dtype).astype("string").array
+    return pd.Series(text.take(codes, allow_fill=True), index=values.index, name=values.name)
 
 
 def blank_rows(table: pd.DataFrame) -> np.ndarray:

@@ -150,11 +150,17 @@ def data_quality_report(ingested: pd.DataFrame, config: ProjectConfig) -> DataQu
     names = user_names(config)
     years, _ = parse_years(ingested[TIME])
     entities = entity_keys(ingested[ENTITY])
-    missing, unreadable = _missing_cells(ingested, config)
+    numbers = {name: parse_numeric(ingested[name]) for name in config.variables}
+    missing, unreadable = _missing_cells(ingested, config, numbers=numbers)
     balance = panel_balance(entities, years)
     duplicates = exact_duplicates(ingested, entities, years)
+    values = {name: parsed for name, (parsed, _) in numbers.items()}
     flagged = screen_values(
-        parsed_variables(ingested, config), entities, years, ingested[SOURCE_ROW], config
+        parsed_variables(ingested, config, numbers=values),
+        entities,
+        years,
+        ingested[SOURCE_ROW],
+        config,
     )
     median_column = f"{names.entity_slug}_median"
     if median_column not in flagged.columns:
@@ -174,13 +180,22 @@ def data_quality_report(ingested: pd.DataFrame, config: ProjectConfig) -> DataQu
 
 
 def _missing_cells(
-    ingested: pd.DataFrame, config: ProjectConfig
+    ingested: pd.DataFrame,
+    config: ProjectConfig,
+    *,
+    numbers: dict[str, tuple[pd.Series, pd.Series]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per variable: True where the parsed value is missing, and where the text is unreadable."""
+    """Per variable: True where the parsed value is missing, and where the text is unreadable.
+
+    ``numbers``: :func:`govcluster.parsing.parse_numeric` of the variables, if already read.
+    """
     missing = {}
     unreadable = {}
     for name in config.variables:
-        parsed, not_a_number = parse_numeric(ingested[name])
+        if numbers is not None and name in numbers:
+            parsed, not_a_number = numbers[name]
+        else:
+            parsed, not_a_number = parse_numeric(ingested[name])
         missing[name] = parsed.isna()
         unreadable[name] = not_a_number
     index = ingested.index
@@ -239,29 +254,56 @@ def panel_balance(entities: pd.Series, years: pd.Series) -> pd.DataFrame:
     valid = (entities.notna() & years.notna()).to_numpy()
     if not valid.any():
         return pd.DataFrame(columns=list(PANEL_BALANCE_COLUMNS))
+    codes, distinct = pd.factorize(entities.loc[valid], sort=True)  # entities in sorted order
     pairs = pd.DataFrame(
-        {"entity": entities.loc[valid].to_numpy(), "year": years.loc[valid].astype("int64")}
+        {"entity": codes, "year": years.loc[valid].astype("int64").to_numpy()}
     ).drop_duplicates()
     n_years_expected = int(pairs["year"].max() - pairs["year"].min() + 1)
-    rows = []
-    for entity, group in pairs.groupby("entity", sort=True):
-        observed = sorted(int(year) for year in group["year"])
-        first, last = observed[0], observed[-1]
-        gaps = sorted(set(range(first, last + 1)) - set(observed))
-        rows.append(
-            {
-                ENTITY: str(entity),
-                "first_year": first,
-                "last_year": last,
-                "n_years_observed": len(observed),
-                "n_years_in_span": last - first + 1,
-                "n_years_expected": n_years_expected,
-                "n_gaps": len(gaps),
-                "gaps": ", ".join(str(year) for year in gaps),
-                "balanced": len(observed) == n_years_expected,
-            }
-        )
-    return pd.DataFrame(rows, columns=list(PANEL_BALANCE_COLUMNS))
+    group, year = pairs["entity"].to_numpy(), pairs["year"].to_numpy(dtype="int64")
+    order = np.lexsort((year, group))
+    group, year = group[order], year[order]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    first, last = year[starts], year[np.r_[starts[1:], len(year)] - 1]
+    observed = np.diff(np.r_[starts, len(year)])
+    gap_years, gap_group = _gap_years(group, year)
+    n_gaps = np.bincount(gap_group, minlength=len(starts))
+    table = {
+        ENTITY: [str(entity) for entity in np.asarray(distinct, dtype=object)],
+        "first_year": first,
+        "last_year": last,
+        "n_years_observed": observed,
+        "n_years_in_span": last - first + 1,
+        "n_years_expected": np.full(len(starts), n_years_expected, dtype="int64"),
+        "n_gaps": n_gaps,
+        "gaps": _joined_by_group(gap_years, gap_group, len(starts)),
+        "balanced": observed == n_years_expected,
+    }
+    return pd.DataFrame(table, columns=list(PANEL_BALANCE_COLUMNS))
+
+
+def _gap_years(group: np.ndarray, year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The years missing between consecutive observed years of each group, and their group.
+
+    ``group`` and ``year`` are sorted by group, then year (distinct years within a group).
+    """
+    same = group[1:] == group[:-1]
+    missing = np.where(same, year[1:] - year[:-1] - 1, 0)
+    at = np.flatnonzero(missing > 0)
+    counts = missing[at]
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(year[at], counts) + 1 + offsets, np.repeat(group[at], counts)
+
+
+def _joined_by_group(years: np.ndarray, group: np.ndarray, n_groups: int) -> list[str]:
+    """Per group, its years (sorted within the group already) joined as ``"2012, 2013"``."""
+    joined = [""] * n_groups
+    if len(years) == 0:
+        return joined
+    text = [str(year) for year in years.tolist()]
+    bounds = np.flatnonzero(np.r_[True, group[1:] != group[:-1], True])
+    for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        joined[int(group[start])] = ", ".join(text[start:end])
+    return joined
 
 
 def exact_duplicates(ingested: pd.DataFrame, entities: pd.Series, years: pd.Series) -> pd.DataFrame:

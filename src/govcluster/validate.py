@@ -46,6 +46,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from govcluster.columns import ENTITY, MONEY_UNIT, PROVINCE, SOURCE_ROW, TIME
 from govcluster.config import ProjectConfig, config_file_in_use
@@ -66,7 +68,7 @@ from govcluster.datachecks import (
     screen_values,
 )
 from govcluster.errors import DataValidationError
-from govcluster.parsing import parse_numeric, parse_period_labels
+from govcluster.parsing import map_text, parse_numeric, parse_period_labels
 from govcluster.regions import REGION_OF, normalise_province
 from govcluster.user_names import UserNames, user_names
 
@@ -97,6 +99,9 @@ _FRACTION_LIMIT = 1.0
 
 #: An identifier that is a whole number, possibly with leading zeros or a trailing ".0".
 _NUMERIC_IDENTIFIER = re.compile(r"[+-]?0*(\d+)(?:\.0*)?")
+
+#: :data:`_NUMERIC_IDENTIFIER` for ASCII text, in Arrow's (RE2) syntax.
+_NUMERIC_IDENTIFIER_ASCII = r"^[+-]?0*(?P<number>[0-9]+)(?:\.0*)?$"
 
 #: A number written with a decimal comma ("4,74", "1.234,5").
 _DECIMAL_COMMA = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+")
@@ -231,7 +236,15 @@ def exact_duplicate_mask(ingested: pd.DataFrame) -> pd.Series:
     values = ingested.drop(columns=[SOURCE_ROW], errors="ignore")
     if values.shape[1] == 0:
         return pd.Series(False, index=ingested.index)
-    return values.duplicated(keep="first")
+    keys = [column for column in (ENTITY, TIME) if column in values.columns]
+    if not keys or len(keys) == values.shape[1]:
+        return values.duplicated(keep="first")
+    # Identical rows share their key columns: compare every column only where these repeat.
+    candidates = values.duplicated(subset=keys, keep=False).to_numpy()
+    copies = pd.Series(False, index=ingested.index)
+    if candidates.any():
+        copies[candidates] = values.loc[candidates].duplicated(keep="first").to_numpy()
+    return copies
 
 
 def describe_values(values: pd.Series, rows: pd.Series, *, limit: int = _VALUES_SHOWN) -> str:
@@ -327,7 +340,7 @@ def validate_panel(
     else:
         skipped.add("money_units_known")
     check_ranges(ingested, parsed, config, source=source)
-    check_plausible(ingested, config, source=source, names=names)
+    check_plausible(ingested, config, source=source, names=names, numbers=parsed)
     check_transformable(ingested, parsed, years, config, source=source)
     if data.province and not data.region:
         check_provinces(ingested, column=data.province, source=source)
@@ -344,7 +357,7 @@ def validate_panel(
             if data.time_kind == "year"
             else []
         ),
-        *screened_value_notes(ingested, entities, years, config),
+        *screened_value_notes(ingested, entities, years, config, numbers=parsed),
     ]
     for note in warnings:
         logger.warning("data note: %s", note)
@@ -473,12 +486,14 @@ def check_entity_spellings(
     writes "1001.0"; left alone, such rows would become a second cluster.
     """
     names = names or UserNames()
-    spellings: dict[str, set[str]] = {}
-    for key in entities.dropna().unique():
-        match = _NUMERIC_IDENTIFIER.fullmatch(str(key))
-        if match:
-            spellings.setdefault(match.group(1), set()).add(str(key))
-    clashes = {number: names for number, names in spellings.items() if len(names) > 1}
+    keys = [str(key) for key in np.asarray(entities.dropna().unique(), dtype=object)]
+    numbers = pd.Series(_identifier_numbers(keys), dtype=object)
+    spelled = pd.DataFrame({"number": numbers, "key": keys}).dropna()
+    n_spellings = spelled.groupby("number", sort=False)["key"].nunique()
+    clashing = spelled.loc[spelled["number"].isin(n_spellings.index[n_spellings > 1])]
+    clashes = {
+        number: set(group["key"]) for number, group in clashing.groupby("number", sort=False)
+    }
     if not clashes:
         return
     offending = entities.isin({name for names in clashes.values() for name in names})
@@ -506,6 +521,38 @@ def check_entity_spellings(
             "everywhere."
         ),
     )
+
+
+def _identifier_numbers(keys: list[str]) -> list[str | None]:
+    """The number an identifier writes (``"000123"`` and ``"123.0"``: ``"123"``), else None.
+
+    ASCII identifiers are matched in bulk by Arrow (the pattern of
+    :data:`_NUMERIC_IDENTIFIER` with the digits 0-9, the only digits of ASCII text); others,
+    which may hold digits of other scripts, one by one.
+    """
+    numbers: list[str | None] = [None] * len(keys)
+    try:
+        text = pa.array(keys, type=pa.large_string())
+    except (pa.ArrowException, UnicodeError):
+        text = None
+    ascii_text = (
+        np.zeros(len(keys), dtype=bool)
+        if text is None
+        else pc.string_is_ascii(text).to_numpy(zero_copy_only=False)
+    )
+    if ascii_text.any():
+        positions = np.flatnonzero(ascii_text)
+        found = pc.extract_regex(pc.take(text, pa.array(positions)), _NUMERIC_IDENTIFIER_ASCII)
+        matched = found.is_valid().to_numpy(zero_copy_only=False)
+        digits = pc.struct_field(found, "number").to_pylist()
+        for position, match, number in zip(positions.tolist(), matched, digits, strict=True):
+            if match:
+                numbers[position] = number
+    for position in np.flatnonzero(~ascii_text).tolist():
+        match = _NUMERIC_IDENTIFIER.fullmatch(keys[position])
+        if match:
+            numbers[position] = match.group(1)
+    return numbers
 
 
 def check_panel_size(
@@ -930,7 +977,7 @@ def check_transformable(
 def check_provinces(ingested: pd.DataFrame, *, column: str, source: str) -> None:
     """Raise when a province is not one of the 31 provincial-level divisions."""
     provinces = ingested[PROVINCE]
-    normalised = provinces.map(normalise_province, na_action="ignore")
+    normalised = map_text(provinces, normalise_province)
     present = compact_text(provinces).notna()
     unknown = present & ~normalised.isin(list(REGION_OF)).fillna(False).astype(bool)
     if not unknown.any():
@@ -978,6 +1025,7 @@ def check_plausible(
     *,
     source: str,
     names: UserNames | None = None,
+    numbers: Mapping[str, pd.Series] | None = None,
 ) -> None:
     """Raise when a value cannot be right: infinite, or beyond its kind's plausible magnitude.
 
@@ -987,7 +1035,7 @@ def check_plausible(
     clip them silently and without winsorising they would dominate every estimate.
     """
     names = names or user_names(config)
-    parsed = parsed_variables(ingested, config)
+    parsed = parsed_variables(ingested, config, numbers=numbers)
     lines = []
     columns = []
     any_bad = np.zeros(len(ingested), dtype=bool)
@@ -1068,13 +1116,20 @@ def check_entity_attributes(
 
 
 def screened_value_notes(
-    ingested: pd.DataFrame, entities: pd.Series, years: pd.Series, config: ProjectConfig
+    ingested: pd.DataFrame,
+    entities: pd.Series,
+    years: pd.Series,
+    config: ProjectConfig,
+    *,
+    numbers: Mapping[str, pd.Series] | None = None,
 ) -> list[str]:
-    """Warnings for values far from their entity's other years (outliers, powers of ten)."""
+    """Warnings for values far from their entity's other years (outliers, powers of ten).
+
+    ``numbers``: variables already parsed (:func:`check_numeric`), not read again.
+    """
     names = user_names(config)
-    flagged = screen_values(
-        parsed_variables(ingested, config), entities, years, ingested[SOURCE_ROW], config
-    )
+    parsed = parsed_variables(ingested, config, numbers=numbers)
+    flagged = screen_values(parsed, entities, years, ingested[SOURCE_ROW], config)
     notes = []
     for (check, column), group in flagged.groupby(["check", "column"], sort=False):
         cells = ", ".join(
@@ -1161,7 +1216,7 @@ def _suspicious_values_notes(
                 "use it."
             )
             continue
-        if values.nunique() == 1 and len(values) > 1 and name in needed:
+        if name in needed and len(values) > 1 and values.min() == values.max():
             notes.append(
                 f"{_described(spec.column, name)} has the same value ({values.iloc[0]:g}) in "
                 f"every row; as {needed[name]} it carries no information."
@@ -1201,13 +1256,14 @@ def _single_year_notes(
     names = names or UserNames()
     if years.dropna().nunique() < 2:
         return []
+    codes, distinct = pd.factorize(entities)  # grouped by code, named at the end
     n_years = (
-        pd.DataFrame({"entity": entities, "year": years})
-        .dropna()
+        pd.DataFrame({"entity": codes, "year": pd.factorize(years)[0]})
+        .loc[(codes >= 0) & years.notna().to_numpy()]
         .groupby("entity")["year"]
         .nunique()
     )
-    single = sorted(str(entity) for entity in n_years.index[n_years == 1])
+    single = sorted(str(entity) for entity in distinct.take(n_years.index[n_years == 1]))
     if not single:
         return []
     return [
