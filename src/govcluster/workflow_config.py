@@ -72,7 +72,16 @@ RULE_CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     # the analysis variables described: constructs, controls and passthrough variables
     "describe": ("constructs", "controls", "passthrough"),
     # govcluster.panel.plan.project_panel_jobs (inference: the wild cluster bootstrap)
-    "estimate_panel": ("models", "roles", "inference.wild_bootstrap", "data.entity", "data.time"),
+    # (data: the user's names and words of the entity and the time, for records and messages)
+    "estimate_panel": (
+        "models",
+        "roles",
+        "inference.wild_bootstrap",
+        "data.entity",
+        "data.time",
+        "data.entity_label",
+        "data.time_kind",
+    ),
     # govcluster.mediation.plan.run_configured_mediation
     "mediation": ("seed", "mediation", "roles", "models.controls"),
     # govcluster.index_bootstrap.index_weight_uncertainty: the mediation and the baseline
@@ -87,6 +96,8 @@ RULE_CONFIG_KEYS: dict[str, tuple[str, ...]] = {
         "inference.index_weights",
         "data.entity",
         "data.time",
+        "data.entity_label",
+        "data.time_kind",
     ),
     # govcluster.truth.compare_mediation_with_truth reads only its two input files
     "compare_truth": (),

@@ -43,7 +43,7 @@ from govcluster.render.formatting import (
     format_pvalue,
     significance_stars,
 )
-from govcluster.render.labels import stars_note, term_label, word
+from govcluster.render.labels import entity_word, stars_note, term_label, word
 from govcluster.render.panel_records import (
     Estimate,
     common_outcome,
@@ -302,7 +302,12 @@ def statistics_rows(
     rows.append(
         Row(
             word("standard_errors", language),
-            tuple(covariance_label(r.cov_type, r.cov_description, language) for r in results),
+            tuple(
+                covariance_label(
+                    r.cov_type, r.cov_description, language, entity_label=config.data.entity_label
+                )
+                for r in results
+            ),
         )
     )
     rows.append(
@@ -499,7 +504,8 @@ def baseline_table(
             {"model": n, "term": "controls", "value": float(p)}
             for n, p in zip(names, present, strict=True)
         ]
-    notes = [word("constants_note", language), word("within_note", language)]
+    entity = config.data.entity_label
+    notes = [word("constants_note", language), entity_word("within_note", language, entity)]
     notes += base_level_notes(results, language)
     if not show_controls:
         controls = control_terms(results)
@@ -574,7 +580,7 @@ def _specification_test_panel(
         rows.insert(0, Row("", (heads[0], heads[2])))
     spec = result.spec
     notes = [
-        word("tests_note", language).format(
+        entity_word("tests_note", language, config.data.entity_label).format(
             estimator=estimator_label(spec.estimator, language),
             controls=list_text(spec.controls, config),
         )
@@ -583,7 +589,7 @@ def _specification_test_panel(
         notes.append(word("tests_brackets_note", language))
     if not classic_defined:
         notes.append(
-            word("hausman_undefined_note", language).format(
+            entity_word("hausman_undefined_note", language, config.data.entity_label).format(
                 statistic=format_number(hausman.statistic, settings.digits)
             )
         )
@@ -648,7 +654,7 @@ def robustness_table(
     rows, numbers = statistics_rows(results, names, config, settings, r2=False, mean=False)
     controls = control_terms(results)
     notes = [
-        word("robustness_note", language),
+        entity_word("robustness_note", language, config.data.entity_label),
         word("controls_note", language).format(controls=list_text(controls, config)),
     ]
     wild_rows, wild_numbers, wild_notes = wild_bootstrap_rows(
@@ -722,7 +728,9 @@ def horizons_table(
             treatment=config.label(spec.treatment),
             estimator=estimator_label(spec.estimator, language),
             controls=list_text(spec.controls, config),
-            se=covariance_text(spec.cov_type, spec.cov_type, language),
+            se=covariance_text(
+                spec.cov_type, spec.cov_type, language, entity_label=config.data.entity_label
+            ),
         ),
         stars_note(settings.stars, language),
     ]
