@@ -170,7 +170,7 @@ def low_within_variation(
         if math.isfinite(share) and 0 < share < NEGLIGIBLE_WITHIN_SHARE:
             messages.append(
                 f"{column} varies almost only between {entities}: its variation within "
-                f"{entities} is {share:.2%} of the total, so the hdfe coefficient of {column} rests on a "
-                "sliver of the data (its estimate and standard error are unreliable)."
+                f"{entities} is {share:.2%} of the total, so the hdfe coefficient of {column} "
+                "rests on a sliver of the data (its estimate and standard error are unreliable)."
             )
     return tuple(messages)

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 
 from govcluster.errors import EstimationError
-from govcluster.panel.spec import Vocabulary, diff_name, lag_name, lead_name
+from govcluster.panel.spec import GENERIC_WORDS, Vocabulary, diff_name, lag_name, lead_name
 
 
 def check_panel_index(
-    data: pd.DataFrame, *, entity: str, time: str, vocabulary: Vocabulary = Vocabulary()
+    data: pd.DataFrame, *, entity: str, time: str, vocabulary: Vocabulary = GENERIC_WORDS
 ) -> None:
     """Check that ``entity`` and ``time`` exist, ``time`` is integer-valued and pairs are unique.
 

@@ -26,7 +26,7 @@ from govcluster.core.absorb import demean, group_means, year_dummies
 from govcluster.core.covariance import bandwidth
 from govcluster.errors import EstimationError, FewClustersWarning
 from govcluster.panel.lags import _shifted, check_panel_index
-from govcluster.panel.spec import Vocabulary, diff_name, lag_name, lead_name
+from govcluster.panel.spec import GENERIC_WORDS, Vocabulary, diff_name, lag_name, lead_name
 
 #: Below this number of clusters a FewClustersWarning is issued.
 MIN_CLUSTERS_RELIABLE = 30
@@ -67,7 +67,7 @@ class Sample:
     time: str
     n_input: int
     dropped: tuple[tuple[str, int], ...]
-    vocabulary: Vocabulary = Vocabulary()
+    vocabulary: Vocabulary = GENERIC_WORDS
 
     @property
     def n_dropped(self) -> dict[str, int]:
@@ -142,7 +142,7 @@ def prepare_sample(
     differences: Sequence[str] = (),
     required: Sequence[str],
     keep: Sequence[str] = (),
-    vocabulary: Vocabulary = Vocabulary(),
+    vocabulary: Vocabulary = GENERIC_WORDS,
 ) -> Sample:
     """Build the estimation sample.
 
@@ -285,8 +285,9 @@ def check_design(
             if np.sqrt((xt[:, j] ** 2).sum()) <= _REL_TOL * scale[j]:
                 raise EstimationError(
                     f"{name[c]!r} has no variation within {words.entities}, so the "
-                    f"{words.entity} fixed effects ({estimator!r}) absorb it. Remove it, or use estimator='random', "
-                    "'pooled' or 'between' to estimate the effect of a time-invariant variable."
+                    f"{words.entity} fixed effects ({estimator!r}) absorb it. Remove it, or use "
+                    "estimator='random', 'pooled' or 'between' to estimate the effect of a "
+                    "time-invariant variable."
                 )
         if estimator == "twoway_fe":
             d, _ = year_dummy_columns(sample)
@@ -345,7 +346,7 @@ def _check_collinear(
     names: list[str],
     extra: list[tuple[str, np.ndarray]],
     estimator: str,
-    words: Vocabulary = Vocabulary(),
+    words: Vocabulary = GENERIC_WORDS,
 ) -> None:
     """Find the first variable in the span of the earlier ones and name the culprits."""
     blocks: list[tuple[str, np.ndarray]] = []

@@ -87,6 +87,10 @@ class Vocabulary:
         )
 
 
+#: The generic words (entity, entities, year, years): the default of every specification.
+GENERIC_WORDS = Vocabulary()
+
+
 def _names(value: str | Sequence[str], what: str) -> tuple[str, ...]:
     """Normalise a column name or a sequence of names to a tuple of distinct strings."""
     names = (value,) if isinstance(value, str) else tuple(value)
@@ -211,7 +215,7 @@ class PanelSpec:
     level: float = 0.95
     name: str = ""
     absorb: str | Sequence[str] = ()
-    vocabulary: Vocabulary = Vocabulary()
+    vocabulary: Vocabulary = GENERIC_WORDS
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -394,7 +398,7 @@ class PanelIVSpec:
     ar_grid_width: float = 20.0
     ar_grid_points: int = 2001
     name: str = ""
-    vocabulary: Vocabulary = Vocabulary()
+    vocabulary: Vocabulary = GENERIC_WORDS
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -542,7 +546,7 @@ class LocalProjectionSpec:
     dk_bandwidth: int | None = None
     level: float = 0.95
     name: str = ""
-    vocabulary: Vocabulary = Vocabulary()
+    vocabulary: Vocabulary = GENERIC_WORDS
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -660,6 +664,7 @@ class HeterogeneitySpec:
 
 __all__ = [
     "CovType",
+    "GENERIC_WORDS",
     "Estimator",
     "HeterogeneitySpec",
     "IVEstimator",

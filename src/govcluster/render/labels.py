@@ -523,10 +523,14 @@ def entity_word(key: str, language: Language, entity_label: Label | None = None)
     if entity_label is None or key not in ENTITY_TEMPLATES:
         return word(key, language)
     english = entity_label.en or DEFAULT_ENTITY.en
-    return ENTITY_TEMPLATES[key].get(language).format(
-        entity=english,
-        Entity=english[:1].upper() + english[1:],
-        zh=entity_label.zh or DEFAULT_ENTITY.zh,
+    return (
+        ENTITY_TEMPLATES[key]
+        .get(language)
+        .format(
+            entity=english,
+            Entity=english[:1].upper() + english[1:],
+            zh=entity_label.zh or DEFAULT_ENTITY.zh,
+        )
     )
 
 
