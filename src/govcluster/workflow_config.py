@@ -83,7 +83,17 @@ RULE_CONFIG_KEYS: dict[str, tuple[str, ...]] = {
         "data.time_kind",
     ),
     # govcluster.mediation.plan.run_configured_mediation
-    "mediation": ("seed", "mediation", "roles", "models.controls"),
+    # (data: the user's names of the entity and the time, for the records)
+    "mediation": (
+        "seed",
+        "mediation",
+        "roles",
+        "models.controls",
+        "data.entity",
+        "data.time",
+        "data.entity_label",
+        "data.time_kind",
+    ),
     # govcluster.index_bootstrap.index_weight_uncertainty: the mediation and the baseline
     # panel models, with the index weights (constructs, indices) re-estimated in the bootstrap
     "index_weight_uncertainty": (

@@ -322,3 +322,40 @@ def test_model_checks_speak_of_firms(firm_estimates, tmp_path):
     message = str(caught.value)
     assert "'founded' has no variation within firms, so the firm fixed effects" in message
     assert "entit" not in message and "cluster" not in message
+
+
+def test_the_mediation_record_names_the_firm_and_year_columns(tmp_path):
+    """The mediation analysis runs under the file's names, with the same numbers."""
+    from own_data_run import analysis_panel
+
+    from govcluster.mediation.plan import run_configured_mediation
+
+    results = {}
+    for entity, time, label in ((FIRM, YEAR, True), ("cluster_id", "year", False)):
+        folder = tmp_path / entity
+        folder.mkdir()
+        path = firm_file(folder, entity=entity, time=time)
+        raw = copy.deepcopy(firm_config(path, entity=entity, time=time, label=label).raw)
+        raw["roles"] = {"treatment": "grant", "mediators": ["hrsemp"], "outcome": "lscrap"}
+        raw["mediation"] = {
+            **raw.get("mediation", {}),
+            "enabled": True,
+            "effects": "twoway",
+            "use_instruments": False,
+            "controls": [],
+            "n_boot": 49,
+        }
+        project, analysis = analysis_panel(raw, root=tmp_path)
+        results[entity] = run_configured_mediation(analysis, project).to_dict()
+    named, plain = results[FIRM], results["cluster_id"]
+    assert (named["spec"]["entity"], named["spec"]["time"]) == (FIRM, YEAR)
+    assert (plain["spec"]["entity"], plain["spec"]["time"]) == ("cluster_id", "year")
+    estimates = {p["path"]: p["estimate"] for p in named["paths"]}
+    expected = {p["path"]: p["estimate"] for p in plain["paths"]}
+    assert estimates.keys() == expected.keys()
+    for key, value in expected.items():
+        assert estimates[key] == pytest.approx(value, rel=0, abs=1e-12)
+    assert named["sample"]["nuisance"] == [f"{YEAR}=1988", f"{YEAR}=1989"]  # year dummies
+    # apart from the two names the records are the same (the bootstrap too: the same draws)
+    text = re.sub(rf"\b{FIRM}\b", "cluster_id", json.dumps(named, ensure_ascii=False))
+    assert json.loads(re.sub(rf"\b{YEAR}\b", "year", text)) == plain

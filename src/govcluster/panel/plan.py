@@ -267,7 +267,7 @@ def run_panel_job(data: pd.DataFrame, job: PanelJob) -> dict[str, Any]:
     entry = estimator(job.kind)
     check_panel_job(data, job, time=entry.time_column(job.spec))
     sample = restrict_years(data, job.years, time=entry.time_column(job.spec))
-    names = usable_names(sample, job.names)
+    names = job.names.usable(sample)
     spec = in_user_names(job.spec, names)
     sample = names.to_user(sample)
     result = entry.fit(sample, spec, **job.options)
@@ -288,19 +288,6 @@ def run_panel_job(data: pd.DataFrame, job: PanelJob) -> dict[str, Any]:
     }
     entry.record.from_dict(record["result"], where=f"panel job {job.name}: result")
     return record
-
-
-def usable_names(data: pd.DataFrame, names: UserNames) -> UserNames:
-    """``names``, or the pipeline's names where the user's would clash with another column.
-
-    A user's entity or time name that another column of the analysis panel already has (a
-    variable called ``firm_id`` besides the entity ``firm_id``) cannot be used; the job then
-    keeps the pipeline's name of that identifier (and the record says so in ``columns``).
-    """
-    renamed = names.to_user(data.iloc[:0])
-    if names.entity in renamed.columns and names.time in renamed.columns:
-        return names
-    return dataclasses.replace(names, entity=ENTITY, time=TIME)
 
 
 def in_user_names(spec: Any, names: UserNames) -> Any:
