@@ -117,6 +117,7 @@ RULE_CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     # (which exhibits exist is decided when the workflow is planned, from the whole configuration)
     "render_*": (
         "data.entity_label",
+        "data.time",
         "data.time_kind",
         "variables",
         "constructs",

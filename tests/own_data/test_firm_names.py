@@ -359,3 +359,11 @@ def test_the_mediation_record_names_the_firm_and_year_columns(tmp_path):
     # apart from the two names the records are the same (the bootstrap too: the same draws)
     text = re.sub(rf"\b{FIRM}\b", "cluster_id", json.dumps(named, ensure_ascii=False))
     assert json.loads(re.sub(rf"\b{YEAR}\b", "year", text)) == plain
+
+
+def test_an_absorbed_term_with_the_files_year_name_reads_year(tmp_path):
+    from govcluster.render.panel_tables import absorbed_effect_label
+
+    config = firm_config(firm_file(tmp_path))
+    assert absorbed_effect_label("industry^fyear", config, "en") == "Industry × year fixed effects"
+    assert absorbed_effect_label("industry^fyear", config, "zh") == "行业×年份固定效应"

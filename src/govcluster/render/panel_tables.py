@@ -193,14 +193,23 @@ _ABSORBED_WORDS = {
 }
 
 
+#: Words for a time column of periods (``data.time_kind`` other than year).
+_PERIOD_WORDS = ("period", "时期")
+
+
 def absorbed_effect_label(effect: str, config: ProjectConfig, language: str) -> str:
     """Row label of an absorbed effect: ``industry^year`` -> "Industry × year fixed effects".
 
-    Each part is named by its word (year, province, industry, region), else by its variable
-    label, else by its column name.
+    Each part is named by its word (year, province, industry, region; the file's own name of
+    the time column, ``industry^fyear``, is the year or period), else by its variable label,
+    else by its column name.
     """
     parts = []
     for column in effect.split("^"):
+        if column == config.data.time and column not in _ABSORBED_WORDS:
+            words = _ABSORBED_WORDS["year"] if config.data.time_kind == "year" else _PERIOD_WORDS
+            parts.append(words[1 if language == "zh" else 0])
+            continue
         if column in _ABSORBED_WORDS:
             parts.append(_ABSORBED_WORDS[column][1 if language == "zh" else 0])
             continue
