@@ -226,7 +226,7 @@ def test_provenance_covers_every_file_the_run_wrote(finished_run):
     assert set(mediation["params"]["config"]["values"]) == {
         "output_root", "seed", "mediation", "roles", "models", "data",
     }  # fmt: skip
-    assert set(mediation["params"]["config"]["values"]["data"]) == {
-        "entity", "time", "entity_label", "time_kind",
-    }  # fmt: skip  (the user's names of the entity and the time, for the record)
+    # the user's names of the entity and the time, for the record
+    names = {"entity", "time", "entity_label", "time_kind"}
+    assert set(mediation["params"]["config"]["values"]["data"]) == names
     assert "govcluster" in provenance["packages"] and "tqdm" not in provenance["packages"]
