@@ -224,6 +224,9 @@ def test_provenance_covers_every_file_the_run_wrote(finished_run):
     mediation = provenance["outputs"]["results/estimates/mediation.json"]
     assert mediation["seed"] == config["seed"]
     assert set(mediation["params"]["config"]["values"]) == {
-        "output_root", "seed", "mediation", "roles", "models",
+        "output_root", "seed", "mediation", "roles", "models", "data",
     }  # fmt: skip
+    # the user's names of the entity and the time, for the record
+    names = {"entity", "time", "entity_label", "time_kind"}
+    assert set(mediation["params"]["config"]["values"]["data"]) == names
     assert "govcluster" in provenance["packages"] and "tqdm" not in provenance["packages"]

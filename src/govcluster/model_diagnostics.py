@@ -121,12 +121,14 @@ def low_within_variation_messages(
     entity: str,
     estimator: str,
     threshold: float = NEGLIGIBLE_WITHIN_SHARE,
+    entities: str = "entities",
 ) -> tuple[str, ...]:
     """Messages naming each regressor whose within-entity variation is negligible.
 
     Only estimators that use the variation within entities (:data:`WITHIN_ESTIMATORS`) are
     checked. A column with no within variation at all is an error the estimators raise
-    themselves, so it is not repeated here.
+    themselves, so it is not repeated here. ``entities`` is the word for the entities in the
+    messages (firms, cities).
     """
     if estimator not in WITHIN_ESTIMATORS:
         return ()
@@ -134,8 +136,8 @@ def low_within_variation_messages(
     for column, share in within_variation_shares(frame, columns, entity=entity).items():
         if math.isfinite(share) and 0 < share < threshold:
             messages.append(
-                f"{column} varies almost only between entities: its variation within "
-                f"entities is {share:.2%} of the total, so the {estimator} coefficient of "
+                f"{column} varies almost only between {entities}: its variation within "
+                f"{entities} is {share:.2%} of the total, so the {estimator} coefficient of "
                 f"{column} rests on a sliver of the data (its estimate and standard error are "
                 "unreliable); use a pooled or between comparison, or a regressor that varies "
                 "over time."

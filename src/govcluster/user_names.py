@@ -108,6 +108,18 @@ class UserNames:
         """The inverse of :meth:`to_user`: the entity and time columns named canonically."""
         return _rename(table, {user: canonical for canonical, user in self.renames.items()})
 
+    def usable(self, table: pd.DataFrame) -> UserNames:
+        """These names, or the pipeline's entity and time names if ``table`` cannot take them.
+
+        A user's name that another column of ``table`` already has (a variable called
+        ``firm_id`` besides the entity) is not used by :meth:`to_user`; an estimation on
+        ``table`` then keeps the pipeline's names of the identifiers (the words stay).
+        """
+        renamed = self.to_user(table.iloc[:0])
+        if self.entity in renamed.columns and self.time in renamed.columns:
+            return self
+        return UserNames(ENTITY, TIME, self.entity_noun, self.entity_plural, self.time_noun)
+
     def key(self, entity: object, time: object) -> str:
         """One (entity, time) pair as a user names it: ``firm_id=F0012, fyear=2003``."""
         return f"{self.entity}={_shown(entity)}, {self.time}={_shown(time)}"

@@ -72,9 +72,28 @@ RULE_CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     # the analysis variables described: constructs, controls and passthrough variables
     "describe": ("constructs", "controls", "passthrough"),
     # govcluster.panel.plan.project_panel_jobs (inference: the wild cluster bootstrap)
-    "estimate_panel": ("models", "roles", "inference.wild_bootstrap", "data.entity", "data.time"),
+    # (data: the user's names and words of the entity and the time, for records and messages)
+    "estimate_panel": (
+        "models",
+        "roles",
+        "inference.wild_bootstrap",
+        "data.entity",
+        "data.time",
+        "data.entity_label",
+        "data.time_kind",
+    ),
     # govcluster.mediation.plan.run_configured_mediation
-    "mediation": ("seed", "mediation", "roles", "models.controls"),
+    # (data: the user's names of the entity and the time, for the records)
+    "mediation": (
+        "seed",
+        "mediation",
+        "roles",
+        "models.controls",
+        "data.entity",
+        "data.time",
+        "data.entity_label",
+        "data.time_kind",
+    ),
     # govcluster.index_bootstrap.index_weight_uncertainty: the mediation and the baseline
     # panel models, with the index weights (constructs, indices) re-estimated in the bootstrap
     "index_weight_uncertainty": (
@@ -87,6 +106,8 @@ RULE_CONFIG_KEYS: dict[str, tuple[str, ...]] = {
         "inference.index_weights",
         "data.entity",
         "data.time",
+        "data.entity_label",
+        "data.time_kind",
     ),
     # govcluster.truth.compare_mediation_with_truth reads only its two input files
     "compare_truth": (),
@@ -96,6 +117,7 @@ RULE_CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     # (which exhibits exist is decided when the workflow is planned, from the whole configuration)
     "render_*": (
         "data.entity_label",
+        "data.time",
         "data.time_kind",
         "variables",
         "constructs",

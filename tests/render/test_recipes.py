@@ -223,7 +223,7 @@ def test_a_toy_estimator_reaches_the_plan_the_tables_the_numbers_and_the_report(
 
     data = toy_data()
     stored = run_panel_job(data, jobs["toy_slope"])
-    assert stored["schema_version"] == 1 and stored["result"]["schema_version"] == 1
+    assert stored["schema_version"] == 2 and stored["result"]["schema_version"] == 1
     assert stored["n_rows_outside_years"] == int((data["year"] == 2017).sum())
     # known truth of the seeded DGP: slope 0.7, standard error about 0.5 / sqrt(3600)
     assert stored["result"]["slope"] == pytest.approx(TRUE_SLOPE, abs=4 * 0.5 / 60)

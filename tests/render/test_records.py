@@ -12,7 +12,7 @@ import json
 import pytest
 
 from govcluster import io
-from govcluster.records.base import SCHEMA_VERSION, RecordError
+from govcluster.records.base import PANEL_JOB_SCHEMA_VERSION, SCHEMA_VERSION, RecordError
 from govcluster.records.mediation import MediationRecord
 from govcluster.records.panel import (
     HeterogeneityRecord,
@@ -43,7 +43,9 @@ def test_every_panel_job_file_reads_back_unchanged(small_run):
         assert record.to_dict() == stored
         # same keys in the same order: the record is the file, not a summary of it
         assert json.dumps(record.to_dict(), ensure_ascii=False, indent=2) + "\n" == text
-        assert stored["schema_version"] == stored["result"]["schema_version"] == SCHEMA_VERSION
+        assert stored["schema_version"] == PANEL_JOB_SCHEMA_VERSION == 2
+        assert stored["result"]["schema_version"] == SCHEMA_VERSION
+        assert stored["columns"] == {"entity": "cluster_id", "time": "year"}  # the default names
     assert kinds == set(RESULT_RECORDS)
 
 
@@ -68,7 +70,8 @@ def test_records_are_read_only(small_run):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d.update(schema_version=SCHEMA_VERSION + 1), "schema_version 2 cannot be read"),
+        (lambda d: d.update(schema_version=3), "schema_version 3 cannot be read"),
+        (lambda d: d.pop("columns"), r"missing key\(s\) \['columns'\]"),
         (lambda d: d.pop("schema_version"), "missing key"),
         (lambda d: d["result"].update(extra=1), r"unknown key\(s\) \['extra'\]"),
         (lambda d: d["result"].update(kind="no_such_result"), "no reader for record kind"),

@@ -1,4 +1,11 @@
-"""The mediation analysis the configuration asks for."""
+"""The mediation analysis the configuration asks for.
+
+Each analysis runs under the user's names of the entity and the time (``data.entity``,
+``data.time``; :class:`govcluster.user_names.UserNames`): the analysis panel's ``cluster_id``
+and ``year`` are renamed before estimating, so that the records name the panel identifiers
+(``spec.entity``, ``spec.time``) as the user's file does. The numbers do not depend on the
+names.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +21,20 @@ from govcluster.mediation.moderated import (
     moderated_mediation,
 )
 from govcluster.mediation.results import MediationResults
+from govcluster.user_names import user_names
+
+
+def in_user_names(data: pd.DataFrame, project: ProjectConfig) -> tuple[pd.DataFrame, dict]:
+    """``data`` with the entity and time renamed as in the user's file, and those names.
+
+    Returns
+    -------
+    data : DataFrame
+    identifiers : dict
+        ``{"entity": ..., "time": ...}``, the keyword arguments of the analyses.
+    """
+    names = user_names(project).usable(data)
+    return names.to_user(data), {"entity": names.entity, "time": names.time}
 
 
 def run_configured_mediation(data: pd.DataFrame, project: ProjectConfig) -> MediationResults:
@@ -31,6 +52,7 @@ def run_configured_mediation(data: pd.DataFrame, project: ProjectConfig) -> Medi
     if controls is None:
         controls = project.models.get("controls", [])
     instruments = project.roles.instruments if settings.get("use_instruments", True) else ()
+    data, identifiers = in_user_names(data, project)
     return panel_mediation(
         data,
         treatment=project.roles.treatment,
@@ -44,6 +66,7 @@ def run_configured_mediation(data: pd.DataFrame, project: ProjectConfig) -> Medi
         ci_level=settings["ci_level"],
         ci_method=settings["ci_method"],
         n_mc=settings["n_mc"],
+        **identifiers,
     )
 
 
@@ -72,6 +95,7 @@ def run_configured_moderated_mediation(
         continuous=bool(section.get("continuous", False)),
         stage=section.get("stage", "first"),
     )
+    data, identifiers = in_user_names(data, project)
     return moderated_mediation(
         data,
         treatment=project.roles.treatment,
@@ -85,6 +109,7 @@ def run_configured_moderated_mediation(
         ci_level=settings["ci_level"],
         ci_method=settings["ci_method"],
         min_group_clusters=int(section.get("min_group_clusters", 5)),
+        **identifiers,
     )
 
 
@@ -105,6 +130,7 @@ def run_configured_interaction_mediation(
     controls = settings.get("controls")
     if controls is None:
         controls = project.models.get("controls", [])
+    data, identifiers = in_user_names(data, project)
     return interaction_mediation(
         data,
         treatment=project.roles.treatment,
@@ -114,4 +140,5 @@ def run_configured_interaction_mediation(
         sims=int(section.get("sims", 1000)),
         seed=project.seed,
         level=settings["ci_level"],
+        **identifiers,
     )

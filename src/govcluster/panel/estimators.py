@@ -135,6 +135,7 @@ def _build_sample(data: pd.DataFrame, spec: PanelSpec) -> tuple[Sample, str, lis
             differences=[spec.outcome, *cols],
             required=[spec.outcome, *cols, dep, *design],
             keep=_cluster_column(spec),
+            vocabulary=spec.vocabulary,
         )
         labels = {diff_name(c): c for c in cols}
         return sample, dep, design, labels
@@ -146,6 +147,7 @@ def _build_sample(data: pd.DataFrame, spec: PanelSpec) -> tuple[Sample, str, lis
         lags=spec.lag_map,
         required=[spec.outcome, *cols],
         keep=_cluster_column(spec),
+        vocabulary=spec.vocabulary,
     )
     return sample, spec.outcome, cols, {}
 
@@ -223,7 +225,8 @@ def _fit(data: pd.DataFrame, spec: PanelSpec) -> PanelEstimate:
         "cluster_entity",
     ):
         raise EstimationError(
-            f"The between estimator has one observation per entity, so cov_type="
+            f"The between estimator has one observation per {spec.vocabulary.entity}, so "
+            "cov_type="
             f"{spec.cov_type!r} does not apply. Use 'unadjusted', 'robust' or 'cluster_entity'."
         )
     sample, dep, cols, labels, bases = build_sample_and_bases(data, spec)
@@ -233,7 +236,11 @@ def _fit(data: pd.DataFrame, spec: PanelSpec) -> PanelEstimate:
     check_design(sample, cols, estimator=spec.estimator, labels=labels)
     warn_all(
         low_within_variation_messages(
-            sample.frame, cols, entity=sample.entity, estimator=spec.estimator
+            sample.frame,
+            cols,
+            entity=sample.entity,
+            estimator=spec.estimator,
+            entities=spec.vocabulary.entities,
         )
     )
     clusters = check_clusters(

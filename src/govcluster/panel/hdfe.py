@@ -78,7 +78,8 @@ def fit_hdfe_model(
         the effects absorb or one collinear with the others (named), fewer than two clusters.
     """
     frame = sample.frame
-    warn_all(low_within_variation(frame, columns, entity=sample.entity))
+    words = sample.vocabulary
+    warn_all(low_within_variation(frame, columns, entity=sample.entity, entities=words.entities))
     terms = absorb_terms(spec.absorb)
     keys = [c for term in terms for c in term if c not in (sample.entity, sample.time)]
     cluster_column = spec.cluster if spec.cov_type == "cluster" else sample.entity
@@ -88,7 +89,8 @@ def fit_hdfe_model(
             raise EstimationError(
                 f"{column!r} is missing in {int(missing.sum())} row(s) of the estimation sample "
                 f"(e.g. {sample.entity} {frame.loc[missing, sample.entity].iloc[0]!r} in "
-                f"{frame.loc[missing, sample.time].iloc[0]}); it is absorbed or clusters the "
+                f"{sample.time} {frame.loc[missing, sample.time].iloc[0]}); it is absorbed or "
+                "clusters the "
                 "standard errors, so fill it or drop those rows first."
             )
     effects = [sample.entity_codes, sample.time_codes]
@@ -103,6 +105,7 @@ def fit_hdfe_model(
             time=sample.time,
             n_input=sample.n_input,
             dropped=sample.dropped,
+            vocabulary=words,
         )
         effects = [codes[keep] for codes in effects]
     dropped = (*sample.dropped, (DROP_SINGLETONS, n_singletons))
@@ -153,20 +156,21 @@ def fit_hdfe_model(
 
 
 def low_within_variation(
-    frame: pd.DataFrame, columns: list[str], *, entity: str
+    frame: pd.DataFrame, columns: list[str], *, entity: str, entities: str = "entities"
 ) -> tuple[str, ...]:
     """Messages naming each regressor whose variation within entities is negligible.
 
     Under ``hdfe`` a coefficient rests on the variation within firms (and within the other
     absorbed cells); a regressor that varies almost only between firms is barely identified.
     A regressor with no such variation at all is an error of :func:`fit_hdfe` instead.
+    ``entities`` is the word for the entities in the messages (firms).
     """
     messages = []
     for column, share in within_variation_shares(frame, columns, entity=entity).items():
         if math.isfinite(share) and 0 < share < NEGLIGIBLE_WITHIN_SHARE:
             messages.append(
-                f"{column} varies almost only between entities: its variation within entities "
-                f"is {share:.2%} of the total, so the hdfe coefficient of {column} rests on a "
-                "sliver of the data (its estimate and standard error are unreliable)."
+                f"{column} varies almost only between {entities}: its variation within "
+                f"{entities} is {share:.2%} of the total, so the hdfe coefficient of {column} "
+                "rests on a sliver of the data (its estimate and standard error are unreliable)."
             )
     return tuple(messages)

@@ -189,6 +189,7 @@ def fit_heterogeneity(data: pd.DataFrame, spec: HeterogeneitySpec) -> Heterogene
         dk_bandwidth=base.dk_bandwidth,
         level=base.level,
         name=base.name,
+        vocabulary=base.vocabulary,
     )
     treat = plain.regressors[0]
     split = []

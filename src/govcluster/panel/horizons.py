@@ -164,6 +164,7 @@ def fit_local_projections(data: pd.DataFrame, spec: LocalProjectionSpec) -> Loca
             dk_bandwidth=spec.dk_bandwidth,
             level=spec.level,
             name=f"{spec.name or 'lp'}_h{h}",
+            vocabulary=spec.vocabulary,
         )
         estimates.append(fit_panel_model(frame, ps))
     return LocalProjections(spec, tuple(estimates), excluded)

@@ -314,6 +314,7 @@ def _build(data: pd.DataFrame, spec: PanelIVSpec) -> tuple[Sample, dict[str, lis
             lags=spec.lag_map,
             differences=cols,
             required=[*cols, *(diff_name(c) for c in cols)],
+            vocabulary=spec.vocabulary,
         )
         roles = {
             "endog": [diff_name(c) for c in endog],
@@ -328,6 +329,7 @@ def _build(data: pd.DataFrame, spec: PanelIVSpec) -> tuple[Sample, dict[str, lis
         variables=variables,
         lags=spec.lag_map,
         required=cols,
+        vocabulary=spec.vocabulary,
     )
     return sample, {"endog": endog, "instr": instr, "ctrl": ctrl}, spec.outcome
 
@@ -607,7 +609,11 @@ def _fit_iv(data: pd.DataFrame, spec: PanelIVSpec) -> PanelIVEstimate:
     clusters = check_clusters(sample, spec.cov_type, dk_bandwidth=spec.dk_bandwidth)
     warn_all(
         low_within_variation_messages(
-            sample.frame, roles["endog"], entity=sample.entity, estimator=spec.estimator
+            sample.frame,
+            roles["endog"],
+            entity=sample.entity,
+            estimator=spec.estimator,
+            entities=spec.vocabulary.entities,
         )
     )
     d = _transform(sample, roles, dep, spec.estimator)

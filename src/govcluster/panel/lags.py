@@ -14,11 +14,15 @@ import numpy as np
 import pandas as pd
 
 from govcluster.errors import EstimationError
-from govcluster.panel.spec import diff_name, lag_name, lead_name
+from govcluster.panel.spec import GENERIC_WORDS, Vocabulary, diff_name, lag_name, lead_name
 
 
-def check_panel_index(data: pd.DataFrame, *, entity: str, time: str) -> None:
+def check_panel_index(
+    data: pd.DataFrame, *, entity: str, time: str, vocabulary: Vocabulary = GENERIC_WORDS
+) -> None:
     """Check that ``entity`` and ``time`` exist, ``time`` is integer-valued and pairs are unique.
+
+    ``vocabulary`` gives the words of the messages (firm, year).
 
     Raises
     ------
@@ -46,8 +50,9 @@ def check_panel_index(data: pd.DataFrame, *, entity: str, time: str) -> None:
         pairs = keys[dup].drop_duplicates().head(5).itertuples(index=False)
         shown = "; ".join(f"{e!r} in {t}" for e, t in pairs)
         raise EstimationError(
-            f"{int(dup.sum())} rows share an ({entity}, {time}) pair, e.g. {shown}. Each entity "
-            "may have one row per year: remove or aggregate the duplicates."
+            f"{int(dup.sum())} rows share an ({entity}, {time}) pair, e.g. {shown}. Each "
+            f"{vocabulary.entity} may have one row per {vocabulary.period}: remove or aggregate "
+            "the duplicates."
         )
 
 

@@ -24,8 +24,9 @@ rows left out are counted in the record).
 
 JSON record of a job (``run_panel_job``)::
 
-    {"schema_version": 1, "job": str, "kind": <estimator kind>, "years": [first, last] | null,
-     "n_rows_outside_years": int,
+    {"schema_version": 2, "job": str, "kind": <estimator kind>,
+     "columns": {"entity": str, "time": str},
+     "years": [first, last] | null, "n_rows_outside_years": int,
      "result": <the result's to_dict(), with "schema_version" first>,
      "wild_bootstrap": <FewClusterReport.to_dict()> | null}
 
@@ -33,12 +34,21 @@ JSON record of a job (``run_panel_job``)::
 clustered on fewer than ``inference.wild_bootstrap.below_clusters`` groups (or of every
 supported baseline model with ``always: true``; :mod:`govcluster.inference.panel_wild`).
 
+The job is fitted under the user's names of the entity and the time (``data.entity``,
+``data.time``; :class:`govcluster.user_names.UserNames`), not the pipeline's ``cluster_id``
+and ``year``: the record names the panel identifiers as the user's file does (the
+specification's ``entity`` and ``time``, the keys of ``clusters``, the clustering column, the
+absorbed terms), ``columns`` says which is which, and the messages of the model checks speak
+of the user's columns and entities ("'lemploy' has no variation within firms"). The numbers
+do not depend on the names.
+
 read back by :class:`govcluster.records.panel.PanelJobRecord`.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,8 +57,10 @@ import pandas as pd
 
 from govcluster.columns import ENTITY, TIME
 from govcluster.errors import ConfigError, EstimationError
-from govcluster.records.base import SCHEMA_VERSION, stamp
+from govcluster.panel.spec import Vocabulary
+from govcluster.records.base import PANEL_JOB_SCHEMA_VERSION, stamp
 from govcluster.registry.estimators import ESTIMATORS, Roles, estimator
+from govcluster.user_names import UserNames, user_names
 
 #: Job kinds: the kinds of the registered estimators (:mod:`govcluster.registry.estimators`).
 JobKind = str
@@ -76,6 +88,12 @@ class PanelJob:
     wild_bootstrap : WildBootstrapSettings or None
         Settings of the wild cluster bootstrap run next to a ``baseline`` model
         (:mod:`govcluster.inference.panel_wild`); None for the other kinds.
+    where : str
+        The job's entry in the configuration (``models.baseline.twoway_fe``).
+    names : UserNames
+        The user's names of the entity and the time: :func:`run_panel_job` fits the job and
+        writes its record under them. ``spec`` itself uses the pipeline's names, those of the
+        analysis panel.
     """
 
     name: str
@@ -85,6 +103,7 @@ class PanelJob:
     options: Mapping[str, Any] = field(default_factory=dict)
     wild_bootstrap: Any = None
     where: str = ""
+    names: UserNames = field(default_factory=UserNames)
 
 
 #: Estimators whose assumptions need several periods of each entity.
@@ -153,6 +172,7 @@ def panel_jobs(
     instruments: tuple[str, ...],
     wild_bootstrap: Any = None,
     column_names: Mapping[str, str] | None = None,
+    names: UserNames | None = None,
 ) -> dict[str, PanelJob]:
     """Build the named estimation jobs of the ``models`` configuration section.
 
@@ -169,6 +189,9 @@ def panel_jobs(
     column_names : mapping, optional
         The user's entity and time column names -> the pipeline's (``{"年份": "year"}``), so
         that ``absorb: [industry^年份]`` and ``cluster: 年份`` may use the names of the file.
+    names : UserNames, optional
+        The user's names of the entity and the time, kept in each job (:attr:`PanelJob.names`)
+        for its record and messages; the pipeline's names by default.
 
     Returns
     -------
@@ -201,7 +224,8 @@ def panel_jobs(
             except EstimationError as error:
                 raise ConfigError(f"{where}: {error}") from None
             wild = wild_bootstrap if kind == "baseline" else None
-            add(PanelJob(entry.job_name(key), kind, spec, years, options, wild, where))
+            job = PanelJob(entry.job_name(key), kind, spec, years, options, wild, where)
+            add(dataclasses.replace(job, names=names or UserNames()))
     return jobs
 
 
@@ -234,22 +258,29 @@ def restrict_years(
 def run_panel_job(data: pd.DataFrame, job: PanelJob) -> dict[str, Any]:
     """Estimate ``job`` on ``data`` and return its JSON record (see the module docstring).
 
-    The record is read back with the estimator's typed record before it is returned, so a
-    result the renderers could not read fails here, at estimation.
+    ``data`` is the analysis panel, with the pipeline's column names; the job is fitted with
+    the entity and time columns renamed to the user's names (:attr:`PanelJob.names`), so that
+    the record and the messages name them as the user does. The record is read back with the
+    estimator's typed record before it is returned, so a result the renderers could not read
+    fails here, at estimation.
     """
     entry = estimator(job.kind)
     check_panel_job(data, job, time=entry.time_column(job.spec))
     sample = restrict_years(data, job.years, time=entry.time_column(job.spec))
-    result = entry.fit(sample, job.spec, **job.options)
+    names = job.names.usable(sample)
+    spec = in_user_names(job.spec, names)
+    sample = names.to_user(sample)
+    result = entry.fit(sample, spec, **job.options)
     wild = None
     if job.wild_bootstrap is not None:
         from govcluster.inference.panel_wild import wild_bootstrap_of_panel_model
 
-        wild = wild_bootstrap_of_panel_model(sample, job.spec, job.wild_bootstrap)
+        wild = wild_bootstrap_of_panel_model(sample, spec, job.wild_bootstrap)
     record = {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": PANEL_JOB_SCHEMA_VERSION,
         "job": job.name,
         "kind": job.kind,
+        "columns": names.to_dict(),
         "years": list(job.years) if job.years else None,
         "n_rows_outside_years": int(len(data) - len(sample)),
         "result": stamp(result.to_dict()),
@@ -257,6 +288,35 @@ def run_panel_job(data: pd.DataFrame, job: PanelJob) -> dict[str, Any]:
     }
     entry.record.from_dict(record["result"], where=f"panel job {job.name}: result")
     return record
+
+
+def in_user_names(spec: Any, names: UserNames) -> Any:
+    """``spec`` with the panel identifiers renamed to the user's names.
+
+    The fields ``entity`` and ``time``, a clustering column (``cluster``), a grouping column
+    (``by``) and each part of the absorbed terms (``industry^year`` -> ``industry^fyear``)
+    that is the entity or the time; a nested specification (``base``) likewise. ``vocabulary``
+    (the words of the messages) becomes the user's. Specifications of other shapes keep the
+    fields they lack.
+    """
+    if not dataclasses.is_dataclass(spec):
+        return spec
+    present = {f.name for f in dataclasses.fields(spec)}
+    changes: dict[str, Any] = {}
+    for name in ("entity", "time", "cluster", "by"):
+        value = getattr(spec, name, None) if name in present else None
+        if isinstance(value, str) and names.user_column(value) != value:
+            changes[name] = names.user_column(value)
+    if "absorb" in present and spec.absorb:
+        changes["absorb"] = tuple(
+            "^".join(names.user_column(part) for part in str(term).split("^"))
+            for term in spec.absorb
+        )
+    if "base" in present and dataclasses.is_dataclass(spec.base):
+        changes["base"] = in_user_names(spec.base, names)
+    if "vocabulary" in present:
+        changes["vocabulary"] = Vocabulary.of(names)
+    return dataclasses.replace(spec, **changes) if changes else spec
 
 
 def project_panel_jobs(project, *, wild_bootstrap: bool = True) -> dict[str, PanelJob]:
@@ -283,4 +343,5 @@ def project_panel_jobs(project, *, wild_bootstrap: bool = True) -> dict[str, Pan
             for user, canonical in ((data.entity, ENTITY), (data.time, TIME))
             if user and user != canonical
         },
+        names=user_names(project),
     )

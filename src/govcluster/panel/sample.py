@@ -26,7 +26,7 @@ from govcluster.core.absorb import demean, group_means, year_dummies
 from govcluster.core.covariance import bandwidth
 from govcluster.errors import EstimationError, FewClustersWarning
 from govcluster.panel.lags import _shifted, check_panel_index
-from govcluster.panel.spec import diff_name, lag_name, lead_name
+from govcluster.panel.spec import GENERIC_WORDS, Vocabulary, diff_name, lag_name, lead_name
 
 #: Below this number of clusters a FewClustersWarning is issued.
 MIN_CLUSTERS_RELIABLE = 30
@@ -58,6 +58,8 @@ class Sample:
         Rows dropped, by reason: ``missing_entity_or_time``, ``missing_values`` (a variable of
         the model is missing), ``missing_lags_leads_or_differences`` (the year a lag, lead or
         difference needs is absent or its value is missing).
+    vocabulary : Vocabulary
+        The words for the entity and the period in messages.
     """
 
     frame: pd.DataFrame
@@ -65,6 +67,7 @@ class Sample:
     time: str
     n_input: int
     dropped: tuple[tuple[str, int], ...]
+    vocabulary: Vocabulary = GENERIC_WORDS
 
     @property
     def n_dropped(self) -> dict[str, int]:
@@ -139,6 +142,7 @@ def prepare_sample(
     differences: Sequence[str] = (),
     required: Sequence[str],
     keep: Sequence[str] = (),
+    vocabulary: Vocabulary = GENERIC_WORDS,
 ) -> Sample:
     """Build the estimation sample.
 
@@ -158,6 +162,8 @@ def prepare_sample(
         Columns (raw or built) that must be non-missing in a used row.
     keep : sequence of str
         Further columns copied to the sample as they are (e.g. a group label).
+    vocabulary : Vocabulary
+        The words for the entity and the period in messages (kept in the sample).
 
     Returns
     -------
@@ -165,7 +171,7 @@ def prepare_sample(
     """
     if not isinstance(data, pd.DataFrame):
         raise EstimationError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
-    check_panel_index(data, entity=entity, time=time)
+    check_panel_index(data, entity=entity, time=time, vocabulary=vocabulary)
     require_columns(data, list(dict.fromkeys([*variables, *keep])))
     n_input = len(data)
     index_ok = data[entity].notna() & data[time].notna()
@@ -209,7 +215,14 @@ def prepare_sample(
             + ". Check the variables for missing values and the lags/leads against the years "
             "in the data."
         )
-    return Sample(frame=out, entity=entity, time=time, n_input=n_input, dropped=dropped)
+    return Sample(
+        frame=out,
+        entity=entity,
+        time=time,
+        n_input=n_input,
+        dropped=dropped,
+        vocabulary=vocabulary,
+    )
 
 
 def year_dummy_columns(sample: Sample) -> tuple[np.ndarray, list[str]]:
@@ -254,6 +267,7 @@ def check_design(
     """
     labels = dict(labels or {})
     name = {c: labels.get(c, c) for c in columns}
+    words = sample.vocabulary
     frame = sample.frame
     x = frame[list(columns)].to_numpy(dtype=float) if columns else np.zeros((len(frame), 0))
     ent = sample.entity_codes
@@ -270,9 +284,10 @@ def check_design(
                 )
             if np.sqrt((xt[:, j] ** 2).sum()) <= _REL_TOL * scale[j]:
                 raise EstimationError(
-                    f"{name[c]!r} has no variation within entities, so the entity fixed effects "
-                    f"({estimator!r}) absorb it. Remove it, or use estimator='random', "
-                    "'pooled' or 'between' to estimate the effect of a time-invariant variable."
+                    f"{name[c]!r} has no variation within {words.entities}, so the "
+                    f"{words.entity} fixed effects ({estimator!r}) absorb it. Remove it, or use "
+                    "estimator='random', 'pooled' or 'between' to estimate the effect of a "
+                    "time-invariant variable."
                 )
         if estimator == "twoway_fe":
             d, _ = year_dummy_columns(sample)
@@ -281,20 +296,22 @@ def check_design(
                 _, resid = _span_residual(dt, xt[:, j])
                 if np.sqrt((resid**2).sum()) <= _COLLINEAR_TOL * np.sqrt((xt[:, j] ** 2).sum()):
                     raise EstimationError(
-                        f"{name[c]!r} is absorbed by the entity and year fixed effects: within "
-                        "each entity it moves one-for-one with the calendar (e.g. an age, "
-                        "year minus founding year) or only over years. Remove it from the "
-                        "twoway_fe specification, or use estimator='entity_fe'."
+                        f"{name[c]!r} is absorbed by the {words.entity} and {words.period} "
+                        f"fixed effects: within each {words.entity} it moves one-for-one with "
+                        "the calendar (e.g. an age, year minus founding year) or only over "
+                        f"{words.periods}. Remove it from the twoway_fe specification, or use "
+                        "estimator='entity_fe'."
                     )
             if dt.shape[1]:
-                extra.append(("the year fixed effects", dt))
+                extra.append((f"the {words.period} fixed effects", dt))
         mat = xt
     elif estimator == "between":
         means = group_means(x, ent)
         for j, c in enumerate(columns):
             if np.ptp(means[:, j]) == 0:
                 raise EstimationError(
-                    f"{name[c]!r} has the same mean in every entity, so the between estimator "
+                    f"{name[c]!r} has the same mean in every {words.entity}, so the between "
+                    "estimator "
                     "cannot estimate it. Remove it or use a within estimator."
                 )
         mat = means
@@ -315,7 +332,7 @@ def check_design(
                 )
         mat = x
         extra.insert(0, ("the intercept", np.ones((n, 1))))
-    _check_collinear(mat, [name[c] for c in columns], extra, estimator)
+    _check_collinear(mat, [name[c] for c in columns], extra, estimator, words)
     n_params = mat.shape[1] + sum(e.shape[1] for _, e in extra)
     if n_params >= n:
         raise EstimationError(
@@ -325,7 +342,11 @@ def check_design(
 
 
 def _check_collinear(
-    mat: np.ndarray, names: list[str], extra: list[tuple[str, np.ndarray]], estimator: str
+    mat: np.ndarray,
+    names: list[str],
+    extra: list[tuple[str, np.ndarray]],
+    estimator: str,
+    words: Vocabulary = GENERIC_WORDS,
 ) -> None:
     """Find the first variable in the span of the earlier ones and name the culprits."""
     blocks: list[tuple[str, np.ndarray]] = []
@@ -352,10 +373,10 @@ def _check_collinear(
                     )
                 )
                 after = {
-                    "entity_fe": " after removing the entity fixed effects",
-                    "twoway_fe": " after removing the entity fixed effects",
+                    "entity_fe": f" after removing the {words.entity} fixed effects",
+                    "twoway_fe": f" after removing the {words.entity} fixed effects",
                     "first_difference": " in first differences",
-                    "between": " in entity means",
+                    "between": f" in {words.entity} means",
                 }.get(estimator, "")
                 others = ", ".join(repr(i) if not i.startswith("the ") else i for i in involved)
                 raise EstimationError(
@@ -416,7 +437,8 @@ def check_clusters(
         if t < 2 or bw >= t:
             raise EstimationError(
                 f"Driscoll-Kraay standard errors need a kernel bandwidth below the number of "
-                f"years; the sample has {t} year(s) and bandwidth {bw}. Use more years, a "
+                f"{sample.vocabulary.periods}; the sample has {t} {sample.vocabulary.period}(s) "
+                f"and bandwidth {bw}. Use more years, a "
                 "smaller dk_bandwidth, or cov_type='cluster_entity'."
             )
         counts.append((tim, t))
@@ -428,7 +450,7 @@ def check_clusters(
             )
         if g < MIN_CLUSTERS_RELIABLE:
             kind = (
-                "years for the Driscoll-Kraay kernel"
+                f"{sample.vocabulary.periods} for the Driscoll-Kraay kernel"
                 if cov_type == "driscoll_kraay"
                 else (f"clusters in {col!r}")
             )

@@ -61,6 +61,36 @@ LESS_DEVELOPED_GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words for the entity and the period in the messages of the model checks.
+
+    Part of every specification (``vocabulary``), not of its record: the same model with
+    other words gives the same numbers. The defaults are the generic words;
+    :meth:`of` takes the user's (``data.entity_label``, ``data.time_kind``), so that a firm
+    panel reads "'lemploy' has no variation within firms".
+    """
+
+    entity: str = "entity"
+    entities: str = "entities"
+    period: str = "year"
+    periods: str = "years"
+
+    @classmethod
+    def of(cls, names: Any) -> Vocabulary:
+        """The words of a :class:`govcluster.user_names.UserNames`."""
+        return cls(
+            entity=names.entity_noun,
+            entities=names.entity_plural,
+            period=names.time_noun,
+            periods=names.time_plural,
+        )
+
+
+#: The generic words (entity, entities, year, years): the default of every specification.
+GENERIC_WORDS = Vocabulary()
+
+
 def _names(value: str | Sequence[str], what: str) -> tuple[str, ...]:
     """Normalise a column name or a sequence of names to a tuple of distinct strings."""
     names = (value,) if isinstance(value, str) else tuple(value)
@@ -167,6 +197,8 @@ class PanelSpec:
         the other effects left out) and not reported. Regressors and controls of kind
         ``category`` enter as indicators of their levels but the base
         (:mod:`govcluster.categories`).
+    vocabulary : Vocabulary
+        The words for the entity and the period in messages (not in the record).
     """
 
     outcome: str
@@ -183,6 +215,7 @@ class PanelSpec:
     level: float = 0.95
     name: str = ""
     absorb: str | Sequence[str] = ()
+    vocabulary: Vocabulary = GENERIC_WORDS
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -345,6 +378,8 @@ class PanelIVSpec:
         the 2SLS estimate around it (default 20).
     ar_grid_points : int
         Number of grid points (default 2001); boundaries are refined by root finding.
+    vocabulary : Vocabulary
+        As in :class:`PanelSpec`.
     """
 
     outcome: str
@@ -363,6 +398,7 @@ class PanelIVSpec:
     ar_grid_width: float = 20.0
     ar_grid_points: int = 2001
     name: str = ""
+    vocabulary: Vocabulary = GENERIC_WORDS
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -490,7 +526,7 @@ class LocalProjectionSpec:
     sample : LPSample
         ``"varying"``: each horizon uses every observation with its lead; ``"fixed"``: every
         horizon uses the observations that have the lead H (comparable samples).
-    small_sample, dk_bandwidth, level, name
+    small_sample, dk_bandwidth, level, name, vocabulary
         As in :class:`PanelSpec`.
     """
 
@@ -510,6 +546,7 @@ class LocalProjectionSpec:
     dk_bandwidth: int | None = None
     level: float = 0.95
     name: str = ""
+    vocabulary: Vocabulary = GENERIC_WORDS
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -627,6 +664,7 @@ class HeterogeneitySpec:
 
 __all__ = [
     "CovType",
+    "GENERIC_WORDS",
     "Estimator",
     "HeterogeneitySpec",
     "IVEstimator",
@@ -638,6 +676,7 @@ __all__ = [
     "PanelEstimator",
     "PanelIVSpec",
     "PanelSpec",
+    "Vocabulary",
     "WITHIN_ESTIMATORS",
     "check_option",  # re-exported from govcluster.core.options for existing callers
     "diff_name",

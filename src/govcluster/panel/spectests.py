@@ -112,7 +112,8 @@ def breusch_pagan_lm(data: pd.DataFrame, spec: PanelSpec) -> TestResult:
     denom = 2 * float((t_i * (t_i - 1)).sum())
     if denom == 0:
         raise EstimationError(
-            "The Breusch-Pagan test needs entities observed in at least two years."
+            f"The Breusch-Pagan test needs {sample.vocabulary.entities} observed in at least "
+            f"two {sample.vocabulary.periods}."
         )
     sums = np.bincount(codes, weights=e)
     n = len(e)
@@ -252,13 +253,16 @@ def mundlak_test(
     ]
     if not varying:
         raise EstimationError(
-            "The Mundlak test needs regressors that vary within entities; none does."
+            f"The Mundlak test needs regressors that vary within "
+            f"{sample.vocabulary.entities}; none does."
         )
     means = group_means(sample.frame[varying].to_numpy(dtype=float), codes)[codes]
     mean_cols = [f"{c}__entity_mean" for c in varying]
     frame = sample.frame.copy()
     frame[mean_cols] = means
-    aug = Sample(frame, sample.entity, sample.time, sample.n_input, sample.dropped)
+    aug = Sample(
+        frame, sample.entity, sample.time, sample.n_input, sample.dropped, sample.vocabulary
+    )
     design = [*cols, *mean_cols]
     model = lv.replace(estimator=base)
     check_design(aug, design, estimator=base)

@@ -22,8 +22,13 @@ from dataclasses import dataclass, fields
 from functools import cache
 from typing import Any, ClassVar, Union, get_args, get_origin
 
-#: Version of the JSON layout of every record kind written by this version of the package.
+#: Version of the JSON layout of the record kinds written by this version of the package (a
+#: kind whose layout changed since declares its own ``VERSION``).
 SCHEMA_VERSION = 1
+
+#: Version of the layout of a panel job file (:class:`govcluster.records.panel.PanelJobRecord`):
+#: 2 adds the ``columns`` field (the user's entity and time names that the record uses).
+PANEL_JOB_SCHEMA_VERSION = 2
 
 
 class RecordError(ValueError):
@@ -187,16 +192,21 @@ class VersionedRecord(Record):
     """A top-level record, whose reader checks the schema version.
 
     It declares ``schema_version: int`` and ``kind: str`` fields (first, as written).
+    ``VERSION`` is the version its reader reads (:data:`SCHEMA_VERSION` unless the kind's
+    layout changed since).
     """
+
+    VERSION: ClassVar[int] = SCHEMA_VERSION
 
     @classmethod
     def _check_version(cls, data: Mapping[str, Any], where: str) -> None:
         version = data.get("schema_version")
-        if version != SCHEMA_VERSION:
+        if version != cls.VERSION:
             raise RecordError(
                 f"{where}: schema_version {version!r} cannot be read by this version of "
-                f"govcluster, which reads and writes schema_version {SCHEMA_VERSION}; rerun "
-                "the rule that wrote the file (snakemake --forcerun <rule>)."
+                f"govcluster, which reads and writes schema_version {cls.VERSION} of a "
+                f"{cls.__name__}; rerun the rule that wrote the file (snakemake --forcerun "
+                "<rule>)."
             )
 
 

@@ -4,8 +4,12 @@ One class per JSON object the panel estimators write (see
 :mod:`govcluster.panel.results` for the meaning of each field). The renderers read these
 records, never the raw dicts. The layout of a job file::
 
-    PanelJobRecord {schema_version, job, kind, years, n_rows_outside_years, result,
-                    wild_bootstrap}
+    PanelJobRecord {schema_version (2), job, kind, columns, years, n_rows_outside_years,
+                    result, wild_bootstrap}
+      columns: {"entity": <the user's entity column>, "time": <the user's time column>}
+        (govcluster.user_names.UserNames.to_dict): the names the whole record uses for the
+        panel identifiers (spec.entity and spec.time, the keys of "clusters", the
+        clustering column, the absorbed terms), ``cluster_id`` and ``year`` by default
       result: PanelEstimateRecord | PanelIVEstimateRecord | SpecificationTestsRecord
               | LocalProjectionsRecord | HeterogeneityRecord   (told apart by their kind)
       wild_bootstrap: WildBootstrapReportRecord | null
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govcluster.records.base import (
+    PANEL_JOB_SCHEMA_VERSION,
     Record,
     RecordError,
     VersionedRecord,
@@ -463,12 +468,19 @@ class PanelJobRecord(VersionedRecord):
     """One job file ``results/estimates/panel/<job>.json``.
 
     ``kind`` is the job's kind (an estimator of :mod:`govcluster.registry`); ``result`` is
-    read with the record class registered for the result's own ``kind``.
+    read with the record class registered for the result's own ``kind``. ``columns`` names
+    the entity and time columns as the user's file does (``{"entity": "firm_id", "time":
+    "fyear"}``): the result uses these names wherever it names a panel identifier;
+    :attr:`user_names` maps them back to the pipeline's (schema version 2; version 1 had no
+    ``columns`` and used ``cluster_id`` and ``year``).
     """
+
+    VERSION = PANEL_JOB_SCHEMA_VERSION
 
     schema_version: int
     job: str
     kind: str
+    columns: Mapping[str, str]
     years: tuple[int, int] | None
     n_rows_outside_years: int
     result: Any
@@ -484,6 +496,13 @@ class PanelJobRecord(VersionedRecord):
         result = read_record(data["result"], where=f"{where}.result")
         object.__setattr__(record, "result", result)
         return record
+
+    @property
+    def user_names(self):
+        """The :class:`~govcluster.user_names.UserNames` of ``columns`` (names only)."""
+        from govcluster.user_names import UserNames
+
+        return UserNames.from_columns(self.columns)
 
 
 def as_job_record(record: PanelJobRecord | Mapping[str, Any]) -> PanelJobRecord:

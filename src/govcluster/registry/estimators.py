@@ -140,7 +140,11 @@ def make_spec(spec_class: type, settings: Mapping[str, Any], where: str) -> Any:
     try:
         return spec_class(**settings)
     except TypeError as error:
-        fields = ", ".join(f for f in spec_class.__dataclass_fields__ if not f.startswith("_"))
+        fields = ", ".join(
+            f
+            for f in spec_class.__dataclass_fields__
+            if not f.startswith("_") and f != "vocabulary"  # from data.entity_label, not a key
+        )
         raise ConfigError(f"{where}: {error}. Valid keys: {fields}, years") from None
 
 

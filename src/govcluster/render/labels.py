@@ -454,6 +454,86 @@ def word(key: str, language: Language) -> str:
     return VOCABULARY[key].get(language)
 
 
+#: Labels of :data:`VOCABULARY` that name the entity, as templates of its words: ``{entity}``
+#: (cluster), ``{Entity}`` (Cluster), ``{zh}`` (集群). Filled with the words of the default
+#: entity (cluster, 集群) each gives its text in :data:`VOCABULARY` byte for byte.
+ENTITY_TEMPLATES: dict[str, Label] = {
+    "se_cluster_entity": Label("{Entity} (entity)", "{zh}（个体）聚类"),
+    "se_cluster_twoway": Label("{Entity} (entity) and year", "{zh}（个体）与年份双向聚类"),
+    "se_text_cluster_entity": Label(
+        "standard errors clustered at the {entity} (entity) level", "在{zh}（个体）层面聚类的标准误"
+    ),
+    "se_text_cluster_twoway": Label(
+        "standard errors two-way clustered at the {entity} (entity) and year levels",
+        "在{zh}（个体）与年份层面双向聚类的标准误",
+    ),
+    "within_note": Label(
+        "R²: of the regression each estimator fits (pooled data, {entity} means, first "
+        "differences); within R²: share of the within-{entity} variation explained (fixed and "
+        "random effects); adjusted R² corrects the R² shown for the slopes and absorbed fixed "
+        "effects. Number of SE clusters: groups of each clustering dimension of the standard "
+        "errors ({entity}, year).",
+        "R²为各估计方法所拟合回归（混合数据、{zh}均值、一阶差分）的R²；组内R²为固定效应与随机效应模型解释的"
+        "{zh}内变异比例；调整R²按斜率系数与吸收的固定效应个数对所报告的R²作自由度调整。标准误聚类组数为"
+        "标准误各聚类维度（{zh}、年份）的组数。",
+    ),
+    "tests_note": Label(
+        "Panel B: tests on the {{estimator}} specification with controls {{controls}}: "
+        "poolability (null: all {entity} effects are equal), Breusch–Pagan LM (null: no random "
+        "effects), Hausman (fixed against random effects) and Mundlak ({entity} means of the "
+        "regressors added to the random-effects model, cluster-robust).",
+        "B组基于{{estimator}}设定（控制变量：{{controls}}）：混合回归F检验（原假设为各{zh}效应相等）、"
+        "Breusch-Pagan LM检验（原假设为不存在随机效应）、Hausman检验（固定效应对随机效应）与"
+        "Mundlak检验（在随机效应模型中加入回归元的{zh}均值，聚类稳健）。",
+    ),
+    "hausman_undefined_note": Label(
+        "The classic Hausman statistic, computed with the conventional covariance matrices, "
+        "is {{statistic}} in this sample: their difference is not positive semidefinite, so the "
+        "statistic has no χ² distribution and is not reported as a test. Reported instead is "
+        "its cluster-robust form (Mundlak 1978; Wooldridge 2010, section 10.7.3): the Wald test "
+        "that the {entity} means of the regressors have zero coefficients when added to the "
+        "random-effects model.",
+        "按常规协方差矩阵计算的经典Hausman统计量在本样本中为{{statistic}}：两个协方差矩阵之差非半正定，"
+        "该统计量不服从χ²分布，故不作为检验报告。表中报告其聚类稳健形式（Mundlak，1978；"
+        "Wooldridge，2010，第10.7.3节）：在随机效应模型中加入回归元{zh}均值后，检验其系数全为零的Wald检验。",
+    ),
+    "robustness_note": Label(
+        "Columns under one heading estimate the same specification and differ only in the "
+        "standard errors: clustered at the {entity} (entity) level, two-way clustered at the "
+        "{entity} (entity) and year levels "
+        "(Cameron, Gelbach and Miller 2011), Driscoll–Kraay (robust to cross-sectional and "
+        "serial correlation) or heteroskedasticity-robust.",
+        "同一标题下各列为同一设定，仅标准误不同：按{zh}聚类、按{zh}与年份双向聚类（Cameron、Gelbach和"
+        "Miller，2011）、Driscoll-Kraay标准误（对截面相关与序列相关稳健）或异方差稳健标准误。",
+    ),
+}
+
+#: The default entity's words (``data.entity_label`` unset).
+DEFAULT_ENTITY = Label("cluster", "集群")
+
+
+def entity_word(key: str, language: Language, entity_label: Label | None = None) -> str:
+    """The word ``key`` in ``language``, naming the entity as ``entity_label`` does.
+
+    For a key of :data:`ENTITY_TEMPLATES` the entity is called by ``data.entity_label``
+    (firm, 企业: "standard errors clustered at the firm (entity) level"); without a label, or
+    for any other key, the text of :data:`VOCABULARY`. Placeholders such as ``{statistic}``
+    are left for the caller's ``format``.
+    """
+    if entity_label is None or key not in ENTITY_TEMPLATES:
+        return word(key, language)
+    english = entity_label.en or DEFAULT_ENTITY.en
+    return (
+        ENTITY_TEMPLATES[key]
+        .get(language)
+        .format(
+            entity=english,
+            Entity=english[:1].upper() + english[1:],
+            zh=entity_label.zh or DEFAULT_ENTITY.zh,
+        )
+    )
+
+
 def stars_note(stars: tuple[float, ...], language: Language) -> str:
     """The significance note, e.g. ``"* p < 0.10, ** p < 0.05, *** p < 0.01."``.
 

@@ -33,7 +33,7 @@ from govcluster.render.formatting import (
     format_pvalue,
     significance_stars,
 )
-from govcluster.render.labels import stars_note, word
+from govcluster.render.labels import entity_word, stars_note, word
 from govcluster.render.mediation_records import (
     inference_row,
     level_text,
@@ -41,6 +41,7 @@ from govcluster.render.mediation_records import (
     stepwise_decision,
     verdict_text,
 )
+from govcluster.render.panel_tables import entity_vocabulary
 from govcluster.render.regression import regression_table
 from govcluster.render.settings import RenderSettings
 from govcluster.render.table_text import construct_caption, list_text, panel_title
@@ -179,11 +180,15 @@ def paths_table(
     time = effects == "twoway"
     controls = bool(results.sample.controls_used or spec.controls)
     yes, no = word("yes", language), word("no", language)
+    named = entity_vocabulary(config, language)
+    se = entity_word("se_cluster_entity", language, config.data.entity_label)
     statistics = [
-        Row(word("fe_entity", language), ((yes if entity else no),) * width),
+        Row(
+            named.get("fe_entity", word("fe_entity", language)), ((yes if entity else no),) * width
+        ),
         Row(word("fe_time", language), ((yes if time else no),) * width),
         Row(word("controls", language), ((yes if controls else no),) * width),
-        Row(word("standard_errors", language), (word("se_cluster_entity", language),) * width),
+        Row(word("standard_errors", language), (se,) * width),
         *_sample_rows(results, width, config, every_column=True),
     ]
     panels = [table.panels[0], Panel("", tuple(statistics))]

@@ -196,7 +196,12 @@ def coefficient_plot(records: Mapping[str, Record], config: ProjectConfig) -> Fi
         if main:
             label = f"({leaders[job]}) {label}"
         else:
-            se = covariance_label(result.cov_type, result.cov_description, language)
+            se = covariance_label(
+                result.cov_type,
+                result.cov_description,
+                language,
+                entity_label=config.data.entity_label,
+            )
             separator = "，" if language == "zh" else ", "
             variant = word("se_variant", language).format(se=se)
             label = f"({leaders[leader_of[job]]}) {label}{separator}{variant}"

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from govcluster.config import ProjectConfig
+from govcluster.config import Label, ProjectConfig
 from govcluster.records.panel import (
     PanelEstimateRecord,
     PanelIVEstimateRecord,
@@ -25,7 +25,7 @@ from govcluster.records.panel import (
 )
 from govcluster.regions import REGIONS
 from govcluster.render.formatting import format_df
-from govcluster.render.labels import word
+from govcluster.render.labels import entity_word, word
 
 #: Keys of a specification that only change its covariance estimator.
 COVARIANCE_KEYS = ("cov_type", "cluster", "dk_bandwidth", "name")
@@ -156,21 +156,30 @@ def _cluster_column(cov_type: str, description: str) -> str | None:
     return None
 
 
-def covariance_label(cov_type: str, description: str, language: str) -> str:
-    """Short name of a covariance estimator (``cluster_entity`` -> "Cluster")."""
+def covariance_label(
+    cov_type: str, description: str, language: str, *, entity_label: Label | None = None
+) -> str:
+    """Short name of a covariance estimator (``cluster_entity`` -> "Cluster (entity)").
+
+    ``entity_label`` (``data.entity_label``) names the entity: "Firm (entity)".
+    """
     column = _cluster_column(cov_type, description)
     if column is not None:
         return f"按 {column} 聚类" if language == "zh" else f"Cluster ({column})"
     try:
-        return word(f"se_{cov_type}", language)
+        return entity_word(f"se_{cov_type}", language, entity_label)
     except KeyError:
         return description
 
 
-def covariance_text(cov_type: str, description: str, language: str) -> str:
+def covariance_text(
+    cov_type: str, description: str, language: str, *, entity_label: Label | None = None
+) -> str:
     """A covariance estimator in words, for notes.
 
-    ``cluster_entity`` -> "standard errors clustered at the cluster (entity) level".
+    ``cluster_entity`` -> "standard errors clustered at the cluster (entity) level";
+    ``entity_label`` (``data.entity_label``) names the entity: "... at the firm (entity)
+    level".
     """
     column = _cluster_column(cov_type, description)
     if column is not None:
@@ -178,7 +187,7 @@ def covariance_text(cov_type: str, description: str, language: str) -> str:
             return f"按 {column} 聚类的标准误"
         return f"standard errors clustered by {column}"
     try:
-        return word(f"se_text_{cov_type}", language)
+        return entity_word(f"se_text_{cov_type}", language, entity_label)
     except KeyError:
         return description
 
@@ -267,7 +276,7 @@ def fit_statistics(result: Estimate) -> dict[str, float | None]:
 
     Pooled OLS, between and first differences report the R-squared of the regression they
     fit; the fixed-effects estimators and random effects report the within R-squared (the
-    share of the within-cluster variation explained). The adjusted R-squared corrects the
+    share of the variation within entities explained). The adjusted R-squared corrects the
     R-squared that is shown for the degrees of freedom the model used:
 
     .. math:: \bar R^2 = 1 - (1 - R^2)\,\frac{n - 1}{n - k - a}

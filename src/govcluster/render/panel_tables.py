@@ -43,7 +43,7 @@ from govcluster.render.formatting import (
     format_pvalue,
     significance_stars,
 )
-from govcluster.render.labels import stars_note, term_label, word
+from govcluster.render.labels import entity_word, stars_note, term_label, word
 from govcluster.render.panel_records import (
     Estimate,
     common_outcome,
@@ -193,14 +193,23 @@ _ABSORBED_WORDS = {
 }
 
 
+#: Words for a time column of periods (``data.time_kind`` other than year).
+_PERIOD_WORDS = ("period", "时期")
+
+
 def absorbed_effect_label(effect: str, config: ProjectConfig, language: str) -> str:
     """Row label of an absorbed effect: ``industry^year`` -> "Industry × year fixed effects".
 
-    Each part is named by its word (year, province, industry, region), else by its variable
-    label, else by its column name.
+    Each part is named by its word (year, province, industry, region; the file's own name of
+    the time column, ``industry^fyear``, is the year or period), else by its variable label,
+    else by its column name.
     """
     parts = []
     for column in effect.split("^"):
+        if column == config.data.time and column not in _ABSORBED_WORDS:
+            words = _ABSORBED_WORDS["year"] if config.data.time_kind == "year" else _PERIOD_WORDS
+            parts.append(words[1 if language == "zh" else 0])
+            continue
         if column in _ABSORBED_WORDS:
             parts.append(_ABSORBED_WORDS[column][1 if language == "zh" else 0])
             continue
@@ -302,7 +311,12 @@ def statistics_rows(
     rows.append(
         Row(
             word("standard_errors", language),
-            tuple(covariance_label(r.cov_type, r.cov_description, language) for r in results),
+            tuple(
+                covariance_label(
+                    r.cov_type, r.cov_description, language, entity_label=config.data.entity_label
+                )
+                for r in results
+            ),
         )
     )
     rows.append(
@@ -499,7 +513,8 @@ def baseline_table(
             {"model": n, "term": "controls", "value": float(p)}
             for n, p in zip(names, present, strict=True)
         ]
-    notes = [word("constants_note", language), word("within_note", language)]
+    entity = config.data.entity_label
+    notes = [word("constants_note", language), entity_word("within_note", language, entity)]
     notes += base_level_notes(results, language)
     if not show_controls:
         controls = control_terms(results)
@@ -574,7 +589,7 @@ def _specification_test_panel(
         rows.insert(0, Row("", (heads[0], heads[2])))
     spec = result.spec
     notes = [
-        word("tests_note", language).format(
+        entity_word("tests_note", language, config.data.entity_label).format(
             estimator=estimator_label(spec.estimator, language),
             controls=list_text(spec.controls, config),
         )
@@ -583,7 +598,7 @@ def _specification_test_panel(
         notes.append(word("tests_brackets_note", language))
     if not classic_defined:
         notes.append(
-            word("hausman_undefined_note", language).format(
+            entity_word("hausman_undefined_note", language, config.data.entity_label).format(
                 statistic=format_number(hausman.statistic, settings.digits)
             )
         )
@@ -648,7 +663,7 @@ def robustness_table(
     rows, numbers = statistics_rows(results, names, config, settings, r2=False, mean=False)
     controls = control_terms(results)
     notes = [
-        word("robustness_note", language),
+        entity_word("robustness_note", language, config.data.entity_label),
         word("controls_note", language).format(controls=list_text(controls, config)),
     ]
     wild_rows, wild_numbers, wild_notes = wild_bootstrap_rows(
@@ -722,7 +737,9 @@ def horizons_table(
             treatment=config.label(spec.treatment),
             estimator=estimator_label(spec.estimator, language),
             controls=list_text(spec.controls, config),
-            se=covariance_text(spec.cov_type, spec.cov_type, language),
+            se=covariance_text(
+                spec.cov_type, spec.cov_type, language, entity_label=config.data.entity_label
+            ),
         ),
         stars_note(settings.stars, language),
     ]
