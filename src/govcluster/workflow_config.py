@@ -128,8 +128,15 @@ RULE_CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     ),
     # results/config_resolved.yaml is the whole configuration
     "provenance": (WHOLE_CONFIG,),
-    # govcluster.did.run_configured_did
-    "did": ("seed", "did"),
+    # govcluster.did.run_configured_did, under the user's names of the entity and the time
+    "did": (
+        "seed",
+        "did",
+        "data.entity",
+        "data.time",
+        "data.entity_label",
+        "data.time_kind",
+    ),
     # govcluster.casestudy.plan.run_configured_case_study
     "case_study": ("seed", "case_study"),
     # govcluster.casestudy.plan.case_study_truth_table reads only its input files

@@ -113,3 +113,32 @@ def test_castle_case_through_the_dag(tmp_path, snakemake, assert_printed):
     record = json.loads((tmp_path / target).read_text(encoding="utf-8"))
     assert record["spec"]["first_year_shift"] == -1
     assert check_published(record, assert_printed) == 7 + 28 + 28 + 14
+
+
+def test_the_did_record_names_the_identifiers_as_the_users_file_does():
+    """The DiD record keeps the user's names of the entity and the time.
+
+    Under the user's names (here ``state`` and ``yr``) the record's specification names them,
+    and nothing else of the record changes: every number is the same.
+    """
+    from govcluster.datasets import load_packaged_dataset
+    from govcluster.did import run_configured_did
+    from govcluster.user_names import UserNames
+
+    package = CASE["data"]["package"]
+    frame = load_packaged_dataset(package["source"], package["name"], package["package"])
+    frame = frame.rename(columns={CASE["data"]["entity"]: "cluster_id"})
+    frame["cluster_id"] = frame["cluster_id"].astype(str)
+    section = {k: v for k, v in CASE["did"].items() if k != "enabled"}
+    section["estimators"] = ["twfe", "callaway_santanna"]
+    plain = run_configured_did(frame, section, seed=1).to_dict()
+    named = run_configured_did(
+        frame, section, seed=1, names=UserNames(entity="state", time="yr")
+    ).to_dict()
+    assert (named["spec"]["entity"], named["spec"]["time"]) == ("state", "yr")
+    assert named["spec"]["cluster"] == "state"  # the case clusters by its entity
+    assert "cluster_id" not in json.dumps(named)
+    renamed = {**plain["spec"], "entity": "state", "time": "yr", "cluster": "state"}
+    assert json.dumps({**plain, "spec": renamed}, sort_keys=True) == json.dumps(
+        named, sort_keys=True
+    )

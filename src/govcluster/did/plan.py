@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govcluster.columns import ENTITY, TIME
 from govcluster.did.bacon import decompose_twfe
 from govcluster.did.data import prepare_staggered_sample
 from govcluster.did.honest import honest_sensitivity
@@ -24,6 +25,7 @@ from govcluster.did.robust import (
 )
 from govcluster.did.spec import DidSpec
 from govcluster.did.twfe import fit_twfe, twfe_implicit_weights
+from govcluster.user_names import UserNames
 
 
 def _seeds(seed: int, n_outcomes: int) -> list[np.random.SeedSequence]:
@@ -119,8 +121,26 @@ def _one_outcome(
     )
 
 
-def run_configured_did(frame: pd.DataFrame, section: Mapping[str, Any], *, seed: int) -> DidResults:
-    """The ``did`` stage as configured: ``section`` is config ``did:``, ``seed`` config ``seed``."""
+def run_configured_did(
+    frame: pd.DataFrame,
+    section: Mapping[str, Any],
+    *,
+    seed: int,
+    names: UserNames | None = None,
+) -> DidResults:
+    """The ``did`` stage as configured: ``section`` is config ``did:``, ``seed`` config ``seed``.
+
+    With ``names`` (:func:`govcluster.user_names.user_names` of the configuration), the stage
+    runs under the user's names of the entity and the time: ``frame`` (the analysis panel,
+    ``cluster_id`` and ``year``) is renamed to them, and so are the specification's ``entity``,
+    ``time`` and ``cluster``, so that the record names the identifiers as the user's file does.
+    The numbers do not depend on the names.
+    """
     settings = dict(section)
     settings.setdefault("seed", seed)
+    if names is not None:
+        names = names.usable(frame)
+        frame = names.to_user(frame)
+        for key, default in (("entity", ENTITY), ("time", TIME), ("cluster", ENTITY)):
+            settings[key] = names.user_column(str(settings.get(key) or default))
     return estimate_did(frame, DidSpec.from_config(settings))
