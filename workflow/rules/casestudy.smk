@@ -11,9 +11,9 @@ rule case_study:
         estimate=out("results/estimates/casestudy/case_study.json"),
     log:
         out("logs/case_study.log"),
+    priority: rule_priority("case_study")
     params:
         config=rule_config("case_study"),
-    priority: rule_priority("case_study")
     run:
         run_in_job_server(rule, input, output, params, wildcards, log)
 
@@ -29,8 +29,8 @@ rule case_study_truth:
         csv=out("results/estimates/casestudy/truth_comparison.csv"),
     log:
         out("logs/case_study_truth.log"),
+    priority: rule_priority("case_study_truth")
     params:
         config=rule_config("case_study_truth"),
-    priority: rule_priority("case_study_truth")
     run:
         run_in_workflow_process(rule, input, output, params, wildcards, log)

@@ -14,8 +14,8 @@ rule did:
         estimate=out("results/estimates/did/{outcome}.json"),
     log:
         out("logs/did/{outcome}.log"),
+    priority: rule_priority("did")
     params:
         config=rule_config("did"),
-    priority: rule_priority("did")
     run:
         run_in_job_server(rule, input, output, params, wildcards, log)

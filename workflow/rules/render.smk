@@ -122,9 +122,9 @@ for family in FAMILIES:
             **family_outputs(family),
         log:
             out(f"logs/render/{family.name}.log"),
+        priority: rule_priority(family.rule)
         params:
             config=rule_config(family.rule),
             exhibits=family_exhibits(family),
-        priority: rule_priority(family.rule)
         run:
             run_in_job_server(rule, input, output, params, wildcards, log)
