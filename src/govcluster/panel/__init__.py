@@ -15,6 +15,8 @@ One module per job:
 - :mod:`~govcluster.panel.results`: typed results and their JSON records.
 """
 
+from govcluster.lazy_exports import exported_on_first_use
+
 #: Public name -> the module that defines it. The modules are imported on first use (PEP 562),
 #: so that importing a light module of the package (e.g. ``govcluster.panel.spec`` for the
 #: workflow's plan) does not import linearmodels and scipy.
@@ -85,15 +87,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    if name in _PUBLIC:
-        import importlib
-
-        value = getattr(importlib.import_module(_PUBLIC[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_PUBLIC])
+__getattr__, __dir__ = exported_on_first_use(globals(), _PUBLIC)

@@ -6,6 +6,8 @@
 * :mod:`~govcluster.study.summary`: bias, RMSE, coverage and rejection rates over replications.
 """
 
+from govcluster.lazy_exports import exported_on_first_use
+
 #: Public name -> its module, imported on first use (PEP 562): the workflow's plan reads the
 #: design without importing the estimators a replication runs.
 _PUBLIC = {
@@ -29,15 +31,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    if name in _PUBLIC:
-        import importlib
-
-        value = getattr(importlib.import_module(_PUBLIC[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_PUBLIC])
+__getattr__, __dir__ = exported_on_first_use(globals(), _PUBLIC)
